@@ -1,0 +1,3 @@
+//! Synthetic, realistic demonstration data for screenshots, benchmarks and tests. Never real people.
+
+pub fn placeholder() {}

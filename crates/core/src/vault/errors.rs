@@ -1,0 +1,207 @@
+//! One error enum per vault operation, each variant a sentence a person can act on.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::error::ErrorKind;
+use crate::passphrase::WeakPassphrase;
+
+/// Opening (locking) a vault folder failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// The folder holds no vault.
+    #[error("there is no Circlebook vault in {0}")]
+    NoVault(PathBuf),
+    /// Another process holds the vault's lock.
+    #[error("this vault is already open in another Circlebook window or command; close it there first")]
+    AlreadyOpen,
+    /// The folder could not be read.
+    #[error("the vault folder could not be opened: {0}")]
+    Io(#[from] io::Error),
+}
+
+impl OpenError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::NoVault(_) => ErrorKind::NoVault,
+            Self::AlreadyOpen => ErrorKind::AlreadyOpen,
+            Self::Io(e) => ErrorKind::of_io(e),
+        }
+    }
+}
+
+/// Creating a vault failed; nothing usable was left behind.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CreateError {
+    /// The folder already holds a vault or other files.
+    #[error("{0} already holds a vault or other files; choose an empty folder")]
+    Exists(PathBuf),
+    /// The passphrase is too easy to guess.
+    #[error(transparent)]
+    Weak(#[from] WeakPassphrase),
+    /// Another process is creating or using a vault there.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// Writing the vault failed.
+    #[error("the vault could not be written: {0}")]
+    Io(#[from] io::Error),
+    /// The database could not be set up.
+    #[error("the vault's database could not be set up: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl CreateError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Exists(_) => ErrorKind::VaultExists,
+            Self::Weak(_) => ErrorKind::WeakPassphrase,
+            Self::Open(e) => e.kind(),
+            Self::Io(e) => ErrorKind::of_io(e),
+            Self::Database(_) => ErrorKind::Io,
+        }
+    }
+}
+
+/// Unlocking failed; the vault's files are byte-identical to before.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnlockError {
+    /// The passphrase does not open the identity file.
+    #[error("that passphrase does not open this vault")]
+    WrongPassphrase,
+    /// The recovery key is malformed or belongs to another vault.
+    #[error("that recovery key does not open this vault")]
+    WrongRecoveryKey,
+    /// The identity file asks for more scrypt work than allowed.
+    #[error("the identity file asks for an scrypt work factor of 2^{0}, above the limit of 2^22; it was not made by Circlebook")]
+    ExcessiveWork(u8),
+    /// A file is damaged; it was not changed.
+    #[error("the vault file {file} is damaged ({detail}); nothing was changed. Restore an earlier generation or use the recovery recipe")]
+    Damaged { file: String, detail: String },
+    /// The vault comes from a newer Circlebook.
+    #[error("this vault was written by a newer version of Circlebook (format {found}; this version reads up to {supported}); please update Circlebook")]
+    NewerFormat { found: u32, supported: u32 },
+    /// Upgrading the vault's format failed and was rolled back.
+    #[error("upgrading the vault's format failed and was undone; nothing was changed: {0}")]
+    MigrationFailed(String),
+    /// The upgraded vault could not be saved.
+    #[error("the upgraded vault could not be saved; nothing was changed: {0}")]
+    Save(#[from] SaveError),
+    /// Reading failed.
+    #[error("the vault could not be read: {0}")]
+    Io(#[from] io::Error),
+}
+
+impl UnlockError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Self::WrongRecoveryKey => ErrorKind::WrongRecoveryKey,
+            Self::ExcessiveWork(_) | Self::Damaged { .. } => ErrorKind::Damaged,
+            Self::NewerFormat { .. } => ErrorKind::NewerFormat,
+            Self::MigrationFailed(_) => ErrorKind::Damaged,
+            Self::Save(e) => e.kind(),
+            Self::Io(e) => ErrorKind::of_io(e),
+        }
+    }
+}
+
+/// Writing to disk failed; the files on disk are as before and the change is kept in memory.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SaveError {
+    /// The disk is full.
+    #[error("the disk is full, so the change is kept in memory but not yet saved; free some space and save again")]
+    DiskFull(io::Error),
+    /// Another write failure.
+    #[error("the change is kept in memory but could not be saved: {0}")]
+    Io(io::Error),
+    /// The database could not produce the change.
+    #[error("the change is kept in memory but could not be prepared for saving: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl From<io::Error> for SaveError {
+    fn from(e: io::Error) -> Self {
+        match ErrorKind::of_io(&e) {
+            ErrorKind::DiskFull => Self::DiskFull(e),
+            _ => Self::Io(e),
+        }
+    }
+}
+
+impl SaveError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::DiskFull(_) => ErrorKind::DiskFull,
+            Self::Io(_) | Self::Database(_) => ErrorKind::Io,
+        }
+    }
+}
+
+/// An edit either was rejected (rolled back, nothing changed) or is committed in memory but not yet on disk.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError<E> {
+    /// The edit failed and was rolled back.
+    #[error(transparent)]
+    Rejected(E),
+    /// The edit is in memory; saving it failed. [`super::UnlockedVault::save`] retries.
+    #[error(transparent)]
+    Unsaved(SaveError),
+}
+
+/// Setting a new passphrase failed; the old one still works.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PassphraseError {
+    /// The new passphrase is too easy to guess.
+    #[error(transparent)]
+    Weak(#[from] WeakPassphrase),
+    /// The recovery key does not belong to this vault.
+    #[error("that recovery key does not open this vault")]
+    WrongRecoveryKey,
+    /// The vault's snapshot could not be read to check the key.
+    #[error(transparent)]
+    Unlock(#[from] UnlockError),
+    /// The identity file could not be written.
+    #[error("the new passphrase could not be saved; the old one still works: {0}")]
+    Io(#[from] io::Error),
+}
+
+impl PassphraseError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Weak(_) => ErrorKind::WeakPassphrase,
+            Self::WrongRecoveryKey => ErrorKind::WrongRecoveryKey,
+            Self::Unlock(e) => e.kind(),
+            Self::Io(e) => ErrorKind::of_io(e),
+        }
+    }
+}
+
+/// Restoring a generation failed; nothing changed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RestoreError {
+    /// There is no such generation.
+    #[error("there is no generation {0}; `backups` lists the ones kept")]
+    NoSuchGeneration(u64),
+    /// The generation's snapshot is damaged.
+    #[error(transparent)]
+    Unreadable(#[from] UnlockError),
+    /// The restored state could not be saved.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+impl RestoreError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::NoSuchGeneration(_) => ErrorKind::InvalidInput,
+            Self::Unreadable(e) => e.kind(),
+            Self::Save(e) => e.kind(),
+        }
+    }
+}

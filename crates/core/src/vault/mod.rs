@@ -1,0 +1,227 @@
+//! The vault: a folder holding age ciphertext only, opened by one process at a time, whose database lives in
+//! memory once unlocked. See docs/FORMAT.md for the files and docs/ARCHITECTURE.md for the write path.
+
+mod durable;
+mod errors;
+mod journal;
+mod keys;
+mod layout;
+mod load;
+mod unlocked;
+
+use std::fs::{self, File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+
+pub use errors::{CreateError, EditError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
+pub use keys::{MAX_LOG_N, STANDARD_LOG_N};
+pub use layout::Layout;
+pub use unlocked::{Generation, Stats, UnlockedVault, VerifyReport};
+
+use crate::passphrase::check_passphrase;
+
+/// How many snapshot generations are kept.
+pub const KEPT_GENERATIONS: usize = 5;
+
+/// scrypt parameters for wrapping the identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kdf {
+    /// log2 of scrypt's N.
+    pub log_n: u8,
+}
+
+impl Kdf {
+    /// What Circlebook writes: 2^18.
+    pub const STANDARD: Kdf = Kdf { log_n: STANDARD_LOG_N };
+}
+
+/// What opens a vault.
+#[derive(Debug)]
+pub enum UnlockKey {
+    /// The passphrase chosen at creation (or since).
+    Passphrase(SecretString),
+    /// The recovery key (`AGE-SECRET-KEY-1…`) shown once at creation.
+    RecoveryKey(SecretString),
+}
+
+/// The recovery key: the vault's age identity. Shown once at creation, to be kept offline.
+#[derive(Debug)]
+pub struct RecoveryKey(SecretString);
+
+impl RecoveryKey {
+    /// The key's text, `AGE-SECRET-KEY-1…`.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+/// A vault folder held with an exclusive lock, still locked (no keys in memory).
+#[derive(Debug)]
+pub struct Vault {
+    layout: Layout,
+    _lock: File,
+}
+
+/// Unlocking failed: the error, and the still-locked vault to try again with.
+#[derive(Debug)]
+pub struct UnlockFailure {
+    pub vault: Vault,
+    pub error: UnlockError,
+}
+
+/// Locking failed because unsaved changes could not be written: the vault stays unlocked.
+#[derive(Debug)]
+pub struct LockFailure {
+    pub vault: UnlockedVault,
+    pub error: SaveError,
+}
+
+impl Vault {
+    /// Whether `dir` holds a vault.
+    pub fn exists(dir: &Path) -> bool {
+        Layout::new(dir).marker().is_file()
+    }
+
+    /// Takes the vault folder's exclusive lock.
+    pub fn open(dir: &Path) -> Result<Vault, OpenError> {
+        let layout = Layout::new(dir);
+        if !layout.marker().is_file() {
+            return Err(OpenError::NoVault(dir.to_path_buf()));
+        }
+        let lock = take_lock(&layout)?;
+        Ok(Vault { layout, _lock: lock })
+    }
+
+    /// Creates a vault in `dir` (which must be empty or absent) and returns it unlocked, with its recovery key.
+    pub fn create(
+        dir: &Path,
+        passphrase: &SecretString,
+        kdf: Kdf,
+    ) -> Result<(UnlockedVault, RecoveryKey), CreateError> {
+        check_passphrase(passphrase)?;
+        if dir.exists() && fs::read_dir(dir)?.next().is_some() {
+            return Err(CreateError::Exists(dir.to_path_buf()));
+        }
+        fs::create_dir_all(dir)?;
+        let layout = Layout::new(dir);
+        let lock = take_lock(&layout)?;
+        let result = Self::create_locked(&layout, passphrase, kdf);
+        if result.is_err() {
+            // Leave the folder as empty as we found it: no half-made vault.
+            for path in [layout.snapshots(), layout.journals()] {
+                let _ = fs::remove_dir_all(path);
+            }
+            for path in [layout.identity(), layout.marker(), layout.lock()] {
+                let _ = fs::remove_file(path);
+            }
+            return Err(result.err().expect("checked"));
+        }
+        let identity = result.expect("checked");
+        let recovery = RecoveryKey(identity.to_string());
+        let vault = Vault { layout, _lock: lock };
+        let unlocked = load::load(vault, identity, load::Source::Latest).map_err(|f| match f.error {
+            UnlockError::Io(e) => CreateError::Io(e),
+            other => CreateError::Io(std::io::Error::other(other.to_string())),
+        })?;
+        Ok((unlocked, recovery))
+    }
+
+    fn create_locked(layout: &Layout, passphrase: &SecretString, kdf: Kdf) -> Result<age::x25519::Identity, CreateError> {
+        fs::create_dir_all(layout.snapshots())?;
+        fs::create_dir_all(layout.journals())?;
+        let identity = keys::generate();
+        let mut conn = rusqlite::Connection::open_in_memory()?;
+        crate::schema::migrate(&conn).map_err(|e| CreateError::Io(std::io::Error::other(e.to_string())))?;
+        let data = conn.serialize(rusqlite::MAIN_DB)?;
+        unlocked::write_snapshot(layout, 1, &identity, &data)?;
+        durable::replace(&layout.identity(), &keys::wrap_identity(&identity, passphrase, kdf.log_n)?)?;
+        durable::replace(&layout.marker(), layout::MARKER_CONTENT.as_bytes())?;
+        durable::sync_dir(layout.root())?;
+        Ok(identity)
+    }
+
+    /// Unlocks with the passphrase or the recovery key. On failure the vault comes back, still locked.
+    pub fn unlock(self, key: &UnlockKey) -> Result<UnlockedVault, UnlockFailure> {
+        let identity = match self.identity(key) {
+            Ok(identity) => identity,
+            Err(error) => return Err(UnlockFailure { vault: self, error }),
+        };
+        load::load(self, identity, load::Source::Latest)
+    }
+
+    /// Sets a new passphrase using the recovery key (for a forgotten passphrase).
+    pub fn recover(
+        &self,
+        recovery_key: &SecretString,
+        new_passphrase: &SecretString,
+        kdf: Kdf,
+    ) -> Result<(), PassphraseError> {
+        let identity = self.identity(&UnlockKey::RecoveryKey(recovery_key.clone())).map_err(|e| match e {
+            UnlockError::WrongRecoveryKey => PassphraseError::WrongRecoveryKey,
+            other => PassphraseError::Unlock(other),
+        })?;
+        check_passphrase(new_passphrase)?;
+        durable::replace(&self.layout.identity(), &keys::wrap_identity(&identity, new_passphrase, kdf.log_n)?)?;
+        Ok(())
+    }
+
+    /// The vault folder.
+    pub fn dir(&self) -> &Path {
+        self.layout.root()
+    }
+
+    /// The vault's file layout.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    fn identity(&self, key: &UnlockKey) -> Result<age::x25519::Identity, UnlockError> {
+        match key {
+            UnlockKey::Passphrase(passphrase) => {
+                let wrapped = fs::read(self.layout.identity())?;
+                keys::unwrap_identity(&wrapped, passphrase).map_err(|e| match e {
+                    keys::OpenFailure::WrongKey => UnlockError::WrongPassphrase,
+                    keys::OpenFailure::ExcessiveWork(n) => UnlockError::ExcessiveWork(n),
+                    keys::OpenFailure::Damaged(detail) => UnlockError::Damaged { file: "identity.age".into(), detail },
+                    keys::OpenFailure::Io(e) => UnlockError::Io(e),
+                })
+            }
+            UnlockKey::RecoveryKey(text) => {
+                let identity = keys::parse_recovery_key(text).ok_or(UnlockError::WrongRecoveryKey)?;
+                let latest = *self.layout.snapshot_generations()?.last().ok_or_else(|| UnlockError::Damaged {
+                    file: "snapshots/".into(),
+                    detail: "there is no snapshot".into(),
+                })?;
+                let file = File::open(self.layout.snapshot(latest))?;
+                keys::opens_header(&identity, std::io::BufReader::new(file)).map_err(|e| match e {
+                    keys::OpenFailure::WrongKey => UnlockError::WrongRecoveryKey,
+                    keys::OpenFailure::Io(e) => UnlockError::Io(e),
+                    keys::OpenFailure::Damaged(detail) => UnlockError::Damaged { file: load::snapshot_name(latest), detail },
+                    keys::OpenFailure::ExcessiveWork(_) => UnlockError::Damaged {
+                        file: load::snapshot_name(latest),
+                        detail: "it is passphrase-encrypted, not a snapshot".into(),
+                    },
+                })?;
+                Ok(identity)
+            }
+        }
+    }
+}
+
+fn take_lock(layout: &Layout) -> Result<File, OpenError> {
+    let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(layout.lock())?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(OpenError::AlreadyOpen),
+        Err(fs::TryLockError::Error(e)) => Err(OpenError::Io(e)),
+    }
+}
+
+/// The default vault folder: the platform's data directory.
+pub fn default_dir() -> Option<PathBuf> {
+    let home = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(home.join("circlebook").join("vault"))
+}
