@@ -3,6 +3,7 @@
 //! The database lives only in memory. On disk a vault folder holds age ciphertext: the wrapped identity,
 //! snapshots of the whole database and an append-only journal of committed changes (see docs/FORMAT.md).
 #![forbid(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod demo;
 pub mod error;

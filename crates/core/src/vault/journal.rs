@@ -84,10 +84,10 @@ pub fn changeset_sql(
             }
             rusqlite::hooks::Action::SQLITE_UPDATE => {
                 let mut sets = Vec::new();
-                for i in 0..count {
+                for (i, name) in names.iter().enumerate().take(count) {
                     // Unchanged columns have no new value in a changeset.
                     if let Ok(v) = item.new_value(i) {
-                        sets.push(format!("{}={}", ident(&names[i]), literal(v)));
+                        sets.push(format!("{}={}", ident(name), literal(v)));
                     }
                 }
                 if sets.is_empty() {

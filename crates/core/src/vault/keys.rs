@@ -84,7 +84,11 @@ pub fn unwrap_identity(wrapped: &[u8], passphrase: &SecretString) -> Result<x255
     if !decryptor.is_scrypt() {
         return Err(OpenFailure::Damaged("the identity file is not passphrase-protected".into()));
     }
-    let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(classify)?;
+    // A wrong passphrase fails the stanza's AEAD: age reports it as `DecryptionFailed`.
+    let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
+        age::DecryptError::DecryptionFailed => OpenFailure::WrongKey,
+        other => classify(other),
+    })?;
     let mut text = Zeroizing::new(String::new());
     reader.read_to_string(&mut text).map_err(read_failure)?;
     x25519::Identity::from_str(text.trim())

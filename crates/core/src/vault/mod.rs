@@ -73,7 +73,7 @@ pub struct UnlockFailure {
 /// Locking failed because unsaved changes could not be written: the vault stays unlocked.
 #[derive(Debug)]
 pub struct LockFailure {
-    pub vault: UnlockedVault,
+    pub vault: Box<UnlockedVault>,
     pub error: SaveError,
 }
 

@@ -264,7 +264,7 @@ impl UnlockedVault {
     pub fn lock(mut self) -> Result<Vault, LockFailure> {
         if self.has_unsaved_changes() {
             if let Err(error) = self.save() {
-                return Err(LockFailure { vault: self, error });
+                return Err(LockFailure { vault: Box::new(self), error });
             }
         }
         if self.sequence > 0 {
