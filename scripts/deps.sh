@@ -1,0 +1,45 @@
+# Sourced by the scripts: installs what Circlebook needs, idempotently (nothing is done twice).
+# Debian 12 with a Rust toolchain (cargo) is assumed; everything else comes from apt, npm and crates.io.
+
+BUILD_PACKAGES="build-essential pkg-config libssl-dev libclang-dev libwebkit2gtk-4.1-dev"
+TEST_PACKAGES="xvfb xauth webkit2gtk-driver imagemagick age sqlite3"
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_apt() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_toolchains() {
+  command -v cargo >/dev/null || { echo "cargo is missing: install Rust (rustup) first" >&2; exit 1; }
+  command -v npm >/dev/null || ensure_apt nodejs npm
+}
+
+ensure_tauri_driver() {
+  if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+    echo "==> installing tauri-driver"
+    cargo install tauri-driver --version '^2' --locked --quiet
+  fi
+  export PATH="$HOME/.cargo/bin:$PATH"
+}
+
+ensure_ui() {
+  (
+    cd ui
+    if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+      echo "==> installing the UI's npm packages"
+      npm ci --no-audit --no-fund --loglevel=error
+    fi
+    npm run --silent build
+  )
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every Circlebook test on Debian 12, installing what it needs first. CI runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+
+ensure_toolchains
+ensure_apt $BUILD_PACKAGES $TEST_PACKAGES
+ensure_tauri_driver
+ensure_ui
+
+echo "==> invariant: no network client in the shipped binaries"
+scripts/check-no-network.sh
+
+echo "==> UI unit tests"
+(cd ui && npm test --silent)
+
+echo "==> Rust: every crate, end to end under Xvfb"
+cargo build --workspace --all-targets --quiet
+xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --quiet 2>&1
