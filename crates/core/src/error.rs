@@ -29,6 +29,14 @@ pub enum ErrorKind {
     InvalidInput,
     /// Any other input/output failure.
     Io,
+    /// The record does not exist (or was purged).
+    NotFound,
+    /// A participant's current consent does not cover the activity.
+    ConsentRequired,
+    /// A shuttle message's author has not approved relaying it.
+    ApprovalRequired,
+    /// A rule of practice forbids the operation as asked (for example closing without an outcome summary).
+    NotAllowed,
 }
 
 impl ErrorKind {

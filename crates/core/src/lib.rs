@@ -8,6 +8,7 @@
 pub mod demo;
 pub mod error;
 pub mod hardening;
+pub mod model;
 pub mod passphrase;
 pub mod schema;
 pub mod vault;

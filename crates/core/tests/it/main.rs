@@ -4,4 +4,5 @@ mod common;
 mod disk_full;
 mod interop;
 mod model;
+mod model_cases;
 mod vault;
