@@ -2,6 +2,7 @@
 //! search, timeline and statistics. Every operation is registered in [`ops`], which both front ends call.
 
 pub mod cases;
+pub mod consent;
 pub mod ids;
 pub mod ops;
 pub mod vocab;
