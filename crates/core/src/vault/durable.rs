@@ -1,8 +1,26 @@
 //! Durable file operations: atomic replacement (temp file, fsync, rename, fsync of the folder).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
+
+/// Vault files are readable by their owner only.
+pub const FILE_MODE: u32 = 0o600;
+/// Vault folders are accessible by their owner only.
+pub const DIR_MODE: u32 = 0o700;
+
+/// Opens options for a vault file: owner-only permissions when created.
+pub fn options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options.mode(FILE_MODE);
+    options
+}
+
+/// Creates a vault folder (and its parents) with owner-only permissions.
+pub fn create_dir(path: &Path) -> io::Result<()> {
+    DirBuilder::new().recursive(true).mode(DIR_MODE).create(path)
+}
 
 /// Suffix of a file being written; a leftover one is an interrupted write, never data.
 pub const TEMP_SUFFIX: &str = ".tmp";
@@ -20,7 +38,7 @@ pub fn replace_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>
     temp_name.push(TEMP_SUFFIX);
     let temp = dir.join(temp_name);
     let result = (|| {
-        let mut file = OpenOptions::new().write(true).create(true).truncate(true).open(&temp)?;
+        let mut file = options().write(true).create(true).truncate(true).open(&temp)?;
         write(&mut file)?;
         file.flush()?;
         file.sync_all()?;

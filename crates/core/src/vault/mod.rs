@@ -9,7 +9,7 @@ mod layout;
 mod load;
 mod unlocked;
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
@@ -103,7 +103,7 @@ impl Vault {
         if dir.exists() && fs::read_dir(dir)?.next().is_some() {
             return Err(CreateError::Exists(dir.to_path_buf()));
         }
-        fs::create_dir_all(dir)?;
+        durable::create_dir(dir)?;
         let layout = Layout::new(dir);
         let lock = take_lock(&layout)?;
         let result = Self::create_locked(&layout, passphrase, kdf);
@@ -128,8 +128,8 @@ impl Vault {
     }
 
     fn create_locked(layout: &Layout, passphrase: &SecretString, kdf: Kdf) -> Result<age::x25519::Identity, CreateError> {
-        fs::create_dir_all(layout.snapshots())?;
-        fs::create_dir_all(layout.journals())?;
+        durable::create_dir(&layout.snapshots())?;
+        durable::create_dir(&layout.journals())?;
         let identity = keys::generate();
         let mut conn = rusqlite::Connection::open_in_memory()?;
         crate::schema::migrate(&conn).map_err(|e| CreateError::Io(std::io::Error::other(e.to_string())))?;
@@ -210,7 +210,7 @@ impl Vault {
 }
 
 fn take_lock(layout: &Layout) -> Result<File, OpenError> {
-    let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(layout.lock())?;
+    let file = durable::options().read(true).write(true).create(true).truncate(false).open(layout.lock())?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(fs::TryLockError::WouldBlock) => Err(OpenError::AlreadyOpen),

@@ -1,7 +1,7 @@
 //! An unlocked vault: the in-memory database and the write path (journal records, snapshots, generations).
 
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::sync::Arc;
 
@@ -201,7 +201,7 @@ impl UnlockedVault {
         let path = self.vault.layout.journal(self.generation);
         let created = self.journal.is_none() && !path.exists();
         if self.journal.is_none() {
-            self.journal = Some(OpenOptions::new().append(true).create(true).open(&path)?);
+            self.journal = Some(durable::options().append(true).create(true).open(&path)?);
         }
         let file = self.journal.as_mut().expect("opened above");
         let batch: Vec<u8> = self.pending.concat();

@@ -328,3 +328,25 @@ fn a_newer_vault_is_refused_with_a_message() {
     assert!(failure.error.to_string().contains("newer version of Circlebook"));
     assert_eq!(fingerprint(&fx.dir), before);
 }
+
+#[test]
+fn vault_files_and_folders_are_for_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let (fx, mut vault) = Fixture::new();
+    add_case(&mut vault, "c1", "Aspen");
+    vault.fold().expect("fold");
+    add_case(&mut vault, "c2", "Aspen");
+    let mut checked = 0;
+    let mut stack = vec![fx.dir.clone()];
+    while let Some(path) = stack.pop() {
+        let mode = fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        if path.is_dir() {
+            assert_eq!(mode, 0o700, "{}", path.display());
+            stack.extend(fs::read_dir(&path).expect("dir").map(|e| e.expect("entry").path()));
+        } else {
+            assert_eq!(mode, 0o600, "{}", path.display());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 7, "marker, lock, identity, two folders, a snapshot and a journal");
+}
