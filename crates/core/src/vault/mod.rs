@@ -104,6 +104,10 @@ impl Vault {
             return Err(CreateError::Exists(dir.to_path_buf()));
         }
         durable::create_dir(dir)?;
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(dir, fs::Permissions::from_mode(durable::DIR_MODE))?;
+        }
         let layout = Layout::new(dir);
         let lock = take_lock(&layout)?;
         let result = Self::create_locked(&layout, passphrase, kdf);
