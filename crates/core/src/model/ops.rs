@@ -59,10 +59,15 @@ pub struct TypeCollector {
 
 impl TypeVisitor for TypeCollector {
     fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        // Built-in types (string, number, arrays…) have no file of their own and no declaration.
+        if T::output_path().is_none() {
+            T::visit_dependencies(self);
+            return;
+        }
         let cfg = config();
-        let Ok(decl) = std::panic::catch_unwind(|| T::decl(&cfg)) else { return };
         let name = T::ident(&cfg);
-        if self.declarations.insert(name, decl).is_none() {
+        if !self.declarations.contains_key(&name) {
+            self.declarations.insert(name, T::decl(&cfg));
             T::visit_dependencies(self);
         }
     }
@@ -212,4 +217,53 @@ mod tests {
         assert_eq!(names, unique);
         assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
     }
+}
+
+/// TypeScript for the UI: every type the registry's shapes use, and one typed function per operation that
+/// calls `invokeOp(name, args)` (imported from `./invoke`). The desktop crate checks the committed copy is fresh.
+pub fn typescript() -> String {
+    let cfg = config();
+    let mut collector = TypeCollector::default();
+    for op in all() {
+        op.collect_types(&mut collector);
+    }
+    let mut out = String::from(
+        "// Generated from the operation registry in crates/core/src/model/ops.rs. Do not edit by hand:\n\
+         // `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings` rewrites it.\n\
+         import { invokeOp } from './invoke';\n\n",
+    );
+    for decl in collector.declarations.values() {
+        out.push_str("export ");
+        out.push_str(decl.trim_end_matches(';'));
+        out.push_str(";\n\n");
+    }
+    out.push_str("/** Every operation on an unlocked vault, by its registry name. */\nexport const ops = {\n");
+    for op in all() {
+        out.push_str(&format!(
+            "  /** {} */\n  {}: (args: {}) => invokeOp<{}>('{}', args),\n",
+            op.summary,
+            camel(op.name),
+            (op.args)(&cfg),
+            (op.returns)(&cfg),
+            op.name
+        ));
+    }
+    out.push_str("} as const;\n");
+    out
+}
+
+fn camel(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -32,3 +32,14 @@ fn create_and_move_a_case_through_stages() {
         .expect_err("summary");
     assert_eq!(err.kind(), circlebook_core::ErrorKind::NotAllowed);
 }
+
+#[test]
+fn the_registry_describes_every_operation_in_typescript() {
+    let ts = ops::typescript();
+    for op in ops::all() {
+        assert!(ts.contains(&format!("('{}', args)", op.name)), "{} missing", op.name);
+    }
+    assert!(ts.contains("export type Case = {"), "{ts}");
+    assert!(ts.contains("export type Stage = "), "{ts}");
+    assert!(!ts.contains("bigint"));
+}
