@@ -66,8 +66,8 @@ impl TypeVisitor for TypeCollector {
         }
         let cfg = config();
         let name = T::ident(&cfg);
-        if !self.declarations.contains_key(&name) {
-            self.declarations.insert(name, T::decl(&cfg));
+        if let std::collections::btree_map::Entry::Vacant(slot) = self.declarations.entry(name) {
+            slot.insert(T::decl(&cfg));
             T::visit_dependencies(self);
         }
     }
@@ -207,17 +207,6 @@ pub fn call(name: &str, vault: &mut UnlockedVault, ctx: &Ctx, args: Value) -> Re
     op.call(vault, ctx, args)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn names_are_unique_snake_case() {
-        let names: Vec<_> = super::all().iter().map(|op| op.name).collect();
-        let mut unique = names.clone();
-        unique.dedup();
-        assert_eq!(names, unique);
-        assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
-    }
-}
 
 /// TypeScript for the UI: every type the registry's shapes use, and one typed function per operation that
 /// calls `invokeOp(name, args)` (imported from `./invoke`). The desktop crate checks the committed copy is fresh.
@@ -266,4 +255,16 @@ fn camel(name: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_unique_snake_case() {
+        let names: Vec<_> = super::all().iter().map(|op| op.name).collect();
+        let mut unique = names.clone();
+        unique.dedup();
+        assert_eq!(names, unique);
+        assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+    }
 }
