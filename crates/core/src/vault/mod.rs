@@ -215,11 +215,17 @@ impl Vault {
 
 fn take_lock(layout: &Layout) -> Result<File, OpenError> {
     let file = durable::options().read(true).write(true).create(true).truncate(false).open(layout.lock())?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(fs::TryLockError::WouldBlock) => Err(OpenError::AlreadyOpen),
-        Err(fs::TryLockError::Error(e)) => Err(OpenError::Io(e)),
+    // A lock just released can still be shared for a moment with a child process between its fork and exec
+    // (any thread's `Command::spawn`): wait briefly before saying another process has the vault open.
+    for attempt in 0..25 {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(fs::TryLockError::WouldBlock) if attempt < 24 => std::thread::sleep(std::time::Duration::from_millis(10)),
+            Err(fs::TryLockError::WouldBlock) => return Err(OpenError::AlreadyOpen),
+            Err(fs::TryLockError::Error(e)) => return Err(OpenError::Io(e)),
+        }
     }
+    Err(OpenError::AlreadyOpen)
 }
 
 /// The default vault folder: the platform's data directory.
