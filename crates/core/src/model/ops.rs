@@ -60,6 +60,12 @@ pub struct TypeCollector {
 impl TypeVisitor for TypeCollector {
     fn visit<T: TS + 'static + ?Sized>(&mut self) {
         let cfg = config();
+        // Arrays, options and primitives have no declaration of their own: collect what they hold.
+        if T::output_path().is_none() {
+            T::visit_generics(self);
+            T::visit_dependencies(self);
+            return;
+        }
         let Ok(decl) = std::panic::catch_unwind(|| T::decl(&cfg)) else { return };
         let name = T::ident(&cfg);
         if self.declarations.insert(name, decl).is_none() {
