@@ -5,6 +5,8 @@ pub mod cases;
 pub mod consent;
 pub mod ids;
 pub mod ops;
+pub mod processes;
+pub mod roster;
 pub mod vocab;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -188,6 +188,7 @@ impl Op {
 static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     let mut all = Vec::new();
     all.extend(super::cases::ops());
+    all.extend(super::processes::ops());
     all.sort_by_key(|op| op.name);
     all
 });
