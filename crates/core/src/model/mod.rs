@@ -7,6 +7,9 @@ pub mod ids;
 pub mod ops;
 pub mod processes;
 pub mod roster;
+pub mod session_consent;
+pub mod session_outcomes;
+pub mod sessions;
 pub mod vocab;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -189,6 +189,9 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     let mut all = Vec::new();
     all.extend(super::cases::ops());
     all.extend(super::processes::ops());
+    all.extend(super::sessions::ops());
+    all.extend(super::session_consent::ops());
+    all.extend(super::session_outcomes::ops());
     all.sort_by_key(|op| op.name);
     all
 });

@@ -5,4 +5,6 @@ mod disk_full;
 mod interop;
 mod model;
 mod model_cases;
+mod model_sessions;
+mod seed_people;
 mod vault;
