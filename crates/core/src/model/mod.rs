@@ -10,6 +10,7 @@ pub mod roster;
 pub mod session_consent;
 pub mod session_outcomes;
 pub mod sessions;
+pub mod shuttle;
 pub mod vocab;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -192,6 +192,7 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     all.extend(super::sessions::ops());
     all.extend(super::session_consent::ops());
     all.extend(super::session_outcomes::ops());
+    all.extend(super::shuttle::ops());
     all.sort_by_key(|op| op.name);
     all
 });

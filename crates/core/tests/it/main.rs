@@ -6,5 +6,6 @@ mod interop;
 mod model;
 mod model_cases;
 mod model_sessions;
+mod model_shuttle;
 mod seed_people;
 mod vault;
