@@ -193,6 +193,8 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     all.extend(super::session_consent::ops());
     all.extend(super::session_outcomes::ops());
     all.extend(super::shuttle::ops());
+    all.extend(super::accountability::ops());
+    all.extend(super::progress_report::ops());
     all.sort_by_key(|op| op.name);
     all
 });

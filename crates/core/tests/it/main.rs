@@ -4,6 +4,7 @@ mod common;
 mod disk_full;
 mod interop;
 mod model;
+mod model_accountability;
 mod model_cases;
 mod model_sessions;
 mod model_shuttle;
