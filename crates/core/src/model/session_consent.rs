@@ -112,13 +112,17 @@ mod tests {
             crate::model::sessions::ops(),
             super::ops(),
             crate::model::session_outcomes::ops(),
+            crate::model::shuttle::ops(),
+            crate::model::accountability::ops(),
+            crate::model::progress_report::ops(),
         ];
         for op in ops.iter().flatten() {
             op.collect_types(&mut collector);
         }
         for name in [
             "Process", "Session", "SessionRecord", "Attendee", "Agreement", "FollowUp", "SessionAttention", "ConsentGap",
-            "ConsentState", "ScheduleSession",
+            "ConsentState", "ShuttleMessage", "Commitment", "ProgressEntry", "ProgressReport", "ReportedCommitment",
+            "ScheduleSession", "NewProgress",
         ] {
             assert!(collector.declarations.contains_key(name), "no declaration of {name}");
         }
