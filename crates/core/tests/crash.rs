@@ -43,6 +43,7 @@ fn child(dir: &str) {
     let run = std::process::id();
     let mut rng = rand::rngs::StdRng::seed_from_u64(u64::from(run));
     let stdout = std::io::stdout();
+    writeln!(stdout.lock(), "ready").expect("stdout");
     for i in 0u64.. {
         let id = format!("p{run}-{i}");
         let body = "x".repeat(rng.gen_range(200..3000));
@@ -87,18 +88,29 @@ fn parent() {
             .expect("spawn child");
         let stdout = child.stdout.take().expect("stdout");
         let acks = Arc::new(Mutex::new(Vec::new()));
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let reader = {
             let acks = Arc::clone(&acks);
             std::thread::spawn(move || {
                 for line in BufReader::new(stdout).lines() {
                     match line {
+                        Ok(l) if l == "ready" => {
+                            let _ = ready_tx.send(());
+                        }
                         Ok(l) => acks.lock().expect("acks").push(l),
                         Err(_) => break,
                     }
                 }
             })
         };
-        std::thread::sleep(Duration::from_micros(rng.gen_range(2_000..80_000)));
+        // Most kills land in the edit loop, at a random moment after the child has unlocked; one in ten lands
+        // at a random moment from the start, possibly while it unlocks, replays or folds.
+        if rng.gen_bool(0.9) {
+            let _ = ready_rx.recv_timeout(Duration::from_secs(30));
+            std::thread::sleep(Duration::from_micros(rng.gen_range(0..40_000)));
+        } else {
+            std::thread::sleep(Duration::from_micros(rng.gen_range(0..30_000)));
+        }
         child.kill().expect("SIGKILL");
         let status = child.wait().expect("wait");
         reader.join().expect("reader");

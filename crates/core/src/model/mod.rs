@@ -1,10 +1,18 @@
 //! The case model: cases, participants, consent, assessments, processes and sessions, accountability, notes,
 //! search, timeline and statistics. Every operation is registered in [`ops`], which both front ends call.
 
+pub mod accountability;
 pub mod cases;
 pub mod consent;
 pub mod ids;
 pub mod ops;
+pub mod processes;
+pub mod progress_report;
+pub mod roster;
+pub mod session_consent;
+pub mod session_outcomes;
+pub mod sessions;
+pub mod shuttle;
 pub mod vocab;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -59,8 +59,9 @@ pub struct TypeCollector {
 
 impl TypeVisitor for TypeCollector {
     fn visit<T: TS + 'static + ?Sized>(&mut self) {
-        // Built-in types (string, number, arrays…) have no file of their own and no declaration.
+        // Built-in types (string, number, arrays, options…) have no declaration: collect what they hold.
         if T::output_path().is_none() {
+            T::visit_generics(self);
             T::visit_dependencies(self);
             return;
         }
@@ -187,6 +188,13 @@ impl Op {
 static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     let mut all = Vec::new();
     all.extend(super::cases::ops());
+    all.extend(super::processes::ops());
+    all.extend(super::sessions::ops());
+    all.extend(super::session_consent::ops());
+    all.extend(super::session_outcomes::ops());
+    all.extend(super::shuttle::ops());
+    all.extend(super::accountability::ops());
+    all.extend(super::progress_report::ops());
     all.sort_by_key(|op| op.name);
     all
 });
