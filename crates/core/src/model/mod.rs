@@ -1,10 +1,15 @@
 //! The case model: cases, participants, consent, assessments, processes and sessions, accountability, notes,
 //! search, timeline and statistics. Every operation is registered in [`ops`], which both front ends call.
 
+pub mod assessments;
+pub mod audit_log;
 pub mod cases;
 pub mod consent;
 pub mod ids;
 pub mod ops;
+pub mod participants;
+pub mod safety;
+pub mod terminology;
 pub mod vocab;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -182,6 +182,12 @@ impl Op {
 static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     let mut all = Vec::new();
     all.extend(super::cases::ops());
+    all.extend(super::participants::ops());
+    all.extend(super::terminology::ops());
+    all.extend(super::consent::ops());
+    all.extend(super::assessments::ops());
+    all.extend(super::safety::ops());
+    all.extend(super::audit_log::ops());
     all.sort_by_key(|op| op.name);
     all
 });
