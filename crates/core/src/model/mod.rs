@@ -2,17 +2,22 @@
 //! search, timeline and statistics. Every operation is registered in [`ops`], which both front ends call.
 
 pub mod accountability;
+pub mod assessments;
+pub mod audit_log;
 pub mod cases;
 pub mod consent;
 pub mod ids;
 pub mod ops;
+pub mod participants;
 pub mod processes;
 pub mod progress_report;
 pub mod roster;
+pub mod safety;
 pub mod session_consent;
 pub mod session_outcomes;
 pub mod sessions;
 pub mod shuttle;
+pub mod terminology;
 pub mod vocab;
 
 use std::sync::atomic::{AtomicU64, Ordering};

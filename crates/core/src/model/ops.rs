@@ -195,6 +195,12 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     all.extend(super::shuttle::ops());
     all.extend(super::accountability::ops());
     all.extend(super::progress_report::ops());
+    all.extend(super::participants::ops());
+    all.extend(super::terminology::ops());
+    all.extend(super::consent::ops());
+    all.extend(super::assessments::ops());
+    all.extend(super::safety::ops());
+    all.extend(super::audit_log::ops());
     all.sort_by_key(|op| op.name);
     all
 });

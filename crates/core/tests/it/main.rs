@@ -9,4 +9,6 @@ mod model_cases;
 mod model_sessions;
 mod model_shuttle;
 mod seed_people;
+mod model_consent;
+mod model_people;
 mod vault;
