@@ -1,10 +1,13 @@
 //! The case model: cases, participants, consent, assessments, processes and sessions, accountability, notes,
 //! search, timeline and statistics. Every operation is registered in [`ops`], which both front ends call.
 
+pub mod attachments;
 pub mod cases;
 pub mod consent;
 pub mod ids;
+pub mod notes;
 pub mod ops;
+pub mod tasks;
 pub mod vocab;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -182,6 +182,9 @@ impl Op {
 static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     let mut all = Vec::new();
     all.extend(super::cases::ops());
+    all.extend(super::notes::ops());
+    all.extend(super::attachments::ops());
+    all.extend(super::tasks::ops());
     all.sort_by_key(|op| op.name);
     all
 });

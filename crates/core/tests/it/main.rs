@@ -5,4 +5,6 @@ mod disk_full;
 mod interop;
 mod model;
 mod model_cases;
+mod model_notes;
+mod model_rows;
 mod vault;
