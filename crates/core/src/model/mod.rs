@@ -7,6 +7,7 @@ pub mod consent;
 pub mod ids;
 pub mod notes;
 pub mod ops;
+pub mod search;
 pub mod tasks;
 pub mod vocab;
 

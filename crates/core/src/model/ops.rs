@@ -185,6 +185,7 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     all.extend(super::notes::ops());
     all.extend(super::attachments::ops());
     all.extend(super::tasks::ops());
+    all.extend(super::search::ops());
     all.sort_by_key(|op| op.name);
     all
 });

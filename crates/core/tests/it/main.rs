@@ -7,4 +7,5 @@ mod model;
 mod model_cases;
 mod model_notes;
 mod model_rows;
+mod model_search;
 mod vault;
