@@ -9,6 +9,7 @@ pub mod notes;
 pub mod ops;
 pub mod search;
 pub mod tasks;
+pub mod timeline;
 pub mod vocab;
 
 use std::sync::atomic::{AtomicU64, Ordering};

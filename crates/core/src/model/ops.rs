@@ -186,6 +186,7 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     all.extend(super::attachments::ops());
     all.extend(super::tasks::ops());
     all.extend(super::search::ops());
+    all.extend(super::timeline::ops());
     all.sort_by_key(|op| op.name);
     all
 });

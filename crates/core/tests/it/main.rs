@@ -8,4 +8,5 @@ mod model_cases;
 mod model_notes;
 mod model_rows;
 mod model_search;
+mod model_timeline;
 mod vault;
