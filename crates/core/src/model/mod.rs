@@ -4,10 +4,12 @@
 pub mod attachments;
 pub mod cases;
 pub mod consent;
+pub mod due;
 pub mod ids;
 pub mod notes;
 pub mod ops;
 pub mod search;
+pub mod stats;
 pub mod tasks;
 pub mod timeline;
 pub mod vocab;

@@ -187,6 +187,8 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     all.extend(super::tasks::ops());
     all.extend(super::search::ops());
     all.extend(super::timeline::ops());
+    all.extend(super::due::ops());
+    all.extend(super::stats::ops());
     all.sort_by_key(|op| op.name);
     all
 });
