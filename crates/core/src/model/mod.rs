@@ -3,21 +3,28 @@
 
 pub mod accountability;
 pub mod assessments;
+pub mod attachments;
 pub mod audit_log;
 pub mod cases;
 pub mod consent;
+pub mod due;
 pub mod ids;
+pub mod notes;
 pub mod ops;
 pub mod participants;
 pub mod processes;
 pub mod progress_report;
 pub mod roster;
 pub mod safety;
+pub mod search;
 pub mod session_consent;
 pub mod session_outcomes;
 pub mod sessions;
 pub mod shuttle;
+pub mod stats;
+pub mod tasks;
 pub mod terminology;
+pub mod timeline;
 pub mod vocab;
 
 use std::sync::atomic::{AtomicU64, Ordering};

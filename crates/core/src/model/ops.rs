@@ -201,6 +201,13 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     all.extend(super::assessments::ops());
     all.extend(super::safety::ops());
     all.extend(super::audit_log::ops());
+    all.extend(super::notes::ops());
+    all.extend(super::attachments::ops());
+    all.extend(super::tasks::ops());
+    all.extend(super::search::ops());
+    all.extend(super::timeline::ops());
+    all.extend(super::due::ops());
+    all.extend(super::stats::ops());
     all.sort_by_key(|op| op.name);
     all
 });

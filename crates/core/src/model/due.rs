@@ -1,0 +1,193 @@
+//! Reminders, derived from the records and never typed in: consents about to expire, assessment reviews,
+//! commitments due or past due, supervision every 12 weeks and tasks due, across every case that is not closed.
+
+use chrono::{Days, NaiveDate};
+use rusqlite::{Connection, ToSql};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::ops::Op;
+use super::timeline::{alias_suffix, label};
+use super::{CaseId, Ctx, ModelError};
+
+/// The window when none is given, in days.
+pub const DEFAULT_WINDOW_DAYS: u32 = 14;
+/// Supervision or case consultation at least every 12 weeks.
+pub const SUPERVISION_INTERVAL_DAYS: i64 = 84;
+/// The longest window accepted, in days.
+const MAX_WINDOW_DAYS: u32 = 3660;
+
+pub fn ops() -> Vec<Op> {
+    crate::ops! {
+        read "due" => due, "What is due soon or overdue across all open cases, soonest first.";
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct DueArgs {
+    /// How many days ahead to look (default 14).
+    #[ts(optional)]
+    pub within_days: Option<u32>,
+}
+
+/// What a reminder is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DueKind {
+    /// A granted consent reaches its expiry date.
+    ConsentExpiry,
+    /// A participant's latest assessment asks for a review.
+    AssessmentReview,
+    /// A commitment's due date.
+    Commitment,
+    /// Supervision or case consultation (every 12 weeks).
+    Supervision,
+    /// A follow-up task.
+    Task,
+}
+
+/// Whether the date has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DueStatus {
+    /// Due today or later.
+    Upcoming,
+    /// The date has passed.
+    Overdue,
+}
+
+/// One reminder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DueItem {
+    pub case_id: CaseId,
+    pub case_code_name: String,
+    pub kind: DueKind,
+    pub due_on: NaiveDate,
+    pub status: DueStatus,
+    /// The record it is about (consent entry, assessment, commitment, task); the case for supervision.
+    pub record_id: String,
+    pub label: String,
+}
+
+struct Row {
+    case_id: CaseId,
+    code_name: String,
+    due_on: NaiveDate,
+    record_id: String,
+    parts: Vec<String>,
+}
+
+/// Consents: the latest entry per participant, activity and recipient, granted, expiring in the window.
+const CONSENT_SQL: &str = "
+SELECT c.id, c.code_name, e.expires_on, e.id, e.activity, p.alias
+FROM consents e JOIN participants p ON p.id = e.participant_id JOIN cases c ON c.id = p.case_id
+WHERE c.stage <> 'closed' AND e.decision = 'granted' AND e.expires_on BETWEEN :today AND :until
+  AND e.seq = (SELECT max(seq) FROM consents l
+               WHERE l.participant_id = e.participant_id AND l.activity = e.activity AND l.shared_with = e.shared_with)";
+
+/// Assessments: each participant's latest, with a review date in or before the window.
+const ASSESSMENT_SQL: &str = "
+SELECT c.id, c.code_name, a.next_review_on, a.id, p.alias
+FROM assessments a JOIN participants p ON p.id = a.participant_id JOIN cases c ON c.id = p.case_id
+WHERE c.stage <> 'closed' AND a.next_review_on IS NOT NULL AND a.next_review_on <= :until
+  AND a.id = (SELECT l.id FROM assessments l WHERE l.participant_id = a.participant_id
+              ORDER BY l.assessed_on DESC, l.created_at DESC, l.id DESC LIMIT 1)";
+
+/// Commitments neither done nor renegotiated, due in or before the window.
+const COMMITMENT_SQL: &str = "
+SELECT c.id, c.code_name, m.due_on, m.id, m.kind, p.alias
+FROM commitments m JOIN participants p ON p.id = m.participant_id JOIN cases c ON c.id = m.case_id
+WHERE c.stage <> 'closed' AND m.due_on IS NOT NULL AND m.due_on <= :until AND m.status NOT IN ('done', 'renegotiated')";
+
+/// Supervision: cases in preparation, active or follow-up, 84 days after the latest held supervision session
+/// (or after the case opened).
+const SUPERVISION_SQL: &str = "
+SELECT c.id, c.code_name,
+       date(coalesce((SELECT max(date(coalesce(s.held_on, s.scheduled_for))) FROM sessions s
+                      WHERE s.case_id = c.id AND s.kind = 'supervision' AND s.status = 'held'),
+                     c.opened_on, date(c.created_at)), '+' || :interval || ' days') AS due,
+       c.id
+FROM cases c
+WHERE c.stage IN ('preparation', 'active', 'follow_up') AND due <= :until";
+
+/// Tasks not done, due in or before the window.
+const TASK_SQL: &str = "
+SELECT c.id, c.code_name, t.due_on, t.id, t.title
+FROM tasks t JOIN cases c ON c.id = t.case_id
+WHERE c.stage <> 'closed' AND t.done_at IS NULL AND t.due_on IS NOT NULL AND t.due_on <= :until";
+
+/// One kind of reminder: its query (case id, code name, due date, record id, label parts…) and its label.
+struct Source {
+    kind: DueKind,
+    sql: &'static str,
+    label: fn(&[String]) -> String,
+}
+
+const SOURCES: [Source; 5] = [
+    Source {
+        kind: DueKind::ConsentExpiry,
+        sql: CONSENT_SQL,
+        label: |p| format!("Consent to {} expires{}", label(&p[0]), alias_suffix(&p[1])),
+    },
+    Source { kind: DueKind::AssessmentReview, sql: ASSESSMENT_SQL, label: |p| format!("Assessment review{}", alias_suffix(&p[0])) },
+    Source {
+        kind: DueKind::Commitment,
+        sql: COMMITMENT_SQL,
+        label: |p| format!("Commitment due: {}{}", label(&p[0]), alias_suffix(&p[1])),
+    },
+    Source { kind: DueKind::Supervision, sql: SUPERVISION_SQL, label: |_| "Supervision or case consultation (every 12 weeks)".into() },
+    Source { kind: DueKind::Task, sql: TASK_SQL, label: |p| format!("Task: {}", p[0]) },
+];
+
+fn rows(conn: &Connection, sql: &str, today: NaiveDate, until: NaiveDate) -> Result<Vec<Row>, ModelError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let values: [(&str, &dyn ToSql); 3] = [(":today", &today), (":until", &until), (":interval", &SUPERVISION_INTERVAL_DAYS)];
+    for (name, value) in values {
+        if let Some(index) = stmt.parameter_index(name)? {
+            stmt.raw_bind_parameter(index, value)?;
+        }
+    }
+    let columns = stmt.column_count();
+    let mut bound = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(r) = bound.next()? {
+        out.push(Row {
+            case_id: r.get(0)?,
+            code_name: r.get(1)?,
+            due_on: r.get(2)?,
+            record_id: r.get(3)?,
+            parts: (4..columns).map(|i| r.get(i)).collect::<Result<_, _>>()?,
+        });
+    }
+    Ok(out)
+}
+
+pub fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<Vec<DueItem>, ModelError> {
+    let window = args.within_days.unwrap_or(DEFAULT_WINDOW_DAYS);
+    if window > MAX_WINDOW_DAYS {
+        return Err(ModelError::Invalid(format!("look at most {MAX_WINDOW_DAYS} days ahead")));
+    }
+    let today = ctx.today();
+    let until = today
+        .checked_add_days(Days::new(window.into()))
+        .ok_or_else(|| ModelError::Invalid("that window reaches past the calendar".into()))?;
+    let mut items = Vec::new();
+    for source in SOURCES {
+        for row in rows(conn, source.sql, today, until)? {
+            items.push(DueItem {
+                status: if row.due_on < today { DueStatus::Overdue } else { DueStatus::Upcoming },
+                label: (source.label)(&row.parts),
+                case_id: row.case_id,
+                case_code_name: row.code_name,
+                kind: source.kind,
+                due_on: row.due_on,
+                record_id: row.record_id,
+            });
+        }
+    }
+    items.sort_by(|a, b| {
+        (a.due_on, &a.case_code_name, a.kind, &a.record_id).cmp(&(b.due_on, &b.case_code_name, b.kind, &b.record_id))
+    });
+    Ok(items)
+}

@@ -1,0 +1,157 @@
+//! Search through the registry: ranking, snippets, filters, closed cases and odd input.
+
+use circlebook_core::model::{ops, Ctx};
+use circlebook_core::{ErrorKind, UnlockedVault};
+use serde_json::{json, Value};
+
+use crate::common::*;
+use crate::model_cases::ctx;
+use crate::model_rows::*;
+
+fn search(vault: &mut UnlockedVault, args: Value) -> Vec<Value> {
+    match ops::call("search", vault, &ctx(), args).expect("search") {
+        Value::Array(hits) => hits,
+        other => panic!("not a list: {other}"),
+    }
+}
+
+fn ids(hits: &[Value]) -> Vec<String> {
+    hits.iter().map(|h| h["record_id"].as_str().expect("id").to_owned()).collect()
+}
+
+fn note(vault: &mut UnlockedVault, ctx: &Ctx, case: &str, body: &str) -> String {
+    let note = ops::call("add_note", vault, ctx, json!({"case_id": case, "body": body})).expect("note");
+    note["id"].as_str().expect("id").to_owned()
+}
+
+fn task(vault: &mut UnlockedVault, ctx: &Ctx, case: &str, title: &str) -> String {
+    let task = ops::call("add_task", vault, ctx, json!({"case_id": case, "title": title})).expect("task");
+    task["id"].as_str().expect("id").to_owned()
+}
+
+#[test]
+fn a_title_hit_outranks_a_body_hit_and_more_hits_rank_higher() {
+    let (_fx, mut vault) = Fixture::new();
+    let ctx = ctx();
+    let case = case(&mut vault, &ctx, "Heron", json!({}));
+    let once = note(&mut vault, &ctx, &case, "We spoke about the garden and what happened after, at some length, over tea.");
+    let twice = note(&mut vault, &ctx, &case, "The garden came up: the garden matters to her, in a note of similar length here.");
+    let titled = task(&mut vault, &ctx, &case, "Garden visit");
+    let hits = search(&mut vault, json!({"query": "garden"}));
+    assert_eq!(ids(&hits), [titled.clone(), twice, once]);
+    assert_eq!(hits[0]["kind"], "task");
+    assert_eq!(hits[0]["case_code_name"], "Heron");
+    assert_eq!(hits[0]["case_id"], json!(case));
+    assert_eq!(hits[0]["title"], "Garden visit");
+    assert_eq!(hits[0]["snippet"], "«Garden» visit");
+    assert_eq!(hits[1]["snippet"], "The «garden» came up: the «garden» matters to her, in a note…");
+}
+
+#[test]
+fn snippets_are_short_and_marked() {
+    let (_fx, mut vault) = Fixture::new();
+    let ctx = ctx();
+    let case = case(&mut vault, &ctx, "Heron", json!({}));
+    let long = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen apology \
+                sixteen seventeen eighteen nineteen twenty twentyone twentytwo twentythree twentyfour";
+    note(&mut vault, &ctx, &case, long);
+    let hits = search(&mut vault, json!({"query": "apology"}));
+    let snippet = hits[0]["snippet"].as_str().expect("snippet");
+    assert!(snippet.contains("«apology»"), "{snippet}");
+    assert!(snippet.starts_with('…') && snippet.ends_with('…'), "{snippet}");
+    assert_eq!(snippet.trim_matches('…').split_whitespace().count(), 12, "{snippet}");
+    // Prefix on the last word; diacritics fold.
+    assert_eq!(search(&mut vault, json!({"query": "apol"})).len(), 1);
+    note(&mut vault, &ctx, &case, "Café by the river");
+    assert_eq!(search(&mut vault, json!({"query": "cafe"})).len(), 1);
+    // Every word must be found (earlier words are whole words).
+    assert_eq!(search(&mut vault, json!({"query": "apology river"})).len(), 0);
+    assert_eq!(search(&mut vault, json!({"query": "thirteen apology"})).len(), 1);
+}
+
+#[test]
+fn odd_input_never_reaches_fts5_as_syntax() {
+    let (_fx, mut vault) = Fixture::new();
+    let ctx = ctx();
+    let case = case(&mut vault, &ctx, "Heron", json!({}));
+    note(&mut vault, &ctx, &case, "She said \"not yet\" AND then OR NOT: near the (old) bridge 🌿 col:umn");
+    for query in [
+        "\"", "\"\"\"", "*", "**", "AND", "OR", "NOT", "NEAR", "NEAR(a b)", "(", ")", "a:", ":", "^", "-", "+", "{", "}",
+        "🌿", "🌿🌿 *", "' OR 1=1 --", "title:bridge", "\0", "bridge\"", "\"bridge", "bridge*", "*bridge", "AND bridge",
+        "bridge AND", "bridge OR", "NOT bridge", "ünïcödé", "日本語",
+    ] {
+        let result = ops::call("search", &mut vault, &ctx, json!({ "query": query }));
+        assert!(result.is_ok(), "{query:?}: {result:?}");
+    }
+    assert!(search(&mut vault, json!({"query": ""})).is_empty());
+    assert!(search(&mut vault, json!({"query": "   "})).is_empty());
+    assert!(search(&mut vault, json!({"query": "* 🌿 \""})).is_empty());
+    // Operators are plain words, found as words.
+    assert_eq!(search(&mut vault, json!({"query": "AND"})).len(), 1);
+    assert_eq!(search(&mut vault, json!({"query": "\"not yet\""})).len(), 1);
+    assert_eq!(search(&mut vault, json!({"query": "bridge 🌿"})).len(), 1);
+    assert_eq!(search(&mut vault, json!({"query": "(old)"})).len(), 1);
+    assert_eq!(search(&mut vault, json!({"query": "col:umn"})).len(), 1);
+    let err = ops::call("search", &mut vault, &ctx, json!({"query": "bridge", "limit": 0})).expect_err("limit");
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+}
+
+#[test]
+fn filters_by_stage_process_tag_and_role_with_closed_cases_included() {
+    let (_fx, mut vault) = Fixture::new();
+    let ctx = ctx();
+    let heron = case(&mut vault, &ctx, "Heron", json!({"tags": ["Family"]}));
+    let osprey = case(&mut vault, &ctx, "Osprey", json!({"tags": ["workplace"]}));
+    set_stage(&mut vault, &heron, "active");
+    process(&mut vault, &heron, "indirect_dialogue", "2026-02-01", None, "active");
+    process(&mut vault, &osprey, "conference", "2026-02-01", None, "active");
+
+    let harmed = participant_with(&mut vault, &heron, "Alder", "person_harmed", "needs a quiet room");
+    let responsible = participant_with(&mut vault, &heron, "Birch", "person_responsible", "needs a quiet room");
+    let supporter = participant_with(&mut vault, &osprey, "Cedar", "supporter", "quiet room please");
+    let commitment = commitment(&mut vault, &heron, &responsible, "apology_letter", "a quiet apology", Some("2026-04-01"), "in_progress");
+    let progress = progress(&mut vault, &commitment, "2026-03-01", "first quiet draft");
+    let assessment = assessment(&mut vault, &harmed, "proceed", "2026-02-01", None, "quiet and ready");
+    let message = message(&mut vault, &heron, &harmed, &responsible, "a quiet question", "2026-02-10T10:00:00Z", None, None);
+    let session = session_with(&mut vault, &heron, "indirect_dialogue", "held", "2026-02-11", Some("2026-02-11"), "quiet talk");
+    attendee(&mut vault, &session, &harmed);
+
+    let all = search(&mut vault, json!({"query": "quiet"}));
+    assert_eq!(all.len(), 8);
+    let mut by_role = ids(&search(&mut vault, json!({"query": "quiet", "role": "person_harmed"})));
+    by_role.sort();
+    let mut expected = vec![harmed.clone(), assessment, message, session];
+    expected.sort();
+    assert_eq!(by_role, expected);
+    let mut responsible_hits = ids(&search(&mut vault, json!({"query": "quiet", "role": "person_responsible"})));
+    responsible_hits.sort();
+    let mut expected = vec![responsible, commitment, progress];
+    expected.sort();
+    assert_eq!(responsible_hits, expected);
+
+    let cases_of = |hits: Vec<Value>| {
+        let mut names: Vec<String> = hits.iter().map(|h| h["case_code_name"].as_str().expect("name").to_owned()).collect();
+        names.dedup();
+        names
+    };
+    assert_eq!(cases_of(search(&mut vault, json!({"query": "quiet", "stage": "active"}))), ["Heron"]);
+    assert_eq!(cases_of(search(&mut vault, json!({"query": "quiet", "stage": "referral"}))), ["Osprey"]);
+    assert_eq!(cases_of(search(&mut vault, json!({"query": "quiet", "process": "conference"}))), ["Osprey"]);
+    assert_eq!(cases_of(search(&mut vault, json!({"query": "quiet", "tag": " FAMILY "}))), ["Heron"]);
+    assert!(search(&mut vault, json!({"query": "quiet", "tag": "none"})).is_empty());
+    assert_eq!(ids(&search(&mut vault, json!({"query": "quiet", "role": "supporter"}))), [supporter]);
+    assert_eq!(search(&mut vault, json!({"query": "quiet", "limit": 3})).len(), 3);
+
+    // Closed cases are searched too.
+    ops::call(
+        "close_case",
+        &mut vault,
+        &ctx,
+        json!({"case_id": osprey, "outcome": "other", "outcome_summary": "a quiet ending", "decided_by": "f"}),
+    )
+    .expect("close");
+    let closed = search(&mut vault, json!({"query": "ending", "stage": "closed"}));
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0]["kind"], "case");
+    assert_eq!(closed[0]["snippet"], "a quiet «ending»");
+}
