@@ -5,6 +5,7 @@ pub mod accountability;
 pub mod assessments;
 pub mod attachments;
 pub mod audit_log;
+pub mod case_file;
 pub mod cases;
 pub mod consent;
 pub mod due;

@@ -188,6 +188,7 @@ impl Op {
 static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     let mut all = Vec::new();
     all.extend(super::cases::ops());
+    all.extend(super::case_file::ops());
     all.extend(super::processes::ops());
     all.extend(super::sessions::ops());
     all.extend(super::session_consent::ops());
