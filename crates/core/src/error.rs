@@ -1,9 +1,10 @@
 //! The closed set of error kinds that front ends branch on, shared by every operation's error enum.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// What went wrong, in the terms a front end needs to decide what to show or which exit code to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorKind {

@@ -235,6 +235,7 @@ pub fn call(name: &str, vault: &mut UnlockedVault, ctx: &Ctx, args: Value) -> Re
 pub fn typescript() -> String {
     let cfg = config();
     let mut collector = TypeCollector::default();
+    collector.visit::<crate::ErrorKind>();
     for op in all() {
         op.collect_types(&mut collector);
     }
