@@ -44,7 +44,7 @@ pub enum Command {
         /// How many cases to add
         #[arg(long)]
         cases: usize,
-        /// The same seed always gives the same cases
+        /// The same seed always gives the same cases; use another seed to add more
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
