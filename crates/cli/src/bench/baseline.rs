@@ -19,7 +19,11 @@ impl PlainSqlite {
     /// Creates `path` with the vault's schema and the first `cases` demo cases of `seed`.
     pub fn create(path: &Path, cases: usize, seed: u64) -> Result<Self, Failure> {
         let mut conn = Connection::open(path)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if mode != "wal" {
+            return Err(Failure::new(ErrorKind::Io, format_args!("plain SQLite: journal_mode is {mode}, not wal")));
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         schema::migrate(&conn).map_err(|e| Failure::new(ErrorKind::Io, format_args!("plain SQLite: {e}")))?;
         let tx = conn.transaction()?;
         for case in demo::cases(seed).take(cases) {
