@@ -43,14 +43,15 @@ const STAGES: &[(&str, u32)] = &[
 
 struct NoteKind {
     title: &'static str,
+    opener: &'static str,
     sentences: &'static [&'static str],
 }
 
 const KINDS: &[NoteKind] = &[
     NoteKind {
         title: "Preparation meeting",
+        opener: "We met {when} in {place} for a preparation meeting of about an hour.",
         sentences: &[
-            "We met {when} in {place} for a preparation meeting of about an hour.",
             "We went through what a circle would look like, step by step, and who could be present.",
             "The person harmed said they want to be heard in their own words and to hear an acknowledgement.",
             "We talked about what they hope will be different afterwards; I wrote their goals in their own words.",
@@ -60,12 +61,17 @@ const KINDS: &[NoteKind] = &[
             "They would like to read the outline of the circle before deciding on a date.",
             "I explained again what I record, who can see it, and how long it is kept.",
             "We ended with a short grounding exercise they had chosen.",
+            "They prefer the word survivor, and I have noted it for everyone involved.",
+            "We looked at the difference between a circle and a letter exchange; they are leaning towards letters.",
+            "They want to hear how the person responsible has understood the impact, not only an apology.",
+            "We agreed that I will not share anything from today without asking first.",
+            "Readiness feels good to them at the moment, though they would like more time before any meeting.",
         ],
     },
     NoteKind {
         title: "Consent check-in",
+        opener: "Consent check-in {when}, by phone, about twenty minutes.",
         sentences: &[
-            "Consent check-in {when}, by phone, about twenty minutes.",
             "I asked whether the consent given for the letter exchange still holds; it does, for now.",
             "They chose to receive updates indirectly, through me, rather than directly.",
             "They do not consent to their supporter's name being shared with the other party; noted.",
@@ -75,12 +81,16 @@ const KINDS: &[NoteKind] = &[
             "They asked for a summary of what information has been shared so far; I will send it.",
             "Nothing in their circumstances has changed that would affect readiness.",
             "We agreed to pause scheduling until they have spoken with {support}.",
+            "They are comfortable with the co-facilitator reading the notes from our meetings.",
+            "The consent for information to go to the counsellor was renewed until the end of the process.",
+            "They would like to be asked again before any date is set, even if it was agreed earlier.",
+            "I confirmed in writing what was agreed and what was not.",
         ],
     },
     NoteKind {
         title: "Safety planning",
+        opener: "We worked on the safety plan for the meeting planned {when} in {place}.",
         sentences: &[
-            "We worked on the safety plan for the meeting planned {when} in {place}.",
             "Arrival and departure will be separate, fifteen minutes apart, by different entrances.",
             "{support} will be present throughout and will sit beside them.",
             "We agreed on a signal to pause: placing a hand on the table; a card to stop the meeting entirely.",
@@ -90,12 +100,16 @@ const KINDS: &[NoteKind] = &[
             "They asked that the meeting last no longer than ninety minutes; agreed.",
             "I will check in by phone the following morning, at a time they chose.",
             "The plan will be reviewed again two days before the meeting.",
+            "Seating was agreed: they will sit nearest the door, with the facilitators between the parties.",
+            "Transport home is arranged; they will not be travelling alone.",
+            "We noted who to call if they feel unsafe before or after the meeting.",
+            "The venue staff know only that a meeting is booked, nothing about its purpose.",
         ],
     },
     NoteKind {
         title: "Accountability commitments",
+        opener: "Meeting {when} with the person responsible about the accountability plan.",
         sentences: &[
-            "Meeting {when} with the person responsible about the accountability plan.",
             "We reviewed progress on the consent education sessions; three of six are complete.",
             "The draft apology letter was discussed; it still centres their own feelings rather than the harm done.",
             "We practised active and reflective listening for about twenty minutes.",
@@ -105,12 +119,16 @@ const KINDS: &[NoteKind] = &[
             "They asked what making amends could look like; I said this is for the person harmed to shape.",
             "Their supporter from the community attended and spoke about practical support at home.",
             "Progress entries were verified by the co-facilitator.",
+            "They named two situations where they now act differently, and what they do instead.",
+            "We talked about avoiding contact outside the agreed process; they understand and agree.",
+            "One commitment is behind schedule; we agreed a smaller first step for the coming fortnight.",
+            "They asked for reading on consent; I gave them the program's list.",
         ],
     },
     NoteKind {
         title: "Supervision",
+        opener: "Case consultation with my supervisor {when}.",
         sentences: &[
-            "Case consultation with my supervisor {when}.",
             "We reviewed the risk and readiness assessment for each participant; the decision is to proceed.",
             "We discussed whether the pace suits the person harmed; it seems to, and they will be asked again.",
             "My supervisor suggested a further preparation meeting before any direct dialogue.",
@@ -118,6 +136,9 @@ const KINDS: &[NoteKind] = &[
             "The next consultation is booked within twelve weeks.",
             "We checked that the notes record reasons for each decision, not only the decision.",
             "Agreed to offer shuttle dialogue as an alternative if a face-to-face meeting does not feel right.",
+            "We went through the outcome agreement draft line by line for neutral wording.",
+            "The follow-up plan after the process was discussed and will be offered to both parties.",
+            "No information beyond aggregate figures will go into the quarterly report.",
         ],
     },
 ];
@@ -139,6 +160,18 @@ const GENERAL: &[&str] = &[
     "Next steps were agreed and written down together.",
     "I offered information about specialist support services; they will think about it.",
     "We checked that everyone knew how to reach me between meetings.",
+    "There were a few quiet moments, which we allowed without hurrying.",
+    "I read back my notes at the end and corrected two points they raised.",
+    "The co-facilitator and I debriefed for ten minutes afterwards.",
+    "They asked a practical question about dates, which I will answer by message.",
+    "We took a short break halfway through, at their suggestion.",
+    "It was agreed that nothing from this meeting will be shared with the other party yet.",
+    "I explained that the process can change shape at any point if it stops feeling right.",
+    "They said the last meeting had been helpful and that they slept well afterwards.",
+    "The next meeting is pencilled in for {when}, to be confirmed.",
+    "I will send a short reminder the day before, as they asked.",
+    "Nothing needs to be escalated; the risk picture is unchanged.",
+    "We agreed to keep the next meeting shorter.",
 ];
 
 /// One synthetic case and its notes.
@@ -247,30 +280,32 @@ fn fill(rng: &mut StdRng, sentence: &str) -> String {
     sentence.replace("{when}", pick(rng, WHEN)).replace("{place}", pick(rng, PLACES)).replace("{support}", pick(rng, SUPPORT))
 }
 
-/// A note of [`NOTE_BYTES`] length: a title line, then sentences of one kind mixed with general ones.
+/// A note of [`NOTE_BYTES`] length at most: a title line, the kind's opening sentence, then the kind's and
+/// general sentences in a shuffled order, each used once, until the drawn target length is reached.
 fn note_body(rng: &mut StdRng) -> String {
     let kind = KINDS.choose(rng).unwrap_or(&KINDS[0]);
     let target = rng.gen_range(NOTE_BYTES);
+    let mut pool: Vec<&str> = kind.sentences.iter().chain(GENERAL).copied().collect();
+    pool.shuffle(rng);
     let mut body = format!("{} (demonstration data, not a real case)\n\n", kind.title);
-    let mut paragraph = 0;
-    loop {
-        let bank = if rng.gen_ratio(1, 5) { GENERAL } else { kind.sentences };
-        let template = pick(rng, bank);
+    body.push_str(&fill(rng, kind.opener));
+    let mut in_paragraph = 1;
+    for template in pool {
+        if body.len() >= target {
+            break;
+        }
         let sentence = fill(rng, template);
         if body.len() + sentence.len() + 2 > *NOTE_BYTES.end() {
             break;
         }
-        body.push_str(&sentence);
-        paragraph += 1;
-        if body.len() >= target {
-            break;
-        }
-        if paragraph >= 4 && rng.gen_ratio(1, 3) {
+        if in_paragraph >= 4 && rng.gen_ratio(1, 3) {
             body.push_str("\n\n");
-            paragraph = 0;
+            in_paragraph = 0;
         } else {
             body.push(' ');
         }
+        body.push_str(&sentence);
+        in_paragraph += 1;
     }
     body
 }
@@ -334,6 +369,9 @@ mod tests {
                 assert!(NOTE_BYTES.contains(&note.body.len()), "note of {} bytes", note.body.len());
                 assert!(note.body.contains("demonstration data"));
                 assert!(!note.body.contains('{'), "unfilled slot in {}", note.body);
+                let sentences: Vec<&str> = note.body.split_inclusive('.').map(str::trim).filter(|s| s.len() > 20).collect();
+                let unique: std::collections::HashSet<&&str> = sentences.iter().collect();
+                assert_eq!(unique.len(), sentences.len(), "a sentence repeats in {}", note.body);
                 assert_eq!(uuid::Uuid::parse_str(&note.id).expect("uuid").get_version_num(), 7);
             }
         }
