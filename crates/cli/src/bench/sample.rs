@@ -9,6 +9,7 @@ use serde::Serialize;
 pub struct Summary {
     pub n: usize,
     pub median_ms: f64,
+    pub mean_ms: f64,
     pub p95_ms: f64,
     pub min_ms: f64,
     pub max_ms: f64,
@@ -20,11 +21,12 @@ pub fn summarize(samples: &[f64]) -> Summary {
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
     if n == 0 {
-        return Summary { n, median_ms: f64::NAN, p95_ms: f64::NAN, min_ms: f64::NAN, max_ms: f64::NAN };
+        return Summary { n, median_ms: f64::NAN, mean_ms: f64::NAN, p95_ms: f64::NAN, min_ms: f64::NAN, max_ms: f64::NAN };
     }
     let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
     let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);
-    Summary { n, median_ms: median, p95_ms: sorted[rank - 1], min_ms: sorted[0], max_ms: sorted[n - 1] }
+    let mean = sorted.iter().sum::<f64>() / n as f64;
+    Summary { n, median_ms: median, mean_ms: mean, p95_ms: sorted[rank - 1], min_ms: sorted[0], max_ms: sorted[n - 1] }
 }
 
 /// Runs `f` once and returns its result and how long it took, in milliseconds.
