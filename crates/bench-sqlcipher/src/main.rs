@@ -1,5 +1,6 @@
 //! The SQLCipher baseline for docs/PERFORMANCE.md: one durable edit and the open workload (open + key + read
-//! everything) on a SQLCipher file with Circlebook's schema and the same shape of synthetic data.
+//! everything) on a SQLCipher file with Circlebook's schema and the same shape of synthetic data, each next to
+//! the same work on an unencrypted twin file (the same SQLite library, no key), so ratios share disk conditions.
 //!
 //! Usage: `cargo run --release -- [--cases N] [--samples N] [--json]`. Without `--cases`, the open workload runs
 //! at 500 cases and the edit at 50, 500 and 5000, like `circlebook-cli bench`.
@@ -27,6 +28,7 @@ const PHRASES: &[&str] = &[
 ];
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
+
 
 struct Summary {
     n: usize,
@@ -93,9 +95,12 @@ fn raw_key() -> String {
     format!("x'{}'", "2b".repeat(32))
 }
 
-fn open(path: &Path, key: &str) -> Fallible<Connection> {
+/// Opens with `key` (SQLCipher) or without (then SQLCipher is plain SQLite), in WAL with `synchronous=FULL`.
+fn open(path: &Path, key: Option<&str>) -> Fallible<Connection> {
     let conn = Connection::open(path)?;
-    conn.pragma_update(None, "key", key)?;
+    if let Some(key) = key {
+        conn.pragma_update(None, "key", key)?;
+    }
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if mode != "wal" {
         return Err(format!("journal_mode is {mode}, not wal").into());
@@ -104,8 +109,8 @@ fn open(path: &Path, key: &str) -> Fallible<Connection> {
     Ok(conn)
 }
 
-fn create(path: &Path, cases: usize) -> Fallible<(Connection, usize)> {
-    let mut conn = open(path, &raw_key())?;
+fn create(path: &Path, key: Option<&str>, cases: usize) -> Fallible<(Connection, usize)> {
+    let mut conn = open(path, key)?;
     conn.execute_batch(SCHEMA)?;
     let notes = fill(&mut conn, cases)?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
@@ -113,7 +118,7 @@ fn create(path: &Path, cases: usize) -> Fallible<(Connection, usize)> {
 }
 
 /// Open + key + read every row of every table.
-fn open_and_read(path: &Path, key: &str) -> Fallible<usize> {
+fn open_and_read(path: &Path, key: Option<&str>) -> Fallible<usize> {
     let conn = open(path, key)?;
     let mut bytes = 0;
     for sql in ["SELECT id, code_name, stage, created_at, updated_at FROM cases", "SELECT id, case_id, body, created_at FROM notes"] {
@@ -129,24 +134,26 @@ fn open_and_read(path: &Path, key: &str) -> Fallible<usize> {
     Ok(bytes)
 }
 
-fn edits(conn: &mut Connection, samples: usize) -> Fallible<Summary> {
-    let ids: Vec<String> = conn.prepare("SELECT id FROM notes ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    let mut times = Vec::new();
-    for i in 0..WARMUP + samples {
-        let id = &ids[(i * 7919) % ids.len()];
-        let body = format!("{} (edit {i}, demonstration data)", PHRASES[i % PHRASES.len()].repeat(12));
-        let (r, ms) = time(|| -> Fallible<()> {
-            let tx = conn.transaction()?;
-            tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (&body, id))?;
-            tx.commit()?;
-            Ok(())
-        });
-        r?;
-        if i >= WARMUP {
-            times.push(ms);
-        }
-    }
-    Ok(summarize(&times))
+fn edit(conn: &mut Connection, id: &str, body: &str) -> Fallible<f64> {
+    let (r, ms) = time(|| -> Fallible<()> {
+        let tx = conn.transaction()?;
+        tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (body, id))?;
+        tx.commit()?;
+        Ok(())
+    });
+    r?;
+    Ok(ms)
+}
+
+/// One size: the SQLCipher file and its plain twin, with the same data.
+struct Target {
+    cases: usize,
+    notes: usize,
+    cipher: Connection,
+    plain: Connection,
+    ids: Vec<String>,
+    cipher_ms: Vec<f64>,
+    plain_ms: Vec<f64>,
 }
 
 fn json_summary(s: &Summary) -> String {
@@ -155,7 +162,7 @@ fn json_summary(s: &Summary) -> String {
 
 fn main() -> Fallible<()> {
     let mut args = std::env::args().skip(1);
-    let (mut cases, mut samples, mut json) = (None, 50usize, false);
+    let (mut cases, mut samples, mut json) = (None, 200usize, false);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--cases" => cases = Some(args.next().ok_or("--cases needs a number")?.parse()?),
@@ -177,57 +184,85 @@ fn main() -> Fallible<()> {
     let provider: String = probe.query_row("PRAGMA cipher_provider", [], |r| r.get(0))?;
     let version = format!("{version}, {provider}");
     let dir = tempfile::tempdir()?;
-    let mut edit_rows = Vec::new();
-    let mut open_rows = None;
+    let key = raw_key();
+    let path = |kind: &str, n: usize| dir.path().join(format!("{kind}-{n}.db"));
+
+    let mut targets = Vec::new();
     for &n in &sizes {
-        let path = dir.path().join(format!("sqlcipher-{n}.db"));
-        let (mut conn, notes) = create(&path, n)?;
-        let edit = edits(&mut conn, samples)?;
-        drop(conn);
-        if n == main_cases {
-            let mut raw = Vec::new();
-            for _ in 0..samples {
-                let (r, ms) = time(|| open_and_read(&path, &raw_key()));
-                r?;
-                raw.push(ms);
-            }
-            // Re-key with a passphrase so that `PRAGMA key` runs SQLCipher's PBKDF2 (its KDF).
-            let conn = open(&path, &raw_key())?;
-            conn.pragma_update(None, "rekey", PASSPHRASE)?;
-            drop(conn);
-            let mut kdf = Vec::new();
-            for _ in 0..KDF_SAMPLES.min(samples) {
-                let (r, ms) = time(|| open_and_read(&path, PASSPHRASE));
-                r?;
-                kdf.push(ms);
-            }
-            open_rows = Some((notes, summarize(&raw), summarize(&kdf)));
-        }
-        edit_rows.push((n, notes, edit));
+        let (cipher, notes) = create(&path("sqlcipher", n), Some(&key), n)?;
+        let (plain, _) = create(&path("plain", n), None, n)?;
+        let ids = cipher.prepare("SELECT id FROM notes ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        targets.push(Target { cases: n, notes, cipher, plain, ids, cipher_ms: Vec::new(), plain_ms: Vec::new() });
     }
-    let (notes, open_raw, open_pass) = open_rows.ok_or("no size measured")?;
+    // Edits take turns across sizes and between SQLCipher and plain SQLite, so all see the same disk state.
+    for i in 0..WARMUP + samples {
+        let body = format!("{} (edit {i}, demonstration data)", PHRASES[i % PHRASES.len()].repeat(12));
+        for t in &mut targets {
+            let id = t.ids[(i * 7919) % t.ids.len()].clone();
+            let c = edit(&mut t.cipher, &id, &body)?;
+            let p = edit(&mut t.plain, &id, &body)?;
+            if i >= WARMUP {
+                t.cipher_ms.push(c);
+                t.plain_ms.push(p);
+            }
+        }
+    }
+    let notes = targets.iter().find(|t| t.cases == main_cases).map(|t| t.notes).ok_or("no size measured")?;
+    let rows: Vec<(usize, usize, Summary, Summary)> =
+        targets.into_iter().map(|t| (t.cases, t.notes, summarize(&t.cipher_ms), summarize(&t.plain_ms))).collect();
+
+    let (mut raw, mut plain) = (Vec::new(), Vec::new());
+    for _ in 0..samples.min(30) {
+        let (r, ms) = time(|| open_and_read(&path("sqlcipher", main_cases), Some(&key)));
+        r?;
+        raw.push(ms);
+        let (r, ms) = time(|| open_and_read(&path("plain", main_cases), None));
+        r?;
+        plain.push(ms);
+    }
+    // Re-key with a passphrase so that `PRAGMA key` runs SQLCipher's PBKDF2 (its KDF).
+    let conn = open(&path("sqlcipher", main_cases), Some(&key))?;
+    conn.pragma_update(None, "rekey", PASSPHRASE)?;
+    drop(conn);
+    let mut kdf = Vec::new();
+    for _ in 0..KDF_SAMPLES.min(samples) {
+        let (r, ms) = time(|| open_and_read(&path("sqlcipher", main_cases), Some(PASSPHRASE)));
+        r?;
+        kdf.push(ms);
+    }
+    let (open_raw, open_plain, open_pass) = (summarize(&raw), summarize(&plain), summarize(&kdf));
+
     if json {
-        let edits: Vec<String> = edit_rows
+        let edits: Vec<String> = rows
             .iter()
-            .map(|(n, notes, s)| format!("{{\"cases\":{n},\"notes\":{notes},\"edit\":{}}}", json_summary(s)))
+            .map(|(n, notes, c, p)| {
+                format!("{{\"cases\":{n},\"notes\":{notes},\"sqlcipher\":{},\"plain\":{},\"ratio\":{:.4}}}", json_summary(c), json_summary(p), c.median / p.median)
+            })
             .collect();
         println!(
-            "{{\"sqlcipher\":\"{version}\",\"cases\":{main_cases},\"notes\":{notes},\"open_read_all_raw_key\":{},\"open_read_all_passphrase\":{},\"edits\":[{}]}}",
+            "{{\"sqlcipher\":\"{version}\",\"cases\":{main_cases},\"notes\":{notes},\"open_read_all_raw_key\":{},\"open_read_all_plain\":{},\"open_read_all_passphrase\":{},\"edits\":[{}]}}",
             json_summary(&open_raw),
+            json_summary(&open_plain),
             json_summary(&open_pass),
             edits.join(",")
         );
         return Ok(());
     }
     println!("SQLCipher {version} bench: {main_cases} cases, {notes} notes; WAL, synchronous=FULL");
-    println!("{:<44} {:>4} {:>10} {:>10}", "measure", "n", "median", "p95");
-    let row = |label: &str, s: &Summary| println!("{label:<44} {:>4} {:>7.2} ms {:>7.2} ms", s.n, s.median, s.p95);
-    row("open + key + read all (raw key, no KDF)", &open_raw);
-    row("open + key + read all (passphrase, PBKDF2)", &open_pass);
-    for (n, _, s) in &edit_rows {
-        row(&format!("durable edit, {n} cases"), s);
+    println!("{:<44} {:>4} {:>10} {:>10}  {:<26} {}", "measure", "n", "median", "p95", "compared with (median)", "ratio");
+    let row = |label: &str, s: &Summary, other: Option<(&str, &Summary)>| {
+        let (compared, ratio) = match other {
+            Some((name, o)) => (format!("{name}: {:.2} ms", o.median), format!("{:.2}", s.median / o.median)),
+            None => (String::new(), String::new()),
+        };
+        println!("{label:<44} {:>4} {:>7.2} ms {:>7.2} ms  {compared:<26} {ratio}", s.n, s.median, s.p95);
+    };
+    row("open + key + read all (raw key, no KDF)", &open_raw, Some(("plain SQLite", &open_plain)));
+    row("open + key + read all (passphrase, PBKDF2)", &open_pass, None);
+    for (n, _, c, p) in &rows {
+        row(&format!("durable edit, {n} cases"), c, Some(("plain SQLite", p)));
     }
-    if let (Some(first), Some(last)) = (edit_rows.first(), edit_rows.last()) {
+    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
         println!("{:<44} {:>4} {:>10.2}", format!("edit growth {} → {} cases", first.0, last.0), "", last.2.median / first.2.median);
     }
     Ok(())
