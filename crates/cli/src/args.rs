@@ -65,8 +65,8 @@ pub enum Command {
     /// Run the standard benchmark on fresh vaults of synthetic cases
     Bench {
         /// Cases in the benchmark vault [default: 500, with edits also timed at 50 and 5000]
-        #[arg(long)]
-        cases: Option<usize>,
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        cases: Option<u32>,
         /// Where to create the benchmark vaults (an empty or absent folder) [default: a temporary folder]
         #[arg(long, value_name = "DIR")]
         vault_dir: Option<PathBuf>,

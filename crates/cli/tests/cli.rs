@@ -116,7 +116,7 @@ pub fn tool(program: &str, args: &[&std::ffi::OsStr]) -> String {
 #[test]
 fn usage_errors_exit_2() {
     let temp = tempfile::tempdir().expect("temp");
-    for args in [&[][..], &["frobnicate"], &["stats", "--bogus"], &["restore", "abc"], &["demo"], &["bench", "--samples", "0"]] {
+    for args in [&[][..], &["frobnicate"], &["stats", "--bogus"], &["restore", "abc"], &["demo"], &["bench", "--samples", "0"], &["bench", "--cases", "0"]] {
         let run = finish(cli(temp.path()).args(args));
         assert_eq!(run.code, 2, "{args:?}: {run:?}");
     }

@@ -36,20 +36,20 @@ pub struct Options {
     pub samples: usize,
 }
 
-pub(crate) fn progress(text: impl std::fmt::Display) {
+fn progress(text: impl std::fmt::Display) {
     if std::io::stderr().is_terminal() {
         eprintln!("… {text}");
     }
 }
 
-pub(crate) fn edit_failure(e: EditError<rusqlite::Error>) -> Failure {
+fn edit_failure(e: EditError<rusqlite::Error>) -> Failure {
     match e {
         EditError::Rejected(e) => e.into(),
         EditError::Unsaved(e) => e.into(),
     }
 }
 
-pub(crate) fn io_failure(what: &str) -> impl Fn(std::io::Error) -> Failure + '_ {
+fn io_failure(what: &str) -> impl Fn(std::io::Error) -> Failure + '_ {
     move |e| Failure::new(ErrorKind::of_io(&e), format_args!("{what}: {e}"))
 }
 
@@ -65,9 +65,7 @@ impl Fixture {
     fn unlock_with_key(&self) -> Result<UnlockedVault, Failure> {
         Ok(Vault::open(&self.dir)?.unlock(&UnlockKey::RecoveryKey(self.recovery.clone()))?)
     }
-}
 
-impl Fixture {
     /// Creates the vault (returned unlocked) and the same data in plain SQLite.
     fn create(root: &Path, cases: usize) -> Result<(Self, UnlockedVault, PlainSqlite), Failure> {
         progress(format_args!("creating a vault of {cases} demo cases"));
@@ -141,11 +139,8 @@ pub fn run(options: &Options, json: bool) -> Result<(), Failure> {
             drop(vault.lock()?);
         }
     }
-    let report = match main_fixture {
-        Some((fx, vault)) => Some(phases::all(&fx, vault, options.samples)?),
-        None => None,
-    };
-    let mut report = report.ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "no benchmark size was run"))?;
+    let (fx, vault) = main_fixture.ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "no benchmark size was run"))?;
+    let mut report = phases::all(&fx, vault, options.samples)?;
     edits.sort_by_key(|e| e.cases);
     if let (Some(first), Some(last)) = (edits.first(), edits.last()) {
         if last.cases > first.cases {

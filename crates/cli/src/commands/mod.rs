@@ -55,7 +55,7 @@ pub fn close(vault: UnlockedVault) -> Result<(), Failure> {
 /// Runs the command.
 pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
     if let Command::Bench { cases, vault_dir, samples } = cli.command {
-        return crate::bench::run(&crate::bench::Options { cases, vault_dir, samples: samples as usize }, cli.json);
+        return crate::bench::run(&crate::bench::Options { cases: cases.map(|n| n as usize), vault_dir, samples: samples as usize }, cli.json);
     }
     let dir = cli.vault.or_else(circlebook_core::vault::default_dir).ok_or_else(|| {
         Failure::new(ErrorKind::InvalidInput, "there is no default vault folder here (no HOME); pass --vault DIR")
