@@ -1,0 +1,63 @@
+//! Commands that change the vault: `demo`, `compact`, `restore`. Each saves and locks before it reports.
+
+use circlebook_core::demo;
+use serde_json::json;
+
+use super::{close, Context};
+use crate::failure::Failure;
+use crate::out;
+
+/// `demo --cases N [--seed S]`: adds synthetic cases.
+pub fn demo(ctx: &mut Context, cases: usize, seed: u64) -> Result<(), Failure> {
+    let mut vault = ctx.unlock()?;
+    let summary = demo::add_cases(&mut vault, cases, seed)?;
+    close(vault)?;
+    if ctx.json {
+        out::json(&json!({ "added": summary, "seed": seed }));
+    } else {
+        out::line(format_args!(
+            "Added {} synthetic cases with {} notes ({} of note text), seed {seed}.",
+            summary.cases,
+            summary.notes,
+            out::bytes(summary.note_bytes as u64)
+        ));
+    }
+    Ok(())
+}
+
+/// `compact`: one snapshot, no journal, no other generation.
+pub fn compact(ctx: &mut Context) -> Result<(), Failure> {
+    let mut vault = ctx.unlock()?;
+    vault.compact()?;
+    let generation = vault.generation();
+    let bytes = vault.generations().iter().find(|g| g.current).map_or(0, |g| g.bytes);
+    close(vault)?;
+    if ctx.json {
+        out::json(&json!({ "generation": generation, "snapshot_bytes": bytes }));
+    } else {
+        out::line(format_args!(
+            "Compacted: the vault is now one snapshot (generation {generation}, {}) and no journal; \
+             earlier generations were deleted.",
+            out::bytes(bytes)
+        ));
+    }
+    Ok(())
+}
+
+/// `restore GEN`: a kept generation becomes the current state; the state before it stays a generation.
+pub fn restore(ctx: &mut Context, number: u64) -> Result<(), Failure> {
+    let mut vault = ctx.unlock()?;
+    vault.restore(number)?;
+    let now = vault.generation();
+    close(vault)?;
+    if ctx.json {
+        out::json(&json!({ "restored": number, "generation": now, "previous": now - 1 }));
+    } else {
+        out::line(format_args!(
+            "Restored generation {number}: it is now the current state (generation {now}). \
+             The state before the restore is kept as generation {}.",
+            now - 1
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! A command's failure, and the one place that turns it into an exit code and one line on stderr.
+//!
+//! Exit codes: 0 success; 1 a failure the person can act on (wrong passphrase, vault in use, damaged file,
+//! newer format…); 2 a usage error, which clap reports before any command runs.
+
+use std::fmt::Display;
+use std::process::ExitCode;
+
+use circlebook_core::demo::DemoError;
+use circlebook_core::vault::{CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
+use circlebook_core::{ErrorKind, LockFailure, UnlockFailure};
+use serde::Serialize;
+
+/// Exit code of every failure that is not a usage error.
+pub const EXIT_FAILURE: u8 = 1;
+
+/// A failure a person can act on: its kind (for `--json`) and one sentence.
+#[derive(Debug, Serialize)]
+pub struct Failure {
+    pub code: ErrorKind,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: ErrorKind, message: impl Display) -> Self {
+        // One line, always: scripts read stderr line by line.
+        let message = message.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        Self { code, message }
+    }
+
+    /// Writes the failure (one line on stderr; with `--json` also an object on stdout) and gives the exit code.
+    pub fn report(&self, json: bool) -> ExitCode {
+        if json {
+            crate::out::json(&serde_json::json!({ "error": self }));
+        }
+        eprintln!("error: {}", self.message);
+        ExitCode::from(EXIT_FAILURE)
+    }
+}
+
+macro_rules! from_core_error {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<$error> for Failure {
+            fn from(e: $error) -> Self {
+                Failure::new(e.kind(), &e)
+            }
+        }
+    )*};
+}
+
+from_core_error!(OpenError, CreateError, UnlockError, PassphraseError, RestoreError, SaveError, DemoError);
+
+impl From<UnlockFailure> for Failure {
+    fn from(f: UnlockFailure) -> Self {
+        f.error.into()
+    }
+}
+
+impl From<LockFailure> for Failure {
+    fn from(f: LockFailure) -> Self {
+        f.error.into()
+    }
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(e: rusqlite::Error) -> Self {
+        Failure::new(ErrorKind::Io, format_args!("the vault's database could not be read: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_one_line() {
+        let f = Failure::new(ErrorKind::Io, "first line\nsecond   line\n");
+        assert_eq!(f.message, "first line second line");
+    }
+}

@@ -1,0 +1,43 @@
+//! Standard output, in one place: human lines, or JSON for `--json`. Nothing else in the crate writes to stdout.
+
+use std::fmt::Display;
+use std::io::Write;
+
+use serde::Serialize;
+
+/// Writes one line (a closed pipe is not an error worth reporting).
+pub fn line(text: impl Display) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
+/// Writes `value` as one line of JSON.
+pub fn json(value: &impl Serialize) {
+    match serde_json::to_string(value) {
+        Ok(text) => line(text),
+        Err(e) => eprintln!("error: the output could not be written as JSON: {e}"),
+    }
+}
+
+/// A byte count for people: `812 B`, `3.4 KB`, `12.0 MB` (powers of 1000).
+pub fn bytes(n: u64) -> String {
+    let n = n as f64;
+    if n < 1000.0 {
+        format!("{n} B")
+    } else if n < 1e6 {
+        format!("{:.1} KB", n / 1e3)
+    } else if n < 1e9 {
+        format!("{:.1} MB", n / 1e6)
+    } else {
+        format!("{:.2} GB", n / 1e9)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bytes_read_naturally() {
+        assert_eq!(super::bytes(812), "812 B");
+        assert_eq!(super::bytes(3_400), "3.4 KB");
+        assert_eq!(super::bytes(12_000_000), "12.0 MB");
+    }
+}
