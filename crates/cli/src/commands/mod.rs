@@ -6,7 +6,6 @@ mod upkeep;
 
 use std::path::PathBuf;
 
-use circlebook_core::vault::UnlockError;
 use circlebook_core::{ErrorKind, UnlockKey, UnlockedVault, Vault};
 
 use crate::args::{Cli, Command};
@@ -27,22 +26,7 @@ impl Context {
     pub fn unlock(&mut self) -> Result<UnlockedVault, Failure> {
         let vault = Vault::open(&self.dir)?;
         let passphrase = self.secrets.passphrase()?;
-        vault.unlock(&UnlockKey::Passphrase(passphrase)).map_err(|f| wrong_passphrase_or(f.error))
-    }
-}
-
-/// Tells a wrong passphrase from a damaged identity file where core does not (yet): age reports a scrypt
-/// stanza that fails to open with a wrong passphrase as `DecryptionFailed`, which core files under "damaged".
-/// The two cannot be told apart cryptographically; a wrong passphrase is by far the likelier, and the
-/// message says so without alarming anyone about their data.
-fn wrong_passphrase_or(error: UnlockError) -> Failure {
-    match &error {
-        UnlockError::Damaged { file, detail }
-            if file == "identity.age" && *detail == age::DecryptError::DecryptionFailed.to_string() =>
-        {
-            Failure::new(ErrorKind::WrongPassphrase, UnlockError::WrongPassphrase)
-        }
-        _ => error.into(),
+        vault.unlock(&UnlockKey::Passphrase(passphrase)).map_err(|f| f.error.into())
     }
 }
 

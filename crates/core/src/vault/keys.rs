@@ -112,6 +112,20 @@ pub fn decrypt_all<R: Read>(identity: &x25519::Identity, input: R) -> Result<Zer
     Ok(plain)
 }
 
+/// Opens an age file made for the identity for streaming, with its authenticated plaintext length (age checks
+/// the last chunk to know it), so the plaintext can go straight where it is needed without a copy of ours.
+pub fn decrypt_stream<R: Read + std::io::Seek>(
+    identity: &x25519::Identity,
+    input: R,
+) -> Result<(age::stream::StreamReader<R>, u64), OpenFailure> {
+    use std::io::{Seek, SeekFrom};
+    let decryptor = age::Decryptor::new(input).map_err(classify)?;
+    let mut reader = decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(classify)?;
+    let len = reader.seek(SeekFrom::End(0)).map_err(read_failure)?;
+    reader.seek(SeekFrom::Start(0)).map_err(read_failure)?;
+    Ok((reader, len))
+}
+
 /// Checks only that the identity opens the file's header (cheap: reads no payload).
 pub fn opens_header<R: Read>(identity: &x25519::Identity, input: R) -> Result<(), OpenFailure> {
     let decryptor = age::Decryptor::new(input).map_err(classify)?;

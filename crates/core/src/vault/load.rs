@@ -34,7 +34,7 @@ fn journal_name(generation: u64) -> String {
 /// Decrypts one snapshot into a fresh in-memory database.
 pub fn read_snapshot(layout: &Layout, identity: &x25519::Identity, generation: u64) -> Result<Connection, UnlockError> {
     let file = File::open(layout.snapshot(generation))?;
-    let plain = keys::decrypt_all(identity, BufReader::new(file)).map_err(|e| match e {
+    let (plain, len) = keys::decrypt_stream(identity, BufReader::with_capacity(1 << 20, file)).map_err(|e| match e {
         OpenFailure::WrongKey => UnlockError::Damaged {
             file: snapshot_name(generation),
             detail: "it was encrypted to another key".into(),
@@ -48,8 +48,15 @@ pub fn read_snapshot(layout: &Layout, identity: &x25519::Identity, generation: u
     })?;
     let damaged = |detail: String| UnlockError::Damaged { file: snapshot_name(generation), detail };
     let mut conn = Connection::open_in_memory().map_err(|e| damaged(e.to_string()))?;
-    conn.deserialize_read_exact(rusqlite::MAIN_DB, &plain[..], plain.len(), false)
-        .map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
+    let len = usize::try_from(len).map_err(|_| damaged("it is too large for this computer".into()))?;
+    // The plaintext is decrypted chunk by chunk straight into SQLite's own buffer: no copy of ours to wipe.
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, plain, len, false).map_err(|e| match e {
+        // rusqlite reports a failed read (here: a chunk failing authentication) as "cannot open".
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
+            damaged("its content fails authentication (altered or truncated)".into())
+        }
+        other => damaged(format!("it does not hold a database: {other}")),
+    })?;
     conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
         .map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
     let header_ok: Result<i64, _> = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
@@ -160,12 +167,15 @@ fn finish(vault: Vault, identity: x25519::Identity, parts: Parts) -> Result<Unlo
     for path in layout.leftover_temps().unwrap_or_default() {
         let _ = fs::remove_file(path);
     }
+    let mut removed = false;
     for stale in layout.journal_generations().unwrap_or_default() {
         if stale < unlocked.generation() {
-            let _ = fs::remove_file(layout.journal(stale));
+            removed |= fs::remove_file(layout.journal(stale)).is_ok();
         }
     }
-    let _ = durable::sync_dir(&layout.journals());
+    if removed {
+        let _ = durable::sync_dir(&layout.journals());
+    }
     unlocked.set_torn_tail(torn);
     Ok(unlocked)
 }
