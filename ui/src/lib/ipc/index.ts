@@ -1,0 +1,2 @@
+// The IPC boundary: re-exports the typed commands so components import from '$lib/ipc'-style paths only.
+export * from './commands';
