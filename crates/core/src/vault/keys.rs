@@ -84,7 +84,11 @@ pub fn unwrap_identity(wrapped: &[u8], passphrase: &SecretString) -> Result<x255
     if !decryptor.is_scrypt() {
         return Err(OpenFailure::Damaged("the identity file is not passphrase-protected".into()));
     }
-    let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(classify)?;
+    let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
+        // age's scrypt stanza fails its AEAD under a wrong passphrase: that is the wrong key, not damage.
+        age::DecryptError::DecryptionFailed => OpenFailure::WrongKey,
+        other => classify(other),
+    })?;
     let mut text = Zeroizing::new(String::new());
     reader.read_to_string(&mut text).map_err(read_failure)?;
     x25519::Identity::from_str(text.trim())
@@ -113,4 +117,19 @@ pub fn opens_header<R: Read>(identity: &x25519::Identity, input: R) -> Result<()
     let decryptor = age::Decryptor::new(input).map_err(classify)?;
     decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(classify)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_passphrase_is_the_wrong_key_not_damage() {
+        let identity = generate();
+        let right = SecretString::from("lantern orchard velvet compass drizzle".to_owned());
+        let wrapped = wrap_identity(&identity, &right, 10).expect("wraps");
+        let wrong = SecretString::from("lantern orchard velvet compass".to_owned());
+        assert!(matches!(unwrap_identity(&wrapped, &wrong), Err(OpenFailure::WrongKey)));
+        assert!(unwrap_identity(&wrapped, &right).is_ok());
+    }
 }
