@@ -1,0 +1,4 @@
+//! The UI's commands, grouped by area. Each takes the state, calls one core function and maps the error.
+
+pub mod passphrase;
+pub mod vault;

@@ -1,0 +1,111 @@
+//! The built app under Xvfb, driven like a person would: create a vault, keep the recovery key, lock,
+//! mistype the passphrase, unlock. Screenshots of each step land in `tests/e2e/screenshots/`.
+
+use std::path::Path;
+
+use circlebook_e2e::{app_binary, require_display, testid, wait_for, wait_for_text, Error, Screenshots, TauriDriver};
+use fantoccini::{Client, Locator};
+
+/// Strong enough for the core's check (zxcvbn score 3 or more).
+const PASSPHRASE: &str = "lantern orchard velvet compass drizzle";
+const WRONG: &str = "lantern orchard velvet compass";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_lock_and_unlock_a_vault() -> Result<(), Error> {
+    require_display();
+    let app = app_binary();
+    let home = tempfile::tempdir()?;
+    let vault = home.path().join("vault");
+    std::fs::create_dir(&vault)?;
+    // The app's vault and the webview's own data stay inside the temp folder.
+    let driver = TauriDriver::start(&[
+        ("CIRCLEBOOK_VAULT", vault.clone().into_os_string()),
+        ("XDG_DATA_HOME", home.path().join("data").into_os_string()),
+        ("XDG_CONFIG_HOME", home.path().join("config").into_os_string()),
+    ])?;
+    let client = driver.session(&app).await?;
+    let outcome = walk_through(&client).await;
+    let closed = client.close().await;
+    outcome?;
+    closed?;
+    drop(driver);
+    assert_no_plaintext(&vault)?;
+    Ok(())
+}
+
+async fn walk_through(client: &Client) -> Result<(), Error> {
+    let mut shots = Screenshots::new()?;
+    assert_eq!(client.title().await?, "Circlebook", "the window title never carries case data");
+
+    // Create: live feedback, then the recovery key.
+    wait_for(client, "create-screen").await?;
+    shots.take(client, "create-empty").await?;
+    wait_for(client, "create-passphrase").await?.send_keys("tulip").await?;
+    wait_for_text(client, "passphrase-strength", "too short").await?;
+    let field = wait_for(client, "create-passphrase").await?;
+    field.clear().await?;
+    field.send_keys(PASSPHRASE).await?;
+    wait_for(client, "create-confirm").await?.send_keys(PASSPHRASE).await?;
+    wait_for_text(client, "passphrase-strength", "strong enough").await?;
+    shots.take(client, "create-filled").await?;
+    click(client, "create-submit").await?;
+
+    let key = wait_for(client, "recovery-key").await?.text().await?;
+    let key: String = key.split_whitespace().collect();
+    assert!(key.starts_with("AGE-SECRET-KEY-1") && key.len() == 74, "unexpected recovery key shape: {} chars", key.len());
+    let next = wait_for(client, "recovery-continue").await?;
+    assert!(!next.is_enabled().await?, "Continue waits for the confirmation");
+    shots.take(client, "recovery-key").await?;
+    click(client, "recovery-stored").await?;
+    click(client, "recovery-continue").await?;
+    wait_for(client, "home-screen").await?;
+    shots.take(client, "home-after-create").await?;
+
+    // Lock, then a wrong passphrase: a clear, calm message.
+    click(client, "lock").await?;
+    wait_for(client, "unlock-screen").await?;
+    wait_for(client, "unlock-passphrase").await?.send_keys(WRONG).await?;
+    shots.take(client, "unlock-typed").await?;
+    click(client, "unlock-submit").await?;
+    wait_for_text(client, "unlock-error", "That passphrase does not open this vault.").await?;
+    shots.take(client, "unlock-wrong").await?;
+
+    // The right passphrase opens it.
+    let field = wait_for(client, "unlock-passphrase").await?;
+    field.clear().await?;
+    field.send_keys(PASSPHRASE).await?;
+    click(client, "unlock-submit").await?;
+    wait_for(client, "home-screen").await?;
+    shots.take(client, "home-after-unlock").await?;
+    assert_eq!(client.title().await?, "Circlebook");
+    Ok(())
+}
+
+async fn click(client: &Client, id: &str) -> Result<(), Error> {
+    wait_for(client, id).await?;
+    client.find(Locator::Css(&testid(id))).await?.click().await?;
+    Ok(())
+}
+
+/// The vault folder holds ciphertext only: no SQLite header, no passphrase.
+fn assert_no_plaintext(dir: &Path) -> Result<(), Error> {
+    let mut files = vec![dir.to_path_buf()];
+    let mut seen = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path)?.map(|entry| entry.map(|e| e.path())).collect::<Result<Vec<_>, _>>()?);
+            continue;
+        }
+        seen += 1;
+        let bytes = std::fs::read(&path)?;
+        for needle in [b"SQLite format 3".as_slice(), PASSPHRASE.as_bytes(), b"CREATE TABLE"] {
+            assert!(!contains(&bytes, needle), "{} holds plaintext", path.display());
+        }
+    }
+    assert!(seen >= 3, "expected the vault's files, found {seen}");
+    Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
+}
