@@ -57,6 +57,32 @@ mod tests {
         assert_eq!(json["message"], "That passphrase does not open this vault.");
     }
 
+    /// The UI's closed union (ui/src/lib/ipc/commands.ts) must name every code the Rust side sends.
+    #[test]
+    fn the_ui_knows_every_error_code_and_status() {
+        let commands = include_str!("../../ui/src/lib/ipc/commands.ts");
+        let kinds = [
+            ErrorKind::WrongPassphrase,
+            ErrorKind::WrongRecoveryKey,
+            ErrorKind::WeakPassphrase,
+            ErrorKind::AlreadyOpen,
+            ErrorKind::NoVault,
+            ErrorKind::VaultExists,
+            ErrorKind::Damaged,
+            ErrorKind::NewerFormat,
+            ErrorKind::DiskFull,
+            ErrorKind::InvalidInput,
+            ErrorKind::Io,
+        ];
+        let statuses = [crate::session::VaultStatus::NoVault, crate::session::VaultStatus::Locked, crate::session::VaultStatus::Unlocked];
+        let names = kinds.iter().map(serde_json::to_value).chain(statuses.iter().map(serde_json::to_value));
+        for name in names {
+            let name = name.expect("serialises");
+            let quoted = format!("'{}'", name.as_str().expect("a string"));
+            assert!(commands.contains(&quoted), "commands.ts lacks {quoted}");
+        }
+    }
+
     #[test]
     fn sentences_keep_their_own_full_stop() {
         assert_eq!(sentence("this is fine."), "This is fine.");

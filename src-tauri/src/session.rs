@@ -20,8 +20,8 @@ pub enum Session {
     NotOpened,
     /// This process holds the folder lock; no keys in memory.
     Locked(Vault),
-    /// The database is in memory.
-    Unlocked(UnlockedVault),
+    /// The database is in memory (boxed: it is much larger than the other states).
+    Unlocked(Box<UnlockedVault>),
 }
 
 /// What the UI is told about the session: which screen to show.
@@ -48,7 +48,7 @@ impl Session {
             return Err(CreateError::Exists(dir.to_path_buf()));
         }
         let (vault, recovery) = Vault::create(dir, passphrase, Kdf::STANDARD)?;
-        *self = Session::Unlocked(vault);
+        *self = Session::Unlocked(Box::new(vault));
         Ok(recovery)
     }
 
@@ -69,7 +69,7 @@ impl Session {
             },
         };
         match vault.unlock(key) {
-            Ok(unlocked) => *self = Session::Unlocked(unlocked),
+            Ok(unlocked) => *self = Session::Unlocked(Box::new(unlocked)),
             Err(failure) => {
                 *self = Session::Locked(failure.vault);
                 return Err(failure.error.into());
@@ -84,7 +84,7 @@ impl Session {
             Session::Unlocked(vault) => match vault.lock() {
                 Ok(vault) => *self = Session::Locked(vault),
                 Err(failure) => {
-                    *self = Session::Unlocked(failure.vault);
+                    *self = Session::Unlocked(Box::new(failure.vault));
                     return Err(failure.error.into());
                 }
             },

@@ -9,6 +9,8 @@ use fantoccini::{Client, Locator};
 /// Strong enough for the core's check (zxcvbn score 3 or more).
 const PASSPHRASE: &str = "lantern orchard velvet compass drizzle";
 const WRONG: &str = "lantern orchard velvet compass";
+/// WebDriver's Enter key.
+const ENTER: char = '\u{E007}';
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_lock_and_unlock_a_vault() -> Result<(), Error> {
@@ -36,6 +38,7 @@ async fn create_lock_and_unlock_a_vault() -> Result<(), Error> {
 async fn walk_through(client: &Client) -> Result<(), Error> {
     let mut shots = Screenshots::new()?;
     assert_eq!(client.title().await?, "Circlebook", "the window title never carries case data");
+    assert_csp_in_force(client).await?;
 
     // Create: live feedback, then the recovery key.
     wait_for(client, "create-screen").await?;
@@ -70,14 +73,27 @@ async fn walk_through(client: &Client) -> Result<(), Error> {
     wait_for_text(client, "unlock-error", "That passphrase does not open this vault.").await?;
     shots.take(client, "unlock-wrong").await?;
 
-    // The right passphrase opens it.
+    // The right passphrase opens it, submitted from the keyboard.
     let field = wait_for(client, "unlock-passphrase").await?;
     field.clear().await?;
-    field.send_keys(PASSPHRASE).await?;
-    click(client, "unlock-submit").await?;
+    field.send_keys(&format!("{PASSPHRASE}{ENTER}")).await?;
     wait_for(client, "home-screen").await?;
     shots.take(client, "home-after-unlock").await?;
     assert_eq!(client.title().await?, "Circlebook");
+    Ok(())
+}
+
+/// The page refuses an inline style: the strict CSP from tauri.conf.json is in force.
+async fn assert_csp_in_force(client: &Client) -> Result<(), Error> {
+    let script = "const done = arguments[arguments.length - 1]; \
+        const style = document.createElement('style'); \
+        const finish = (what) => { style.remove(); done(what); }; \
+        document.addEventListener('securitypolicyviolation', (e) => finish(e.effectiveDirective), { once: true }); \
+        style.textContent = 'body { outline: 0 }'; \
+        document.head.appendChild(style); \
+        setTimeout(() => finish('none'), 3000);";
+    let directive = client.execute_async(script, Vec::new()).await?;
+    assert_eq!(directive, serde_json::json!("style-src-elem"), "an inline style was not refused");
     Ok(())
 }
 
