@@ -36,9 +36,11 @@ ensure_tauri_driver() {
 ensure_ui() {
   (
     cd ui
-    if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-      echo "==> installing the UI's npm packages"
-      npm ci --no-audit --no-fund --loglevel=error
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+      echo "==> installing the UI's npm packages (the versions in package-lock.json)"
+      # `npm ci` is not used: npm 11 refuses this lock file over platform-specific optional packages of rollup
+      # and esbuild that it does not record; `npm install` installs the locked versions all the same.
+      npm install --no-audit --no-fund --loglevel=error
     fi
     npm run --silent build
   )

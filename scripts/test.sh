@@ -12,8 +12,8 @@ ensure_ui
 echo "==> invariant: no network client in the shipped binaries"
 scripts/check-no-network.sh
 
-echo "==> UI unit tests"
-(cd ui && npm test --silent)
+echo "==> UI: type check (including the generated bindings) and unit tests"
+(cd ui && npm run --silent check && npm test --silent)
 
 echo "==> Rust: every crate, end to end under Xvfb"
 cargo build --workspace --all-targets --quiet

@@ -38,14 +38,77 @@ pub enum ErrorKind {
     ApprovalRequired,
     /// A rule of practice forbids the operation as asked (for example closing without an outcome summary).
     NotAllowed,
+    /// The vault is locked: unlock it first.
+    Locked,
 }
 
 impl ErrorKind {
+    /// Every kind, in declaration order (the generated UI bindings list them).
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::WrongPassphrase,
+        ErrorKind::WrongRecoveryKey,
+        ErrorKind::WeakPassphrase,
+        ErrorKind::AlreadyOpen,
+        ErrorKind::NoVault,
+        ErrorKind::VaultExists,
+        ErrorKind::Damaged,
+        ErrorKind::NewerFormat,
+        ErrorKind::DiskFull,
+        ErrorKind::InvalidInput,
+        ErrorKind::Io,
+        ErrorKind::NotFound,
+        ErrorKind::ConsentRequired,
+        ErrorKind::ApprovalRequired,
+        ErrorKind::NotAllowed,
+        ErrorKind::Locked,
+    ];
+
+    /// The position in [`ErrorKind::ALL`]; the exhaustive match makes a new variant impossible to forget.
+    pub fn position(self) -> usize {
+        match self {
+            ErrorKind::WrongPassphrase => 0,
+            ErrorKind::WrongRecoveryKey => 1,
+            ErrorKind::WeakPassphrase => 2,
+            ErrorKind::AlreadyOpen => 3,
+            ErrorKind::NoVault => 4,
+            ErrorKind::VaultExists => 5,
+            ErrorKind::Damaged => 6,
+            ErrorKind::NewerFormat => 7,
+            ErrorKind::DiskFull => 8,
+            ErrorKind::InvalidInput => 9,
+            ErrorKind::Io => 10,
+            ErrorKind::NotFound => 11,
+            ErrorKind::ConsentRequired => 12,
+            ErrorKind::ApprovalRequired => 13,
+            ErrorKind::NotAllowed => 14,
+            ErrorKind::Locked => 15,
+        }
+    }
+
+    /// The snake_case word the front ends see.
+    pub fn code(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+
     /// Classifies an I/O error: a full disk (or quota) is told apart from the rest.
     pub fn of_io(e: &std::io::Error) -> Self {
         match e.kind() {
             std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => ErrorKind::DiskFull,
             _ => ErrorKind::Io,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorKind;
+
+    #[test]
+    fn all_lists_every_kind_once_in_order() {
+        for (i, kind) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(kind.position(), i, "{kind:?}");
+        }
+        assert_eq!(ErrorKind::Locked.position() + 1, ErrorKind::ALL.len());
+        assert_eq!(ErrorKind::ConsentRequired.code(), "consent_required");
     }
 }

@@ -230,19 +230,31 @@ pub fn call(name: &str, vault: &mut UnlockedVault, ctx: &Ctx, args: Value) -> Re
 }
 
 
+/// TypeScript for the UI's error codes: the closed `ErrorKind` union and the list of its words.
+pub fn typescript_errors() -> String {
+    let words: Vec<String> = crate::ErrorKind::ALL.iter().map(|k| format!("'{}'", k.code())).collect();
+    format!(
+        "// Generated from circlebook_core::ErrorKind. Do not edit by hand:\n\
+         // `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings` rewrites it.\n\n\
+         /** Every error code the Rust side sends. */\n\
+         export const ERROR_KINDS = [{}] as const;\n\n\
+         export type ErrorKind = (typeof ERROR_KINDS)[number];\n",
+        words.join(", ")
+    )
+}
+
 /// TypeScript for the UI: every type the registry's shapes use, and one typed function per operation that
-/// calls `invokeOp(name, args)` (imported from `./invoke`). The desktop crate checks the committed copy is fresh.
+/// calls `invokeOp(name, args)` (imported from `../invoke`). The desktop crate checks the committed copy is fresh.
 pub fn typescript() -> String {
     let cfg = config();
     let mut collector = TypeCollector::default();
-    collector.visit::<crate::ErrorKind>();
     for op in all() {
         op.collect_types(&mut collector);
     }
     let mut out = String::from(
         "// Generated from the operation registry in crates/core/src/model/ops.rs. Do not edit by hand:\n\
          // `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings` rewrites it.\n\
-         import { invokeOp } from './invoke';\n\n",
+         import { invokeOp } from '../invoke';\n\n",
     );
     for decl in collector.declarations.values() {
         out.push_str("export ");

@@ -132,3 +132,18 @@ pub fn opens_header<R: Read>(identity: &x25519::Identity, input: R) -> Result<()
     decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(classify)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_passphrase_is_the_wrong_key_not_damage() {
+        let identity = generate();
+        let right = SecretString::from("lantern orchard velvet compass drizzle".to_owned());
+        let wrapped = wrap_identity(&identity, &right, 10).expect("wraps");
+        let wrong = SecretString::from("lantern orchard velvet compass".to_owned());
+        assert!(matches!(unwrap_identity(&wrapped, &wrong), Err(OpenFailure::WrongKey)));
+        assert!(unwrap_identity(&wrapped, &right).is_ok());
+    }
+}

@@ -41,6 +41,7 @@ fn the_registry_describes_every_operation_in_typescript() {
     }
     assert!(ts.contains("export type Case = {"), "{ts}");
     assert!(ts.contains("export type Stage = "), "{ts}");
+    assert!(ops::typescript_errors().contains("'consent_required'"));
     assert!(!ts.contains("bigint"));
 }
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Only the end-to-end test (the real app under Xvfb, driven through tauri-driver); scripts/test.sh runs it too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+
+ensure_toolchains
+ensure_apt $BUILD_PACKAGES xvfb xauth webkit2gtk-driver
+ensure_tauri_driver
+ensure_ui
+cargo build --workspace --quiet
+xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p circlebook-e2e -- --nocapture

@@ -1,0 +1,11 @@
+//! Generates the Tauri context and declares the app's own commands, so that Tauri checks their ACL.
+
+/// Every command in `src/commands/`; each must also be granted in `capabilities/default.json`.
+const COMMANDS: &[&str] = &["vault_status", "create_vault", "unlock", "lock", "check_passphrase", "call"];
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    if let Err(error) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        panic!("tauri-build failed: {error:#}");
+    }
+}

@@ -1,0 +1,5 @@
+//! The UI's commands, grouped by area. Each takes the state, calls one core function and maps the error.
+
+pub mod passphrase;
+pub mod registry;
+pub mod vault;

@@ -1,0 +1,39 @@
+//! The one command that reaches the case model: any operation of the core's registry, by name, with the same
+//! names and JSON shapes as `circlebook-cli call`. The UI calls it through the generated `ipc/generated/ops.ts`.
+
+use serde_json::Value;
+use tauri::State;
+
+use crate::error::IpcError;
+use crate::session::AppState;
+
+/// Performs the registry operation `name` with `args` on the unlocked vault.
+#[tauri::command]
+pub async fn call(state: State<'_, AppState>, name: String, args: Value) -> Result<Value, IpcError> {
+    state.session().call(&name, args)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use circlebook_core::model::ops;
+
+    /// The committed TypeScript bindings are what the registry generates now.
+    #[test]
+    fn bindings_are_fresh() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/generated");
+        for (file, fresh) in [("ops.ts", ops::typescript()), ("errors.ts", ops::typescript_errors())] {
+            let path = dir.join(file);
+            if std::env::var_os("UPDATE_BINDINGS").is_some() {
+                std::fs::create_dir_all(&dir).expect("mkdir");
+                std::fs::write(&path, &fresh).expect("write bindings");
+            }
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                committed == fresh,
+                "ui/src/lib/ipc/generated/{file} is stale: run `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings`"
+            );
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Commands for the vault's life cycle: status, create, unlock, lock.
+//!
+//! They are `async` so that scrypt (about a second) runs off the main thread and the window stays responsive.
+
+use circlebook_core::{SecretString, UnlockKey};
+use serde::Serialize;
+use tauri::State;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::error::IpcError;
+use crate::session::{AppState, VaultStatus};
+
+/// Which screen the UI should show.
+#[tauri::command]
+pub async fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, IpcError> {
+    Ok(state.session().status())
+}
+
+/// The recovery key, shown once; wiped from this process's memory once sent.
+#[derive(Serialize, Zeroize, ZeroizeOnDrop)]
+pub struct Created {
+    recovery_key: String,
+}
+
+impl std::fmt::Debug for Created {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Created { recovery_key: [redacted] }")
+    }
+}
+
+/// Creates the vault, leaves it unlocked and returns its recovery key.
+#[tauri::command]
+pub async fn create_vault(state: State<'_, AppState>, passphrase: String) -> Result<Created, IpcError> {
+    let passphrase = SecretString::from(passphrase);
+    let recovery = state.session().create(state.dir(), &passphrase)?;
+    Ok(Created { recovery_key: recovery.expose().to_owned() })
+}
+
+/// Unlocks with the passphrase.
+#[tauri::command]
+pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<(), IpcError> {
+    let key = UnlockKey::Passphrase(SecretString::from(passphrase));
+    state.session().unlock(state.dir(), &key)
+}
+
+/// Saves what is unsaved and drops the keys from memory.
+#[tauri::command]
+pub async fn lock(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.session().lock()
+}

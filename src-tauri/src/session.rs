@@ -1,0 +1,192 @@
+//! The app's one piece of state: the vault folder and whether its vault is absent, locked or unlocked.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use circlebook_core::model::{ops, Ctx};
+use circlebook_core::vault::CreateError;
+use circlebook_core::{Kdf, RecoveryKey, SecretString, UnlockKey, UnlockedVault, Vault};
+use serde::Serialize;
+use tauri::Manager;
+
+use crate::error::IpcError;
+
+/// Where the vault stands. Keys are in memory only in `Unlocked`.
+#[derive(Debug, Default)]
+pub enum Session {
+    /// The folder holds no vault yet.
+    #[default]
+    NoVault,
+    /// A vault is there but this process does not hold its folder lock (another window has it open).
+    NotOpened,
+    /// This process holds the folder lock; no keys in memory.
+    Locked(Vault),
+    /// The database is in memory (boxed: it is much larger than the other states).
+    Unlocked(Box<UnlockedVault>),
+}
+
+/// What the UI is told about the session: which screen to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VaultStatus {
+    NoVault,
+    Locked,
+    Unlocked,
+}
+
+impl Session {
+    pub fn status(&self) -> VaultStatus {
+        match self {
+            Session::NoVault => VaultStatus::NoVault,
+            Session::NotOpened | Session::Locked(_) => VaultStatus::Locked,
+            Session::Unlocked(_) => VaultStatus::Unlocked,
+        }
+    }
+
+    /// Creates the vault in `dir` and keeps it unlocked.
+    pub fn create(&mut self, dir: &Path, passphrase: &SecretString) -> Result<RecoveryKey, CreateError> {
+        if !matches!(self, Session::NoVault) {
+            return Err(CreateError::Exists(dir.to_path_buf()));
+        }
+        let (vault, recovery) = Vault::create(dir, passphrase, Kdf::STANDARD)?;
+        *self = Session::Unlocked(Box::new(vault));
+        Ok(recovery)
+    }
+
+    /// Unlocks, taking the folder lock first if needed; already unlocked is fine.
+    pub fn unlock(&mut self, dir: &Path, key: &UnlockKey) -> Result<(), IpcError> {
+        let vault = match std::mem::take(self) {
+            Session::Unlocked(vault) => {
+                *self = Session::Unlocked(vault);
+                return Ok(());
+            }
+            Session::Locked(vault) => vault,
+            Session::NoVault | Session::NotOpened => match Vault::open(dir) {
+                Ok(vault) => vault,
+                Err(error) => {
+                    *self = if Vault::exists(dir) { Session::NotOpened } else { Session::NoVault };
+                    return Err(error.into());
+                }
+            },
+        };
+        match vault.unlock(key) {
+            Ok(unlocked) => *self = Session::Unlocked(Box::new(unlocked)),
+            Err(failure) => {
+                *self = Session::Locked(failure.vault);
+                return Err(failure.error.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves what is unsaved and drops the keys; already locked is fine. On failure it stays unlocked.
+    pub fn lock(&mut self) -> Result<(), IpcError> {
+        match std::mem::take(self) {
+            Session::Unlocked(vault) => match vault.lock() {
+                Ok(vault) => *self = Session::Locked(vault),
+                Err(failure) => {
+                    *self = Session::Unlocked(failure.vault);
+                    return Err(failure.error.into());
+                }
+            },
+            other => *self = other,
+        }
+        Ok(())
+    }
+}
+
+impl Session {
+    /// Runs a registry operation on the unlocked vault; the actor recorded in the audit log is the facilitator.
+    pub fn call(&mut self, name: &str, args: serde_json::Value) -> Result<serde_json::Value, IpcError> {
+        let Session::Unlocked(vault) = self else { return Err(IpcError::locked()) };
+        Ok(ops::call(name, vault, &Ctx::new("facilitator"), args)?)
+    }
+}
+
+/// Managed by Tauri: the folder and the session behind one lock.
+#[derive(Debug)]
+pub struct AppState {
+    dir: PathBuf,
+    session: Mutex<Session>,
+}
+
+impl AppState {
+    /// Looks at the folder and takes the vault's lock if there is a vault.
+    pub fn open(dir: PathBuf) -> Self {
+        let session = if !Vault::exists(&dir) {
+            Session::NoVault
+        } else {
+            Vault::open(&dir).map_or(Session::NotOpened, Session::Locked)
+        };
+        Self { dir, session: Mutex::new(session) }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The session; a panic in another command does not make it unusable.
+    pub fn session(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// On exit, writes any unsaved change and drops the keys.
+pub fn lock_on_exit(handle: &tauri::AppHandle) {
+    if let Err(error) = handle.state::<AppState>().session().lock() {
+        eprintln!("circlebook: {}", error.message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use circlebook_core::ErrorKind;
+
+    use super::*;
+
+    const PASSPHRASE: &str = "lantern orchard velvet compass drizzle";
+
+    fn key(text: &str) -> UnlockKey {
+        UnlockKey::Passphrase(SecretString::from(text.to_owned()))
+    }
+
+    #[test]
+    fn create_lock_wrong_then_right_passphrase() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let state = AppState::open(dir.path().join("vault"));
+        let mut session = state.session();
+        assert_eq!(session.status(), VaultStatus::NoVault);
+
+        let recovery = session.create(state.dir(), &SecretString::from(PASSPHRASE.to_owned())).expect("created");
+        assert!(recovery.expose().starts_with("AGE-SECRET-KEY-1"));
+        assert_eq!(session.status(), VaultStatus::Unlocked);
+
+        session.lock().expect("locked");
+        session.lock().expect("locking twice is fine");
+        assert_eq!(session.status(), VaultStatus::Locked);
+
+        let wrong = session.unlock(state.dir(), &key("lantern orchard velvet")).expect_err("wrong passphrase");
+        assert_eq!(wrong.code, ErrorKind::WrongPassphrase);
+        assert_eq!(session.status(), VaultStatus::Locked);
+
+        session.unlock(state.dir(), &key(PASSPHRASE)).expect("unlocked");
+        assert_eq!(session.status(), VaultStatus::Unlocked);
+        let again = session.create(state.dir(), &SecretString::from(PASSPHRASE.to_owned()));
+        assert_eq!(again.map_err(|e| e.kind()).err(), Some(ErrorKind::VaultExists));
+    }
+
+    #[test]
+    fn a_vault_open_elsewhere_shows_locked_and_says_so_on_unlock() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let vault = dir.path().join("vault");
+        let first = AppState::open(vault.clone());
+        first.session().create(&vault, &SecretString::from(PASSPHRASE.to_owned())).expect("created");
+
+        let second = AppState::open(vault.clone());
+        let mut session = second.session();
+        assert_eq!(session.status(), VaultStatus::Locked);
+        let error = session.unlock(&vault, &key(PASSPHRASE)).expect_err("held by the first");
+        assert_eq!(error.code, ErrorKind::AlreadyOpen);
+        assert_eq!(session.status(), VaultStatus::Locked);
+    }
+}

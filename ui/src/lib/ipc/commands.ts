@@ -1,0 +1,80 @@
+// The only module that talks to the Rust side. Components call these typed functions, never `invoke`.
+// The shapes mirror src-tauri/src/commands/*.rs and src-tauri/src/error.rs; keep them in step.
+import { invoke } from '@tauri-apps/api/core';
+import { ERROR_KINDS } from './generated/errors';
+
+/** Every `code` the Rust side sends (generated from circlebook_core::ErrorKind), plus `internal` for a failed call. */
+export const ERROR_CODES = [...ERROR_KINDS, 'internal'] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An error across the boundary: a closed code to branch on and a sentence to show as it is. */
+export interface CommandError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** What a command gives back: its value, or an error that never needs parsing. */
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: CommandError };
+
+/** Which screen to show. */
+export type VaultStatus = 'no_vault' | 'locked' | 'unlocked';
+
+/** Live feedback on a passphrase being chosen. */
+export interface PassphraseCheck {
+  ok: boolean;
+  reason: string | null;
+}
+
+/** Shown once, right after creation. */
+export interface CreatedVault {
+  recoveryKey: string;
+}
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** Turns whatever a rejected `invoke` carried into a `CommandError`. */
+export function toCommandError(raw: unknown): CommandError {
+  if (typeof raw === 'object' && raw !== null) {
+    const { code, message } = raw as Record<string, unknown>;
+    if (isErrorCode(code) && typeof message === 'string') {
+      return { code, message };
+    }
+  }
+  // Not from Circlebook's own commands (a refused or broken call): say so plainly, without details.
+  return {
+    code: 'internal',
+    message: 'Circlebook could not complete that step. Please try again, or restart Circlebook.',
+  };
+}
+
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<CallResult<T>> {
+  try {
+    return { ok: true, value: await invoke<T>(command, args) };
+  } catch (raw) {
+    return { ok: false, error: toCommandError(raw) };
+  }
+}
+
+export function vaultStatus(): Promise<CallResult<VaultStatus>> {
+  return call<VaultStatus>('vault_status');
+}
+
+export async function createVault(passphrase: string): Promise<CallResult<CreatedVault>> {
+  const outcome = await call<{ recovery_key: string }>('create_vault', { passphrase });
+  return outcome.ok ? { ok: true, value: { recoveryKey: outcome.value.recovery_key } } : outcome;
+}
+
+export function unlock(passphrase: string): Promise<CallResult<null>> {
+  return call<null>('unlock', { passphrase });
+}
+
+export function lock(): Promise<CallResult<null>> {
+  return call<null>('lock');
+}
+
+export function checkPassphrase(passphrase: string): Promise<CallResult<PassphraseCheck>> {
+  return call<PassphraseCheck>('check_passphrase', { passphrase });
+}

@@ -1,0 +1,734 @@
+// Generated from the operation registry in crates/core/src/model/ops.rs. Do not edit by hand:
+// `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings` rewrites it.
+import { invokeOp } from '../invoke';
+
+export type Activity = "intake" | "direct_dialogue" | "indirect_dialogue" | "letter_exchange" | "person_harmed_circle" | "person_responsible_circle" | "blended_circle" | "partners_circle" | "cosa_inner_circle" | "cosa_outer_circle" | "conference" | "reintegration_check_in" | "preparation_meeting" | "progress_updates" | "information_sharing" | "keeping_notes";
+
+export type Agreement = { id: AgreementId, session_id: SessionId, text: string, 
+/**
+ * The attendees who consented to this agreement.
+ */
+agreed_by: Array<ParticipantId>, agreed_on: string, };
+
+export type AgreementId = string;
+
+export type ApproveMessage = { message_id: MessageId, 
+/**
+ * How and in what words the author approved (for example "read back by phone, approved as written").
+ */
+approval_note: string, 
+/**
+ * When the author approved; now unless given.
+ */
+approved_at?: string, };
+
+export type Assessment = { id: AssessmentId, participant_id: ParticipantId, case_id: CaseId, stage: Stage, checklist: Array<ChecklistItem>, risk_level: RiskLevel, decision: AssessmentDecision, reasons: string, assessed_on: string, next_review_on: string | null, assessed_by: string, created_at: string, };
+
+export type AssessmentDecision = "proceed" | "pause" | "stop";
+
+export type AssessmentId = string;
+
+export type Attachment = { id: AttachmentId, case_id: CaseId, note_id: NoteId | null, title: string, media_type: string, 
+/**
+ * Size in bytes.
+ */
+size: number, created_at: string, };
+
+export type AttachmentContent = { 
+/**
+ * The bytes, base64 (standard alphabet, padded).
+ */
+content: string, id: AttachmentId, case_id: CaseId, note_id: NoteId | null, title: string, media_type: string, 
+/**
+ * Size in bytes.
+ */
+size: number, created_at: string, };
+
+export type AttachmentFilter = { case_id: CaseId, 
+/**
+ * Only the attachments of this note.
+ */
+note_id?: NoteId, };
+
+export type AttachmentId = string;
+
+export type AttachmentRef = { attachment_id: AttachmentId, };
+
+export type Attendee = { participant_id: ParticipantId, alias: string, role: Role, };
+
+export type AttendeeChange = { session_id: SessionId, participant_id: ParticipantId, };
+
+export type AttentionFilter = { 
+/**
+ * One case only; every open case otherwise.
+ */
+case_id?: CaseId, };
+
+export type AuditEntry = { id: AuditId, at: string, actor: string, action: string, record_kind: string, record_id: string, };
+
+export type AuditFilter = { 
+/**
+ * Only entries about this record.
+ */
+record_id?: string, 
+/**
+ * Only entries at or after this instant.
+ */
+since?: string, 
+/**
+ * At most this many entries (default 200, at most 10 000).
+ */
+limit?: number, };
+
+export type AuditId = string;
+
+export type CancelSession = { session_id: SessionId, reason: string, };
+
+export type Case = { id: CaseId, code_name: string, 
+/**
+ * What the person harmed needs, in their own words.
+ */
+harmed_needs: string, 
+/**
+ * What justice would look like for them.
+ */
+harmed_justice_vision: string, stage: Stage, referral_source: string, referred_by_person_harmed: boolean, gender_based_violence: boolean, 
+/**
+ * A gender-based-violence referral that did not come from the person harmed (practice standards flag it).
+ */
+referral_flagged: boolean, tags: Array<string>, opened_on: string | null, closed_on: string | null, outcome: Outcome | null, outcome_summary: string | null, retention_until: string | null, created_at: string, updated_at: string, };
+
+export type CaseFile = { harmed_statement: HarmedStatement, case: CaseRecord, participants: Array<ParticipantFile>, assessments: Array<Assessment>, processes: Array<Process>, sessions: Array<Session>, messages: Array<ShuttleMessage>, commitments: Array<Commitment>, notes: Array<Note>, attachments: Array<Attachment>, tasks: Array<Task>, timeline: Array<TimelineItem>, };
+
+export type CaseFilter = { stage?: Stage, tag?: string, 
+/**
+ * Closed cases are left out unless asked for (or the stage filter is `closed`).
+ */
+include_closed: boolean, };
+
+export type CaseId = string;
+
+export type CaseParticipants = { case_id: CaseId, };
+
+export type CaseRecord = { case: Case, stage_history: Array<StageChange>, };
+
+export type CaseRef = { case_id: CaseId, };
+
+export type CaseUpdate = { case_id: CaseId, code_name?: string, referral_source?: string, referred_by_person_harmed?: boolean, gender_based_violence?: boolean, harmed_needs?: string, harmed_justice_vision?: string, };
+
+export type ChangeStage = { case_id: CaseId, stage: Stage, decided_by: string, reason: string, };
+
+export type ChecklistItem = { question: string, answer: string, note?: string, };
+
+export type CloseCase = { case_id: CaseId, outcome: Outcome, outcome_summary: string, decided_by: string, 
+/**
+ * Months to keep the closed case; the default is 72 (six years).
+ */
+retention_months?: number, };
+
+export type Commitment = { id: CommitmentId, case_id: CaseId, 
+/**
+ * The person responsible who made it.
+ */
+participant_id: ParticipantId, kind: CommitmentKind, description: string, due_on: string | null, status: CommitmentStatus, progress: Array<ProgressEntry>, created_at: string, updated_at: string, };
+
+export type CommitmentId = string;
+
+export type CommitmentKind = "apology_letter" | "consent_education" | "counselling" | "skill_practice" | "articulating_growth" | "making_amends" | "restitution" | "no_contact" | "other";
+
+export type CommitmentStatus = "not_started" | "in_progress" | "done" | "missed" | "renegotiated";
+
+export type CommitmentUpdate = { commitment_id: CommitmentId, status: CommitmentStatus, 
+/**
+ * Only when renegotiated: the new due date.
+ */
+due_on?: string, 
+/**
+ * Only when renegotiated: the new wording.
+ */
+description?: string, };
+
+export type CommitmentsOfCase = { case_id: CaseId, };
+
+export type ConsentDecision = "granted" | "declined" | "withdrawn";
+
+export type ConsentEntry = { id: ConsentId, participant_id: ParticipantId, activity: Activity, 
+/**
+ * For information sharing: the named person or role it may go to; empty otherwise.
+ */
+shared_with: string, decision: ConsentDecision, method: ConsentMethod, decided_at: string, expires_on: string | null, note: string, recorded_at: string, };
+
+export type ConsentGap = { participant_id: ParticipantId, alias: string, activity: Activity, 
+/**
+ * What the ledger says on `on`.
+ */
+state: ConsentState, 
+/**
+ * Today, or the session's day if the consent holds today but not then (it expires before).
+ */
+on: string, };
+
+export type ConsentId = string;
+
+export type ConsentMethod = "written" | "verbal" | "recorded" | "through_supporter";
+
+export type ConsentState = "granted" | "declined" | "withdrawn" | "expired" | "not_asked";
+
+export type Count = { key: string, value: number, };
+
+export type CurrentConsent = { participant_id: ParticipantId, alias: string, activity: Activity, shared_with: string, 
+/**
+ * The state today: an expired grant is not current.
+ */
+state: ConsentState, 
+/**
+ * The entry that decides it.
+ */
+latest: ConsentEntry, };
+
+export type DueArgs = { 
+/**
+ * How many days ahead to look (default 14).
+ */
+within_days?: number, };
+
+export type DueItem = { case_id: CaseId, case_code_name: string, kind: DueKind, due_on: string, status: DueStatus, 
+/**
+ * The record it is about (consent entry, assessment, commitment, task); the case for supervision.
+ */
+record_id: string, label: string, };
+
+export type DueKind = "consent_expiry" | "assessment_review" | "commitment" | "supervision" | "task";
+
+export type DueStatus = "upcoming" | "overdue";
+
+export type FollowUp = { id: TaskId, title: string, due_on: string | null, done_at: string | null, };
+
+export type HarmedStatement = { needs: string, justice_vision: string, };
+
+export type MessageId = string;
+
+export type MessageRef = { message_id: MessageId, };
+
+export type MessagesOfCase = { case_id: CaseId, };
+
+export type NewAgreement = { session_id: SessionId, text: string, 
+/**
+ * Attendees of the session who consented to the agreement (at least one).
+ */
+agreed_by: Array<ParticipantId>, 
+/**
+ * The day the session was held unless given.
+ */
+agreed_on?: string, };
+
+export type NewAssessment = { participant_id: ParticipantId, 
+/**
+ * The default is the case's current stage.
+ */
+stage?: Stage, checklist: Array<ChecklistItem>, risk_level: RiskLevel, decision: AssessmentDecision, reasons: string, 
+/**
+ * The default is today.
+ */
+assessed_on?: string, next_review_on?: string, assessed_by: string, };
+
+export type NewAttachment = { case_id: CaseId, title: string, 
+/**
+ * For example `application/pdf` or `image/png`.
+ */
+media_type: string, 
+/**
+ * The bytes, base64 (standard alphabet).
+ */
+content: string, note_id?: NoteId, };
+
+export type NewCase = { code_name: string, referral_source: string, referred_by_person_harmed?: boolean, gender_based_violence: boolean, harmed_needs: string, harmed_justice_vision: string, tags: Array<string>, opened_on?: string, };
+
+export type NewCommitment = { case_id: CaseId, 
+/**
+ * A participant of the case in the person responsible role.
+ */
+participant_id: ParticipantId, kind: CommitmentKind, description: string, due_on?: string, };
+
+export type NewFollowUp = { session_id: SessionId, title: string, due_on?: string, };
+
+export type NewMessage = { case_id: CaseId, process_id?: ProcessId, author_id: ParticipantId, recipient_id: ParticipantId, content: string, };
+
+export type NewNote = { case_id: CaseId, body: string, participant_id?: ParticipantId, session_id?: SessionId, shareable: boolean, };
+
+export type NewParticipant = { case_id: CaseId, alias: string, role: Role, related_to?: ParticipantId, pronouns?: string, contact?: string, access_needs?: string, cultural_needs?: string, safety_notes?: string, 
+/**
+ * The default is `through_facilitator`.
+ */
+progress_updates?: ProgressUpdates, };
+
+export type NewProgress = { commitment_id: CommitmentId, 
+/**
+ * Today unless given.
+ */
+entry_on?: string, text: string, shareable: boolean, verified_by: string, verification: string, };
+
+export type NewTask = { case_id: CaseId, title: string, due_on?: string, session_id?: SessionId, };
+
+export type NoArgs = Record<symbol, never>;
+
+export type Note = { id: NoteId, case_id: CaseId, participant_id: ParticipantId | null, session_id: SessionId | null, body: string, 
+/**
+ * Whether the note may be shared beyond the facilitators (private by default).
+ */
+shareable: boolean, created_at: string, updated_at: string | null, };
+
+export type NoteFilter = { case_id: CaseId, participant_id?: ParticipantId, session_id?: SessionId, 
+/**
+ * Only notes marked shareable.
+ */
+shareable_only: boolean, };
+
+export type NoteId = string;
+
+export type NoteRef = { note_id: NoteId, };
+
+export type NoteUpdate = { note_id: NoteId, body?: string, shareable?: boolean, };
+
+export type OpenProcess = { case_id: CaseId, kind: ProcessKind, 
+/**
+ * Today unless given.
+ */
+opened_on?: string, note: string, };
+
+export type Outcome = "agreement_completed" | "partly_completed" | "ended_by_person_harmed" | "ended_by_person_responsible" | "stopped_for_safety" | "not_suitable" | "other";
+
+export type Participant = { id: ParticipantId, case_id: CaseId, alias: string, role: Role, 
+/**
+ * Another participant of the same case this one supports or partners (for supporters, partners…).
+ */
+related_to: ParticipantId | null, pronouns: string, 
+/**
+ * Private: kept out of search, summaries and exports.
+ */
+contact: string, access_needs: string, cultural_needs: string, safety_notes: string, 
+/**
+ * How this person (above all a person harmed) chose to hear of progress.
+ */
+progress_updates: ProgressUpdates, created_at: string, updated_at: string, };
+
+export type ParticipantFile = { participant: Participant, consents: Array<CurrentConsent>, };
+
+export type ParticipantId = string;
+
+export type ParticipantRecord = { participant: Participant, consents: Array<CurrentConsent>, };
+
+export type ParticipantRef = { participant_id: ParticipantId, };
+
+export type ParticipantScope = { participant_id?: ParticipantId, case_id?: CaseId, };
+
+export type ParticipantUpdate = { participant_id: ParticipantId, alias?: string, role?: Role, related_to?: ParticipantId | null, pronouns?: string, contact?: string, access_needs?: string, cultural_needs?: string, safety_notes?: string, progress_updates?: ProgressUpdates, };
+
+export type Process = { id: ProcessId, case_id: CaseId, kind: ProcessKind, status: ProcessStatus, opened_on: string, 
+/**
+ * Set when the process is closed or withdrawn; cleared if it is reopened.
+ */
+closed_on: string | null, note: string, };
+
+export type ProcessId = string;
+
+export type ProcessKind = "person_harmed_circle" | "person_responsible_circle" | "blended_circle" | "partners_circle" | "cosa_inner_circle" | "cosa_outer_circle" | "direct_dialogue" | "indirect_dialogue" | "letter_exchange" | "conference" | "reintegration_support";
+
+export type ProcessStatus = "active" | "paused" | "closed" | "withdrawn";
+
+export type ProcessesOfCase = { case_id: CaseId, };
+
+export type ProgrammeReport = { from: string, to: string, 
+/**
+ * Every case by its current stage (whatever the range).
+ */
+cases_by_stage: Array<Count>, 
+/**
+ * Processes opened in the range, by kind.
+ */
+processes_opened_by_kind: Array<Count>, 
+/**
+ * Cases closed in the range, by outcome.
+ */
+cases_closed_by_outcome: Array<Count>, 
+/**
+ * Consent withdrawals recorded as decided in the range.
+ */
+consent_withdrawals: number, 
+/**
+ * Commitments due in the range that are done.
+ */
+commitments_done: number, 
+/**
+ * Commitments due in the range marked missed, or past due and neither done nor renegotiated.
+ */
+commitments_missed: number, 
+/**
+ * The median number of days from opening to closing of the cases closed in the range.
+ */
+median_days_to_close: number | null, 
+/**
+ * Sessions held in the range, by kind.
+ */
+sessions_held_by_kind: Array<Count>, };
+
+export type ProgressEntry = { id: ProgressId, commitment_id: CommitmentId, entry_on: string, text: string, 
+/**
+ * Whether it may go into the person harmed's progress report; private unless marked.
+ */
+shareable: boolean, verified_by: string, 
+/**
+ * How it was verified (for example "certificate seen", "counsellor's letter").
+ */
+verification: string, created_at: string, };
+
+export type ProgressId = string;
+
+export type ProgressReport = { case_id: CaseId, participant_id: ParticipantId, 
+/**
+ * Directly or through the facilitator: as the person harmed chose.
+ */
+delivery: ProgressUpdates, prepared_at: string, commitments: Array<ReportedCommitment>, };
+
+export type ProgressReportFor = { case_id: CaseId, 
+/**
+ * The person harmed who receives it.
+ */
+participant_id: ParticipantId, };
+
+export type ProgressUpdates = "directly" | "through_facilitator" | "not_at_all";
+
+export type PurgeCase = { case_id: CaseId, 
+/**
+ * The case's code name, typed again: the explicit confirmation.
+ */
+confirm_code_name: string, };
+
+export type Purged = { case_id: CaseId, generation: number, };
+
+export type RecordConsent = { participant_id: ParticipantId, activity: Activity, decision: ConsentDecision, method: ConsentMethod, 
+/**
+ * When the participant decided; the default is now.
+ */
+decided_at?: string, 
+/**
+ * The last day a grant holds; it must be after the day of the decision.
+ */
+expires_on?: string, note?: string, 
+/**
+ * Required for information sharing (the named person or role it may go to); must be empty otherwise.
+ */
+shared_with?: string, };
+
+export type RecordKind = "case" | "participant" | "note" | "session" | "agreement" | "message" | "commitment" | "progress" | "task" | "assessment";
+
+export type RecordSession = { session_id: SessionId, 
+/**
+ * Today unless given; never in the future.
+ */
+held_on?: string, private_notes: string, shareable_summary: string, };
+
+export type RecordedAssessment = { assessment: Assessment, suggestion: string | null, };
+
+export type ReportArgs = { 
+/**
+ * The first day of the range.
+ */
+from: string, 
+/**
+ * The last day of the range (included).
+ */
+to: string, };
+
+export type ReportedCommitment = { commitment_id: CommitmentId, kind: CommitmentKind, description: string, due_on: string | null, status: CommitmentStatus, progress: Array<SharedProgress>, };
+
+export type RiskLevel = "low" | "medium" | "high";
+
+export type Role = "person_harmed" | "person_responsible" | "supporter" | "community_member" | "partner" | "co_facilitator" | "specialist" | "supervisor" | "other";
+
+export type RoleLabel = { role: Role, label: string, 
+/**
+ * The label used when the program chose none.
+ */
+default_label: string, };
+
+export type SafetyPlan = { session_id: SessionId, venue: string, separate_arrival: boolean, separate_departure: boolean, supports_present: string, 
+/**
+ * The agreed signals to pause the meeting.
+ */
+pause_signals: string, 
+/**
+ * The agreed signals to stop the meeting.
+ */
+stop_signals: string, notes: string, updated_at: string, };
+
+export type ScheduleSession = { case_id: CaseId, 
+/**
+ * The process it belongs to, if any (of the same case, not closed or withdrawn).
+ */
+process_id?: ProcessId, kind: SessionKind, scheduled_for: string, 
+/**
+ * Participants of the same case.
+ */
+attendees: Array<ParticipantId>, };
+
+export type SearchArgs = { 
+/**
+ * The words to find, as typed: no query syntax; the last word also matches as a prefix.
+ */
+query: string, 
+/**
+ * Only cases at this stage.
+ */
+stage?: Stage, 
+/**
+ * Only cases that hold a process of this kind.
+ */
+process?: ProcessKind, 
+/**
+ * Only cases with this tag.
+ */
+tag?: string, 
+/**
+ * Only participants with this role and their records (assessments, notes about them, their commitments and
+ * progress, messages they wrote) and sessions they attended.
+ */
+role?: Role, 
+/**
+ * At most this many results (default 50, at most 500).
+ */
+limit?: number, };
+
+export type SearchHit = { kind: RecordKind, record_id: string, case_id: CaseId, case_code_name: string, 
+/**
+ * The record's title in the index (an alias, a task's title, a session's kind…), possibly empty.
+ */
+title: string, 
+/**
+ * About a dozen words around the match, each matched word between « and ».
+ */
+snippet: string, };
+
+export type Session = { id: SessionId, case_id: CaseId, process_id: ProcessId | null, kind: SessionKind, status: SessionStatus, scheduled_for: string, held_on: string | null, 
+/**
+ * For the facilitators only; never part of anything shared.
+ */
+private_notes: string, 
+/**
+ * What may be shared with participants.
+ */
+shareable_summary: string, cancel_reason: string, attendees: Array<Attendee>, created_at: string, updated_at: string, };
+
+export type SessionAttention = { session: Session, gaps: Array<ConsentGap>, };
+
+export type SessionId = string;
+
+export type SessionKind = "person_harmed_circle" | "person_responsible_circle" | "blended_circle" | "partners_circle" | "cosa_inner_circle" | "cosa_outer_circle" | "direct_dialogue" | "indirect_dialogue" | "letter_exchange" | "conference" | "reintegration_check_in" | "preparation_meeting" | "supervision";
+
+export type SessionNotes = { session_id: SessionId, private_notes?: string, shareable_summary?: string, };
+
+export type SessionRecord = { session: Session, agreements: Array<Agreement>, follow_ups: Array<FollowUp>, has_safety_plan: boolean, };
+
+export type SessionRef = { session_id: SessionId, };
+
+export type SessionStatus = "scheduled" | "held" | "cancelled";
+
+export type SessionsOfCase = { case_id: CaseId, };
+
+export type SetProcessStatus = { process_id: ProcessId, status: ProcessStatus, 
+/**
+ * For closed or withdrawn: the day it ended, today unless given.
+ */
+on?: string, 
+/**
+ * Replaces the note when given (for example why it paused, and who decided).
+ */
+note?: string, };
+
+export type SetSafetyPlan = { session_id: SessionId, venue?: string, separate_arrival?: boolean, separate_departure?: boolean, supports_present?: string, pause_signals?: string, stop_signals?: string, notes?: string, };
+
+export type SetTags = { case_id: CaseId, tags: Array<string>, };
+
+export type SetTerminology = { 
+/**
+ * Role word (`person_harmed`, `supporter`…) to the label the program uses. Replaces earlier choices.
+ */
+labels: { [key in string]: string }, };
+
+export type SharedProgress = { entry_on: string, text: string, verified_by: string, verification: string, };
+
+export type ShuttleMessage = { id: MessageId, case_id: CaseId, process_id: ProcessId | null, author_id: ParticipantId, recipient_id: ParticipantId, content: string, written_at: string, 
+/**
+ * When the author approved relaying it.
+ */
+approved_at: string | null, approval_note: string, relayed_at: string | null, };
+
+export type Stage = "referral" | "intake" | "preparation" | "active" | "follow_up" | "closed" | "paused" | "withdrawn";
+
+export type StageChange = { id: StageChangeId, from_stage: Stage, to_stage: Stage, decided_by: string, reason: string, at: string, };
+
+export type StageChangeId = string;
+
+export type Task = { id: TaskId, case_id: CaseId, session_id: SessionId | null, title: string, due_on: string | null, done_at: string | null, created_at: string, };
+
+export type TaskFilter = { case_id: CaseId, };
+
+export type TaskId = string;
+
+export type TaskRef = { task_id: TaskId, };
+
+export type TimelineArgs = { case_id: CaseId, };
+
+export type TimelineItem = { 
+/**
+ * When; an event known only by its date is placed at 00:00 UTC of that date.
+ */
+at: string, 
+/**
+ * The event is known only by its date.
+ */
+all_day: boolean, kind: TimelineKind, 
+/**
+ * The record the event belongs to (a case, consent entry, session, task…).
+ */
+record_id: string, summary: string, };
+
+export type TimelineKind = "case_opened" | "stage_changed" | "consent_recorded" | "assessment_recorded" | "process_opened" | "process_closed" | "session_scheduled" | "session_held" | "session_cancelled" | "agreement_reached" | "message_written" | "message_approved" | "message_relayed" | "commitment_added" | "commitment_due" | "progress_recorded" | "note_added" | "attachment_added" | "task_due" | "task_done" | "case_closed";
+
+export type WithdrawConsent = { participant_id: ParticipantId, activity: Activity, method: ConsentMethod, decided_at?: string, note?: string, 
+/**
+ * For information sharing: the recipient whose consent is withdrawn.
+ */
+shared_with?: string, };
+
+/** Every operation on an unlocked vault, by its registry name. */
+export const ops = {
+  /** Record an agreement reached in a held session, with who agreed to it. */
+  addAgreement: (args: NewAgreement) => invokeOp<Agreement>('add_agreement', args),
+  /** Keep a file (at most 10 MiB, base64 content) on a case or one of its notes. */
+  addAttachment: (args: NewAttachment) => invokeOp<Attachment>('add_attachment', args),
+  /** Add an attendee to a scheduled session (their consent is checked). */
+  addAttendee: (args: AttendeeChange) => invokeOp<Session>('add_attendee', args),
+  /** Add a commitment to the person responsible's accountability plan. */
+  addCommitment: (args: NewCommitment) => invokeOp<Commitment>('add_commitment', args),
+  /** Add a follow-up task tied to a session. */
+  addFollowUp: (args: NewFollowUp) => invokeOp<FollowUp>('add_follow_up', args),
+  /** Write a note on a case, or on one of its participants or sessions (private unless shareable). */
+  addNote: (args: NewNote) => invokeOp<Note>('add_note', args),
+  /** Add a participant to an open case under an alias, with their role. */
+  addParticipant: (args: NewParticipant) => invokeOp<Participant>('add_participant', args),
+  /** Add a progress entry to a commitment, with who verified it and how. */
+  addProgress: (args: NewProgress) => invokeOp<ProgressEntry>('add_progress', args),
+  /** Add a follow-up task to a case, with an optional due date and session. */
+  addTask: (args: NewTask) => invokeOp<Task>('add_task', args),
+  /** Record the author's approval to relay their message. */
+  approveMessage: (args: ApproveMessage) => invokeOp<ShuttleMessage>('approve_message', args),
+  /** Cancel a scheduled session, saying why. */
+  cancelSession: (args: CancelSession) => invokeOp<Session>('cancel_session', args),
+  /** The whole case: the person harmed's statement first, then every record and the timeline. */
+  caseFile: (args: CaseRef) => invokeOp<CaseFile>('case_file', args),
+  /** Every dated event of a case, oldest first. */
+  caseTimeline: (args: TimelineArgs) => invokeOp<Array<TimelineItem>>('case_timeline', args),
+  /** Move a case to another stage (paused or withdrawn at any time), saying who decided and why. */
+  changeStage: (args: ChangeStage) => invokeOp<Case>('change_stage', args),
+  /** Close a case with an outcome summary; sets its retention date. */
+  closeCase: (args: CloseCase) => invokeOp<Case>('close_case', args),
+  /** Mark a task done. */
+  completeTask: (args: TaskRef) => invokeOp<Task>('complete_task', args),
+  /** Every consent entry of a participant, newest first. */
+  consentHistory: (args: ParticipantRef) => invokeOp<Array<ConsentEntry>>('consent_history', args),
+  /** Open a new case under a code name. */
+  createCase: (args: NewCase) => invokeOp<Case>('create_case', args),
+  /** The current consent per activity, for one participant or a whole case. */
+  currentConsents: (args: ParticipantScope) => invokeOp<Array<CurrentConsent>>('current_consents', args),
+  /** Delete an attachment. */
+  deleteAttachment: (args: AttachmentRef) => invokeOp<null>('delete_attachment', args),
+  /** Delete a note. */
+  deleteNote: (args: NoteRef) => invokeOp<null>('delete_note', args),
+  /** What is due soon or overdue across all open cases, soonest first. */
+  due: (args: DueArgs) => invokeOp<Array<DueItem>>('due', args),
+  /** The programme report as CSV (section,key,value); the export is audited. */
+  exportProgrammeReportCsv: (args: ReportArgs) => invokeOp<string>('export_programme_report_csv', args),
+  /** One attachment with its content as base64. */
+  getAttachment: (args: AttachmentRef) => invokeOp<AttachmentContent>('get_attachment', args),
+  /** One case with its tags and stage history. */
+  getCase: (args: CaseRef) => invokeOp<CaseRecord>('get_case', args),
+  /** One participant with their current consent per activity. */
+  getParticipant: (args: ParticipantRef) => invokeOp<ParticipantRecord>('get_participant', args),
+  /** A meeting's safety plan. */
+  getSafetyPlan: (args: SessionRef) => invokeOp<SafetyPlan>('get_safety_plan', args),
+  /** One session with attendees, agreements, follow-ups and whether it has a safety plan. */
+  getSession: (args: SessionRef) => invokeOp<SessionRecord>('get_session', args),
+  /** The label shown for every role: the program's own words, else the defaults. */
+  getTerminology: (args: NoArgs) => invokeOp<Array<RoleLabel>>('get_terminology', args),
+  /** Assessments of a participant or of a whole case, newest first. */
+  listAssessments: (args: ParticipantScope) => invokeOp<Array<Assessment>>('list_assessments', args),
+  /** A case's attachments, newest first, without their content. */
+  listAttachments: (args: AttachmentFilter) => invokeOp<Array<Attachment>>('list_attachments', args),
+  /** Audit entries, newest first: who did what to which record, and when (no content). */
+  listAudit: (args: AuditFilter) => invokeOp<Array<AuditEntry>>('list_audit', args),
+  /** Cases, most recently changed first, with filters. */
+  listCases: (args: CaseFilter) => invokeOp<Array<Case>>('list_cases', args),
+  /** A case's accountability plan: commitments with all their progress entries. */
+  listCommitments: (args: CommitmentsOfCase) => invokeOp<Array<Commitment>>('list_commitments', args),
+  /** A case's shuttle messages in the order written, with approval and relay times. */
+  listMessages: (args: MessagesOfCase) => invokeOp<Array<ShuttleMessage>>('list_messages', args),
+  /** A case's notes, newest first, optionally for one participant or session. */
+  listNotes: (args: NoteFilter) => invokeOp<Array<Note>>('list_notes', args),
+  /** A case's participants, in the order they joined. */
+  listParticipants: (args: CaseParticipants) => invokeOp<Array<Participant>>('list_participants', args),
+  /** A case's processes, in the order they were opened. */
+  listProcesses: (args: ProcessesOfCase) => invokeOp<Array<Process>>('list_processes', args),
+  /** A case's sessions with their attendees, in scheduled order. */
+  listSessions: (args: SessionsOfCase) => invokeOp<Array<Session>>('list_sessions', args),
+  /** A case's tasks: open ones first by due date, then done ones. */
+  listTasks: (args: TaskFilter) => invokeOp<Array<Task>>('list_tasks', args),
+  /** Start a process for a case (several may run in parallel). */
+  openProcess: (args: OpenProcess) => invokeOp<Process>('open_process', args),
+  /** Aggregate, non-identifying figures for a date range. */
+  programmeReport: (args: ReportArgs) => invokeOp<ProgrammeReport>('programme_report', args),
+  /** Prepare the shareable progress report for the person harmed, as they chose to hear it. */
+  progressReport: (args: ProgressReportFor) => invokeOp<ProgressReport>('progress_report', args),
+  /** Delete a closed case past its retention date for good (asks for its code name). */
+  purgeCase: (args: PurgeCase) => invokeOp<Purged>('purge_case', args),
+  /** Record a readiness and risk assessment of a participant, with its decision and reasons. */
+  recordAssessment: (args: NewAssessment) => invokeOp<RecordedAssessment>('record_assessment', args),
+  /** Record a participant's consent decision for one activity; the ledger only grows. */
+  recordConsent: (args: RecordConsent) => invokeOp<ConsentEntry>('record_consent', args),
+  /** Mark a session held, with private notes and a shareable summary; consent is checked again. */
+  recordSession: (args: RecordSession) => invokeOp<Session>('record_session', args),
+  /** Mark an approved message relayed (both sides must consent to indirect dialogue). */
+  relayMessage: (args: MessageRef) => invokeOp<ShuttleMessage>('relay_message', args),
+  /** Take an attendee off a scheduled session. */
+  removeAttendee: (args: AttendeeChange) => invokeOp<Session>('remove_attendee', args),
+  /** Mark a done task as open again. */
+  reopenTask: (args: TaskRef) => invokeOp<Task>('reopen_task', args),
+  /** Schedule a session; every attendee must currently consent to its activity. */
+  scheduleSession: (args: ScheduleSession) => invokeOp<Session>('schedule_session', args),
+  /** Find words in every record of every case, best matches first, with filters. */
+  search: (args: SearchArgs) => invokeOp<Array<SearchHit>>('search', args),
+  /** Scheduled sessions with an attendee whose consent no longer covers the activity. */
+  sessionsNeedingAttention: (args: AttentionFilter) => invokeOp<Array<SessionAttention>>('sessions_needing_attention', args),
+  /** Replace a case's root-cause tags. */
+  setCaseTags: (args: SetTags) => invokeOp<Case>('set_case_tags', args),
+  /** Pause, close, withdraw or reopen a process. */
+  setProcessStatus: (args: SetProcessStatus) => invokeOp<Process>('set_process_status', args),
+  /** Write a meeting's safety plan; fields left out keep their value. */
+  setSafetyPlan: (args: SetSafetyPlan) => invokeOp<SafetyPlan>('set_safety_plan', args),
+  /** Choose the labels shown for roles; roles left out use the default label. */
+  setTerminology: (args: SetTerminology) => invokeOp<Array<RoleLabel>>('set_terminology', args),
+  /** Change a case's code name, referral or the person harmed's statement. */
+  updateCase: (args: CaseUpdate) => invokeOp<Case>('update_case', args),
+  /** Move a commitment on (in progress, done, missed, renegotiated). */
+  updateCommitment: (args: CommitmentUpdate) => invokeOp<Commitment>('update_commitment', args),
+  /** Change a note's text or whether it may be shared. */
+  updateNote: (args: NoteUpdate) => invokeOp<Note>('update_note', args),
+  /** Change a participant's alias, role, relation, needs or how they hear of progress. */
+  updateParticipant: (args: ParticipantUpdate) => invokeOp<Participant>('update_participant', args),
+  /** Change a session's private notes or shareable summary. */
+  updateSessionNotes: (args: SessionNotes) => invokeOp<Session>('update_session_notes', args),
+  /** Record that a participant withdraws a consent they granted; it takes effect at once. */
+  withdrawConsent: (args: WithdrawConsent) => invokeOp<ConsentEntry>('withdraw_consent', args),
+  /** Write down a message one participant wants carried to another. */
+  writeMessage: (args: NewMessage) => invokeOp<ShuttleMessage>('write_message', args),
+} as const;

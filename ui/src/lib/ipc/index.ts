@@ -1,0 +1,4 @@
+// The IPC boundary: re-exports the typed commands so components import from '$lib/ipc'-style paths only.
+export * from './commands';
+export { ops } from './generated/ops';
+export type * from './generated/ops';
