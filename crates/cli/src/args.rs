@@ -44,9 +44,12 @@ pub enum Command {
         /// How many cases to add
         #[arg(long)]
         cases: usize,
-        /// The same seed always gives the same cases; use another seed to add more
+        /// The same seed (and day) always gives the same cases; use another seed to add more
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The day the demo cases are told up to (YYYY-MM-DD); meetings may be booked after it [default: today]
+        #[arg(long, value_name = "DATE")]
+        today: Option<chrono::NaiveDate>,
     },
     /// Show figures about the vault (sizes, counts; no case content)
     Stats,

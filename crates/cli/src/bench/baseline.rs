@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use chrono::NaiveDate;
 use circlebook_core::{demo, schema, ErrorKind};
 use rusqlite::Connection;
 
@@ -16,8 +17,9 @@ pub struct PlainSqlite {
 }
 
 impl PlainSqlite {
-    /// Creates `path` with the vault's schema and the first `cases` demo cases of `seed`.
-    pub fn create(path: &Path, cases: usize, seed: u64) -> Result<Self, Failure> {
+    /// Creates `path` with the vault's schema and the first `cases` demo cases of `seed` told up to `today`:
+    /// the same records, ids included, as the benchmark vault.
+    pub fn create(path: &Path, cases: usize, seed: u64, today: NaiveDate) -> Result<Self, Failure> {
         let mut conn = Connection::open(path)?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if mode != "wal" {
@@ -26,9 +28,9 @@ impl PlainSqlite {
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         schema::migrate(&conn).map_err(|e| Failure::new(ErrorKind::Io, format_args!("plain SQLite: {e}")))?;
         let tx = conn.transaction()?;
-        for case in demo::cases(seed).take(cases) {
-            demo::insert(&tx, &case)?;
-        }
+        demo::Demo::new(seed, today).add(&tx, cases).map_err(|e| {
+            Failure::new(e.kind(), format_args!("plain SQLite: the demo cases could not be added: {e}"))
+        })?;
         tx.commit()?;
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(Self { conn })

@@ -33,7 +33,7 @@ pub fn edits(targets: &mut [(&mut UnlockedVault, &mut PlainSqlite)], samples: us
         let mut stmt = vault.conn().prepare("SELECT id FROM notes ORDER BY id")?;
         ids.push(stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?);
     }
-    let bodies: Vec<String> = demo::cases(SEED + 1).flat_map(|c| c.notes).map(|n| n.body).take(16).collect();
+    let bodies: Vec<String> = demo::note_bodies(SEED + 1).take(16).collect();
     let mut times = vec![(Vec::with_capacity(samples), Vec::with_capacity(samples)); targets.len()];
     for i in 0..WARMUP + samples {
         for (((vault, plain), ids), (in_vault, in_plain)) in targets.iter_mut().zip(&ids).zip(&mut times) {

@@ -49,7 +49,7 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
         Command::Init { recovery_out } => access::init(&mut ctx, recovery_out.as_deref()),
         Command::Passwd => access::passwd(&mut ctx),
         Command::Recover { recovery_key_file } => access::recover(&mut ctx, &recovery_key_file),
-        Command::Demo { cases, seed } => upkeep::demo(&mut ctx, cases, seed),
+        Command::Demo { cases, seed, today } => upkeep::demo(&mut ctx, cases, seed, today),
         Command::Stats => inspect::stats(&mut ctx),
         Command::Verify => inspect::verify(&mut ctx),
         Command::Backups => inspect::backups(&mut ctx),
