@@ -96,7 +96,13 @@ fn rounds(story: &mut Story<'_, '_>, kind: ProcessKind) -> u32 {
 
 /// Opens a process once everyone it needs has consented to its activity (asked now). Returns whether it opened.
 pub fn open(story: &mut Story<'_, '_>, kind: ProcessKind, note: &str) -> Result<bool, ModelError> {
-    let (must, _) = invited(story, kind);
+    let must = match kind {
+        // Messages and letters go between the two parties: both consent before it opens.
+        ProcessKind::IndirectDialogue | ProcessKind::LetterExchange => {
+            [story.person(Role::PersonHarmed), story.person(Role::PersonResponsible)].into_iter().flatten().collect()
+        }
+        _ => invited(story, kind).0,
+    };
     let activity = session_kind(kind).activity();
     let until = story.today();
     for who in must {
@@ -250,7 +256,11 @@ fn outcomes(
     let agrees = !attendees.is_empty()
         && !matches!(
             kind,
-            SessionKind::PreparationMeeting | SessionKind::Supervision | SessionKind::ReintegrationCheckIn
+            SessionKind::PreparationMeeting
+                | SessionKind::Supervision
+                | SessionKind::ReintegrationCheckIn
+                | SessionKind::IndirectDialogue
+                | SessionKind::LetterExchange
         );
     if agrees && story.chance(0.7) {
         for _ in 0..story.rng.gen_range(1..=2) {

@@ -42,6 +42,7 @@ pub fn commit(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     for kind in kinds {
         let due_on =
             (kind != CommitmentKind::NoContact).then(|| story.today() + Days::new(story.rng.gen_range(30..=180)));
+        let description = story.pick(words::commitment_texts(kind));
         let ctx = story.ctx();
         let commitment = accountability::add_commitment(
             story.tx,
@@ -50,7 +51,7 @@ pub fn commit(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
                 case_id: story.case.clone(),
                 participant_id: story.people[pr].id.clone(),
                 kind,
-                description: words::commitment_text(kind).to_owned(),
+                description: description.to_owned(),
                 due_on,
             },
         )?;

@@ -255,24 +255,39 @@ pub const APPROVAL_NOTES: &[&str] = &[
     "Approved in writing.",
 ];
 
-/// A commitment's description for its kind.
-pub fn commitment_text(kind: CommitmentKind) -> &'static str {
+/// Descriptions of a commitment of each kind (one is drawn).
+pub fn commitment_texts(kind: CommitmentKind) -> &'static [&'static str] {
     match kind {
-        CommitmentKind::ApologyLetter => {
-            "Write a letter of apology that names the harm and its impact, without excuses."
-        }
-        CommitmentKind::ConsentEducation => "Complete the six-session consent education course.",
-        CommitmentKind::Counselling => "Attend counselling fortnightly, with attendance confirmed by the counsellor.",
-        CommitmentKind::SkillPractice => {
-            "Practise active and reflective listening in each meeting with the facilitator."
-        }
-        CommitmentKind::ArticulatingGrowth => {
-            "Describe, in their own words, what they now understand and do differently."
-        }
-        CommitmentKind::MakingAmends => "Make amends in a way the person harmed has shaped.",
-        CommitmentKind::Restitution => "Contribute to the cost of the counselling the person harmed needed.",
-        CommitmentKind::NoContact => "No contact with the person harmed outside the agreed process.",
-        CommitmentKind::Other => "Step back from the committee of the club for the coming season.",
+        CommitmentKind::ApologyLetter => &[
+            "Write a letter of apology that names the harm and its impact, without excuses.",
+            "Draft an apology letter; the facilitator reads each draft before anything is passed on.",
+        ],
+        CommitmentKind::ConsentEducation => &[
+            "Complete the six-session consent education course.",
+            "Attend the consent workshop series at the community centre and discuss each session afterwards.",
+        ],
+        CommitmentKind::Counselling => &[
+            "Attend counselling fortnightly, with attendance confirmed by the counsellor.",
+            "Continue weekly sessions with a specialist counsellor until the counsellor and facilitator review it.",
+        ],
+        CommitmentKind::SkillPractice => &[
+            "Practise active and reflective listening in each meeting with the facilitator.",
+            "Practise asking and waiting for an answer, and describe one example at each check-in.",
+        ],
+        CommitmentKind::ArticulatingGrowth => &[
+            "Describe, in their own words, what they now understand and do differently.",
+            "Prepare a short account of what has changed, to be shared only if the person harmed asks for it.",
+        ],
+        CommitmentKind::MakingAmends => &[
+            "Make amends in a way the person harmed has shaped.",
+            "Volunteer at the food bank twice a month, as the person harmed suggested.",
+        ],
+        CommitmentKind::Restitution => &["Contribute to the cost of the counselling the person harmed needed."],
+        CommitmentKind::NoContact => &[
+            "No contact with the person harmed outside the agreed process.",
+            "Keep away from the sports club on Saturdays and make no contact through friends or online.",
+        ],
+        CommitmentKind::Other => &["Step back from the committee of the club for the coming season."],
     }
 }
 
