@@ -5,6 +5,7 @@ mod baseline;
 mod phases;
 mod report;
 mod sample;
+mod search;
 
 use std::fs::{self, OpenOptions};
 use std::io::{IsTerminal, Write};
@@ -86,7 +87,7 @@ impl Fixture {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&key_file).map_err(io_failure("the benchmark's key file could not be written"))?;
         writeln!(file, "{}", key.expose()).map_err(io_failure("the benchmark's key file could not be written"))?;
-        let plain = PlainSqlite::create(&root.join(format!("plain-{cases}.sqlite")), cases, SEED, today())?;
+        let plain = PlainSqlite::copy_of(vault.conn(), &root.join(format!("plain-{cases}.sqlite")))?;
         Ok((Self { dir, key_file, recovery: SecretString::from(key.expose()), demo }, vault, plain))
     }
 }

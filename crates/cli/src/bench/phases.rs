@@ -186,7 +186,10 @@ pub fn all(fx: &Fixture, mut vault: UnlockedVault, samples: usize) -> Result<Rep
     progress("unlock without the KDF, age -d on the same snapshot");
     let unlock = unlock(fx, &snapshot, samples)?;
 
-    let vault = fx.unlock_with_key()?;
+    let mut vault = fx.unlock_with_key()?;
+    progress("full-text search");
+    let search = super::search::measure(&mut vault, samples)?;
+
     progress(format_args!("unlock with {JOURNAL_RECORDS} journal records"));
     let (replay, mut vault) = replay(fx, vault, unlock.vault.median_ms, samples)?;
 
@@ -214,6 +217,7 @@ pub fn all(fx: &Fixture, mut vault: UnlockedVault, samples: usize) -> Result<Rep
         edit_growth: None,
         fold: summarize(&fold_ms),
         replay,
+        search,
         peak_rss_bytes: peak_with_kdf,
         peak_rss_without_kdf_bytes,
     })
