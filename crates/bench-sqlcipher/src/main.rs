@@ -1,21 +1,21 @@
 //! The SQLCipher baseline for docs/PERFORMANCE.md: one durable edit and the open workload (open + key + read
-//! everything) on a SQLCipher file with Circlebook's schema and the same shape of synthetic data, each next to
-//! the same work on an unencrypted twin file (the same SQLite library, no key), so ratios share disk conditions.
+//! everything) on a SQLCipher file holding exactly the benchmark vault's data, each next to the same work on an
+//! unencrypted twin file (the same SQLite library, no key), so that ratios share disk conditions.
 //!
-//! Usage: `cargo run --release -- [--cases N] [--samples N] [--json]`. Without `--cases`, the open workload runs
-//! at 500 cases and the edit at 50, 500 and 5000, like `circlebook-cli bench`.
+//! The data comes from a run of `circlebook-cli bench --vault-dir DIR`, which leaves `plain-N.sqlite` (a copy of
+//! each benchmark vault's database) in DIR; this bench encrypts a copy of each with `sqlcipher_export`.
+//!
+//! Usage: `cargo run --release -- --from DIR [--cases N] [--samples N] [--json]`. The edit runs at every size found
+//! in DIR, the open workload at `--cases` (default: the largest).
 #![forbid(unsafe_code)]
 
 use std::path::Path;
 use std::time::Instant;
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
-const SCHEMA: &str = include_str!("../../core/src/migrations/0001_cases_and_notes.sql");
 const PASSPHRASE: &str = "bench lantern orchard velvet compass drizzle";
-const SEED: u64 = 1;
 const WARMUP: usize = 3;
 const KDF_SAMPLES: usize = 10;
 const PHRASES: &[&str] = &[
@@ -51,45 +51,6 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, f64) {
     (v, start.elapsed().as_secs_f64() * 1e3)
 }
 
-/// A UUIDv7-shaped id (time-ordered prefix, random rest), as Circlebook's ids look.
-fn id(rng: &mut StdRng, millis: u64) -> String {
-    let r: u128 = rng.gen();
-    let v = (u128::from(millis) << 80) | (0x7 << 76) | (r & 0x0fff_3fff_ffff_ffff_ffff) | (0x8 << 60);
-    let h = format!("{v:032x}");
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
-}
-
-/// Same shape as circlebook-core's demo: 1–5 notes of 512–3072 bytes per case.
-fn fill(conn: &mut Connection, cases: usize) -> Fallible<usize> {
-    let mut rng = StdRng::seed_from_u64(SEED);
-    let tx = conn.transaction()?;
-    let mut notes = 0;
-    for i in 0..cases {
-        let millis = 1_704_700_000_000 + rng.gen_range(0..46_000_000_000u64);
-        let case_id = id(&mut rng, millis);
-        tx.execute(
-            "INSERT INTO cases(id, code_name, stage, created_at, updated_at) VALUES (?1, ?2, 'preparation', '2024-03-01T10:00:00Z', '2024-03-09T10:00:00Z')",
-            (&case_id, format!("Rowan-{:03}", i % 1000)),
-        )?;
-        for _ in 0..rng.gen_range(1..=5) {
-            let target = rng.gen_range(512..=3072);
-            let mut body = String::from("Preparation meeting (demonstration data, not a real case)\n\n");
-            while body.len() < target {
-                body.push_str(PHRASES[rng.gen_range(0..PHRASES.len())]);
-                body.push(' ');
-            }
-            body.truncate(target);
-            tx.execute(
-                "INSERT INTO notes(id, case_id, body, created_at) VALUES (?1, ?2, ?3, '2024-03-09T10:00:00Z')",
-                (id(&mut rng, millis), &case_id, &body),
-            )?;
-            notes += 1;
-        }
-    }
-    tx.commit()?;
-    Ok(notes)
-}
-
 fn raw_key() -> String {
     // A fixed 256-bit raw key: SQLCipher then skips PBKDF2, as unlocking a vault with its key skips scrypt.
     format!("x'{}'", "2b".repeat(32))
@@ -109,25 +70,45 @@ fn open(path: &Path, key: Option<&str>) -> Fallible<Connection> {
     Ok(conn)
 }
 
-fn create(path: &Path, key: Option<&str>, cases: usize) -> Fallible<(Connection, usize)> {
-    let mut conn = open(path, key)?;
-    conn.execute_batch(SCHEMA)?;
-    let notes = fill(&mut conn, cases)?;
+/// Copies `source` (a benchmark vault's database) to `path`, encrypted with `key` or plain, and opens it.
+fn create(source: &Path, path: &Path, key: Option<&str>) -> Fallible<Connection> {
+    let from = Connection::open(source)?;
+    let target = path.to_str().ok_or("the temporary folder's path is not UTF-8")?;
+    match key {
+        Some(key) => {
+            from.execute("ATTACH DATABASE ?1 AS encrypted KEY ?2", [target, key])?;
+            from.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+            from.execute_batch("DETACH DATABASE encrypted")?;
+        }
+        None => {
+            from.execute("VACUUM INTO ?1", [target])?;
+        }
+    }
+    drop(from);
+    let conn = open(path, key)?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-    Ok((conn, notes))
+    Ok(conn)
 }
 
 /// Open + key + read every row of every table.
 fn open_and_read(path: &Path, key: Option<&str>) -> Fallible<usize> {
     let conn = open(path, key)?;
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'shadow') AND name NOT LIKE 'sqlite_%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let mut bytes = 0;
-    for sql in ["SELECT id, code_name, stage, created_at, updated_at FROM cases", "SELECT id, case_id, body, created_at FROM notes"] {
-        let mut stmt = conn.prepare(sql)?;
+    for table in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\""))?;
         let columns = stmt.column_count();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             for c in 0..columns {
-                bytes += row.get_ref(c)?.as_str()?.len();
+                bytes += match row.get_ref(c)? {
+                    ValueRef::Text(t) | ValueRef::Blob(t) => t.len(),
+                    ValueRef::Integer(_) | ValueRef::Real(_) => 8,
+                    ValueRef::Null => 0,
+                };
             }
         }
     }
@@ -162,22 +143,27 @@ fn json_summary(s: &Summary) -> String {
 
 fn main() -> Fallible<()> {
     let mut args = std::env::args().skip(1);
-    let (mut cases, mut samples, mut json) = (None, 200usize, false);
+    let (mut from, mut cases, mut samples, mut json) = (None, None, 200usize, false);
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--from" => from = Some(std::path::PathBuf::from(args.next().ok_or("--from needs a folder")?)),
             "--cases" => cases = Some(args.next().ok_or("--cases needs a number")?.parse()?),
             "--samples" => samples = args.next().ok_or("--samples needs a number")?.parse()?,
             "--json" => json = true,
-            other => return Err(format!("unknown argument {other}; use [--cases N] [--samples N] [--json]").into()),
+            other => {
+                return Err(format!("unknown argument {other}; use --from DIR [--cases N] [--samples N] [--json]").into())
+            }
         }
     }
-    let main_cases = cases.unwrap_or(500);
-    let mut sizes = match cases {
-        Some(n) => vec![50, n],
-        None => vec![50, 500, 5000],
-    };
+    let from = from.ok_or("--from DIR is needed: the folder of a `circlebook-cli bench --vault-dir DIR` run")?;
+    let mut sizes: Vec<usize> = std::fs::read_dir(&from)?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_prefix("plain-")?.strip_suffix(".sqlite")?.parse().ok())
+        .collect();
     sizes.sort_unstable();
-    sizes.dedup();
+    let main_cases = cases.or(sizes.last().copied()).ok_or("no plain-N.sqlite in that folder")?;
+    if !sizes.contains(&main_cases) {
+        return Err(format!("there is no plain-{main_cases}.sqlite in {}", from.display()).into());
+    }
     let probe = Connection::open_in_memory()?;
     probe.pragma_update(None, "key", raw_key())?;
     let version: String = probe.query_row("PRAGMA cipher_version", [], |r| r.get(0))?;
@@ -189,8 +175,10 @@ fn main() -> Fallible<()> {
 
     let mut targets = Vec::new();
     for &n in &sizes {
-        let (cipher, notes) = create(&path("sqlcipher", n), Some(&key), n)?;
-        let (plain, _) = create(&path("plain", n), None, n)?;
+        let source = from.join(format!("plain-{n}.sqlite"));
+        let cipher = create(&source, &path("sqlcipher", n), Some(&key))?;
+        let plain = create(&source, &path("plain", n), None)?;
+        let notes = plain.query_row("SELECT count(*) FROM notes", [], |r| r.get::<_, i64>(0))? as usize;
         let ids = cipher.prepare("SELECT id FROM notes ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         targets.push(Target { cases: n, notes, cipher, plain, ids, cipher_ms: Vec::new(), plain_ms: Vec::new() });
     }

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use circlebook_core::model::{ProcessKind, Role, Stage};
 use clap::{Parser, Subcommand};
 
-/// Circlebook's headless front end: create and maintain a vault, add demo data, run the benchmark.
+/// Circlebook's headless front end: create and maintain a vault, read and change cases through the case model's
+/// operations (the same ones the desktop app calls), add demo data, run the benchmark.
 ///
 /// Passphrases come from CIRCLEBOOK_PASSPHRASE (and CIRCLEBOOK_NEW_PASSPHRASE for a new one) when set,
 /// otherwise they are asked for on the terminal without echo.
@@ -44,9 +46,12 @@ pub enum Command {
         /// How many cases to add
         #[arg(long)]
         cases: usize,
-        /// The same seed always gives the same cases; use another seed to add more
+        /// The same seed (and day) always gives the same cases; use another seed to add more
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The day the demo cases are told up to (YYYY-MM-DD); meetings may be booked after it [default: today]
+        #[arg(long, value_name = "DATE")]
+        today: Option<chrono::NaiveDate>,
     },
     /// Show figures about the vault (sizes, counts; no case content)
     Stats,
@@ -62,6 +67,83 @@ pub enum Command {
         #[arg(value_name = "GEN")]
         generation: u64,
     },
+    /// Run one operation of the case model by name with JSON arguments, as the desktop app does; print its JSON result
+    #[command(after_help = "Reads write nothing; a change is saved, then the vault is locked.\n\
+        Examples:\n  circlebook-cli call --list\n  circlebook-cli call create_case --args '{\"code_name\":\"Heron\"}'\n  \
+        echo '{}' | circlebook-cli call list_cases --args -")]
+    Call {
+        /// The operation's name, as `call --list` shows it
+        #[arg(value_name = "NAME", required_unless_present = "list")]
+        name: Option<String>,
+        /// List every operation with its access, summary and argument and result types (with --json, also the
+        /// TypeScript declarations of those types)
+        #[arg(long, conflicts_with_all = ["name", "args", "args_file"])]
+        list: bool,
+        /// The arguments as JSON text, or `-` to read them from stdin [default: {}]
+        #[arg(long, value_name = "JSON", conflicts_with = "args_file", allow_hyphen_values = true)]
+        args: Option<String>,
+        /// Read the JSON arguments from this file
+        #[arg(long, value_name = "FILE")]
+        args_file: Option<PathBuf>,
+    },
+    /// List cases: code name, what the person harmed needs (the first line, in their words), stage, last change
+    Cases {
+        /// Only cases at this stage
+        #[arg(long, value_parser = words(Stage::ALL.iter().map(|w| w.as_str())))]
+        stage: Option<String>,
+        /// Only cases with this tag
+        #[arg(long)]
+        tag: Option<String>,
+        /// Include closed cases
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show a whole case: the person harmed's statement first, then people, processes, sessions, the plan, notes,
+    /// tasks and the timeline
+    Show {
+        /// The case's id, or its code name
+        #[arg(value_name = "CASE")]
+        case: String,
+    },
+    /// Find words in every record of every case, best matches first
+    Search {
+        /// The words to find (the last one also matches as a prefix)
+        #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Only cases at this stage
+        #[arg(long, value_parser = words(Stage::ALL.iter().map(|w| w.as_str())))]
+        stage: Option<String>,
+        /// Only cases that hold a process of this kind
+        #[arg(long, value_parser = words(ProcessKind::ALL.iter().map(|w| w.as_str())))]
+        process: Option<String>,
+        /// Only cases with this tag
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only records of participants with this role
+        #[arg(long, value_parser = words(Role::ALL.iter().map(|w| w.as_str())))]
+        role: Option<String>,
+        /// At most this many results [default: 50]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=500))]
+        limit: Option<u32>,
+    },
+    /// What is due soon or overdue across open cases: consents expiring, reviews, commitments, supervision, tasks
+    Due {
+        /// How many days ahead to look [default: 14]
+        #[arg(long, value_name = "DAYS")]
+        within: Option<u32>,
+    },
+    /// Aggregate, non-identifying programme figures for a date range (for funders and evaluation)
+    Report {
+        /// The first day of the range (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        from: chrono::NaiveDate,
+        /// The last day of the range, included (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        to: chrono::NaiveDate,
+        /// Print the report as CSV (section,key,value); the export is recorded in the audit log
+        #[arg(long)]
+        csv: bool,
+    },
     /// Run the standard benchmark on fresh vaults of synthetic cases
     Bench {
         /// Cases in the benchmark vault [default: 500, with edits also timed at 50 and 5000]
@@ -74,6 +156,11 @@ pub enum Command {
         #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
         samples: u32,
     },
+}
+
+/// Accepts the words of a closed vocabulary (and lists them in `--help` and in the error).
+fn words(all: impl Iterator<Item = &'static str>) -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(all)
 }
 
 #[cfg(test)]

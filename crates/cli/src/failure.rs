@@ -7,25 +7,36 @@ use std::fmt::Display;
 use std::process::ExitCode;
 
 use circlebook_core::demo::DemoError;
+use circlebook_core::model::ModelError;
 use circlebook_core::vault::{CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
 use circlebook_core::{ErrorKind, LockFailure, UnlockFailure};
 use serde::Serialize;
 
 /// Exit code of every failure that is not a usage error.
 pub const EXIT_FAILURE: u8 = 1;
+/// Exit code of a usage error (clap's own, and input the command line cannot use, such as invalid JSON).
+pub const EXIT_USAGE: u8 = 2;
 
 /// A failure a person can act on: its kind (for `--json`) and one sentence.
 #[derive(Debug, Serialize)]
 pub struct Failure {
     pub code: ErrorKind,
     pub message: String,
+    /// A usage error: exit 2 instead of 1.
+    #[serde(skip)]
+    pub usage: bool,
 }
 
 impl Failure {
     pub fn new(code: ErrorKind, message: impl Display) -> Self {
         // One line, always: scripts read stderr line by line.
         let message = message.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
-        Self { code, message }
+        Self { code, message, usage: false }
+    }
+
+    /// A usage error (exit 2), like clap's.
+    pub fn usage(message: impl Display) -> Self {
+        Self { usage: true, ..Self::new(ErrorKind::InvalidInput, message) }
     }
 
     /// Writes the failure (one line on stderr; with `--json` also an object on stdout) and gives the exit code.
@@ -34,7 +45,7 @@ impl Failure {
             crate::out::json(&serde_json::json!({ "error": self }));
         }
         eprintln!("error: {}", self.message);
-        ExitCode::from(EXIT_FAILURE)
+        ExitCode::from(if self.usage { EXIT_USAGE } else { EXIT_FAILURE })
     }
 }
 
@@ -48,7 +59,7 @@ macro_rules! from_core_error {
     )*};
 }
 
-from_core_error!(OpenError, CreateError, UnlockError, PassphraseError, RestoreError, SaveError, DemoError);
+from_core_error!(OpenError, CreateError, UnlockError, PassphraseError, RestoreError, SaveError, DemoError, ModelError);
 
 impl From<UnlockFailure> for Failure {
     fn from(f: UnlockFailure) -> Self {

@@ -10,6 +10,11 @@ pub fn line(text: impl Display) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
+/// Writes `text` as it is (it ends with its own newline, as CSV does).
+pub fn text(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 /// Writes `value` as one line of JSON.
 pub fn json(value: &impl Serialize) {
     match serde_json::to_string(value) {

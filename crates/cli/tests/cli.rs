@@ -1,4 +1,5 @@
-//! Drives the real `circlebook-cli` binary; modules mirror `src/commands` and `src/bench`.
+//! Drives the real `circlebook-cli` binary; modules mirror `src/commands` and `src/bench` (`reads` covers
+//! `cases`, `show`, `search`, `due` and `report` on one shared demo vault).
 //!
 //! Creating a vault through the CLI costs a real scrypt 2^18 (about a second); most tests make their vault
 //! in-process with a cheap work factor instead, and the CLI then unlocks it cheaply.
@@ -7,8 +8,12 @@
 mod access;
 #[path = "cli/bench.rs"]
 mod bench;
+#[path = "cli/call.rs"]
+mod call;
 #[path = "cli/inspect.rs"]
 mod inspect;
+#[path = "cli/reads.rs"]
+mod reads;
 #[path = "cli/upkeep.rs"]
 mod upkeep;
 
@@ -116,7 +121,9 @@ pub fn tool(program: &str, args: &[&std::ffi::OsStr]) -> String {
 #[test]
 fn usage_errors_exit_2() {
     let temp = tempfile::tempdir().expect("temp");
-    for args in [&[][..], &["frobnicate"], &["stats", "--bogus"], &["restore", "abc"], &["demo"], &["bench", "--samples", "0"], &["bench", "--cases", "0"]] {
+    for args in [&[][..], &["frobnicate"], &["stats", "--bogus"], &["restore", "abc"], &["demo"], &["bench", "--samples", "0"], &["bench", "--cases", "0"],
+        &["call"], &["call", "--list", "create_case"], &["search"], &["search", "x", "--role", "judge"], &["report", "--from", "2026-01-01"],
+        &["report", "--from", "2026-13-01", "--to", "2026-12-31"], &["due", "--within", "soon"], &["demo", "--cases", "1", "--today", "May"]] {
         let run = finish(cli(temp.path()).args(args));
         assert_eq!(run.code, 2, "{args:?}: {run:?}");
     }

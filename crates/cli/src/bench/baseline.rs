@@ -1,10 +1,11 @@
 //! What the vault is measured against: the real `age` CLI decrypting the same snapshot, and a plain on-disk
-//! SQLite database (same schema, same data, WAL, `synchronous=FULL`) committing the same change.
+//! SQLite database (a copy of the vault's database: same schema, same data; WAL, `synchronous=FULL`) committing the
+//! same change.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use circlebook_core::{demo, schema, ErrorKind};
+use circlebook_core::ErrorKind;
 use rusqlite::Connection;
 
 use crate::failure::Failure;
@@ -16,21 +17,19 @@ pub struct PlainSqlite {
 }
 
 impl PlainSqlite {
-    /// Creates `path` with the vault's schema and the first `cases` demo cases of `seed`.
-    pub fn create(path: &Path, cases: usize, seed: u64) -> Result<Self, Failure> {
-        let mut conn = Connection::open(path)?;
+    /// Writes the vault's database to `path` (`VACUUM INTO`: the same schema and records, ids included) and opens
+    /// it as a plain on-disk database in WAL mode with `synchronous=FULL`. Synthetic data only.
+    pub fn copy_of(vault: &Connection, path: &Path) -> Result<Self, Failure> {
+        let target = path
+            .to_str()
+            .ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "the benchmark folder's path is not UTF-8"))?;
+        vault.execute("VACUUM INTO ?1", [target])?;
+        let conn = Connection::open(path)?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if mode != "wal" {
             return Err(Failure::new(ErrorKind::Io, format_args!("plain SQLite: journal_mode is {mode}, not wal")));
         }
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-        schema::migrate(&conn).map_err(|e| Failure::new(ErrorKind::Io, format_args!("plain SQLite: {e}")))?;
-        let tx = conn.transaction()?;
-        for case in demo::cases(seed).take(cases) {
-            demo::insert(&tx, &case)?;
-        }
-        tx.commit()?;
-        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(Self { conn })
     }
 

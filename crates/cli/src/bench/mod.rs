@@ -5,6 +5,7 @@ mod baseline;
 mod phases;
 mod report;
 mod sample;
+mod search;
 
 use std::fs::{self, OpenOptions};
 use std::io::{IsTerminal, Write};
@@ -23,6 +24,8 @@ pub const STANDARD_CASES: usize = 500;
 const SMALL: usize = 50;
 const LARGE: usize = 5000;
 const SEED: u64 = 1;
+/// The day the benchmark's demo cases are told up to: fixed, so that every run measures the same records.
+const TODAY: (i32, u32, u32) = (2026, 6, 1);
 const PASSPHRASE: &str = "bench lantern orchard velvet compass drizzle";
 /// Goals, as ratios that must not be exceeded.
 const EDIT_GOAL: f64 = 1.5;
@@ -34,6 +37,10 @@ pub struct Options {
     pub cases: Option<usize>,
     pub vault_dir: Option<PathBuf>,
     pub samples: usize,
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).unwrap_or_default()
 }
 
 fn progress(text: impl std::fmt::Display) {
@@ -71,7 +78,7 @@ impl Fixture {
         progress(format_args!("creating a vault of {cases} demo cases"));
         let dir = root.join(format!("vault-{cases}"));
         let (mut vault, key) = Vault::create(&dir, &SecretString::from(PASSPHRASE), Kdf::STANDARD)?;
-        let demo = demo::add_cases(&mut vault, cases, SEED)?;
+        let demo = demo::add_cases(&mut vault, cases, SEED, today())?;
         vault.compact()?;
         let key_file = root.join(format!("recovery-{cases}.txt"));
         let mut options = OpenOptions::new();
@@ -80,7 +87,7 @@ impl Fixture {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&key_file).map_err(io_failure("the benchmark's key file could not be written"))?;
         writeln!(file, "{}", key.expose()).map_err(io_failure("the benchmark's key file could not be written"))?;
-        let plain = PlainSqlite::create(&root.join(format!("plain-{cases}.sqlite")), cases, SEED)?;
+        let plain = PlainSqlite::copy_of(vault.conn(), &root.join(format!("plain-{cases}.sqlite")))?;
         Ok((Self { dir, key_file, recovery: SecretString::from(key.expose()), demo }, vault, plain))
     }
 }

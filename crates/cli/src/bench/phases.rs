@@ -33,7 +33,7 @@ pub fn edits(targets: &mut [(&mut UnlockedVault, &mut PlainSqlite)], samples: us
         let mut stmt = vault.conn().prepare("SELECT id FROM notes ORDER BY id")?;
         ids.push(stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?);
     }
-    let bodies: Vec<String> = demo::cases(SEED + 1).flat_map(|c| c.notes).map(|n| n.body).take(16).collect();
+    let bodies: Vec<String> = demo::note_bodies(SEED + 1).take(16).collect();
     let mut times = vec![(Vec::with_capacity(samples), Vec::with_capacity(samples)); targets.len()];
     for i in 0..WARMUP + samples {
         for (((vault, plain), ids), (in_vault, in_plain)) in targets.iter_mut().zip(&ids).zip(&mut times) {
@@ -186,7 +186,10 @@ pub fn all(fx: &Fixture, mut vault: UnlockedVault, samples: usize) -> Result<Rep
     progress("unlock without the KDF, age -d on the same snapshot");
     let unlock = unlock(fx, &snapshot, samples)?;
 
-    let vault = fx.unlock_with_key()?;
+    let mut vault = fx.unlock_with_key()?;
+    progress("full-text search");
+    let search = super::search::measure(&mut vault, samples)?;
+
     progress(format_args!("unlock with {JOURNAL_RECORDS} journal records"));
     let (replay, mut vault) = replay(fx, vault, unlock.vault.median_ms, samples)?;
 
@@ -214,6 +217,7 @@ pub fn all(fx: &Fixture, mut vault: UnlockedVault, samples: usize) -> Result<Rep
         edit_growth: None,
         fold: summarize(&fold_ms),
         replay,
+        search,
         peak_rss_bytes: peak_with_kdf,
         peak_rss_without_kdf_bytes,
     })

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::sample::Summary;
+use super::search::Search;
 use crate::out;
 
 /// A ratio goal ("at most"), and whether the measured ratio meets it.
@@ -85,6 +86,8 @@ pub struct Report {
     pub edit_growth: Option<Growth>,
     pub fold: Summary,
     pub replay: Replay,
+    /// The `search` operation over realistic queries.
+    pub search: Search,
     /// The whole run's peak, which the KDF's 256 MiB of scrypt memory dominates.
     pub peak_rss_bytes: Option<u64>,
     /// The peak while unlocking with the key, editing, replaying and folding at the main size.
@@ -157,6 +160,15 @@ impl Report {
             &r.with_journal,
             &format!("no journal: {}", ms(r.without_journal_median_ms)),
             &format!("replay {} per record ({} journal)", ms(r.per_record_ms), out::bytes(r.journal_bytes)),
+        );
+        let s = &self.search;
+        let slowest = s.slowest().map_or_else(String::new, |q| format!("slowest: {} {}", q.args, ms(q.median_ms)));
+        let met = if s.met { "met" } else { "NOT met" };
+        row(
+            &format!("search ({} queries)", s.queries.len()),
+            &s.all,
+            &format!("p95 ≤ {} ms: {met}", s.goal_p95_ms),
+            &slowest,
         );
         let rss = |b: Option<u64>| b.map_or_else(|| "unknown".to_owned(), out::bytes);
         out::line(format_args!("{:<36} {:>4} {:>9}  {}", "peak RSS, whole run (VmHWM)", "", rss(self.peak_rss_bytes), "scrypt uses 256 MiB"));

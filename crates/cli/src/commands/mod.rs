@@ -1,12 +1,20 @@
 //! The commands: each takes its arguments, calls core, and writes its result through `out`.
 
 mod access;
+mod call;
 mod inspect;
+mod reads;
+mod show;
+mod text;
 mod upkeep;
 
 use std::path::PathBuf;
 
+use circlebook_core::model::ops::{self, Access};
+use circlebook_core::model::{Ctx, ModelError};
 use circlebook_core::{ErrorKind, UnlockKey, UnlockedVault, Vault};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::args::{Cli, Command};
 use crate::failure::Failure;
@@ -30,6 +38,68 @@ impl Context {
     }
 }
 
+/// Who the audit log says acted, for everything done through the command line.
+pub const ACTOR: &str = "circlebook-cli";
+
+/// The vault unlocked for one command, reached only through the operation registry (the same names and shapes
+/// as the desktop app). Reads leave every file as it was; after a change, [`OpenVault::finish`] saves and locks.
+pub struct OpenVault {
+    vault: UnlockedVault,
+    ctx: Ctx,
+    changed: bool,
+}
+
+impl OpenVault {
+    pub fn open(ctx: &mut Context) -> Result<OpenVault, Failure> {
+        Ok(OpenVault { vault: ctx.unlock()?, ctx: Ctx::new(ACTOR), changed: false })
+    }
+
+    /// Runs the operation called `name`.
+    pub fn call(&mut self, name: &str, args: Value) -> Result<Value, Failure> {
+        let op = find(name)?;
+        if op.access != Access::Read {
+            self.changed = true;
+        }
+        op.call(&mut self.vault, &self.ctx, args).map_err(|e| {
+            if let ModelError::Unsaved(_) = e {
+                // The change is in memory only: locking tries to save it once more.
+                self.changed = true;
+            }
+            Failure::from(e)
+        })
+    }
+
+    /// Runs the operation called `name` and reads its result as `T` (one of core's result types).
+    pub fn call_as<T: DeserializeOwned>(&mut self, name: &str, args: Value) -> Result<T, Failure> {
+        let value = self.call(name, args)?;
+        serde_json::from_value(value)
+            .map_err(|e| Failure::new(ErrorKind::Io, format_args!("the result of {name} could not be read: {e}")))
+    }
+
+    /// Locks: after a change, saving and folding first; after reads only, writing nothing.
+    pub fn finish(self) -> Result<(), Failure> {
+        if self.changed {
+            close(self.vault)
+        } else {
+            drop(self.vault);
+            Ok(())
+        }
+    }
+}
+
+impl std::fmt::Debug for OpenVault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenVault").field("changed", &self.changed).finish_non_exhaustive()
+    }
+}
+
+/// The registered operation called `name`.
+pub fn find(name: &str) -> Result<&'static ops::Op, Failure> {
+    ops::find(name).ok_or_else(|| {
+        Failure::new(ErrorKind::NotFound, format_args!("there is no operation called {name}; `call --list` shows them"))
+    })
+}
+
 /// Saves every change, folds the journal and locks.
 pub fn close(vault: UnlockedVault) -> Result<(), Failure> {
     vault.lock()?;
@@ -38,8 +108,13 @@ pub fn close(vault: UnlockedVault) -> Result<(), Failure> {
 
 /// Runs the command.
 pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
-    if let Command::Bench { cases, vault_dir, samples } = cli.command {
-        return crate::bench::run(&crate::bench::Options { cases: cases.map(|n| n as usize), vault_dir, samples: samples as usize }, cli.json);
+    match cli.command {
+        Command::Bench { cases, vault_dir, samples } => {
+            let options = crate::bench::Options { cases: cases.map(|n| n as usize), vault_dir, samples: samples as usize };
+            return crate::bench::run(&options, cli.json);
+        }
+        Command::Call { list: true, .. } => return call::list(cli.json),
+        _ => {}
     }
     let dir = cli.vault.or_else(circlebook_core::vault::default_dir).ok_or_else(|| {
         Failure::new(ErrorKind::InvalidInput, "there is no default vault folder here (no HOME); pass --vault DIR")
@@ -49,12 +124,20 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
         Command::Init { recovery_out } => access::init(&mut ctx, recovery_out.as_deref()),
         Command::Passwd => access::passwd(&mut ctx),
         Command::Recover { recovery_key_file } => access::recover(&mut ctx, &recovery_key_file),
-        Command::Demo { cases, seed } => upkeep::demo(&mut ctx, cases, seed),
+        Command::Demo { cases, seed, today } => upkeep::demo(&mut ctx, cases, seed, today),
         Command::Stats => inspect::stats(&mut ctx),
         Command::Verify => inspect::verify(&mut ctx),
         Command::Backups => inspect::backups(&mut ctx),
         Command::Compact => upkeep::compact(&mut ctx),
         Command::Restore { generation } => upkeep::restore(&mut ctx, generation),
+        Command::Call { name, args, args_file, .. } => call::call(&mut ctx, name.as_deref(), args.as_deref(), args_file.as_deref()),
+        Command::Cases { stage, tag, all } => reads::cases(&mut ctx, stage, tag, all),
+        Command::Show { case } => show::show(&mut ctx, &case),
+        Command::Search { query, stage, process, tag, role, limit } => {
+            reads::search(&mut ctx, &query.join(" "), reads::SearchFilters { stage, process, tag, role, limit })
+        }
+        Command::Due { within } => reads::due(&mut ctx, within),
+        Command::Report { from, to, csv } => reads::report(&mut ctx, from, to, csv),
         Command::Bench { .. } => unreachable!("handled above"),
     }
 }

@@ -1,5 +1,6 @@
 //! Commands that change the vault: `demo`, `compact`, `restore`. Each saves and locks before it reports.
 
+use chrono::{NaiveDate, Utc};
 use circlebook_core::demo;
 use serde_json::json;
 
@@ -7,17 +8,25 @@ use super::{close, Context};
 use crate::failure::Failure;
 use crate::out;
 
-/// `demo --cases N [--seed S]`: adds synthetic cases.
-pub fn demo(ctx: &mut Context, cases: usize, seed: u64) -> Result<(), Failure> {
+/// `demo --cases N [--seed S] [--today DATE]`: adds synthetic cases told up to today (or the day given).
+pub fn demo(ctx: &mut Context, cases: usize, seed: u64, today: Option<NaiveDate>) -> Result<(), Failure> {
+    let today = today.unwrap_or_else(|| Utc::now().date_naive());
     let mut vault = ctx.unlock()?;
-    let summary = demo::add_cases(&mut vault, cases, seed)?;
+    let summary = demo::add_cases(&mut vault, cases, seed, today)?;
     close(vault)?;
     if ctx.json {
-        out::json(&json!({ "added": summary, "seed": seed }));
+        out::json(&json!({ "added": summary, "seed": seed, "today": today }));
     } else {
         out::line(format_args!(
-            "Added {} synthetic cases with {} notes ({} of note text), seed {seed}.",
+            "Added {} synthetic cases (seed {seed}, told up to {today}): {} participants, {} consent entries, \
+             {} sessions, {} shuttle messages, {} commitments with {} progress entries, and {} notes ({} of note text).",
             summary.cases,
+            summary.participants,
+            summary.consents,
+            summary.sessions,
+            summary.messages,
+            summary.commitments,
+            summary.progress_entries,
             summary.notes,
             out::bytes(summary.note_bytes as u64)
         ));

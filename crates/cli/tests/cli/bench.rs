@@ -18,5 +18,9 @@ fn bench_runs_on_a_temporary_vault_and_reports_json() {
     assert_eq!(sizes, [10, 50]);
     assert_eq!(report["replay"]["records"], 200);
     assert!(report["peak_rss_bytes"].as_u64().is_some_and(|b| b > 0));
+    let queries = report["search"]["queries"].as_array().expect("search queries");
+    assert!(queries.len() >= 20);
+    assert_eq!(report["search"]["all"]["n"].as_u64(), Some(queries.len() as u64));
+    assert!(queries.iter().any(|q| q["hits"].as_u64().is_some_and(|h| h > 0)), "searches find demo text");
     finish(cli(temp.path()).args(["bench", "--vault-dir"]).arg(&dir)).fails_with("not empty");
 }

@@ -74,6 +74,7 @@ CREATE TABLE consents (
     seq INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX consents_current ON consents(participant_id, activity, shared_with, seq);
+CREATE INDEX consents_by_seq ON consents(seq);
 
 CREATE TABLE assessments (
     id TEXT PRIMARY KEY NOT NULL,
@@ -235,6 +236,10 @@ CREATE VIRTUAL TABLE search_index USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT INTO search_index(search_index, rank) VALUES('secure-delete', 1);
+-- FTS5 can only scan to find a row by an UNINDEXED column: the triggers below find a record's row through this
+-- index on the table's content store instead (`search_index_content`: id = rowid, c0 = kind, c1 = record_id; its
+-- layout is part of FTS5's stable file format), so that changing one record costs the same in a vault of any size.
+CREATE INDEX search_index_by_record ON search_index_content(c1);
 
 CREATE TRIGGER cases_ai AFTER INSERT ON cases BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body)
@@ -242,13 +247,13 @@ CREATE TRIGGER cases_ai AFTER INSERT ON cases BEGIN
          new.harmed_needs || ' ' || new.harmed_justice_vision || ' ' || new.referral_source || ' ' || coalesce(new.outcome_summary, ''));
 END;
 CREATE TRIGGER cases_au AFTER UPDATE ON cases BEGIN
-  DELETE FROM search_index WHERE kind = 'case' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'case');
   INSERT INTO search_index(kind, record_id, case_id, title, body)
   VALUES('case', new.id, new.id, new.code_name,
          new.harmed_needs || ' ' || new.harmed_justice_vision || ' ' || new.referral_source || ' ' || coalesce(new.outcome_summary, ''));
 END;
 CREATE TRIGGER cases_ad AFTER DELETE ON cases BEGIN
-  DELETE FROM search_index WHERE kind = 'case' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'case');
 END;
 
 CREATE TRIGGER participants_ai AFTER INSERT ON participants BEGIN
@@ -257,24 +262,24 @@ CREATE TRIGGER participants_ai AFTER INSERT ON participants BEGIN
          new.access_needs || ' ' || new.cultural_needs || ' ' || new.safety_notes);
 END;
 CREATE TRIGGER participants_au AFTER UPDATE ON participants BEGIN
-  DELETE FROM search_index WHERE kind = 'participant' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'participant');
   INSERT INTO search_index(kind, record_id, case_id, title, body)
   VALUES('participant', new.id, new.case_id, new.alias,
          new.access_needs || ' ' || new.cultural_needs || ' ' || new.safety_notes);
 END;
 CREATE TRIGGER participants_ad AFTER DELETE ON participants BEGIN
-  DELETE FROM search_index WHERE kind = 'participant' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'participant');
 END;
 
 CREATE TRIGGER notes_ai AFTER INSERT ON notes BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body) VALUES('note', new.id, new.case_id, '', new.body);
 END;
 CREATE TRIGGER notes_au AFTER UPDATE ON notes BEGIN
-  DELETE FROM search_index WHERE kind = 'note' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'note');
   INSERT INTO search_index(kind, record_id, case_id, title, body) VALUES('note', new.id, new.case_id, '', new.body);
 END;
 CREATE TRIGGER notes_ad AFTER DELETE ON notes BEGIN
-  DELETE FROM search_index WHERE kind = 'note' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'note');
 END;
 
 CREATE TRIGGER sessions_ai AFTER INSERT ON sessions BEGIN
@@ -282,12 +287,12 @@ CREATE TRIGGER sessions_ai AFTER INSERT ON sessions BEGIN
   VALUES('session', new.id, new.case_id, new.kind, new.private_notes || ' ' || new.shareable_summary);
 END;
 CREATE TRIGGER sessions_au AFTER UPDATE ON sessions BEGIN
-  DELETE FROM search_index WHERE kind = 'session' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'session');
   INSERT INTO search_index(kind, record_id, case_id, title, body)
   VALUES('session', new.id, new.case_id, new.kind, new.private_notes || ' ' || new.shareable_summary);
 END;
 CREATE TRIGGER sessions_ad AFTER DELETE ON sessions BEGIN
-  DELETE FROM search_index WHERE kind = 'session' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'session');
 END;
 
 CREATE TRIGGER agreements_ai AFTER INSERT ON agreements BEGIN
@@ -295,25 +300,25 @@ CREATE TRIGGER agreements_ai AFTER INSERT ON agreements BEGIN
   VALUES('agreement', new.id, (SELECT case_id FROM sessions WHERE id = new.session_id), '', new.text);
 END;
 CREATE TRIGGER agreements_ad AFTER DELETE ON agreements BEGIN
-  DELETE FROM search_index WHERE kind = 'agreement' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'agreement');
 END;
 
 CREATE TRIGGER shuttle_ai AFTER INSERT ON shuttle_messages BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body) VALUES('message', new.id, new.case_id, '', new.content);
 END;
 CREATE TRIGGER shuttle_ad AFTER DELETE ON shuttle_messages BEGIN
-  DELETE FROM search_index WHERE kind = 'message' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'message');
 END;
 
 CREATE TRIGGER commitments_ai AFTER INSERT ON commitments BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body) VALUES('commitment', new.id, new.case_id, new.kind, new.description);
 END;
 CREATE TRIGGER commitments_au AFTER UPDATE OF kind, description ON commitments BEGIN
-  DELETE FROM search_index WHERE kind = 'commitment' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'commitment');
   INSERT INTO search_index(kind, record_id, case_id, title, body) VALUES('commitment', new.id, new.case_id, new.kind, new.description);
 END;
 CREATE TRIGGER commitments_ad AFTER DELETE ON commitments BEGIN
-  DELETE FROM search_index WHERE kind = 'commitment' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'commitment');
 END;
 
 CREATE TRIGGER progress_ai AFTER INSERT ON progress_entries BEGIN
@@ -321,18 +326,18 @@ CREATE TRIGGER progress_ai AFTER INSERT ON progress_entries BEGIN
   VALUES('progress', new.id, (SELECT case_id FROM commitments WHERE id = new.commitment_id), '', new.text);
 END;
 CREATE TRIGGER progress_ad AFTER DELETE ON progress_entries BEGIN
-  DELETE FROM search_index WHERE kind = 'progress' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'progress');
 END;
 
 CREATE TRIGGER tasks_ai AFTER INSERT ON tasks BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body) VALUES('task', new.id, new.case_id, new.title, '');
 END;
 CREATE TRIGGER tasks_au AFTER UPDATE OF title ON tasks BEGIN
-  DELETE FROM search_index WHERE kind = 'task' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'task');
   INSERT INTO search_index(kind, record_id, case_id, title, body) VALUES('task', new.id, new.case_id, new.title, '');
 END;
 CREATE TRIGGER tasks_ad AFTER DELETE ON tasks BEGIN
-  DELETE FROM search_index WHERE kind = 'task' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'task');
 END;
 
 CREATE TRIGGER assessments_ai AFTER INSERT ON assessments BEGIN
@@ -340,5 +345,5 @@ CREATE TRIGGER assessments_ai AFTER INSERT ON assessments BEGIN
   VALUES('assessment', new.id, (SELECT case_id FROM participants WHERE id = new.participant_id), new.decision, new.reasons);
 END;
 CREATE TRIGGER assessments_ad AFTER DELETE ON assessments BEGIN
-  DELETE FROM search_index WHERE kind = 'assessment' AND record_id = old.id;
+  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'assessment');
 END;

@@ -55,7 +55,13 @@ impl Ctx {
 
     /// A fixed instant and sequential ids (UUIDv7 layout, time from `now`): for tests and demos.
     pub fn fixed(now: DateTime<Utc>, actor: impl Into<String>) -> Ctx {
-        Ctx { now, actor: actor.into(), counter: Some(AtomicU64::new(1)) }
+        Ctx::fixed_from(now, actor, 1)
+    }
+
+    /// Like [`Ctx::fixed`], with ids counting from `first`. Demo data draws `first` from its seeded generator, so
+    /// that contexts at the same instant (other cases, other seeds) do not repeat each other's ids.
+    pub fn fixed_from(now: DateTime<Utc>, actor: impl Into<String>, first: u64) -> Ctx {
+        Ctx { now, actor: actor.into(), counter: Some(AtomicU64::new(first)) }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -1,6 +1,7 @@
 //! Integration tests of circlebook-core; modules mirror `src/`, plus real-tool interop and failure injection.
 
 mod common;
+mod demo;
 mod disk_full;
 mod interop;
 mod model;
