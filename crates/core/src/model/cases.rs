@@ -343,7 +343,7 @@ pub fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Resu
     let id = case.id.clone();
     super::ops::run_write(
         |tx, ctx, id: CaseId| {
-            // Records that point at the case without a cascade are removed first; the rest cascade.
+            // Every record of the case goes with it through ON DELETE CASCADE.
             tx.execute("DELETE FROM cases WHERE id = ?1", [&id])?;
             audit(tx, ctx, "purge", "case", &id)?;
             Ok(())

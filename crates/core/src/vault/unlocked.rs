@@ -11,7 +11,7 @@ use rusqlite::{Connection, Transaction};
 use secrecy::SecretString;
 use serde::Serialize;
 
-use super::errors::{EditError, PassphraseError, RestoreError, SaveError, UnlockError};
+use super::errors::{EditError, PassphraseError, RestoreError, SaveError};
 use super::journal::{self, Columns};
 use super::layout::Layout;
 use super::load::{self, Parts, Source};
@@ -372,16 +372,5 @@ impl UnlockedVault {
         };
         let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         Ok(VerifyReport { generations, journal_records, integrity })
-    }
-
-    /// Whether an edit error is only "not yet on disk".
-    pub fn is_unsaved<E>(e: &EditError<E>) -> bool {
-        matches!(e, EditError::Unsaved(_))
-    }
-}
-
-impl From<UnlockError> for SaveError {
-    fn from(e: UnlockError) -> Self {
-        SaveError::Io(std::io::Error::other(e.to_string()))
     }
 }
