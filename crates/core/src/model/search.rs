@@ -1,5 +1,9 @@
 //! Full-text search over every case (closed ones included): one FTS5 query, ranked by bm25 with titles
-//! weighted above bodies, filtered by the case's stage, processes and tags or by a participant's role.
+//! weighted above bodies, filtered by the case's stage, processes and tags or by a participant's role. The filters
+//! are words of the index too (facets, kept by triggers: see migration 2), so a filtered search is still one
+//! FTS5 query; ranking and snippets are two passes so that snippets are made only for the rows shown.
+
+use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -111,55 +115,89 @@ pub fn fts_query(text: &str) -> Option<String> {
     Some(quoted.collect::<Vec<_>>().join(" "))
 }
 
-const SEARCH_SQL: &str = "
-SELECT search_index.kind, search_index.record_id, search_index.case_id, cases.code_name, search_index.title,
-       snippet(search_index, -1, '«', '»', '…', 12)
-FROM search_index JOIN cases ON cases.id = search_index.case_id
-WHERE search_index MATCH ?1
-  AND (?2 IS NULL OR cases.stage = ?2)
-  AND (?3 IS NULL OR EXISTS (SELECT 1 FROM processes p WHERE p.case_id = cases.id AND p.kind = ?3))
-  AND (?4 IS NULL OR EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = cases.id AND t.tag = ?4))
-  AND (?5 IS NULL
-       OR EXISTS (SELECT 1 FROM participants p WHERE p.role = ?5 AND p.id = CASE search_index.kind
-            WHEN 'participant' THEN search_index.record_id
-            WHEN 'assessment' THEN (SELECT participant_id FROM assessments WHERE id = search_index.record_id)
-            WHEN 'note' THEN (SELECT participant_id FROM notes WHERE id = search_index.record_id)
-            WHEN 'commitment' THEN (SELECT participant_id FROM commitments WHERE id = search_index.record_id)
-            WHEN 'progress' THEN (SELECT c.participant_id FROM progress_entries e JOIN commitments c
-                                  ON c.id = e.commitment_id WHERE e.id = search_index.record_id)
-            WHEN 'message' THEN (SELECT author_id FROM shuttle_messages WHERE id = search_index.record_id)
-          END)
-       OR (search_index.kind = 'session' AND EXISTS (
-            SELECT 1 FROM session_attendees a JOIN participants p ON p.id = a.participant_id
-            WHERE a.session_id = search_index.record_id AND p.role = ?5)))
-ORDER BY bm25(search_index, 0.0, 0.0, 0.0, ?6, 1.0), search_index.kind, search_index.record_id
-LIMIT ?7";
+/// The filters as facet words of the index (see migration 2): each is one token, matched in its own column.
+fn facet_filters(args: &SearchArgs, tag: Option<&str>) -> String {
+    let token = |name: &str| name.replace('_', "");
+    let mut filters = String::new();
+    if let Some(stage) = args.stage {
+        filters += &format!(" AND case_facets : \"s{}\"", token(stage.as_str()));
+    }
+    if let Some(process) = args.process {
+        filters += &format!(" AND case_facets : \"p{}\"", token(process.as_str()));
+    }
+    if let Some(tag) = tag {
+        // As the index spells it: SQLite's hex() of the UTF-8 bytes (FTS5 folds the case of the letters).
+        let hex: String = tag.bytes().map(|b| format!("{b:02x}")).collect();
+        filters += &format!(" AND case_facets : \"t{hex}\"");
+    }
+    if let Some(role) = args.role {
+        filters += &format!(" AND record_facets : \"r{}\"", token(role.as_str()));
+    }
+    filters
+}
+
+/// First pass: the best `limit` rows by bm25, titles weighted above bodies, facets not at all. Only rowids, so that
+/// nothing but the ranking is computed for every match.
+const RANK_SQL: &str = "
+SELECT rowid FROM search_index WHERE search_index MATCH ?1
+ORDER BY bm25(search_index, 0.0, 0.0, 0.0, ?2, 1.0, 0.0, 0.0), rowid
+LIMIT ?3";
+
+/// Second pass: what to show for those rows, with a snippet of the title and of the body. The MATCH is repeated
+/// because snippets need it; the rowid range keeps FTS5 to one pass over the matches, and `+rowid` keeps the list
+/// out of FTS5's index planning (which would run the full-text query once per rowid).
+const SHOW_SQL: &str = "
+SELECT rowid, kind, record_id, case_id, (SELECT code_name FROM cases WHERE id = search_index.case_id), title,
+       snippet(search_index, 3, char(2), char(3), '…', 12), snippet(search_index, 4, char(2), char(3), '…', 12)
+FROM search_index
+WHERE search_index MATCH ?1 AND rowid BETWEEN ?2 AND ?3 AND +rowid IN (SELECT value FROM json_each(?4))";
+
+/// The body's snippet when the words were found there (it says more than the title, which is shown anyway),
+/// otherwise the title's; FTS5's private marks become « and ».
+fn pick_snippet(title: String, body: String) -> String {
+    let chosen = if body.contains('\u{2}') || !title.contains('\u{2}') { body } else { title };
+    chosen.replace('\u{2}', "«").replace('\u{3}', "»").trim().to_owned()
+}
 
 pub fn search(conn: &Connection, _ctx: &Ctx, args: SearchArgs) -> Result<Vec<SearchHit>, ModelError> {
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ModelError::Invalid(format!("the number of results should be between 1 and {MAX_LIMIT}")));
     }
-    let Some(query) = fts_query(&args.query) else { return Ok(Vec::new()) };
-    let tag = args.tag.map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
-    let mut stmt = conn.prepare_cached(SEARCH_SQL)?;
-    let rows = stmt.query_map(params![query, args.stage, args.process, tag, args.role, TITLE_WEIGHT, limit], |r| {
-        Ok(SearchHit {
-            kind: r.get(0)?,
-            record_id: r.get(1)?,
-            case_id: r.get(2)?,
-            case_code_name: r.get(3)?,
-            title: r.get(4)?,
-            snippet: r.get::<_, String>(5)?.trim().to_owned(),
-        })
-    })?;
-    rows.collect::<Result<_, _>>().map_err(|e| match e {
+    let Some(words) = fts_query(&args.query) else { return Ok(Vec::new()) };
+    let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
+    let query = format!("{{title body}} : ({words}){}", facet_filters(&args, tag.as_deref()));
+    search_rows(conn, &query, limit).map_err(|e| match e {
         // The query is built so that FTS5 cannot reject it; should it still, say so plainly.
         rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") => {
             ModelError::Invalid("those words could not be searched for; try plain words".into())
         }
         e => e.into(),
     })
+}
+
+fn search_rows(conn: &Connection, query: &str, limit: u32) -> rusqlite::Result<Vec<SearchHit>> {
+    let ranked: Vec<i64> = conn
+        .prepare_cached(RANK_SQL)?
+        .query_map(params![query, TITLE_WEIGHT, limit], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let (Some(&low), Some(&high)) = (ranked.iter().min(), ranked.iter().max()) else { return Ok(Vec::new()) };
+    let list = serde_json::to_string(&ranked).expect("a list of integers is JSON");
+    let mut shown: HashMap<i64, SearchHit> = conn
+        .prepare_cached(SHOW_SQL)?
+        .query_map(params![query, low, high, list], |r| {
+            let hit = SearchHit {
+                kind: r.get(1)?,
+                record_id: r.get(2)?,
+                case_id: r.get(3)?,
+                case_code_name: r.get(4)?,
+                title: r.get(5)?,
+                snippet: pick_snippet(r.get(6)?, r.get(7)?),
+            };
+            Ok((r.get(0)?, hit))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(ranked.iter().filter_map(|rowid| shown.remove(rowid)).collect())
 }
 
 #[cfg(test)]

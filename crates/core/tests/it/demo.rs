@@ -26,6 +26,7 @@ fn a_demo_vault_fills_every_table_and_verifies() {
     assert_eq!(count("SELECT count(*) FROM notes"), summary.notes as i64);
     // The search index is derived from the tables, so it holds every note.
     assert_eq!(count("SELECT count(*) FROM search_index WHERE kind = 'note'"), summary.notes as i64);
+    crate::model_search::assert_index_agrees_with_tables(vault.conn());
     let report = vault.verify().expect("verify");
     assert!(report.ok(), "{report:?}");
 }

@@ -78,3 +78,79 @@ fn files_encrypted_by_the_age_cli_to_the_vault_recipient_are_read_by_the_core() 
         .expect("row");
     assert_eq!(row, ("From the CLI".into(), "paused".into()));
 }
+
+/// A version-1 database whose search index was written with FTS5 secure-delete (file format 5, which Debian's
+/// sqlite3 cannot read or write) is migrated: the index is rebuilt in format 4, with its facets, from the tables.
+#[test]
+fn migration_2_rebuilds_the_search_index_so_that_debian_sqlite3_can_use_it() {
+    use circlebook_core::schema::{migrate_with, version, MIGRATIONS};
+    let fx = Fixture::new().0;
+    let db = fx.scratch("version1.db");
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    assert_eq!(migrate_with(&conn, &MIGRATIONS[..1]).expect("migration 1"), 1);
+    conn.execute_batch(
+        "INSERT INTO cases(id, code_name, stage, created_at, updated_at) VALUES('c1', 'Heron', 'active', 't', 't');
+         INSERT INTO case_tags(case_id, tag) VALUES('c1', 'family');
+         INSERT INTO participants(id, case_id, alias, role, safety_notes, created_at, updated_at)
+           VALUES('p1', 'c1', 'Alder', 'person_harmed', 'a quiet room', 't', 't');
+         INSERT INTO notes(id, case_id, body, created_at, participant_id) VALUES('n1', 'c1', 'first draft', 't', 'p1');
+         UPDATE notes SET body = 'a quiet walk' WHERE id = 'n1';",
+    )
+    .expect("version-1 rows");
+    drop(conn);
+    let refused = Command::new("sqlite3").arg(&db).arg("UPDATE notes SET body = 'x' WHERE id = 'n1'").output().expect("sqlite3");
+    assert!(!refused.status.success(), "the format-5 index should be out of reach of Debian's sqlite3 (this test's premise)");
+
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    assert_eq!(migrate_with(&conn, MIGRATIONS).expect("migration 2"), 1);
+    assert_eq!(version(&conn).expect("version"), 2);
+    crate::model_search::assert_index_agrees_with_tables(&conn);
+    drop(conn);
+    // Debian's sqlite3 now writes through the triggers and reads the index.
+    sqlite(&db, "UPDATE notes SET body = 'a quiet garden' WHERE id = 'n1'; UPDATE cases SET stage = 'follow_up' WHERE id = 'c1';");
+    assert_eq!(
+        sqlite(&db, "SELECT record_id FROM search_index WHERE search_index MATCH 'body:garden AND case_facets:sfollowup'"),
+        "n1"
+    );
+    assert_eq!(sqlite(&db, "PRAGMA integrity_check"), "ok");
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    crate::model_search::assert_index_agrees_with_tables(&conn);
+}
+
+/// The recovery recipe after real use of the case model: records changed and deleted (so the index holds deletions)
+/// before the last snapshot, and a journal of stage changes, role changes and deletions after it, replayed by
+/// Debian's sqlite3 through the search triggers.
+#[test]
+fn the_recovery_recipe_replays_case_model_edits_with_debian_sqlite3() {
+    let (fx, mut vault) = Fixture::new();
+    circlebook_core::demo::add_cases(&mut vault, 3, 7, "2026-06-15".parse().expect("date")).expect("demo");
+    vault.edit(|tx| tx.execute("DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes LIMIT 2)", [])).expect("delete");
+    vault.fold().expect("fold");
+    vault
+        .edit(|tx| {
+            tx.execute_batch(
+                "UPDATE cases SET stage = 'paused' WHERE rowid = (SELECT min(rowid) FROM cases);
+                 UPDATE participants SET role = 'other' WHERE rowid = (SELECT min(rowid) FROM participants);
+                 UPDATE notes SET body = 'a heron by the water' WHERE rowid = (SELECT min(rowid) FROM notes);
+                 DELETE FROM case_tags WHERE (case_id, tag) = (SELECT case_id, tag FROM case_tags ORDER BY case_id, tag LIMIT 1);
+                 DELETE FROM sessions WHERE rowid = (SELECT max(rowid) FROM sessions);",
+            )
+        })
+        .expect("edits");
+    let expected: Vec<(String, String)> = {
+        let mut stmt = vault.conn().prepare("SELECT kind, record_id FROM search_index ORDER BY kind, record_id").expect("prepare");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").collect::<Result<_, _>>().expect("rows")
+    };
+    drop(vault); // as after a crash: the journal holds the edits
+    assert!(fs::read_dir(fx.dir.join("journal")).expect("journal").any(|e| e.expect("entry").metadata().expect("meta").len() > 0));
+    let out = fx.scratch("recovered.db");
+    let printed = String::from_utf8(run(Command::new("sh").arg(recipe()).arg(&fx.dir).arg(&fx.key_file).arg(&out)))
+        .expect("utf8");
+    assert_eq!(printed.trim(), "ok");
+    assert_eq!(sqlite(&out, "SELECT count(*) FROM search_index WHERE search_index MATCH 'heron'"), "1");
+    let recovered = sqlite(&out, "SELECT kind || ' ' || record_id FROM search_index ORDER BY kind, record_id");
+    let expected: Vec<String> = expected.iter().map(|(k, r)| format!("{k} {r}")).collect();
+    assert_eq!(recovered, expected.join("\n"));
+    let conn = rusqlite::Connection::open(&out).expect("open");
+    crate::model_search::assert_index_agrees_with_tables(&conn);
+}

@@ -155,3 +155,99 @@ fn filters_by_stage_process_tag_and_role_with_closed_cases_included() {
     assert_eq!(closed[0]["kind"], "case");
     assert_eq!(closed[0]["snippet"], "a quiet «ending»");
 }
+
+/// Every row of the search index, facets as sorted words, next to what the tables say it should hold (the views of
+/// migration 2 compute it from scratch): the triggers kept it in step.
+pub fn assert_index_agrees_with_tables(conn: &rusqlite::Connection) {
+    let rows = |sql: &str| -> Vec<[String; 7]> {
+        let mut stmt = conn.prepare(sql).expect("prepare");
+        let mut rows: Vec<[String; 7]> = stmt
+            .query_map([], |r| {
+                let words = |i: usize| -> rusqlite::Result<String> {
+                    let text: String = r.get(i)?;
+                    let mut words: Vec<&str> = text.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+                    words.sort_unstable();
+                    Ok(words.join(" ").to_lowercase())
+                };
+                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, words(5)?, words(6)?])
+            })
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        rows.sort();
+        rows
+    };
+    let indexed = rows("SELECT kind, record_id, case_id, title, body, case_facets, record_facets FROM search_index");
+    let expected = rows(
+        "SELECT r.kind, r.record_id, r.case_id, r.title, r.body, f.facets, r.record_facets
+         FROM search_rows r JOIN search_case_facets f ON f.case_id = r.case_id",
+    );
+    assert_eq!(indexed.len(), expected.len(), "rows in the index");
+    for (got, want) in indexed.iter().zip(&expected) {
+        assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn filters_follow_later_changes_of_stage_tags_processes_roles_and_attendance() {
+    let (fx, mut vault) = Fixture::new();
+    let ctx = ctx();
+    let heron = case(&mut vault, &ctx, "Heron", json!({"tags": ["family"]}));
+    let alder = participant_with(&mut vault, &heron, "Alder", "supporter", "a quiet room");
+    let birch = participant_with(&mut vault, &heron, "Birch", "person_harmed", "quiet mornings");
+    let noted = note(&mut vault, &ctx, &heron, "quiet walk by the river");
+    let session = session_with(&mut vault, &heron, "preparation_meeting", "held", "2026-02-11", Some("2026-02-11"), "quiet start");
+    attendee(&mut vault, &session, &alder);
+    let process = process(&mut vault, &heron, "direct_dialogue", "2026-02-01", None, "active");
+    let found = |vault: &mut UnlockedVault, filter: Value| {
+        let mut args = json!({"query": "quiet"});
+        args.as_object_mut().expect("object").extend(filter.as_object().expect("object").clone());
+        let mut found = ids(&search(vault, args));
+        found.sort();
+        found
+    };
+    let all = found(&mut vault, json!({}));
+    assert_eq!(all.len(), 4);
+    assert_eq!(found(&mut vault, json!({"process": "direct_dialogue"})), all, "a process added after the records");
+    assert_eq!(found(&mut vault, json!({"stage": "referral"})), all);
+
+    ops::call(
+        "change_stage",
+        &mut vault,
+        &ctx,
+        json!({"case_id": heron, "stage": "intake", "decided_by": "facilitator", "reason": "ready"}),
+    )
+    .expect("stage");
+    assert!(found(&mut vault, json!({"stage": "referral"})).is_empty());
+    assert_eq!(found(&mut vault, json!({"stage": "intake"})), all);
+
+    ops::call("set_case_tags", &mut vault, &ctx, json!({"case_id": heron, "tags": ["Workplace", "école"]})).expect("tags");
+    assert!(found(&mut vault, json!({"tag": "family"})).is_empty());
+    assert_eq!(found(&mut vault, json!({"tag": "workplace"})), all);
+    assert_eq!(found(&mut vault, json!({"tag": "École"})), all, "a tag with a letter outside ASCII");
+
+    vault.edit(|tx| tx.execute("DELETE FROM processes WHERE id = ?1", [&process])).expect("remove process");
+    assert!(found(&mut vault, json!({"process": "direct_dialogue"})).is_empty());
+
+    // Alder attended the session; Birch did not. Then Alder's role is corrected, and Birch joins.
+    let mut expected = vec![alder.clone(), session.clone()];
+    expected.sort();
+    assert_eq!(found(&mut vault, json!({"role": "supporter"})), expected);
+    ops::call("update_participant", &mut vault, &ctx, json!({"participant_id": alder, "role": "community_member"}))
+        .expect("role");
+    assert!(found(&mut vault, json!({"role": "supporter"})).is_empty());
+    assert_eq!(found(&mut vault, json!({"role": "community_member"})), expected);
+    attendee(&mut vault, &session, &birch);
+    let mut expected = vec![birch.clone(), session.clone()];
+    expected.sort();
+    assert_eq!(found(&mut vault, json!({"role": "person_harmed"})), expected);
+    vault.edit(|tx| tx.execute("DELETE FROM session_attendees WHERE participant_id = ?1", [&birch])).expect("leave");
+    assert_eq!(found(&mut vault, json!({"role": "person_harmed"})), [birch]);
+    assert!(found(&mut vault, json!({})).contains(&noted), "a note about nobody has no role");
+    assert_index_agrees_with_tables(vault.conn());
+
+    // The journal replays through the same triggers: after a crash the index is the same.
+    drop(vault);
+    let vault = fx.unlock();
+    assert_index_agrees_with_tables(vault.conn());
+}
