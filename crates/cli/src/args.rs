@@ -57,7 +57,7 @@ pub enum Command {
     Stats,
     /// Decrypt every kept generation and the journal and check the database; exit 1 if anything is wrong
     Verify,
-    /// Fold everything into one snapshot and delete the other generations
+    /// Fold everything into one snapshot and delete the other generations (and what deleted records left in the search index)
     Compact,
     /// List the kept snapshot generations
     Backups,
