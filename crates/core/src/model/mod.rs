@@ -22,6 +22,7 @@ pub mod session_consent;
 pub mod session_outcomes;
 pub mod sessions;
 pub mod shuttle;
+pub mod snippet;
 pub mod stats;
 pub mod tasks;
 pub mod terminology;

@@ -1,7 +1,8 @@
 //! Full-text search over every case (closed ones included): one FTS5 query, ranked by bm25 with titles
 //! weighted above bodies, filtered by the case's stage, processes and tags or by a participant's role. The filters
 //! are words of the index too (facets, kept by triggers: see migration 2), so a filtered search is still one
-//! FTS5 query; ranking and snippets are two passes so that snippets are made only for the rows shown.
+//! FTS5 query, which returns only rowids; the rows shown are then read by rowid and their snippets made in Rust
+//! (`snippet.rs`), so nothing but the ranking is computed for every match.
 
 use std::collections::HashMap;
 
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::ops::Op;
+use super::snippet::{snippet, Terms};
 use super::{CaseId, Ctx, ModelError, ProcessKind, Role, Stage};
 
 /// Results when no limit is given.
@@ -97,12 +99,17 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
+/// The words of typed text that can be searched for: those with a letter or digit (punctuation and emoji alone
+/// are dropped), at most [`MAX_TERMS`].
+fn words(text: &str) -> Vec<&str> {
+    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).take(MAX_TERMS).collect()
+}
+
 /// Turns typed text into an FTS5 query that cannot be a syntax error: each word is a quoted string (FTS5
 /// operators, column filters and quotes become plain text), and the last word also matches as a prefix.
-/// Words with no letter or digit (punctuation, emoji) are dropped. `None` when nothing is left to find.
+/// `None` when nothing is left to find.
 pub fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<&str> =
-        text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).take(MAX_TERMS).collect();
+    let words = words(text);
     let last = words.len().checked_sub(1)?;
     let quoted = words.iter().enumerate().map(|(i, word)| {
         let phrase = format!("\"{}\"", word.replace('"', "\"\""));
@@ -143,31 +150,21 @@ SELECT rowid FROM search_index WHERE search_index MATCH ?1
 ORDER BY bm25(search_index, 0.0, 0.0, 0.0, ?2, 1.0, 0.0, 0.0), rowid
 LIMIT ?3";
 
-/// Second pass: what to show for those rows, with a snippet of the title and of the body. The MATCH is repeated
-/// because snippets need it; the rowid range keeps FTS5 to one pass over the matches, and `+rowid` keeps the list
-/// out of FTS5's index planning (which would run the full-text query once per rowid).
+/// Second pass: those rows by rowid (no full-text query), with their case's code name.
 const SHOW_SQL: &str = "
-SELECT rowid, kind, record_id, case_id, (SELECT code_name FROM cases WHERE id = search_index.case_id), title,
-       snippet(search_index, 3, char(2), char(3), '…', 12), snippet(search_index, 4, char(2), char(3), '…', 12)
-FROM search_index
-WHERE search_index MATCH ?1 AND rowid BETWEEN ?2 AND ?3 AND +rowid IN (SELECT value FROM json_each(?4))";
-
-/// The body's snippet when the words were found there (it says more than the title, which is shown anyway),
-/// otherwise the title's; FTS5's private marks become « and ».
-fn pick_snippet(title: String, body: String) -> String {
-    let chosen = if body.contains('\u{2}') || !title.contains('\u{2}') { body } else { title };
-    chosen.replace('\u{2}', "«").replace('\u{3}', "»").trim().to_owned()
-}
+SELECT rowid, kind, record_id, case_id, (SELECT code_name FROM cases WHERE id = search_index.case_id), title, body
+FROM search_index WHERE rowid IN (SELECT value FROM json_each(?1))";
 
 pub fn search(conn: &Connection, _ctx: &Ctx, args: SearchArgs) -> Result<Vec<SearchHit>, ModelError> {
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ModelError::Invalid(format!("the number of results should be between 1 and {MAX_LIMIT}")));
     }
-    let Some(words) = fts_query(&args.query) else { return Ok(Vec::new()) };
+    let Some(words_query) = fts_query(&args.query) else { return Ok(Vec::new()) };
     let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
-    let query = format!("{{title body}} : ({words}){}", facet_filters(&args, tag.as_deref()));
-    search_rows(conn, &query, limit).map_err(|e| match e {
+    let query = format!("{{title body}} : ({words_query}){}", facet_filters(&args, tag.as_deref()));
+    let terms = Terms::new(&words(&args.query));
+    search_rows(conn, &query, &terms, limit).map_err(|e| match e {
         // The query is built so that FTS5 cannot reject it; should it still, say so plainly.
         rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") => {
             ModelError::Invalid("those words could not be searched for; try plain words".into())
@@ -176,23 +173,30 @@ pub fn search(conn: &Connection, _ctx: &Ctx, args: SearchArgs) -> Result<Vec<Sea
     })
 }
 
-fn search_rows(conn: &Connection, query: &str, limit: u32) -> rusqlite::Result<Vec<SearchHit>> {
+fn search_rows(conn: &Connection, query: &str, terms: &Terms, limit: u32) -> rusqlite::Result<Vec<SearchHit>> {
     let ranked: Vec<i64> = conn
         .prepare_cached(RANK_SQL)?
         .query_map(params![query, TITLE_WEIGHT, limit], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let (Some(&low), Some(&high)) = (ranked.iter().min(), ranked.iter().max()) else { return Ok(Vec::new()) };
+    if ranked.is_empty() {
+        return Ok(Vec::new());
+    }
     let list = serde_json::to_string(&ranked).expect("a list of integers is JSON");
     let mut shown: HashMap<i64, SearchHit> = conn
         .prepare_cached(SHOW_SQL)?
-        .query_map(params![query, low, high, list], |r| {
+        .query_map([list], |r| {
+            let title: String = r.get(5)?;
+            let body: String = r.get(6)?;
+            // The body's snippet when the words were found there (it says more than the title, which is shown
+            // anyway), otherwise the title's.
+            let snippet = snippet(&body, terms).or_else(|| snippet(&title, terms)).unwrap_or_default();
             let hit = SearchHit {
                 kind: r.get(1)?,
                 record_id: r.get(2)?,
                 case_id: r.get(3)?,
                 case_code_name: r.get(4)?,
-                title: r.get(5)?,
-                snippet: pick_snippet(r.get(6)?, r.get(7)?),
+                title,
+                snippet,
             };
             Ok((r.get(0)?, hit))
         })?
