@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::ops::Op;
-use super::snippet::{snippet, Terms};
+use super::snippet::{lead, snippet, Terms};
 use super::{CaseId, Ctx, ModelError, ProcessKind, Role, Stage};
 
 /// Results when no limit is given.
@@ -188,8 +188,8 @@ fn search_rows(conn: &Connection, query: &str, terms: &Terms, limit: u32) -> rus
             let title: String = r.get(5)?;
             let body: String = r.get(6)?;
             // The body's snippet when the words were found there (it says more than the title, which is shown
-            // anyway), otherwise the title's.
-            let snippet = snippet(&body, terms).or_else(|| snippet(&title, terms)).unwrap_or_default();
+            // anyway), otherwise the title's, otherwise the start of the body.
+            let snippet = snippet(&body, terms).or_else(|| snippet(&title, terms)).unwrap_or_else(|| lead(&body));
             let hit = SearchHit {
                 kind: r.get(1)?,
                 record_id: r.get(2)?,

@@ -107,7 +107,20 @@ pub fn snippet(text: &str, terms: &Terms) -> Option<String> {
             best = (start, s);
         }
     }
-    let first = best.0;
+    Some(render(text, &words, &hits, best.0))
+}
+
+/// The first [`WIDTH`] words of `text`, for a record whose matched words this module could not find again.
+pub fn lead(text: &str) -> String {
+    let words: Vec<Range<usize>> = tokens(text).collect();
+    if words.is_empty() {
+        return String::new();
+    }
+    render(text, &words, &[], 0)
+}
+
+/// [`WIDTH`] words from word `first`, the `hits` marked.
+fn render(text: &str, words: &[Range<usize>], hits: &[(usize, usize)], first: usize) -> String {
     let last = (first + WIDTH).min(words.len()) - 1;
     let mut out = String::new();
     if first > 0 {
@@ -129,7 +142,7 @@ pub fn snippet(text: &str, terms: &Terms) -> Option<String> {
     if last + 1 < words.len() {
         out.push('…');
     }
-    Some(out)
+    out
 }
 
 #[cfg(test)]
@@ -158,6 +171,9 @@ mod tests {
         assert_eq!(snippet("a quiet ending", &terms("end")).as_deref(), Some("a quiet «ending»"));
         assert_eq!(snippet("Un café, s'il vous plaît", &terms("cafe")).as_deref(), Some("Un «café», s'il vous plaît"));
         assert_eq!(snippet("nothing here", &terms("garden")), None);
+        assert_eq!(lead("nothing here"), "nothing here");
+        assert_eq!(lead(" …"), "");
+        assert_eq!(lead(&"word ".repeat(20)), format!("{}…", ["word"; WIDTH].join(" ")));
     }
 
     #[test]
