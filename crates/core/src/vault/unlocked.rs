@@ -323,8 +323,9 @@ impl UnlockedVault {
 
     /// Folds and then deletes every other generation: one snapshot, no journal. Before the snapshot is written,
     /// the full-text index is merged into one segment (FTS5 keeps a deleted or changed record's words until its
-    /// segments merge) and the database is vacuumed, so the snapshot holds no deleted text. Both leave the data
-    /// as it was: should the fold fail, nothing the user wrote is changed.
+    /// segments merge; the pages this frees are zeroed, `secure_delete` being on), so the snapshot holds no
+    /// deleted text. The merge leaves the data as it was: should the fold fail, nothing the user wrote is changed.
+    /// (No `VACUUM`: it would need a second copy of the database in memory.)
     pub fn compact(&mut self) -> Result<(), SaveError> {
         let has_index = self
             .conn
@@ -332,7 +333,6 @@ impl UnlockedVault {
         if has_index {
             self.conn.execute_batch("INSERT INTO search_index(search_index) VALUES('optimize')")?;
         }
-        self.conn.execute_batch("VACUUM")?;
         self.fold()?;
         self.prune(1);
         Ok(())
