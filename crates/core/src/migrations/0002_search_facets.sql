@@ -9,11 +9,13 @@
 --    `record_facets` holds the role of the participant a record belongs to ("r" + role; for a session, every
 --    attendee's role). Underscores are dropped so that each facet is one token. Users' words are matched only in
 --    `title` and `body`.
--- 3. Over every text field a facilitator writes: besides migration 1's, a participant's pronouns, a session's
---    cancellation reason and safety plan, a message's approval note, a progress entry's verification, an
---    assessment's checklist, and new kinds of rows for processes, consent ledger entries with a note or a named
---    recipient, stage changes (who decided and why) and attachments (their titles). Not a participant's private
---    contact details: a search result should never put an address or a phone number on the screen.
+-- 3. Over more of what a facilitator writes: besides migration 1's fields, a participant's pronouns, a session's
+--    cancellation reason and safety plan, a message's approval note, a progress entry's verification, the answers
+--    and notes of an assessment's checklist (not its questions, which are the same form every time), and new kinds
+--    of rows for processes (their notes), stage changes (who decided and why) and attachments (their titles).
+--    Not indexed: a participant's private contact details (a search result should never put an address or a phone
+--    number on the screen) and the consent ledger's notes (docs/PERFORMANCE.md: at 5,000 cases they would add
+--    11,000 matches to "consent" alone, and the ranking of every match would take search past its 15 ms goal).
 
 DROP TRIGGER cases_ai;
 DROP TRIGGER cases_au;
@@ -79,9 +81,10 @@ SELECT s.id,
                            || ' ' || p.notes FROM safety_plans p WHERE p.session_id = s.id), '')
 FROM sessions s;
 
--- What an assessment's row holds: its reasons and its checklist's questions, answers and notes.
+-- What an assessment's row holds: its reasons and its checklist's answers and notes.
 CREATE VIEW search_assessment_text(assessment_id, body) AS
-SELECT a.id, a.reasons || coalesce((SELECT ' ' || group_concat(j.value, ' ') FROM json_tree(a.checklist) j WHERE j.type = 'text'), '')
+SELECT a.id, a.reasons || coalesce((SELECT ' ' || group_concat(j.value, ' ') FROM json_tree(a.checklist) j
+                                    WHERE j.type = 'text' AND j.key IN ('answer', 'note')), '')
 FROM assessments a;
 
 -- Every row of the index, as the tables say it should be. Used to build the index below; the triggers keep it so.
@@ -122,10 +125,7 @@ SELECT 'assessment', a.id, p.case_id, a.decision, (SELECT body FROM search_asses
 FROM assessments a JOIN participants p ON p.id = a.participant_id
 UNION ALL
 SELECT 'process', id, case_id, kind, note, '' FROM processes
-UNION ALL
-SELECT 'consent', c.id, p.case_id, '', c.note || ' ' || c.shared_with, 'r' || replace(p.role, '_', '')
-FROM consents c JOIN participants p ON p.id = c.participant_id
-WHERE c.note <> '' OR c.shared_with <> ''
+
 UNION ALL
 SELECT 'stage_change', id, case_id, '', decided_by || ' ' || reason, '' FROM case_stage_changes
 UNION ALL
@@ -322,17 +322,6 @@ CREATE TRIGGER processes_ad AFTER DELETE ON processes BEGIN
   DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'process');
 END;
 
--- The consent ledger is append-only: an entry has a row when it has words of its own (a note, a named recipient).
-CREATE TRIGGER consents_ai AFTER INSERT ON consents WHEN new.note <> '' OR new.shared_with <> '' BEGIN
-  INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  SELECT 'consent', new.id, p.case_id, '', new.note || ' ' || new.shared_with,
-         (SELECT facets FROM search_case_facets WHERE case_id = p.case_id), 'r' || replace(p.role, '_', '')
-  FROM participants p WHERE p.id = new.participant_id;
-END;
-CREATE TRIGGER consents_ad AFTER DELETE ON consents BEGIN
-  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'consent');
-END;
-
 CREATE TRIGGER stage_changes_ai AFTER INSERT ON case_stage_changes BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
   VALUES('stage_change', new.id, new.case_id, '', new.decided_by || ' ' || new.reason,
@@ -390,7 +379,6 @@ CREATE TRIGGER search_facets_role AFTER UPDATE OF role ON participants WHEN old.
   UPDATE search_index SET record_facets = 'r' || replace(new.role, '_', '')
   WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 IN (
     SELECT id FROM assessments WHERE participant_id = new.id
-    UNION ALL SELECT id FROM consents WHERE participant_id = new.id
     UNION ALL SELECT id FROM notes WHERE case_id = new.case_id AND participant_id = new.id
     UNION ALL SELECT id FROM shuttle_messages WHERE case_id = new.case_id AND author_id = new.id
     UNION ALL SELECT id FROM commitments WHERE case_id = new.case_id AND participant_id = new.id

@@ -44,8 +44,6 @@ pub enum RecordKind {
     Task,
     Assessment,
     Process,
-    /// A consent ledger entry with a note or a named recipient.
-    Consent,
     /// A change of a case's stage: who decided and why.
     StageChange,
     /// An attachment, by its title.
@@ -66,7 +64,6 @@ impl rusqlite::types::FromSql for RecordKind {
             "task" => RecordKind::Task,
             "assessment" => RecordKind::Assessment,
             "process" => RecordKind::Process,
-            "consent" => RecordKind::Consent,
             "stage_change" => RecordKind::StageChange,
             "attachment" => RecordKind::Attachment,
             other => return Err(rusqlite::types::FromSqlError::Other(format!("unknown record kind `{other}`").into())),
@@ -88,8 +85,8 @@ pub struct SearchArgs {
     /// Only cases with this tag.
     #[ts(optional)]
     pub tag: Option<String>,
-    /// Only participants with this role and their records (assessments, consent entries, notes about them, their
-    /// commitments and progress, messages they wrote) and sessions they attended.
+    /// Only participants with this role and their records (assessments, notes about them, their commitments and
+    /// progress, messages they wrote) and sessions they attended.
     #[ts(optional)]
     pub role: Option<Role>,
     /// At most this many results (default 50, at most 500).
