@@ -9,13 +9,6 @@
 --    `record_facets` holds the role of the participant a record belongs to ("r" + role; for a session, every
 --    attendee's role). Underscores are dropped so that each facet is one token. Users' words are matched only in
 --    `title` and `body`.
--- 3. Over more of what a facilitator writes: besides migration 1's fields, a participant's pronouns, a session's
---    cancellation reason and safety plan, a message's approval note, a progress entry's verification, the answers
---    and notes of an assessment's checklist (not its questions, which are the same form every time), and new kinds
---    of rows for processes (their notes), stage changes (who decided and why) and attachments (their titles).
---    Not indexed: a participant's private contact details (a search result should never put an address or a phone
---    number on the screen) and the consent ledger's notes (docs/PERFORMANCE.md: at 5,000 cases they would add
---    11,000 matches to "consent" alone, and the ranking of every match would take search past its 15 ms goal).
 
 DROP TRIGGER cases_ai;
 DROP TRIGGER cases_au;
@@ -73,63 +66,39 @@ SELECT a.session_id, group_concat(DISTINCT f.facet)
 FROM session_attendees a JOIN search_role_facet f ON f.participant_id = a.participant_id
 GROUP BY a.session_id;
 
--- What a session's row holds: its notes and summary, why it was cancelled, and its safety plan.
-CREATE VIEW search_session_text(session_id, body) AS
-SELECT s.id,
-       s.private_notes || ' ' || s.shareable_summary || ' ' || s.cancel_reason
-       || coalesce((SELECT ' ' || p.venue || ' ' || p.supports_present || ' ' || p.pause_signals || ' ' || p.stop_signals
-                           || ' ' || p.notes FROM safety_plans p WHERE p.session_id = s.id), '')
-FROM sessions s;
-
--- What an assessment's row holds: its reasons and its checklist's answers and notes.
-CREATE VIEW search_assessment_text(assessment_id, body) AS
-SELECT a.id, a.reasons || coalesce((SELECT ' ' || group_concat(j.value, ' ') FROM json_tree(a.checklist) j
-                                    WHERE j.type = 'text' AND j.key IN ('answer', 'note')), '')
-FROM assessments a;
-
 -- Every row of the index, as the tables say it should be. Used to build the index below; the triggers keep it so.
 CREATE VIEW search_rows(kind, record_id, case_id, title, body, record_facets) AS
 SELECT 'case', id, id, code_name,
        harmed_needs || ' ' || harmed_justice_vision || ' ' || referral_source || ' ' || coalesce(outcome_summary, ''), ''
 FROM cases
 UNION ALL
-SELECT 'participant', id, case_id, alias, pronouns || ' ' || access_needs || ' ' || cultural_needs || ' ' || safety_notes,
+SELECT 'participant', id, case_id, alias, access_needs || ' ' || cultural_needs || ' ' || safety_notes,
        'r' || replace(role, '_', '')
 FROM participants
 UNION ALL
 SELECT 'note', id, case_id, '', body, coalesce((SELECT facet FROM search_role_facet WHERE participant_id = notes.participant_id), '')
 FROM notes
 UNION ALL
-SELECT 'session', id, case_id, kind, (SELECT body FROM search_session_text WHERE session_id = sessions.id),
+SELECT 'session', id, case_id, kind, private_notes || ' ' || shareable_summary,
        coalesce((SELECT facets FROM search_session_facets WHERE session_id = sessions.id), '')
 FROM sessions
 UNION ALL
 SELECT 'agreement', a.id, s.case_id, '', a.text, '' FROM agreements a JOIN sessions s ON s.id = a.session_id
 UNION ALL
-SELECT 'message', id, case_id, '', content || ' ' || approval_note,
-       coalesce((SELECT facet FROM search_role_facet WHERE participant_id = author_id), '')
+SELECT 'message', id, case_id, '', content, coalesce((SELECT facet FROM search_role_facet WHERE participant_id = author_id), '')
 FROM shuttle_messages
 UNION ALL
 SELECT 'commitment', id, case_id, kind, description,
        coalesce((SELECT facet FROM search_role_facet WHERE participant_id = commitments.participant_id), '')
 FROM commitments
 UNION ALL
-SELECT 'progress', e.id, c.case_id, '', e.text || ' ' || e.verified_by || ' ' || e.verification,
-       coalesce((SELECT facet FROM search_role_facet WHERE participant_id = c.participant_id), '')
+SELECT 'progress', e.id, c.case_id, '', e.text, coalesce((SELECT facet FROM search_role_facet WHERE participant_id = c.participant_id), '')
 FROM progress_entries e JOIN commitments c ON c.id = e.commitment_id
 UNION ALL
 SELECT 'task', id, case_id, title, '', '' FROM tasks
 UNION ALL
-SELECT 'assessment', a.id, p.case_id, a.decision, (SELECT body FROM search_assessment_text WHERE assessment_id = a.id),
-       'r' || replace(p.role, '_', '')
-FROM assessments a JOIN participants p ON p.id = a.participant_id
-UNION ALL
-SELECT 'process', id, case_id, kind, note, '' FROM processes
-
-UNION ALL
-SELECT 'stage_change', id, case_id, '', decided_by || ' ' || reason, '' FROM case_stage_changes
-UNION ALL
-SELECT 'attachment', id, case_id, title, '', '' FROM attachments;
+SELECT 'assessment', a.id, p.case_id, a.decision, a.reasons, 'r' || replace(p.role, '_', '')
+FROM assessments a JOIN participants p ON p.id = a.participant_id;
 
 INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
 SELECT r.kind, r.record_id, r.case_id, r.title, r.body, f.facets, r.record_facets
@@ -156,15 +125,13 @@ END;
 
 CREATE TRIGGER participants_ai AFTER INSERT ON participants BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('participant', new.id, new.case_id, new.alias,
-         new.pronouns || ' ' || new.access_needs || ' ' || new.cultural_needs || ' ' || new.safety_notes,
+  VALUES('participant', new.id, new.case_id, new.alias, new.access_needs || ' ' || new.cultural_needs || ' ' || new.safety_notes,
          (SELECT facets FROM search_case_facets WHERE case_id = new.case_id), 'r' || replace(new.role, '_', ''));
 END;
 CREATE TRIGGER participants_au AFTER UPDATE ON participants BEGIN
   DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'participant');
   INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('participant', new.id, new.case_id, new.alias,
-         new.pronouns || ' ' || new.access_needs || ' ' || new.cultural_needs || ' ' || new.safety_notes,
+  VALUES('participant', new.id, new.case_id, new.alias, new.access_needs || ' ' || new.cultural_needs || ' ' || new.safety_notes,
          (SELECT facets FROM search_case_facets WHERE case_id = new.case_id), 'r' || replace(new.role, '_', ''));
 END;
 CREATE TRIGGER participants_ad AFTER DELETE ON participants BEGIN
@@ -188,14 +155,14 @@ END;
 
 CREATE TRIGGER sessions_ai AFTER INSERT ON sessions BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('session', new.id, new.case_id, new.kind, (SELECT body FROM search_session_text WHERE session_id = new.id),
+  VALUES('session', new.id, new.case_id, new.kind, new.private_notes || ' ' || new.shareable_summary,
          (SELECT facets FROM search_case_facets WHERE case_id = new.case_id),
          coalesce((SELECT facets FROM search_session_facets WHERE session_id = new.id), ''));
 END;
 CREATE TRIGGER sessions_au AFTER UPDATE ON sessions BEGIN
   DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'session');
   INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('session', new.id, new.case_id, new.kind, (SELECT body FROM search_session_text WHERE session_id = new.id),
+  VALUES('session', new.id, new.case_id, new.kind, new.private_notes || ' ' || new.shareable_summary,
          (SELECT facets FROM search_case_facets WHERE case_id = new.case_id),
          coalesce((SELECT facets FROM search_session_facets WHERE session_id = new.id), ''));
 END;
@@ -214,15 +181,7 @@ END;
 
 CREATE TRIGGER shuttle_ai AFTER INSERT ON shuttle_messages BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('message', new.id, new.case_id, '', new.content || ' ' || new.approval_note,
-         (SELECT facets FROM search_case_facets WHERE case_id = new.case_id),
-         coalesce((SELECT facet FROM search_role_facet WHERE participant_id = new.author_id), ''));
-END;
-CREATE TRIGGER shuttle_au AFTER UPDATE OF content, approval_note, author_id ON shuttle_messages BEGIN
-  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'message');
-  INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('message', new.id, new.case_id, '', new.content || ' ' || new.approval_note,
-         (SELECT facets FROM search_case_facets WHERE case_id = new.case_id),
+  VALUES('message', new.id, new.case_id, '', new.content, (SELECT facets FROM search_case_facets WHERE case_id = new.case_id),
          coalesce((SELECT facet FROM search_role_facet WHERE participant_id = new.author_id), ''));
 END;
 CREATE TRIGGER shuttle_ad AFTER DELETE ON shuttle_messages BEGIN
@@ -248,16 +207,7 @@ END;
 
 CREATE TRIGGER progress_ai AFTER INSERT ON progress_entries BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  SELECT 'progress', new.id, c.case_id, '', new.text || ' ' || new.verified_by || ' ' || new.verification,
-         (SELECT facets FROM search_case_facets WHERE case_id = c.case_id),
-         coalesce((SELECT facet FROM search_role_facet WHERE participant_id = c.participant_id), '')
-  FROM commitments c WHERE c.id = new.commitment_id;
-END;
-CREATE TRIGGER progress_au AFTER UPDATE OF text, verified_by, verification, commitment_id ON progress_entries BEGIN
-  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'progress');
-  INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  SELECT 'progress', new.id, c.case_id, '', new.text || ' ' || new.verified_by || ' ' || new.verification,
-         (SELECT facets FROM search_case_facets WHERE case_id = c.case_id),
+  SELECT 'progress', new.id, c.case_id, '', new.text, (SELECT facets FROM search_case_facets WHERE case_id = c.case_id),
          coalesce((SELECT facet FROM search_role_facet WHERE participant_id = c.participant_id), '')
   FROM commitments c WHERE c.id = new.commitment_id;
 END;
@@ -280,68 +230,12 @@ END;
 
 CREATE TRIGGER assessments_ai AFTER INSERT ON assessments BEGIN
   INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  SELECT 'assessment', new.id, p.case_id, new.decision, (SELECT body FROM search_assessment_text WHERE assessment_id = new.id),
-         (SELECT facets FROM search_case_facets WHERE case_id = p.case_id), 'r' || replace(p.role, '_', '')
-  FROM participants p WHERE p.id = new.participant_id;
-END;
-CREATE TRIGGER assessments_au AFTER UPDATE ON assessments BEGIN
-  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'assessment');
-  INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  SELECT 'assessment', new.id, p.case_id, new.decision, (SELECT body FROM search_assessment_text WHERE assessment_id = new.id),
-         (SELECT facets FROM search_case_facets WHERE case_id = p.case_id), 'r' || replace(p.role, '_', '')
+  SELECT 'assessment', new.id, p.case_id, new.decision, new.reasons, (SELECT facets FROM search_case_facets WHERE case_id = p.case_id),
+         'r' || replace(p.role, '_', '')
   FROM participants p WHERE p.id = new.participant_id;
 END;
 CREATE TRIGGER assessments_ad AFTER DELETE ON assessments BEGIN
   DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'assessment');
-END;
-
--- A session's safety plan is part of the session's row.
-CREATE TRIGGER safety_plans_ai AFTER INSERT ON safety_plans BEGIN
-  UPDATE search_index SET body = (SELECT body FROM search_session_text WHERE session_id = new.session_id)
-  WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = new.session_id AND c0 = 'session');
-END;
-CREATE TRIGGER safety_plans_au AFTER UPDATE ON safety_plans BEGIN
-  UPDATE search_index SET body = (SELECT body FROM search_session_text WHERE session_id = new.session_id)
-  WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = new.session_id AND c0 = 'session');
-END;
-CREATE TRIGGER safety_plans_ad AFTER DELETE ON safety_plans BEGIN
-  UPDATE search_index SET body = (SELECT body FROM search_session_text WHERE session_id = old.session_id)
-  WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.session_id AND c0 = 'session');
-END;
-
-CREATE TRIGGER processes_ai AFTER INSERT ON processes BEGIN
-  INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('process', new.id, new.case_id, new.kind, new.note, (SELECT facets FROM search_case_facets WHERE case_id = new.case_id), '');
-END;
-CREATE TRIGGER processes_au AFTER UPDATE OF kind, note, case_id ON processes BEGIN
-  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'process');
-  INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('process', new.id, new.case_id, new.kind, new.note, (SELECT facets FROM search_case_facets WHERE case_id = new.case_id), '');
-END;
-CREATE TRIGGER processes_ad AFTER DELETE ON processes BEGIN
-  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'process');
-END;
-
-CREATE TRIGGER stage_changes_ai AFTER INSERT ON case_stage_changes BEGIN
-  INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('stage_change', new.id, new.case_id, '', new.decided_by || ' ' || new.reason,
-         (SELECT facets FROM search_case_facets WHERE case_id = new.case_id), '');
-END;
-CREATE TRIGGER stage_changes_ad AFTER DELETE ON case_stage_changes BEGIN
-  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'stage_change');
-END;
-
-CREATE TRIGGER attachments_ai AFTER INSERT ON attachments BEGIN
-  INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('attachment', new.id, new.case_id, new.title, '', (SELECT facets FROM search_case_facets WHERE case_id = new.case_id), '');
-END;
-CREATE TRIGGER attachments_au AFTER UPDATE OF title, case_id ON attachments BEGIN
-  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'attachment');
-  INSERT INTO search_index(kind, record_id, case_id, title, body, case_facets, record_facets)
-  VALUES('attachment', new.id, new.case_id, new.title, '', (SELECT facets FROM search_case_facets WHERE case_id = new.case_id), '');
-END;
-CREATE TRIGGER attachments_ad AFTER DELETE ON attachments BEGIN
-  DELETE FROM search_index WHERE rowid IN (SELECT id FROM search_index_content WHERE c1 = old.id AND c0 = 'attachment');
 END;
 
 -- Facets: a change to a case's stage, processes or tags rewrites the case facets of every row of the case; a change

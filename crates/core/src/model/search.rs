@@ -43,11 +43,6 @@ pub enum RecordKind {
     Progress,
     Task,
     Assessment,
-    Process,
-    /// A change of a case's stage: who decided and why.
-    StageChange,
-    /// An attachment, by its title.
-    Attachment,
 }
 
 impl rusqlite::types::FromSql for RecordKind {
@@ -63,9 +58,6 @@ impl rusqlite::types::FromSql for RecordKind {
             "progress" => RecordKind::Progress,
             "task" => RecordKind::Task,
             "assessment" => RecordKind::Assessment,
-            "process" => RecordKind::Process,
-            "stage_change" => RecordKind::StageChange,
-            "attachment" => RecordKind::Attachment,
             other => return Err(rusqlite::types::FromSqlError::Other(format!("unknown record kind `{other}`").into())),
         })
     }

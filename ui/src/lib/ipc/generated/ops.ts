@@ -420,7 +420,7 @@ expires_on?: string, note?: string,
  */
 shared_with?: string, };
 
-export type RecordKind = "case" | "participant" | "note" | "session" | "agreement" | "message" | "commitment" | "progress" | "task" | "assessment" | "process" | "stage_change" | "attachment";
+export type RecordKind = "case" | "participant" | "note" | "session" | "agreement" | "message" | "commitment" | "progress" | "task" | "assessment";
 
 export type RecordSession = { session_id: SessionId, 
 /**
