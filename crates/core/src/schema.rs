@@ -6,8 +6,11 @@ use rusqlite::Connection;
 pub const APPLICATION_ID: i32 = 0x4342_6B31;
 
 /// Every migration, in order. Migration `i` brings `user_version` to `i + 1`. Never edit a landed one.
-pub const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_case_model.sql"), include_str!("migrations/0002_search_facets.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_case_model.sql"),
+    include_str!("migrations/0002_search_facets.sql"),
+    include_str!("migrations/0003_search_every_field.sql"),
+];
 
 /// The `user_version` this build writes.
 pub fn current_version() -> u32 {

@@ -1,8 +1,10 @@
-//! Full-text search over every case (closed ones included): one FTS5 query, ranked by bm25 with titles
+//! Full-text search over every case (closed ones included): one FTS5 query, ranked by BM25 with titles
 //! weighted above bodies, filtered by the case's stage, processes and tags or by a participant's role. The filters
-//! are words of the index too (facets, kept by triggers: see migration 2), so a filtered search is still one
+//! are words of the index too (facets, kept by triggers: see migrations 2 and 3), so a filtered search is still one
 //! FTS5 query, which returns only rowids; the rows shown are then read by rowid and their snippets made in Rust
-//! (`snippet.rs`), so nothing but the ranking is computed for every match.
+//! (`snippet.rs`), so nothing but the ranking is computed for every match. The ranking is `circlebook_rank()`
+//! (crate `circlebook-fts-rank`): the order of FTS5's `bm25()`, computed in full only for rows that can still
+//! reach the results.
 
 use std::collections::HashMap;
 
@@ -43,6 +45,13 @@ pub enum RecordKind {
     Progress,
     Task,
     Assessment,
+    Process,
+    /// A consent ledger entry with a note or a named recipient.
+    Consent,
+    /// A change of a case's stage: who decided and why.
+    StageChange,
+    /// An attachment, by its title.
+    Attachment,
 }
 
 impl rusqlite::types::FromSql for RecordKind {
@@ -58,6 +67,10 @@ impl rusqlite::types::FromSql for RecordKind {
             "progress" => RecordKind::Progress,
             "task" => RecordKind::Task,
             "assessment" => RecordKind::Assessment,
+            "process" => RecordKind::Process,
+            "consent" => RecordKind::Consent,
+            "stage_change" => RecordKind::StageChange,
+            "attachment" => RecordKind::Attachment,
             other => return Err(rusqlite::types::FromSqlError::Other(format!("unknown record kind `{other}`").into())),
         })
     }
@@ -77,8 +90,8 @@ pub struct SearchArgs {
     /// Only cases with this tag.
     #[ts(optional)]
     pub tag: Option<String>,
-    /// Only participants with this role and their records (assessments, notes about them, their commitments and
-    /// progress, messages they wrote) and sessions they attended.
+    /// Only participants with this role and their records (assessments, consent entries, notes about them, their
+    /// commitments and progress, messages they wrote) and sessions they attended.
     #[ts(optional)]
     pub role: Option<Role>,
     /// At most this many results (default 50, at most 500).
@@ -143,11 +156,12 @@ fn facet_filters(args: &SearchArgs, tag: Option<&str>) -> String {
     filters
 }
 
-/// First pass: the best `limit` rows by bm25, titles weighted above bodies, facets not at all. Only rowids, so that
-/// nothing but the ranking is computed for every match.
+/// First pass: the best `limit` rows in the order of `bm25()`, titles weighted above bodies, facets not at all
+/// (the typed words are the query's first `?2` phrases, the facets come after them). Only rowids, so that nothing
+/// but the ranking is computed for every match.
 const RANK_SQL: &str = "
 SELECT rowid FROM search_index WHERE search_index MATCH ?1
-ORDER BY bm25(search_index, 0.0, 0.0, 0.0, ?2, 1.0, 0.0, 0.0), rowid
+ORDER BY circlebook_rank(search_index, ?2, ?3, 0.0, 0.0, 0.0, ?4, 1.0, 0.0, 0.0), rowid
 LIMIT ?3";
 
 /// Second pass: those rows by rowid (no full-text query), with their case's code name.
@@ -163,8 +177,9 @@ pub fn search(conn: &Connection, _ctx: &Ctx, args: SearchArgs) -> Result<Vec<Sea
     let Some(words_query) = fts_query(&args.query) else { return Ok(Vec::new()) };
     let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
     let query = format!("{{title body}} : ({words_query}){}", facet_filters(&args, tag.as_deref()));
-    let terms = Terms::new(&words(&args.query));
-    search_rows(conn, &query, &terms, limit).map_err(|e| match e {
+    let words = words(&args.query);
+    let terms = Terms::new(&words);
+    search_rows(conn, &query, words.len(), &terms, limit).map_err(|e| match e {
         // The query is built so that FTS5 cannot reject it; should it still, say so plainly.
         rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") => {
             ModelError::Invalid("those words could not be searched for; try plain words".into())
@@ -173,10 +188,10 @@ pub fn search(conn: &Connection, _ctx: &Ctx, args: SearchArgs) -> Result<Vec<Sea
     })
 }
 
-fn search_rows(conn: &Connection, query: &str, terms: &Terms, limit: u32) -> rusqlite::Result<Vec<SearchHit>> {
+fn search_rows(conn: &Connection, query: &str, words: usize, terms: &Terms, limit: u32) -> rusqlite::Result<Vec<SearchHit>> {
     let ranked: Vec<i64> = conn
         .prepare_cached(RANK_SQL)?
-        .query_map(params![query, TITLE_WEIGHT, limit], |r| r.get(0))?
+        .query_map(params![query, words as i64, limit, TITLE_WEIGHT], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     if ranked.is_empty() {
         return Ok(Vec::new());

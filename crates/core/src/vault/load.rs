@@ -59,6 +59,8 @@ pub fn read_snapshot(layout: &Layout, identity: &x25519::Identity, generation: u
     })?;
     conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
         .map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
+    // Search ranks with it (model/search.rs).
+    circlebook_fts_rank::register(&conn).map_err(|e| damaged(format!("search could not be set up: {e}")))?;
     let header_ok: Result<i64, _> = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
     header_ok.map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
     Ok(conn)

@@ -157,7 +157,7 @@ fn filters_by_stage_process_tag_and_role_with_closed_cases_included() {
 }
 
 /// Every row of the search index, facets as sorted words, next to what the tables say it should hold (the views of
-/// migration 2 compute it from scratch): the triggers kept it in step.
+/// migrations 2 and 3 compute it from scratch): the triggers kept it in step.
 pub fn assert_index_agrees_with_tables(conn: &rusqlite::Connection) {
     let rows = |sql: &str| -> Vec<[String; 7]> {
         let mut stmt = conn.prepare(sql).expect("prepare");
@@ -250,4 +250,142 @@ fn filters_follow_later_changes_of_stage_tags_processes_roles_and_attendance() {
     drop(vault);
     let vault = fx.unlock();
     assert_index_agrees_with_tables(vault.conn());
+}
+
+#[test]
+fn every_text_a_facilitator_writes_is_found_but_not_private_contact_details() {
+    let (fx, mut vault) = Fixture::new();
+    let ctx = ctx();
+    let heron = case(&mut vault, &ctx, "Heron", json!({}));
+    let alder = participant(&mut vault, &heron, "Alder", "person_harmed");
+    let birch = participant(&mut vault, &heron, "Birch", "person_responsible");
+    let session = session(&mut vault, &heron, "preparation_meeting", "scheduled", "2026-03-01 10:00:00+00:00", None);
+    let commitment = commitment(&mut vault, &heron, &birch, "apology_letter", "a letter", None, "in_progress");
+    let progress = progress(&mut vault, &commitment, "2026-03-02", "a first draft");
+    let message = message(&mut vault, &heron, &birch, &alder, "a question", "2026-03-03T10:00:00Z", None, None);
+    let process = process(&mut vault, &heron, "indirect_dialogue", "2026-02-01", None, "active");
+    let sql = |vault: &mut UnlockedVault, sql: &str, values: &[&str]| {
+        vault.edit(|tx| tx.execute(sql, rusqlite::params_from_iter(values))).expect(sql);
+    };
+    sql(&mut vault, "UPDATE participants SET pronouns = 'zirpronoun', contact = 'phonesecret 0123' WHERE id = ?1", &[&alder]);
+    sql(
+        &mut vault,
+        "INSERT INTO safety_plans(session_id, venue, supports_present, pause_signals, stop_signals, notes, updated_at)
+         VALUES(?1, 'lanternhall', 'auntsupport', 'raisedhand', 'redcard', 'backdoor', '2026-02-01T10:00:00Z')",
+        &[&session],
+    );
+    sql(&mut vault, "UPDATE shuttle_messages SET approval_note = 'okayedwording' WHERE id = ?1", &[&message]);
+    sql(&mut vault, "UPDATE progress_entries SET verified_by = 'counsellorkim', verification = 'signedletter' WHERE id = ?1", &[&progress]);
+    sql(&mut vault, "UPDATE processes SET note = 'chosenindirect' WHERE id = ?1", &[&process]);
+    let assessment = {
+        let id = id();
+        sql(
+            &mut vault,
+            "INSERT INTO assessments(id, participant_id, stage, checklist, risk_level, decision, reasons, assessed_on, assessed_by, created_at)
+             VALUES(?1, ?2, 'intake', '[{\"question\":\"Support between meetings\",\"answer\":\"weeklycalls\"}]', 'low', 'proceed',
+                    'ready', '2026-02-01', 'f', '2026-02-01T10:00:00Z')",
+            &[&id, &alder],
+        );
+        id
+    };
+    let consent = {
+        let id = id();
+        sql(
+            &mut vault,
+            "INSERT INTO consents(id, participant_id, activity, decision, method, decided_at, note, recorded_at, seq)
+             VALUES(?1, ?2, 'direct_dialogue', 'granted', 'in_person', '2026-02-02T10:00:00Z', 'withsisterpresent', '2026-02-02T10:00:00Z', 99)",
+            &[&id, &alder],
+        );
+        id
+    };
+    ops::call(
+        "change_stage",
+        &mut vault,
+        &ctx,
+        json!({"case_id": heron, "stage": "intake", "decided_by": "facilitatorjo", "reason": "bothwilling"}),
+    )
+    .expect("stage");
+    let attachment = ops::call(
+        "add_attachment",
+        &mut vault,
+        &ctx,
+        json!({"case_id": heron, "title": "signedagreement.pdf", "media_type": "application/pdf", "content": "JVBERi0="}),
+    )
+    .expect("attachment")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    ops::call("cancel_session", &mut vault, &ctx, json!({"session_id": session, "reason": "stormwarning"})).expect("cancel");
+
+    let only = |vault: &mut UnlockedVault, word: &str| -> (String, String) {
+        let hits = search(vault, json!({ "query": word }));
+        assert_eq!(hits.len(), 1, "{word}: {hits:?}");
+        (hits[0]["kind"].as_str().expect("kind").to_owned(), hits[0]["record_id"].as_str().expect("id").to_owned())
+    };
+    let is = |kind: &str, id: &str| (kind.to_owned(), id.to_owned());
+    assert_eq!(only(&mut vault, "zirpronoun"), is("participant", &alder));
+    for word in ["lanternhall", "auntsupport", "raisedhand", "redcard", "backdoor", "stormwarning"] {
+        assert_eq!(only(&mut vault, word), is("session", &session));
+    }
+    assert_eq!(only(&mut vault, "okayedwording"), is("message", &message));
+    assert_eq!(only(&mut vault, "counsellorkim"), is("progress", &progress));
+    assert_eq!(only(&mut vault, "signedletter"), is("progress", &progress));
+    assert_eq!(only(&mut vault, "chosenindirect"), is("process", &process));
+    assert_eq!(only(&mut vault, "weeklycalls"), is("assessment", &assessment));
+    assert_eq!(only(&mut vault, "withsisterpresent"), is("consent", &consent));
+    assert_eq!(only(&mut vault, "facilitatorjo").0, "stage_change");
+    assert_eq!(only(&mut vault, "bothwilling").0, "stage_change");
+    assert_eq!(only(&mut vault, "signedagreement"), is("attachment", &attachment));
+    // A checklist's questions are the form, not what was written.
+    assert!(search(&mut vault, json!({"query": "between meetings"})).is_empty());
+    // A consent entry goes with its participant's role.
+    assert_eq!(ids(&search(&mut vault, json!({"query": "withsisterpresent", "role": "person_harmed"}))), [consent]);
+    assert!(search(&mut vault, json!({"query": "withsisterpresent", "role": "supporter"})).is_empty());
+    // Private contact details are never searched, so never shown in a result.
+    assert!(search(&mut vault, json!({"query": "phonesecret"})).is_empty());
+    assert!(search(&mut vault, json!({"query": "0123"})).is_empty());
+    // A safety plan removed leaves its session's row.
+    sql(&mut vault, "DELETE FROM safety_plans WHERE session_id = ?1", &[&session]);
+    assert!(search(&mut vault, json!({"query": "lanternhall"})).is_empty());
+    assert_eq!(only(&mut vault, "stormwarning"), is("session", &session));
+    assert_index_agrees_with_tables(vault.conn());
+    drop(vault);
+    assert_index_agrees_with_tables(fx.unlock().conn());
+}
+
+/// The ranking is FTS5's `bm25()` order (titles weighted 10, bodies 1, facets 0) on demo data, with and without
+/// filters: `circlebook_rank()` skips work, never a row that belongs in the results.
+#[test]
+fn results_come_in_bm25_order() {
+    use circlebook_core::model::search::fts_query;
+    let (_fx, mut vault) = Fixture::new();
+    circlebook_core::demo::add_cases(&mut vault, 12, 3, "2026-06-15".parse().expect("date")).expect("demo");
+    let cases = [
+        (json!({"query": "consent"}), ""),
+        (json!({"query": "safety plan"}), ""),
+        (json!({"query": "apol"}), ""),
+        (json!({"query": "quiet room", "limit": 7}), ""),
+        (json!({"query": "consent", "stage": "active"}), " AND case_facets : \"sactive\""),
+        (json!({"query": "a", "role": "person_responsible"}), " AND record_facets : \"rpersonresponsible\""),
+        (json!({"query": "apology letter", "role": "person_responsible"}), " AND record_facets : \"rpersonresponsible\""),
+        (json!({"query": "circle", "process": "indirect_dialogue", "limit": 3}), " AND case_facets : \"pindirectdialogue\""),
+    ];
+    for (args, filters) in cases {
+        let words = fts_query(args["query"].as_str().expect("query")).expect("words");
+        let limit = args["limit"].as_i64().unwrap_or(50);
+        let hits = ids(&search(&mut vault, args.clone()));
+        let expected: Vec<String> = {
+            let mut stmt = vault
+                .conn()
+                .prepare(
+                    "SELECT record_id FROM search_index WHERE search_index MATCH ?1
+                     ORDER BY bm25(search_index, 0.0, 0.0, 0.0, 10.0, 1.0, 0.0, 0.0), rowid LIMIT ?2",
+                )
+                .expect("prepare");
+            let rows = stmt.query_map(rusqlite::params![format!("{{title body}} : ({words}){filters}"), limit], |r| r.get(0));
+            rows.expect("query").collect::<Result<_, _>>().expect("rows")
+        };
+        assert!(expected.len() as i64 >= limit.min(3), "{args}: too few matches for a meaningful check");
+        assert_eq!(hits, expected, "{args}");
+    }
 }

@@ -420,7 +420,7 @@ expires_on?: string, note?: string,
  */
 shared_with?: string, };
 
-export type RecordKind = "case" | "participant" | "note" | "session" | "agreement" | "message" | "commitment" | "progress" | "task" | "assessment";
+export type RecordKind = "case" | "participant" | "note" | "session" | "agreement" | "message" | "commitment" | "progress" | "task" | "assessment" | "process" | "consent" | "stage_change" | "attachment";
 
 export type RecordSession = { session_id: SessionId, 
 /**
@@ -490,8 +490,8 @@ process?: ProcessKind,
  */
 tag?: string, 
 /**
- * Only participants with this role and their records (assessments, notes about them, their commitments and
- * progress, messages they wrote) and sessions they attended.
+ * Only participants with this role and their records (assessments, consent entries, notes about them, their
+ * commitments and progress, messages they wrote) and sessions they attended.
  */
 role?: Role, 
 /**
