@@ -1,6 +1,8 @@
 //! The accountability plan of a demo case: the person responsible's commitments, their progress entries (some
-//! shareable, some verified), their statuses over time, and the person harmed's progress report.
+//! shareable, some verified), their statuses over time (a finished apology letter is kept as an attachment), and the
+//! person harmed's progress report.
 
+use base64::Engine;
 use chrono::{Days, NaiveDate};
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -8,6 +10,7 @@ use rand::Rng;
 use super::story::Story;
 use super::words;
 use crate::model::accountability::{self, CommitmentUpdate, NewCommitment, NewProgress};
+use crate::model::attachments::{self, NewAttachment};
 use crate::model::progress_report::{self, ProgressReportFor};
 use crate::model::{participants, CommitmentId, CommitmentKind, CommitmentStatus, ModelError, ProgressUpdates, Role};
 
@@ -15,6 +18,7 @@ use crate::model::{participants, CommitmentId, CommitmentKind, CommitmentStatus,
 #[derive(Debug, Clone)]
 pub struct Pledge {
     pub id: CommitmentId,
+    pub kind: CommitmentKind,
     pub due_on: Option<NaiveDate>,
     pub status: CommitmentStatus,
 }
@@ -56,7 +60,7 @@ pub fn commit(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
             },
         )?;
         story.summary.commitments += 1;
-        story.pledges.push(Pledge { id: commitment.id, due_on, status: CommitmentStatus::NotStarted });
+        story.pledges.push(Pledge { id: commitment.id, kind, due_on, status: CommitmentStatus::NotStarted });
     }
     Ok(())
 }
@@ -81,7 +85,7 @@ fn move_on(
 pub fn progress(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     let verifier = story.person(Role::CoFacilitator).map(|i| story.alias(i).to_owned());
     for i in 0..story.pledges.len() {
-        let Pledge { id, due_on, status } = story.pledges[i].clone();
+        let Pledge { id, kind, due_on, status } = story.pledges[i].clone();
         if status == CommitmentStatus::Done {
             continue;
         }
@@ -119,11 +123,32 @@ pub fn progress(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
             let roll: f64 = story.rng.gen();
             if roll < 0.7 {
                 move_on(story, i, CommitmentStatus::Done, None)?;
+                if kind == CommitmentKind::ApologyLetter {
+                    keep_letter(story)?;
+                }
             } else if roll < 0.85 {
                 move_on(story, i, CommitmentStatus::Missed, None)?;
             }
         }
     }
+    Ok(())
+}
+
+/// The finished apology letter, kept in the vault as a text file.
+fn keep_letter(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
+    let count = story.rng.gen_range(2..=4);
+    let paragraphs: Vec<&str> = words::LETTER_PARAGRAPHS.choose_multiple(story.rng, count).copied().collect();
+    let to = story.person(Role::PersonHarmed).map_or("you", |i| story.alias(i));
+    let letter = format!("To {to},\n\n{}\n", paragraphs.join("\n\n"));
+    let args = NewAttachment {
+        case_id: story.case.clone(),
+        title: story.pick(words::LETTER_TITLES).to_owned(),
+        media_type: "text/plain".into(),
+        content: base64::engine::general_purpose::STANDARD.encode(letter),
+        note_id: None,
+    };
+    let ctx = story.ctx();
+    attachments::add_attachment(story.tx, &ctx, args)?;
     Ok(())
 }
 

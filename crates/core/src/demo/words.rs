@@ -307,6 +307,18 @@ pub const VERIFICATIONS: &[&str] = &[
     "Draft read by the facilitator",
 ];
 
+/// Titles of the apology letter kept as an attachment when that commitment is done.
+pub const LETTER_TITLES: &[&str] = &["Apology letter (final draft)", "Letter of apology, as sent", "Apology letter"];
+/// Its paragraphs (fictional), a few of them per letter.
+pub const LETTER_PARAGRAPHS: &[&str] = &[
+    "I am writing because I want to take responsibility for what I did, without excuses.",
+    "I understand now that I did not ask and did not listen, and that consent was not mine to assume.",
+    "I know that what happened changed how safe you felt at work and at home.",
+    "In counselling and on the course I have been learning to notice when I stop listening.",
+    "I will keep to the no-contact agreement for as long as you want it.",
+    "You do not have to reply to this letter, now or ever.",
+];
+
 /// An outcome summary: what happened and what helped.
 pub fn outcome_summary(outcome: Outcome) -> &'static str {
     match outcome {

@@ -16,7 +16,7 @@ fn a_demo_vault_fills_every_table_and_verifies() {
     for table in [
         "cases", "participants", "consents", "assessments", "processes", "sessions", "session_attendees", "safety_plans",
         "agreements", "shuttle_messages", "commitments", "progress_entries", "notes", "tasks", "case_tags",
-        "case_stage_changes", "audit_log",
+        "case_stage_changes", "attachments", "audit_log",
     ] {
         assert!(count(&format!("SELECT count(*) FROM {table}")) > 0, "no rows in {table}");
     }
