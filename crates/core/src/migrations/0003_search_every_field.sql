@@ -3,8 +3,8 @@
 -- Besides migration 2's fields: a participant's pronouns, a session's cancellation reason and safety plan, a relayed
 -- message's approval note, who verified a progress entry and how, an assessment's checklist (answers and notes),
 -- and rows of their own for processes (their notes), consent ledger entries with a note or a named recipient, stage
--- changes (who decided and why) and attachments (their titles). Not a participant's private contact details: a search result should
--- never put an address or a phone number on the screen.
+-- changes (who decided and why) and attachments (their titles). Not a participant's private contact details: a
+-- search result should never put an address or a phone number on the screen.
 --
 -- The index is built again from the tables, as in migration 2 (format 4, no secure-delete, the same facets). What
 -- made this affordable is the ranking (crates/fts-rank), not anything here: docs/PERFORMANCE.md.
