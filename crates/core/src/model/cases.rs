@@ -352,7 +352,8 @@ pub fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Resu
         ctx,
         serde_json::to_value(&id).map_err(|e| ModelError::Invalid(e.to_string()))?,
     )?;
-    vault.conn().execute_batch("INSERT INTO search_index(search_index) VALUES('optimize'); VACUUM;")?;
+    vault.merge_search_index()?;
+    vault.conn().execute_batch("VACUUM")?;
     vault.fold().map_err(ModelError::Unsaved)?;
     Ok(Purged { case_id: id, generation: vault.generation() })
 }

@@ -321,18 +321,18 @@ impl UnlockedVault {
         Ok(())
     }
 
-    /// Folds and then deletes every other generation: one snapshot, no journal. Before the snapshot is written,
-    /// the full-text index is merged into one segment (FTS5 keeps a deleted or changed record's words until its
-    /// segments merge; the pages this frees are zeroed, `secure_delete` being on), so the snapshot holds no
-    /// deleted text. The merge leaves the data as it was: should the fold fail, nothing the user wrote is changed.
-    /// (No `VACUUM`: it would need a second copy of the database in memory.)
+    /// Merges the full-text index into one segment, so that the next snapshot holds no deleted text: FTS5 keeps a
+    /// deleted or changed record's words until its segments merge, and the pages the merge frees are zeroed
+    /// (`secure_delete` is on). The records stay as they were, so nothing is journaled, and should the snapshot
+    /// then fail, nothing the user wrote has changed. Every unlocked database has the index (migration 1 makes it).
+    pub(crate) fn merge_search_index(&self) -> Result<(), rusqlite::Error> {
+        self.conn.execute_batch("INSERT INTO search_index(search_index) VALUES('optimize')")
+    }
+
+    /// Folds and then deletes every other generation: one snapshot, no journal, and no deleted text in it (the
+    /// search index is merged first). No `VACUUM`: it would need a second copy of the database in memory.
     pub fn compact(&mut self) -> Result<(), SaveError> {
-        let has_index = self
-            .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'search_index')", [], |r| r.get(0))?;
-        if has_index {
-            self.conn.execute_batch("INSERT INTO search_index(search_index) VALUES('optimize')")?;
-        }
+        self.merge_search_index()?;
         self.fold()?;
         self.prune(1);
         Ok(())

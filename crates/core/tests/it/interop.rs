@@ -199,8 +199,8 @@ fn the_recovery_recipe_replays_case_model_edits_with_debian_sqlite3() {
     crate::model_search::assert_index_agrees_with_tables(&conn);
 }
 
-/// FTS5 keeps a deleted record's words in its index until its segments merge; `compact` merges them and vacuums
-/// before it writes the one snapshot, so the snapshot (decrypted with `age`) holds no deleted text.
+/// FTS5 keeps a deleted record's words in its index until its segments merge; `compact` merges them before it
+/// writes the one snapshot, so the snapshot (decrypted with `age`) holds no deleted text.
 #[test]
 fn compact_leaves_no_deleted_words_in_the_snapshot() {
     let (fx, mut vault) = Fixture::new();
