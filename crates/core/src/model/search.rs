@@ -122,7 +122,11 @@ fn words(text: &str) -> Vec<&str> {
 /// operators, column filters and quotes become plain text), and the last word also matches as a prefix.
 /// `None` when nothing is left to find.
 pub fn fts_query(text: &str) -> Option<String> {
-    let words = words(text);
+    quote(&words(text))
+}
+
+/// [`fts_query`] of words already split.
+fn quote(words: &[&str]) -> Option<String> {
     let last = words.len().checked_sub(1)?;
     let quoted = words.iter().enumerate().map(|(i, word)| {
         let phrase = format!("\"{}\"", word.replace('"', "\"\""));
@@ -174,10 +178,10 @@ pub fn search(conn: &Connection, _ctx: &Ctx, args: SearchArgs) -> Result<Vec<Sea
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ModelError::Invalid(format!("the number of results should be between 1 and {MAX_LIMIT}")));
     }
-    let Some(words_query) = fts_query(&args.query) else { return Ok(Vec::new()) };
+    let words = words(&args.query);
+    let Some(words_query) = quote(&words) else { return Ok(Vec::new()) };
     let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
     let query = format!("{{title body}} : ({words_query}){}", facet_filters(&args, tag.as_deref()));
-    let words = words(&args.query);
     let terms = Terms::new(&words);
     search_rows(conn, &query, words.len(), &terms, limit).map_err(|e| match e {
         // The query is built so that FTS5 cannot reject it; should it still, say so plainly.
