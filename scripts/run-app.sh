@@ -4,8 +4,12 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bash "$root/scripts/setup-app.sh"
 cd "$root"
+. scripts/deps.sh
+
+ensure_toolchains
+ensure_apt $BUILD_PACKAGES
+ensure_ui
 # Built with --workspace and run directly: `cargo run -p circlebook-app` would resolve features for the app
 # alone and rebuild about 140 dependencies a second time, next to the workspace build the e2e test uses.
 cargo build --workspace

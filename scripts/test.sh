@@ -17,4 +17,7 @@ echo "==> UI: type check (including the generated bindings) and unit tests"
 
 echo "==> Rust: every crate, end to end under Xvfb"
 cargo build --workspace --all-targets --quiet
+
+echo "==> the README's run command: scripts/run-app.sh builds and opens the window (under Xvfb)"
+scripts/smoke-run-app.sh
 xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --quiet 2>&1
