@@ -113,9 +113,13 @@ pub struct SearchHit {
 }
 
 /// The words of typed text that can be searched for: those with a letter or digit (punctuation and emoji alone
-/// are dropped), at most [`MAX_TERMS`].
+/// are dropped), at most [`MAX_TERMS`]. Control characters separate words like spaces: FTS5 reads a query
+/// string only up to a NUL, so a word holding one would leave its quote unterminated (found by fuzzing).
 fn words(text: &str) -> Vec<&str> {
-    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).take(MAX_TERMS).collect()
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(MAX_TERMS)
+        .collect()
 }
 
 /// Turns typed text into an FTS5 query that cannot be a syntax error: each word is a quoted string (FTS5
@@ -234,5 +238,19 @@ mod tests {
         assert_eq!(fts_query("* \" AND 🌿").as_deref(), Some("\"AND\"*"));
         assert_eq!(fts_query("say \"sorry\"").as_deref(), Some("\"say\" \"\"\"sorry\"\"\"*"));
         assert_eq!(fts_query("title:x NEAR(a b)").as_deref(), Some("\"title:x\" \"NEAR(a\" \"b)\"*"));
+    }
+
+    /// Found by the `search_query` fuzz target: FTS5 stops reading a query at a NUL, so a quoted word that held
+    /// one was an unterminated string and the search failed with an SQL error.
+    #[test]
+    fn control_characters_separate_words() {
+        assert_eq!(fts_query("b\u{2}\0\n").as_deref(), Some("\"b\"*"));
+        assert_eq!(fts_query("apology\0letter").as_deref(), Some("\"apology\" \"letter\"*"));
+        let conn = rusqlite::Connection::open_in_memory().expect("memory");
+        conn.execute_batch("CREATE VIRTUAL TABLE t USING fts5(body); INSERT INTO t VALUES ('apology letter');")
+            .expect("index");
+        let query = fts_query("apology\0lett").expect("a query");
+        let found: i64 = conn.query_row("SELECT count(*) FROM t WHERE t MATCH ?1", [query], |r| r.get(0)).expect("parses");
+        assert_eq!(found, 1);
     }
 }
