@@ -12,6 +12,7 @@ mod model_shuttle;
 mod seed_people;
 mod model_consent;
 mod model_consent_enforced;
+mod model_consent_gates;
 mod model_people;
 mod model_due;
 mod model_notes;
