@@ -47,7 +47,7 @@ impl Failure {
         if json {
             crate::out::json(&serde_json::json!({ "error": self }));
         }
-        eprintln!("error: {}", self.message);
+        crate::out::error_line(format_args!("error: {}", self.message));
         ExitCode::from(if self.usage { EXIT_USAGE } else { EXIT_FAILURE })
     }
 }
