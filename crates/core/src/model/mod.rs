@@ -192,7 +192,7 @@ impl ModelError {
     /// kind says all there is).
     pub fn details(&self) -> Option<ErrorDetails> {
         match self {
-            ModelError::ConsentRequired(refusal) => Some(ErrorDetails::ConsentRequired((**refusal).clone())),
+            ModelError::ConsentRequired(refusal) => Some(ErrorDetails::ConsentRequired(refusal.clone())),
             _ => None,
         }
     }
@@ -209,7 +209,7 @@ impl ModelError {
 #[non_exhaustive]
 pub enum ErrorDetails {
     /// Which participant, which activity, what the ledger said and as of which day.
-    ConsentRequired(consent::ConsentRefusal),
+    ConsentRequired(Box<consent::ConsentRefusal>),
 }
 
 /// Appends to the audit log: who did what to which record, never any content.
