@@ -1,6 +1,6 @@
 //! The one error shape the UI sees: a closed `code` to branch on and a sentence to show.
 
-use circlebook_core::model::ModelError;
+use circlebook_core::model::{ErrorDetails, ModelError};
 use circlebook_core::vault::{CreateError, OpenError, SaveError, UnlockError};
 use circlebook_core::ErrorKind;
 use serde::Serialize;
@@ -12,11 +12,15 @@ pub struct IpcError {
     pub code: ErrorKind,
     /// A sentence for the person, starting with a capital and ending with a full stop.
     pub message: String,
+    /// What the UI needs to word the error itself (for `consent_required`: who, which activity, which state, as
+    /// of which day); absent for kinds whose code says it all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<ErrorDetails>,
 }
 
 impl IpcError {
     fn new(code: ErrorKind, message: &dyn std::fmt::Display) -> Self {
-        Self { code, message: sentence(&message.to_string()) }
+        Self { code, message: sentence(&message.to_string()), details: None }
     }
 
     /// A case-model operation was asked for while the vault is locked.
@@ -35,7 +39,13 @@ macro_rules! from_core {
     )*};
 }
 
-from_core!(CreateError, OpenError, UnlockError, SaveError, ModelError);
+from_core!(CreateError, OpenError, UnlockError, SaveError);
+
+impl From<ModelError> for IpcError {
+    fn from(error: ModelError) -> Self {
+        Self { details: error.details(), ..Self::new(error.kind(), &error) }
+    }
+}
 
 /// Core messages are clauses ("that passphrase does not open this vault"); the UI shows sentences.
 fn sentence(text: &str) -> String {

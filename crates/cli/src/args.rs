@@ -69,8 +69,11 @@ pub enum Command {
     },
     /// Run one operation of the case model by name with JSON arguments, as the desktop app does; print its JSON result
     #[command(after_help = "Reads write nothing; a change is saved, then the vault is locked.\n\
-        Examples:\n  circlebook-cli call --list\n  circlebook-cli call create_case --args '{\"code_name\":\"Heron\"}'\n  \
-        echo '{}' | circlebook-cli call list_cases --args -")]
+        Case data belongs in a file or on stdin, not on the command line (where shell history and process \
+        listings keep it).\n\
+        Examples:\n  circlebook-cli call --list\n  circlebook-cli call create_case --args-file new-case.json\n  \
+        circlebook-cli call list_cases --args-file - < filter.json\n  \
+        circlebook-cli call list_cases            (no arguments: {})")]
     Call {
         /// The operation's name, as `call --list` shows it
         #[arg(value_name = "NAME", required_unless_present = "list")]
@@ -82,8 +85,8 @@ pub enum Command {
         /// The arguments as JSON text, or `-` to read them from stdin [default: {}]
         #[arg(long, value_name = "JSON", conflicts_with = "args_file", allow_hyphen_values = true)]
         args: Option<String>,
-        /// Read the JSON arguments from this file
-        #[arg(long, value_name = "FILE")]
+        /// Read the JSON arguments from this file, or from stdin for `-` (keeps case data out of shell history)
+        #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
         args_file: Option<PathBuf>,
     },
     /// List cases: code name, what the person harmed needs (the first line, in their words), stage, last change

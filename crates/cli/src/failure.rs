@@ -7,7 +7,7 @@ use std::fmt::Display;
 use std::process::ExitCode;
 
 use circlebook_core::demo::DemoError;
-use circlebook_core::model::ModelError;
+use circlebook_core::model::{ErrorDetails, ModelError};
 use circlebook_core::vault::{CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
 use circlebook_core::{ErrorKind, LockFailure, UnlockFailure};
 use serde::Serialize;
@@ -22,6 +22,9 @@ pub const EXIT_USAGE: u8 = 2;
 pub struct Failure {
     pub code: ErrorKind,
     pub message: String,
+    /// Structured details (for `consent_required`: who, which activity, which state, as of which day).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<ErrorDetails>,
     /// A usage error: exit 2 instead of 1.
     #[serde(skip)]
     pub usage: bool,
@@ -31,7 +34,7 @@ impl Failure {
     pub fn new(code: ErrorKind, message: impl Display) -> Self {
         // One line, always: scripts read stderr line by line.
         let message = message.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
-        Self { code, message, usage: false }
+        Self { code, message, details: None, usage: false }
     }
 
     /// A usage error (exit 2), like clap's.
@@ -44,7 +47,7 @@ impl Failure {
         if json {
             crate::out::json(&serde_json::json!({ "error": self }));
         }
-        eprintln!("error: {}", self.message);
+        crate::out::error_line(format_args!("error: {}", self.message));
         ExitCode::from(if self.usage { EXIT_USAGE } else { EXIT_FAILURE })
     }
 }
@@ -59,7 +62,13 @@ macro_rules! from_core_error {
     )*};
 }
 
-from_core_error!(OpenError, CreateError, UnlockError, PassphraseError, RestoreError, SaveError, DemoError, ModelError);
+from_core_error!(OpenError, CreateError, UnlockError, PassphraseError, RestoreError, SaveError, DemoError);
+
+impl From<ModelError> for Failure {
+    fn from(e: ModelError) -> Self {
+        Failure { details: e.details(), ..Failure::new(e.kind(), &e) }
+    }
+}
 
 impl From<UnlockFailure> for Failure {
     fn from(f: UnlockFailure) -> Self {

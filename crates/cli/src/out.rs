@@ -1,26 +1,81 @@
 //! Standard output, in one place: human lines, or JSON for `--json`. Nothing else in the crate writes to stdout.
+//!
+//! Stored text is never printed raw (issue 8 item 10): a case could hold `ESC ] 0;…` (set the terminal's title),
+//! cursor moves or bidi overrides that make a line read differently from what it holds. Human output keeps its
+//! newlines and shows every other C0 control, DEL, C1 control and bidi control as a visible escape (`\x1b`,
+//! `\u{202e}`); JSON output writes them as `\uXXXX` escapes, which decode to the same text.
 
 use std::fmt::Display;
 use std::io::Write;
 
 use serde::Serialize;
 
-/// Writes one line (a closed pipe is not an error worth reporting).
-pub fn line(text: impl Display) {
-    let _ = writeln!(std::io::stdout().lock(), "{text}");
+/// Whether a character must not reach a terminal as it is: C0 controls (newline aside), DEL, C1 controls, and
+/// the bidi controls that reorder what is shown (embeddings, overrides, isolates, marks).
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Writes `text` as it is (it ends with its own newline, as CSV does).
+/// `text` with every unsafe character shown as a visible escape; newlines stay.
+pub fn neutralise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            c if !is_unsafe(c) => out.push(c),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    out
+}
+
+/// JSON text with every unsafe character written as a `\uXXXX` escape. Outside strings JSON is ASCII, so this
+/// only touches string contents, and the value read back is the same.
+pub fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_unsafe(c) && c != '\t' && c != '\r' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Writes one line for people, neutralised (a closed pipe is not an error worth reporting).
+pub fn line(text: impl Display) {
+    let _ = writeln!(std::io::stdout().lock(), "{}", neutralise(&text.to_string()));
+}
+
+/// Writes `text` neutralised but otherwise as it is (it ends with its own newline, as CSV does).
 pub fn text(text: &str) {
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let _ = std::io::stdout().lock().write_all(neutralise(text).as_bytes());
+}
+
+fn write_json(text: serde_json::Result<String>) {
+    match text {
+        Ok(text) => {
+            let _ = writeln!(std::io::stdout().lock(), "{}", json_safe(&text));
+        }
+        Err(e) => eprintln!("error: the output could not be written as JSON: {e}"),
+    }
 }
 
 /// Writes `value` as one line of JSON.
 pub fn json(value: &impl Serialize) {
-    match serde_json::to_string(value) {
-        Ok(text) => line(text),
-        Err(e) => eprintln!("error: the output could not be written as JSON: {e}"),
-    }
+    write_json(serde_json::to_string(value))
+}
+
+/// Writes `value` as indented JSON, for people.
+pub fn json_pretty(value: &impl Serialize) {
+    write_json(serde_json::to_string_pretty(value))
+}
+
+/// One line on stderr, neutralised.
+pub fn error_line(text: impl Display) {
+    eprintln!("{}", neutralise(&text.to_string()));
 }
 
 /// A byte count for people: `812 B`, `3.4 KB`, `12.0 MB` (powers of 1000).
@@ -39,6 +94,19 @@ pub fn bytes(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn controls_and_bidi_are_shown_not_obeyed() {
+        let stored = "Heron\u{1b}]0;owned\u{7}\r\n\tline two \u{9b}2J \u{202e}evil\u{2069}\u{7f} caf\u{e9}";
+        assert_eq!(
+            super::neutralise(stored),
+            "Heron\\x1b]0;owned\\x07\\x0d\n\\x09line two \\x9b2J \\u{202e}evil\\u{2069}\\x7f caf\u{e9}"
+        );
+        let json = serde_json::to_string(&stored).expect("json");
+        let safe = super::json_safe(&json);
+        assert!(safe.chars().all(|c| !super::is_unsafe(c)), "{safe}");
+        assert_eq!(serde_json::from_str::<String>(&safe).expect("still JSON"), stored);
+    }
+
     #[test]
     fn bytes_read_naturally() {
         assert_eq!(super::bytes(812), "812 B");

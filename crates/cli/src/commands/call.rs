@@ -47,10 +47,12 @@ pub fn list(json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The JSON arguments: `--args TEXT`, `--args -` (stdin), `--args-file FILE`, or `{}`.
+/// The JSON arguments: `--args TEXT`, `--args -` or `--args-file -` (stdin), `--args-file FILE`, or `{}`.
+/// A file or stdin keeps case data out of shell history and process listings.
 fn arguments(text: Option<&str>, file: Option<&Path>) -> Result<Value, Failure> {
+    let stdin = text == Some("-") || file.is_some_and(|f| f == Path::new("-"));
     let (text, source) = match (text, file) {
-        (Some("-"), _) => {
+        _ if stdin => {
             let mut text = String::new();
             std::io::stdin().read_to_string(&mut text).map_err(|e| {
                 Failure::new(ErrorKind::InvalidInput, format_args!("the arguments could not be read from stdin: {e}"))
@@ -92,9 +94,7 @@ pub fn call(
     if ctx.json {
         out::json(&result);
     } else {
-        let pretty = serde_json::to_string_pretty(&result)
-            .map_err(|e| Failure::new(ErrorKind::Io, format_args!("the result could not be written as JSON: {e}")))?;
-        out::line(pretty);
+        out::json_pretty(&result);
     }
     Ok(())
 }

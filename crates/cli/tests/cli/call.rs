@@ -85,11 +85,14 @@ fn call_runs_operations_and_reports_their_failures() {
     })
     .to_string();
     run(&vault, Some(PASS), &["call", "schedule_session", "--args", &schedule])
-        .fails_with("Fern has no current consent");
+        .fails_with("Fern has no consent to preparation_meeting on 2030-01-07 (not yet asked)");
     let refused = run(&vault, Some(PASS), &["call", "schedule_session", "--args", &schedule, "--json"])
         .fails_with("consent")
         .json();
     assert_eq!(refused["error"]["code"], "consent_required");
+    assert_eq!(refused["error"]["details"]["kind"], "consent_required");
+    assert_eq!(refused["error"]["details"]["participant_id"], person["id"]);
+    assert_eq!(refused["error"]["details"]["state"], "not_asked");
     assert!(call(&vault, "list_sessions", json!({"case_id": case_id})).as_array().expect("list").is_empty());
 
     // The name and the JSON are checked before any passphrase is asked for (none is given here).

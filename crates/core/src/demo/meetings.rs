@@ -234,8 +234,14 @@ pub fn meeting(
         sessions::cancel_session(story.tx, &ctx, CancelSession { session_id: session.id, reason })?;
         return Ok(Meeting::Cancelled);
     }
-    let private_notes = prose::private_notes(story.rng, note_kind(kind));
-    let shareable_summary = prose::shareable_summary(story.rng, &title_label(kind.as_str()));
+    let mut private_notes = prose::private_notes(story.rng, note_kind(kind));
+    let mut shareable_summary = prose::shareable_summary(story.rng, &title_label(kind.as_str()));
+    let ids: Vec<_> = session.attendees.iter().map(|a| a.participant_id.clone()).collect();
+    if !story.may_keep_notes(&ids)? {
+        // Someone said no to notes being kept: the session is recorded as held, without notes about it.
+        private_notes.clear();
+        shareable_summary.clear();
+    }
     let ctx = story.ctx();
     sessions::record_session(
         story.tx,

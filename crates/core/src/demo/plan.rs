@@ -38,6 +38,9 @@ const KINDS: &[(CommitmentKind, u32)] = &[
 /// Two to four commitments of the person responsible, each due in one to six months (no contact has no end).
 pub fn commit(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     let Some(pr) = story.person(Role::PersonResponsible) else { return Ok(()) };
+    if !story.may_keep_notes(std::slice::from_ref(&story.people[pr].id))? {
+        return Ok(());
+    }
     let count = story.rng.gen_range(2..=4);
     let kinds: Vec<CommitmentKind> = KINDS
         .choose_multiple_weighted(story.rng, count, |k| k.1)
@@ -65,12 +68,23 @@ pub fn commit(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     Ok(())
 }
 
+/// The plan is a record about the person responsible: it changes only while they have not said no to notes.
+fn plan_may_change(story: &Story<'_, '_>) -> Result<bool, ModelError> {
+    match story.person(Role::PersonResponsible) {
+        Some(pr) => story.may_keep_notes(std::slice::from_ref(&story.people[pr].id)),
+        None => Ok(true),
+    }
+}
+
 fn move_on(
     story: &mut Story<'_, '_>,
     i: usize,
     status: CommitmentStatus,
     due_on: Option<NaiveDate>,
 ) -> Result<(), ModelError> {
+    if !plan_may_change(story)? {
+        return Ok(());
+    }
     let ctx = story.ctx();
     let update = CommitmentUpdate { commitment_id: story.pledges[i].id.clone(), status, due_on, description: None };
     accountability::update_commitment(story.tx, &ctx, update)?;
@@ -83,6 +97,9 @@ fn move_on(
 
 /// A round of progress: entries on most open commitments, and statuses moving on as due dates pass.
 pub fn progress(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
+    if !plan_may_change(story)? {
+        return Ok(());
+    }
     let verifier = story.person(Role::CoFacilitator).map(|i| story.alias(i).to_owned());
     for i in 0..story.pledges.len() {
         let Pledge { id, kind, due_on, status } = story.pledges[i].clone();

@@ -15,6 +15,7 @@ use super::words::{self, pick};
 use super::DemoSummary;
 use crate::model::consent::{self, ConsentEntry, RecordConsent};
 use crate::model::notes::{self, NewNote};
+use crate::model::sessions;
 use crate::model::tasks::{self, NewTask, TaskRef};
 use crate::model::{
     Activity, CaseId, ConsentDecision, ConsentMethod, Ctx, ModelError, ParticipantId, Role, SessionId, Stage, TaskId,
@@ -89,6 +90,23 @@ impl<'s, 'c> Story<'s, 'c> {
 
     pub fn today(&self) -> NaiveDate {
         self.at.date_naive()
+    }
+
+    /// Whether records naming these participants may be written today: none of them has declined or withdrawn
+    /// consent to notes being kept (the rule `sessions`, `notes` and `accountability` enforce).
+    pub fn may_keep_notes(&self, ids: &[crate::model::ParticipantId]) -> Result<bool, ModelError> {
+        for id in ids {
+            let state = consent::state_on(self.tx, self.zone(), id, Activity::KeepingNotes, "", self.today())?;
+            if !consent::Needs::NoRefusal.allows(state) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The demo tells its story in UTC (its contexts are fixed ones), so its days are UTC days.
+    pub fn zone(&self) -> crate::model::Zone {
+        crate::model::Zone::utc()
     }
 
     pub fn end_day(&self) -> NaiveDate {
@@ -206,7 +224,7 @@ impl<'s, 'c> Story<'s, 'c> {
     /// Whether `who` consents to `activity` today and on `until`: asks if never asked, renews a grant that
     /// expires before `until`, and respects a decline or withdrawal.
     pub fn consents(&mut self, who: usize, activity: Activity, until: NaiveDate) -> Result<bool, ModelError> {
-        let latest = consent::latest(self.tx, &self.people[who].id, activity, "")?;
+        let latest = consent::latest(self.tx, self.zone(), &self.people[who].id, activity, "")?;
         let yes =
             if matches!(self.people[who].role, Role::PersonHarmed | Role::PersonResponsible) { 0.94 } else { 0.85 };
         match latest {
@@ -223,7 +241,7 @@ impl<'s, 'c> Story<'s, 'c> {
 
     /// Records that `who` withdraws a granted consent.
     pub fn withdraw(&mut self, who: usize, activity: Activity) -> Result<bool, ModelError> {
-        let latest = consent::latest(self.tx, &self.people[who].id, activity, "")?;
+        let latest = consent::latest(self.tx, self.zone(), &self.people[who].id, activity, "")?;
         if latest.is_none_or(|e| e.decision != ConsentDecision::Granted) {
             return Ok(false);
         }
@@ -276,8 +294,14 @@ impl<'s, 'c> Story<'s, 'c> {
     ) -> Result<(), ModelError> {
         let about = match about {
             Some(who)
-                if consent::current(self.tx, &self.people[who].id, Activity::KeepingNotes, "", self.today())?
-                    == consent::ConsentState::Granted =>
+                if consent::state_on(
+                    self.tx,
+                    self.zone(),
+                    &self.people[who].id,
+                    Activity::KeepingNotes,
+                    "",
+                    self.today(),
+                )? == consent::ConsentState::Granted =>
             {
                 Some(self.people[who].id.clone())
             }
@@ -285,6 +309,13 @@ impl<'s, 'c> Story<'s, 'c> {
         };
         let body = prose::note_body(self.rng, kind);
         let shareable = self.chance(0.15);
+        if let Some(session) = session {
+            let attendees: Vec<_> =
+                sessions::load(self.tx, session)?.attendees.into_iter().map(|a| a.participant_id).collect();
+            if !self.may_keep_notes(&attendees)? {
+                return Ok(());
+            }
+        }
         let ctx = self.ctx();
         self.summary.notes += 1;
         self.summary.note_bytes += body.len();

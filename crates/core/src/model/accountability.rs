@@ -1,16 +1,19 @@
 //! The accountability plan: the person responsible's concrete commitments (apology letter, consent education,
 //! counselling, skill practice…), each with progress entries and who verified them. What the person harmed
-//! hears of it is prepared in [`progress_report`](super::progress_report).
+//! hears of it is prepared in [`progress_report`](super::progress_report). The plan is a record about the person
+//! responsible: adding to it or changing it is refused while they have declined or withdrawn consent to notes
+//! being kept (as it stands today).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::consent::{self, Needs};
 use super::ops::Op;
 use super::{
-    audit, cases, found, required, roster, CaseId, CommitmentId, CommitmentKind, CommitmentStatus, Ctx, ModelError,
-    ParticipantId, ProgressId, Role,
+    audit, cases, found, required, roster, Activity, CaseId, CommitmentId, CommitmentKind, CommitmentStatus, Ctx,
+    ModelError, ParticipantId, ProgressId, Role,
 };
 
 pub fn ops() -> Vec<Op> {
@@ -121,7 +124,11 @@ fn commitment_from_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Re
 }
 
 /// A commitment's progress entries in date order; only the shareable ones if asked.
-pub(crate) fn progress_of(conn: &Connection, id: &CommitmentId, shareable_only: bool) -> rusqlite::Result<Vec<ProgressEntry>> {
+pub(crate) fn progress_of(
+    conn: &Connection,
+    id: &CommitmentId,
+    shareable_only: bool,
+) -> rusqlite::Result<Vec<ProgressEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, commitment_id, entry_on, text, shareable, verified_by, verification, created_at FROM progress_entries
          WHERE commitment_id = ?1 AND (shareable OR NOT ?2) ORDER BY entry_on, id",
@@ -154,8 +161,8 @@ pub fn load(conn: &Connection, id: &CommitmentId) -> Result<Commitment, ModelErr
 
 /// A case's commitments in the order they were made.
 pub(crate) fn commitments_of(conn: &Connection, case: &CaseId) -> Result<Vec<Commitment>, ModelError> {
-    let mut stmt =
-        conn.prepare(&format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE case_id = ?1 ORDER BY created_at, id"))?;
+    let mut stmt = conn
+        .prepare(&format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE case_id = ?1 ORDER BY created_at, id"))?;
     let rows = stmt.query_map([case], |r| commitment_from_row(conn, r))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -177,6 +184,11 @@ pub fn may_move(from: CommitmentStatus, to: CommitmentStatus) -> bool {
     }
 }
 
+/// Refuses a record about the person responsible while they have said no to notes being kept.
+fn require_plan_record(conn: &Connection, ctx: &Ctx, person: &ParticipantId) -> Result<(), ModelError> {
+    consent::require_on(conn, ctx, person, Activity::KeepingNotes, ctx.today(), Needs::NoRefusal)
+}
+
 pub fn add_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: NewCommitment) -> Result<Commitment, ModelError> {
     cases::ensure_open(tx, &args.case_id)?;
     let member = roster::member(tx, &args.case_id, &args.participant_id)?;
@@ -186,6 +198,7 @@ pub fn add_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: NewCommitment) -> R
         ));
     }
     required("A description", &args.description)?;
+    require_plan_record(tx, ctx, &member.id)?;
     let id = CommitmentId(ctx.new_uuid());
     tx.execute(
         "INSERT INTO commitments(id, case_id, participant_id, kind, description, due_on, status, created_at, updated_at)
@@ -200,7 +213,9 @@ pub fn update_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: CommitmentUpdate
     let commitment = load_for_change(tx, &args.commitment_id)?;
     if !may_move(commitment.status, args.status) {
         return Err(ModelError::NotAllowed(match (commitment.status, args.status) {
-            (CommitmentStatus::Done, _) => "this commitment is done; add a progress entry to note anything further".into(),
+            (CommitmentStatus::Done, _) => {
+                "this commitment is done; add a progress entry to note anything further".into()
+            }
             (from, to) if from == to => format!("this commitment is already {to}"),
             (_, to) => format!("a commitment that has begun does not go back to {to}"),
         }));
@@ -214,6 +229,7 @@ pub fn update_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: CommitmentUpdate
     if let Some(description) = &args.description {
         required("A description", description)?;
     }
+    require_plan_record(tx, ctx, &commitment.participant_id)?;
     tx.execute(
         "UPDATE commitments SET status = ?2, due_on = ?3, description = ?4, updated_at = ?5 WHERE id = ?1",
         params![
@@ -235,6 +251,7 @@ pub fn add_progress(tx: &Transaction<'_>, ctx: &Ctx, args: NewProgress) -> Resul
     if entry_on > ctx.today() {
         return Err(ModelError::Invalid("progress is recorded for a day that has come, not in the future".into()));
     }
+    require_plan_record(tx, ctx, &commitment.participant_id)?;
     let id = ProgressId(ctx.new_uuid());
     tx.execute(
         "INSERT INTO progress_entries(id, commitment_id, entry_on, text, shareable, verified_by, verification, created_at)

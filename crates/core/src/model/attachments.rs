@@ -127,6 +127,9 @@ pub fn add_attachment(tx: &Transaction<'_>, ctx: &Ctx, args: NewAttachment) -> R
     }
     if let Some(note) = &args.note_id {
         ensure_in_case(tx, "note", "notes", note, &case.id)?;
+        // An attachment on a note is part of that note: the same consent as writing it.
+        let note = super::notes::load(tx, note)?;
+        super::notes::require_note_consent(tx, ctx, note.participant_id.as_ref(), note.session_id.as_ref())?;
     }
     let bytes = decode(&args.content)?;
     if bytes.is_empty() {

@@ -52,7 +52,7 @@ pub fn case_file(conn: &Connection, ctx: &Ctx, args: cases::CaseRef) -> Result<C
     let case = cases::get_case(conn, ctx, args)?;
     let mut people = Vec::new();
     for participant in participants::of_case(conn, &case_id)? {
-        let consents = consent::current_of(conn, &participant, ctx.today())?;
+        let consents = consent::current_of(conn, ctx, &participant)?;
         people.push(ParticipantFile { participant, consents });
     }
     Ok(CaseFile {

@@ -1,14 +1,18 @@
-//! The consent ledger: append-only entries per participant and activity. The current consent is the latest
-//! entry for that participant and activity (and, for information sharing, that recipient), unless it expired.
+//! The consent ledger: append-only entries per participant and activity (and, for information sharing,
+//! recipient). Entries count in effect order: the day each decision took effect on the facilitator's calendar,
+//! then the order they were recorded. The state on a day is the last entry on or before it, unless an expired
+//! grant. A new entry is never dated before the latest one, so the past as judged stays judged.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::ops::Op;
 use super::participants::{self, Participant, ParticipantRef, ParticipantScope};
-use super::{audit, cases, found, Activity, ConsentDecision, ConsentId, ConsentMethod, Ctx, ModelError, ParticipantId};
+use super::{
+    audit, cases, found, Activity, ConsentDecision, ConsentId, ConsentMethod, Ctx, ModelError, ParticipantId, Zone,
+};
 
 pub fn ops() -> Vec<Op> {
     crate::ops! {
@@ -81,58 +85,189 @@ pub(crate) fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentE
     })
 }
 
-/// The latest entry for a participant, activity and recipient (`""` unless information sharing).
-pub fn latest(conn: &Connection, participant: &ParticipantId, activity: Activity, shared_with: &str) -> rusqlite::Result<Option<ConsentEntry>> {
-    conn.query_row(
-        &format!(
-            "SELECT {ENTRY_COLUMNS} FROM consents WHERE participant_id = ?1 AND activity = ?2 AND shared_with = ?3
-             ORDER BY seq DESC LIMIT 1"
-        ),
-        params![participant, activity, shared_with],
-        entry_from_row,
-    )
-    .optional()
+/// The ledger for one participant, activity and recipient (`""` unless information sharing), in effect order:
+/// by the day each entry took effect on the facilitator's calendar (the local date of `decided_at` in `zone`),
+/// and among entries of the same day, in the order they were recorded. The last entry on or before a day decides
+/// that day: a withdrawal or decline recorded on a day governs the whole of that day, and a grant covers
+/// activities dated the day it was given.
+pub fn ledger(
+    conn: &Connection,
+    zone: Zone,
+    participant: &ParticipantId,
+    activity: Activity,
+    shared_with: &str,
+) -> rusqlite::Result<Vec<ConsentEntry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS}, seq FROM consents WHERE participant_id = ?1 AND activity = ?2 AND shared_with = ?3"
+    ))?;
+    let rows = stmt
+        .query_map(params![participant, activity, shared_with], |r| Ok((entry_from_row(r)?, r.get::<_, i64>(10)?)))?;
+    let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    entries.sort_by_key(|(e, seq)| (zone.date_of(e.decided_at), *seq));
+    Ok(entries.into_iter().map(|(e, _)| e).collect())
+}
+
+/// The last entry in effect order, whatever its day: what a new entry follows.
+pub fn latest(
+    conn: &Connection,
+    zone: Zone,
+    participant: &ParticipantId,
+    activity: Activity,
+    shared_with: &str,
+) -> rusqlite::Result<Option<ConsentEntry>> {
+    Ok(ledger(conn, zone, participant, activity, shared_with)?.pop())
+}
+
+/// The entry in force on `on`: the last in effect order that took effect on or before that day.
+pub fn as_of(
+    conn: &Connection,
+    zone: Zone,
+    participant: &ParticipantId,
+    activity: Activity,
+    shared_with: &str,
+    on: NaiveDate,
+) -> rusqlite::Result<Option<ConsentEntry>> {
+    Ok(ledger(conn, zone, participant, activity, shared_with)?
+        .into_iter()
+        .rev()
+        .find(|e| zone.date_of(e.decided_at) <= on))
 }
 
 /// The state of one entry on a given day.
-pub fn state_of(entry: Option<&ConsentEntry>, today: NaiveDate) -> ConsentState {
+pub fn state_of(entry: Option<&ConsentEntry>, on: NaiveDate) -> ConsentState {
     match entry {
         None => ConsentState::NotAsked,
         Some(e) => match e.decision {
             ConsentDecision::Declined => ConsentState::Declined,
             ConsentDecision::Withdrawn => ConsentState::Withdrawn,
             ConsentDecision::Granted => match e.expires_on {
-                Some(expiry) if expiry < today => ConsentState::Expired,
+                Some(expiry) if expiry < on => ConsentState::Expired,
                 _ => ConsentState::Granted,
             },
         },
     }
 }
 
-/// The current consent state for a participant and activity on `today`.
-pub fn current(conn: &Connection, participant: &ParticipantId, activity: Activity, shared_with: &str, today: NaiveDate) -> rusqlite::Result<ConsentState> {
-    Ok(state_of(latest(conn, participant, activity, shared_with)?.as_ref(), today))
+/// The consent state for a participant and activity as it stood on `on` (a day of the facilitator's calendar).
+pub fn state_on(
+    conn: &Connection,
+    zone: Zone,
+    participant: &ParticipantId,
+    activity: Activity,
+    shared_with: &str,
+    on: NaiveDate,
+) -> rusqlite::Result<ConsentState> {
+    Ok(state_of(as_of(conn, zone, participant, activity, shared_with, on)?.as_ref(), on))
 }
 
-/// Refuses unless the participant's current consent covers the activity (rule 1: enforced, not just recorded).
-pub fn require(conn: &Connection, participant: &ParticipantId, activity: Activity, today: NaiveDate) -> Result<(), ModelError> {
+/// What an activity asks of the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// A grant in force on the day (not expired): taking part in a session or dialogue, notes kept about the
+    /// person, their messages carried.
+    Grant,
+    /// No "no" in force on the day (declined or withdrawn refuse; not asked or an expired grant do not): records
+    /// of a session that name its attendees, and the progress report, whose delivery the person chose.
+    NoRefusal,
+}
+
+impl Needs {
+    pub fn allows(self, state: ConsentState) -> bool {
+        match self {
+            Needs::Grant => state == ConsentState::Granted,
+            Needs::NoRefusal => !matches!(state, ConsentState::Declined | ConsentState::Withdrawn),
+        }
+    }
+}
+
+/// Why an activity was refused: who, which activity, what the ledger said and as of which day. A front end words
+/// it from these fields (in the person's language) and can offer to record consent for exactly this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConsentRefusal {
+    pub participant_id: ParticipantId,
+    pub alias: String,
+    pub activity: Activity,
+    /// For information sharing: the recipient; empty otherwise.
+    pub shared_with: String,
+    /// What the ledger said on `on`: `withdrawn`, `declined`, `expired` or `not_asked` (never `granted`).
+    pub state: ConsentState,
+    /// The day consent was judged for (the activity's day, in the facilitator's time zone).
+    pub on: NaiveDate,
+    /// Whether the activity needs a grant in force, or only no refusal.
+    pub needs_grant: bool,
+    /// The ledger entry that decides it (absent when never asked).
+    #[ts(optional)]
+    pub entry_id: Option<ConsentId>,
+    /// The day that entry took effect, in the facilitator's time zone.
+    #[ts(optional)]
+    pub decided_on: Option<NaiveDate>,
+    /// For an expired grant: its last day.
+    #[ts(optional)]
+    pub expires_on: Option<NaiveDate>,
+}
+
+impl std::fmt::Display for ConsentRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let recipient = if self.shared_with.is_empty() { String::new() } else { format!(" with {}", self.shared_with) };
+        let state = match (self.state, self.decided_on, self.expires_on) {
+            (ConsentState::Expired, _, Some(expiry)) => format!("expired after {expiry}"),
+            (state, Some(day), _) => format!("{} on {day}", state.describe()),
+            (state, None, _) => state.describe().to_owned(),
+        };
+        write!(
+            f,
+            "{} has no consent to {}{recipient} on {} ({state}); record their consent first",
+            self.alias, self.activity, self.on
+        )
+    }
+}
+
+/// Refuses unless the participant's consent to `activity`, as it stood on `on`, meets `needs` (rule 1: enforced,
+/// not just recorded). `on` is the activity's day on the facilitator's calendar (`ctx.today()` for what happens now).
+pub fn require_on(
+    conn: &Connection,
+    ctx: &Ctx,
+    participant: &ParticipantId,
+    activity: Activity,
+    on: NaiveDate,
+    needs: Needs,
+) -> Result<(), ModelError> {
     let alias: String = found(
         conn.query_row("SELECT alias FROM participants WHERE id = ?1", [participant], |r| r.get(0)),
         "participant",
         participant,
     )?;
-    match current(conn, participant, activity, "", today)? {
-        ConsentState::Granted => Ok(()),
-        state => Err(ModelError::ConsentRequired {
-            participant: participant.clone(),
-            alias,
-            activity,
-            state: state.describe().into(),
-        }),
+    let entry = as_of(conn, ctx.zone(), participant, activity, "", on)?;
+    let state = state_of(entry.as_ref(), on);
+    if needs.allows(state) {
+        return Ok(());
     }
+    Err(ModelError::ConsentRequired(Box::new(ConsentRefusal {
+        participant_id: participant.clone(),
+        alias,
+        activity,
+        shared_with: String::new(),
+        state,
+        on,
+        needs_grant: needs == Needs::Grant,
+        decided_on: entry.as_ref().map(|e| ctx.date_of(e.decided_at)),
+        expires_on: entry.as_ref().and_then(|e| e.expires_on).filter(|_| state == ConsentState::Expired),
+        entry_id: entry.map(|e| e.id),
+    })))
 }
 
-/// The next sequence number of the ledger (entries are ordered by it, not by clock).
+/// Refuses unless a grant to `activity` is in force on `on` (see [`require_on`]).
+pub fn require(
+    conn: &Connection,
+    ctx: &Ctx,
+    participant: &ParticipantId,
+    activity: Activity,
+    on: NaiveDate,
+) -> Result<(), ModelError> {
+    require_on(conn, ctx, participant, activity, on, Needs::Grant)
+}
+
+/// The next sequence number of the ledger (the entry order; effect order puts the day first).
 pub fn next_seq(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM consents", [], |r| r.get(0))
 }
@@ -187,9 +322,9 @@ pub struct WithdrawConsent {
 fn recipient(activity: Activity, shared_with: Option<&str>) -> Result<String, ModelError> {
     let shared_with = shared_with.unwrap_or("").trim();
     match (activity, shared_with.is_empty()) {
-        (Activity::InformationSharing, true) => Err(ModelError::Invalid(
-            "consent to share information names who it may go to (a person or a role)".into(),
-        )),
+        (Activity::InformationSharing, true) => {
+            Err(ModelError::Invalid("consent to share information names who it may go to (a person or a role)".into()))
+        }
         (Activity::InformationSharing, false) | (_, true) => Ok(shared_with.to_owned()),
         (_, false) => Err(ModelError::Invalid(format!(
             "only consent to information_sharing names a recipient; consent to {activity} does not"
@@ -197,20 +332,51 @@ fn recipient(activity: Activity, shared_with: Option<&str>) -> Result<String, Mo
     }
 }
 
-fn decision_time(ctx: &Ctx, decided_at: Option<DateTime<Utc>>) -> Result<DateTime<Utc>, ModelError> {
+/// When a decision took effect: now unless given; never on a day after today (both on the facilitator's
+/// calendar); never on a day before the latest entry of the same ledger (a late entry is dated that day or later,
+/// with the real day in its note: back-dating past a later entry would rewrite what earlier activities were judged by).
+fn decision_time(
+    conn: &Connection,
+    ctx: &Ctx,
+    participant: &Participant,
+    activity: Activity,
+    shared_with: &str,
+    decided_at: Option<DateTime<Utc>>,
+) -> Result<DateTime<Utc>, ModelError> {
     let at = decided_at.unwrap_or_else(|| ctx.now());
-    if at.date_naive() > ctx.today() {
-        return Err(ModelError::Invalid("a consent decision cannot be dated after today".into()));
+    let on = ctx.date_of(at);
+    if on > ctx.today() {
+        return Err(ModelError::Invalid(format!("a consent decision cannot be dated after today ({})", ctx.today())));
+    }
+    if let Some(last) = latest(conn, ctx.zone(), &participant.id, activity, shared_with)? {
+        let last_on = ctx.date_of(last.decided_at);
+        if on < last_on {
+            return Err(ModelError::Invalid(format!(
+                "{}'s consent to {activity} already has an entry dated {last_on}; a new decision is dated on or after \
+                 that day (say the real day in the note), so that the ledger's past is never rewritten",
+                participant.alias
+            )));
+        }
     }
     Ok(at)
 }
 
 fn load_entry(conn: &Connection, id: &ConsentId) -> Result<ConsentEntry, ModelError> {
-    found(conn.query_row(&format!("SELECT {ENTRY_COLUMNS} FROM consents WHERE id = ?1"), [id], entry_from_row), "consent entry", id)
+    found(
+        conn.query_row(&format!("SELECT {ENTRY_COLUMNS} FROM consents WHERE id = ?1"), [id], entry_from_row),
+        "consent entry",
+        id,
+    )
 }
 
 /// Appends one entry to the ledger (the only way entries are written).
-fn append(tx: &Transaction<'_>, ctx: &Ctx, args: RecordConsent, shared_with: String, decided_at: DateTime<Utc>) -> Result<ConsentEntry, ModelError> {
+fn append(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: RecordConsent,
+    shared_with: String,
+    decided_at: DateTime<Utc>,
+) -> Result<ConsentEntry, ModelError> {
     let id = ConsentId(ctx.new_uuid());
     tx.execute(
         "INSERT INTO consents(id, participant_id, activity, shared_with, decision, method, decided_at, expires_on, note,
@@ -241,26 +407,27 @@ pub fn record_consent(tx: &Transaction<'_>, ctx: &Ctx, args: RecordConsent) -> R
         cases::ensure_open(tx, &participant.case_id)?;
     }
     let shared_with = recipient(args.activity, args.shared_with.as_deref())?;
-    let decided_at = decision_time(ctx, args.decided_at)?;
+    let decided_at = decision_time(tx, ctx, &participant, args.activity, &shared_with, args.decided_at)?;
     if let Some(expiry) = args.expires_on {
         if args.decision != ConsentDecision::Granted {
             return Err(ModelError::Invalid("only a grant of consent can have an expiry date".into()));
         }
-        if expiry <= decided_at.date_naive() {
+        if expiry <= ctx.date_of(decided_at) {
             return Err(ModelError::Invalid("a consent's expiry date must be after the day it was given".into()));
         }
     }
     append(tx, ctx, args, shared_with, decided_at)
 }
 
-/// Records a withdrawal of a consent whose latest entry is a grant (expired or not); it is current at once.
+/// Records a withdrawal of a consent whose latest entry is a grant (expired or not); it governs the whole day it
+/// is dated (today unless given) and every day after.
 pub fn withdraw_consent(tx: &Transaction<'_>, ctx: &Ctx, args: WithdrawConsent) -> Result<ConsentEntry, ModelError> {
     let participant = participants::load(tx, &args.participant_id)?;
     let shared_with = recipient(args.activity, args.shared_with.as_deref())?;
-    let decided_at = decision_time(ctx, args.decided_at)?;
-    let latest = latest(tx, &participant.id, args.activity, &shared_with)?;
+    let decided_at = decision_time(tx, ctx, &participant, args.activity, &shared_with, args.decided_at)?;
+    let latest = latest(tx, ctx.zone(), &participant.id, args.activity, &shared_with)?;
     if latest.as_ref().map(|e| e.decision) != Some(ConsentDecision::Granted) {
-        let state = state_of(latest.as_ref(), ctx.today());
+        let state = state_of(latest.as_ref(), ctx.date_of(decided_at));
         return Err(ModelError::Invalid(format!(
             "{} has no granted consent to {} to withdraw ({})",
             participant.alias,
@@ -281,44 +448,49 @@ pub fn withdraw_consent(tx: &Transaction<'_>, ctx: &Ctx, args: WithdrawConsent) 
     append(tx, ctx, entry, shared_with, decided_at)
 }
 
-pub fn consent_history(conn: &Connection, _ctx: &Ctx, args: ParticipantRef) -> Result<Vec<ConsentEntry>, ModelError> {
+/// Every entry of a participant, newest first in effect order (the day it took effect, then entry order).
+pub fn consent_history(conn: &Connection, ctx: &Ctx, args: ParticipantRef) -> Result<Vec<ConsentEntry>, ModelError> {
     let participant = participants::load(conn, &args.participant_id)?;
-    let mut stmt =
-        conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM consents WHERE participant_id = ?1 ORDER BY seq DESC"))?;
-    let rows = stmt.query_map([&participant.id], entry_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS}, seq FROM consents WHERE participant_id = ?1"))?;
+    let rows = stmt.query_map([&participant.id], |r| Ok((entry_from_row(r)?, r.get::<_, i64>(10)?)))?;
+    let mut entries = rows.collect::<Result<Vec<_>, _>>()?;
+    entries.sort_by_key(|(e, seq)| std::cmp::Reverse((ctx.date_of(e.decided_at), *seq)));
+    Ok(entries.into_iter().map(|(e, _)| e).collect())
 }
 
-pub fn current_consents(conn: &Connection, ctx: &Ctx, args: ParticipantScope) -> Result<Vec<CurrentConsent>, ModelError> {
+pub fn current_consents(
+    conn: &Connection,
+    ctx: &Ctx,
+    args: ParticipantScope,
+) -> Result<Vec<CurrentConsent>, ModelError> {
     let mut all = Vec::new();
     for participant in args.resolve(conn)? {
-        all.extend(current_of(conn, &participant, ctx.today())?);
+        all.extend(current_of(conn, ctx, &participant)?);
     }
     Ok(all)
 }
 
-/// For each activity (and recipient) a participant has ledger entries for: the state on `today`.
-pub fn current_of(conn: &Connection, participant: &Participant, today: NaiveDate) -> Result<Vec<CurrentConsent>, ModelError> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM consents c
-         WHERE participant_id = ?1
-           AND seq = (SELECT max(seq) FROM consents d
-                      WHERE d.participant_id = c.participant_id AND d.activity = c.activity AND d.shared_with = c.shared_with)"
-    ))?;
-    let mut current = stmt
-        .query_map([&participant.id], entry_from_row)?
-        .map(|entry| {
-            let latest = entry?;
-            Ok(CurrentConsent {
+/// For each activity (and recipient) a participant has ledger entries for: the state today, on the facilitator's
+/// calendar, and the entry that decides it.
+pub fn current_of(conn: &Connection, ctx: &Ctx, participant: &Participant) -> Result<Vec<CurrentConsent>, ModelError> {
+    let mut stmt = conn.prepare("SELECT DISTINCT activity, shared_with FROM consents WHERE participant_id = ?1")?;
+    let keys = stmt
+        .query_map([&participant.id], |r| Ok((r.get::<_, Activity>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let today = ctx.today();
+    let mut current = Vec::new();
+    for (activity, shared_with) in keys {
+        if let Some(latest) = as_of(conn, ctx.zone(), &participant.id, activity, &shared_with, today)? {
+            current.push(CurrentConsent {
                 participant_id: participant.id.clone(),
                 alias: participant.alias.clone(),
-                activity: latest.activity,
-                shared_with: latest.shared_with.clone(),
+                activity,
+                shared_with,
                 state: state_of(Some(&latest), today),
                 latest,
-            })
-        })
-        .collect::<Result<Vec<_>, rusqlite::Error>>()?;
+            });
+        }
+    }
     current.sort_by(|a, b| (a.activity, &a.shared_with).cmp(&(b.activity, &b.shared_with)));
     Ok(current)
 }

@@ -31,8 +31,10 @@ pub mod vocab;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, Offset, Utc};
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::ErrorKind;
 use crate::vault::SaveError;
@@ -40,21 +42,57 @@ use crate::vault::SaveError;
 pub use ids::*;
 pub use vocab::*;
 
-/// Who acts and when: passed into every operation so that tests control time and ids.
+/// The facilitator's time zone: what turns an instant into the day it was on the facilitator's calendar. Every
+/// date rule (today, "not in the future", expiry, the day a consent decision takes effect) uses it, never UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// The machine's zone, as the C library would find it: `TZ` (an IANA name such as `Pacific/Auckland`, or a
+    /// POSIX rule), else `/etc/localtime`; UTC only where the machine itself has no zone.
+    Machine,
+    /// A fixed offset from UTC (tests, and a setting a front end may pass in).
+    Fixed(FixedOffset),
+}
+
+impl Zone {
+    /// UTC as a fixed zone (fixed test contexts use it unless told otherwise).
+    pub fn utc() -> Zone {
+        Zone::Fixed(Utc.fix())
+    }
+
+    /// The facilitator's calendar day of an instant.
+    pub fn date_of(self, at: DateTime<Utc>) -> NaiveDate {
+        match self {
+            Zone::Machine => at.with_timezone(&Local).date_naive(),
+            Zone::Fixed(offset) => at.with_timezone(&offset).date_naive(),
+        }
+    }
+
+    /// The offset from UTC in force at an instant, in seconds east (for reports and tests).
+    pub fn offset_seconds(self, at: DateTime<Utc>) -> i32 {
+        match self {
+            Zone::Machine => at.with_timezone(&Local).offset().fix().local_minus_utc(),
+            Zone::Fixed(offset) => offset.local_minus_utc(),
+        }
+    }
+}
+
+/// Who acts and when: passed into every operation so that tests control time, time zone and ids.
 #[derive(Debug)]
 pub struct Ctx {
     now: DateTime<Utc>,
+    zone: Zone,
     actor: String,
     counter: Option<AtomicU64>,
 }
 
 impl Ctx {
-    /// The real clock and random UUIDv7 ids.
+    /// The real clock, the machine's time zone and random UUIDv7 ids.
     pub fn new(actor: impl Into<String>) -> Ctx {
-        Ctx { now: Utc::now(), actor: actor.into(), counter: None }
+        Ctx { now: Utc::now(), zone: Zone::Machine, actor: actor.into(), counter: None }
     }
 
-    /// A fixed instant and sequential ids (UUIDv7 layout, time from `now`): for tests and demos.
+    /// A fixed instant and sequential ids (UUIDv7 layout, time from `now`), in UTC unless [`Ctx::in_zone`] says
+    /// otherwise: for tests and demos.
     pub fn fixed(now: DateTime<Utc>, actor: impl Into<String>) -> Ctx {
         Ctx::fixed_from(now, actor, 1)
     }
@@ -62,15 +100,36 @@ impl Ctx {
     /// Like [`Ctx::fixed`], with ids counting from `first`. Demo data draws `first` from its seeded generator, so
     /// that contexts at the same instant (other cases, other seeds) do not repeat each other's ids.
     pub fn fixed_from(now: DateTime<Utc>, actor: impl Into<String>, first: u64) -> Ctx {
-        Ctx { now, actor: actor.into(), counter: Some(AtomicU64::new(first)) }
+        Ctx { now, zone: Zone::utc(), actor: actor.into(), counter: Some(AtomicU64::new(first)) }
+    }
+
+    /// The same context in another time zone (a front end's setting, or a test's).
+    pub fn in_zone(mut self, zone: Zone) -> Ctx {
+        self.zone = zone;
+        self
+    }
+
+    /// Moves a fixed context's clock (tests and demos tell a story over days).
+    pub fn set_now(&mut self, now: DateTime<Utc>) {
+        self.now = now;
     }
 
     pub fn now(&self) -> DateTime<Utc> {
         self.now
     }
 
+    pub fn zone(&self) -> Zone {
+        self.zone
+    }
+
+    /// Today on the facilitator's calendar (in their time zone, not UTC).
     pub fn today(&self) -> NaiveDate {
-        self.now.date_naive()
+        self.zone.date_of(self.now)
+    }
+
+    /// The facilitator's calendar day of an instant.
+    pub fn date_of(&self, at: DateTime<Utc>) -> NaiveDate {
+        self.zone.date_of(at)
     }
 
     pub fn actor(&self) -> &str {
@@ -96,9 +155,9 @@ pub enum ModelError {
     /// The record does not exist (or was purged).
     #[error("no {kind} with id {id}")]
     NotFound { kind: &'static str, id: String },
-    /// A participant's current consent does not cover the activity.
-    #[error("{alias} has no current consent to {activity} ({state}); record their consent first")]
-    ConsentRequired { participant: ParticipantId, alias: String, activity: Activity, state: String },
+    /// A participant's consent, as it stood on the activity's day, does not cover the activity.
+    #[error("{}", .0)]
+    ConsentRequired(Box<consent::ConsentRefusal>),
     /// A shuttle message was not approved by its author.
     #[error("the author has not approved relaying this message yet")]
     ApprovalRequired,
@@ -120,7 +179,7 @@ impl ModelError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             ModelError::NotFound { .. } => ErrorKind::NotFound,
-            ModelError::ConsentRequired { .. } => ErrorKind::ConsentRequired,
+            ModelError::ConsentRequired(_) => ErrorKind::ConsentRequired,
             ModelError::ApprovalRequired => ErrorKind::ApprovalRequired,
             ModelError::Invalid(_) => ErrorKind::InvalidInput,
             ModelError::NotAllowed(_) => ErrorKind::NotAllowed,
@@ -129,13 +188,38 @@ impl ModelError {
         }
     }
 
+    /// The structured details of the error, for front ends to word in the person's language (`None` where the
+    /// kind says all there is).
+    pub fn details(&self) -> Option<ErrorDetails> {
+        match self {
+            ModelError::ConsentRequired(refusal) => Some(ErrorDetails::ConsentRequired(refusal.clone())),
+            _ => None,
+        }
+    }
+
     pub fn not_found(kind: &'static str, id: impl std::fmt::Display) -> ModelError {
         ModelError::NotFound { kind, id: id.to_string() }
     }
 }
 
+/// What a front end needs to word an error itself: the kind's data, tagged with the kind's code. Serialized as
+/// `{"kind": "consent_required", …fields}`; the UI's bindings (`errors.ts`) carry the same type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorDetails {
+    /// Which participant, which activity, what the ledger said and as of which day.
+    ConsentRequired(Box<consent::ConsentRefusal>),
+}
+
 /// Appends to the audit log: who did what to which record, never any content.
-pub fn audit(conn: &Connection, ctx: &Ctx, action: &str, record_kind: &str, record_id: &dyn std::fmt::Display) -> Result<(), ModelError> {
+pub fn audit(
+    conn: &Connection,
+    ctx: &Ctx,
+    action: &str,
+    record_kind: &str,
+    record_id: &dyn std::fmt::Display,
+) -> Result<(), ModelError> {
     conn.execute(
         "INSERT INTO audit_log(id, at, actor, action, record_kind, record_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
         rusqlite::params![AuditId(ctx.new_uuid()), ctx.now(), ctx.actor(), action, record_kind, record_id.to_string()],

@@ -6,7 +6,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::ops::Op;
-use super::{audit, cases, consent, found, required, Activity, CaseId, Ctx, ModelError, NoteId, ParticipantId, SessionId};
+use super::session_consent::require_session_record;
+use super::{
+    audit, cases, consent, found, required, Activity, CaseId, Ctx, ModelError, NoteId, ParticipantId,
+    SessionId,
+};
 
 pub fn ops() -> Vec<Op> {
     crate::ops! {
@@ -97,8 +101,9 @@ pub(crate) fn ensure_in_case(
     id: &dyn std::fmt::Display,
     case: &CaseId,
 ) -> Result<(), ModelError> {
-    let owner: Option<CaseId> =
-        conn.query_row(&format!("SELECT case_id FROM {table} WHERE id = ?1"), [id.to_string()], |r| r.get(0)).optional()?;
+    let owner: Option<CaseId> = conn
+        .query_row(&format!("SELECT case_id FROM {table} WHERE id = ?1"), [id.to_string()], |r| r.get(0))
+        .optional()?;
     match owner {
         None => Err(ModelError::not_found(kind, id)),
         Some(owner) if &owner != case => Err(ModelError::Invalid(format!("that {kind} belongs to another case"))),
@@ -106,17 +111,37 @@ pub(crate) fn ensure_in_case(
     }
 }
 
-/// Adds a note. A note about a participant needs their current consent to keeping notes.
+/// Refuses writing a note's text unless the people it is about allow it today: a note about a participant needs
+/// their grant to keeping notes in force; a note on a session, that no attendee has declined or withdrawn it.
+pub(crate) fn require_note_consent(
+    conn: &Connection,
+    ctx: &Ctx,
+    participant: Option<&ParticipantId>,
+    session: Option<&SessionId>,
+) -> Result<(), ModelError> {
+    if let Some(participant) = participant {
+        consent::require(conn, ctx, participant, Activity::KeepingNotes, ctx.today())?;
+    }
+    if let Some(session) = session {
+        let mut stmt = conn.prepare_cached("SELECT participant_id FROM session_attendees WHERE session_id = ?1")?;
+        let attendees = stmt.query_map([session], |r| r.get(0))?.collect::<Result<Vec<ParticipantId>, _>>()?;
+        require_session_record(conn, ctx, &attendees)?;
+    }
+    Ok(())
+}
+
+/// Adds a note. A note about a participant needs their consent to keeping notes in force today; a note on a
+/// session, that none of its attendees has said no to it.
 pub fn add_note(tx: &Transaction<'_>, ctx: &Ctx, args: NewNote) -> Result<Note, ModelError> {
     let case = cases::ensure_open(tx, &args.case_id)?;
     required("The note's text", &args.body)?;
     if let Some(participant) = &args.participant_id {
         ensure_in_case(tx, "participant", "participants", participant, &case.id)?;
-        consent::require(tx, participant, Activity::KeepingNotes, ctx.today())?;
     }
     if let Some(session) = &args.session_id {
         ensure_in_case(tx, "session", "sessions", session, &case.id)?;
     }
+    require_note_consent(tx, ctx, args.participant_id.as_ref(), args.session_id.as_ref())?;
     let id = NoteId(ctx.new_uuid());
     tx.execute(
         "INSERT INTO notes(id, case_id, body, created_at, participant_id, session_id, shareable)
@@ -127,11 +152,16 @@ pub fn add_note(tx: &Transaction<'_>, ctx: &Ctx, args: NewNote) -> Result<Note, 
     load(tx, &id)
 }
 
+/// Rewrites a note: the same consent as writing it, judged today. Only making a note private needs none (it
+/// narrows who may read it, which a withdrawal asks for); deleting it needs none either.
 pub fn update_note(tx: &Transaction<'_>, ctx: &Ctx, args: NoteUpdate) -> Result<Note, ModelError> {
     let note = load(tx, &args.note_id)?;
     cases::ensure_open(tx, &note.case_id)?;
     if let Some(body) = &args.body {
         required("The note's text", body)?;
+    }
+    if args.body.is_some() || args.shareable == Some(true) {
+        require_note_consent(tx, ctx, note.participant_id.as_ref(), note.session_id.as_ref())?;
     }
     tx.execute(
         "UPDATE notes SET body = ?2, shareable = ?3, updated_at = ?4 WHERE id = ?1",
@@ -158,6 +188,7 @@ pub fn list_notes(conn: &Connection, _ctx: &Ctx, args: NoteFilter) -> Result<Vec
            AND (NOT ?4 OR shareable)
          ORDER BY created_at DESC, id DESC"
     ))?;
-    let rows = stmt.query_map(params![args.case_id, args.participant_id, args.session_id, args.shareable_only], note_from_row)?;
+    let rows = stmt
+        .query_map(params![args.case_id, args.participant_id, args.session_id, args.shareable_only], note_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

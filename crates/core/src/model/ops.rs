@@ -175,7 +175,15 @@ macro_rules! ops {
 
 impl Op {
     #[doc(hidden)]
-    pub const fn new(name: &'static str, summary: &'static str, access: Access, args: Shape, returns: Shape, visit: Visit, run: Runner) -> Op {
+    pub const fn new(
+        name: &'static str,
+        summary: &'static str,
+        access: Access,
+        args: Shape,
+        returns: Shape,
+        visit: Visit,
+        run: Runner,
+    ) -> Op {
         Op { name, summary, access, args, returns, visit, run }
     }
 
@@ -229,8 +237,8 @@ pub fn call(name: &str, vault: &mut UnlockedVault, ctx: &Ctx, args: Value) -> Re
     op.call(vault, ctx, args)
 }
 
-
-/// TypeScript for the UI's error codes: the closed `ErrorKind` union and the list of its words.
+/// TypeScript for the UI's error codes: the closed `ErrorKind` union and the list of its words, and the
+/// structured details some kinds carry (`ErrorDetails`, declared in `ops.ts` with the types it uses).
 pub fn typescript_errors() -> String {
     let words: Vec<String> = crate::ErrorKind::ALL.iter().map(|k| format!("'{}'", k.code())).collect();
     format!(
@@ -238,7 +246,10 @@ pub fn typescript_errors() -> String {
          // `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings` rewrites it.\n\n\
          /** Every error code the Rust side sends. */\n\
          export const ERROR_KINDS = [{}] as const;\n\n\
-         export type ErrorKind = (typeof ERROR_KINDS)[number];\n",
+         export type ErrorKind = (typeof ERROR_KINDS)[number];\n\n\
+         /** What some kinds carry besides the code, tagged by `kind` (for example who has not consented to what, \
+         as of which day). */\n\
+         export type {{ ErrorDetails, ConsentRefusal }} from './ops';\n",
         words.join(", ")
     )
 }
@@ -251,6 +262,7 @@ pub fn typescript() -> String {
     for op in all() {
         op.collect_types(&mut collector);
     }
+    collector.visit::<super::ErrorDetails>();
     let mut out = String::from(
         "// Generated from the operation registry in crates/core/src/model/ops.rs. Do not edit by hand:\n\
          // `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings` rewrites it.\n\

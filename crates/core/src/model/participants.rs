@@ -261,7 +261,7 @@ pub fn list_participants(conn: &Connection, _ctx: &Ctx, args: CaseParticipants) 
 
 pub fn get_participant(conn: &Connection, ctx: &Ctx, args: ParticipantRef) -> Result<ParticipantRecord, ModelError> {
     let participant = load(conn, &args.participant_id)?;
-    let consents = consent::current_of(conn, &participant, ctx.today())?;
+    let consents = consent::current_of(conn, ctx, &participant)?;
     Ok(ParticipantRecord { participant, consents })
 }
 

@@ -1,5 +1,6 @@
 //! Rule 3: the progress report for the person harmed, in the way they chose (directly, through the
-//! facilitator, or not at all). Only shareable progress entries go in; private entries and notes never do.
+//! facilitator, or not at all), and never while their consent to progress updates stands declined or withdrawn
+//! in the ledger. Only shareable progress entries go in; private entries and notes never do.
 //! Preparing it is an export, so it is a write operation and the audit log records who prepared it and when.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -8,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::accountability::{commitments_of, progress_of};
+use super::consent::{self, Needs};
 use super::ops::Op;
 use super::{
-    audit, cases, roster, CaseId, CommitmentId, CommitmentKind, CommitmentStatus, Ctx, ModelError, ParticipantId,
-    ProgressUpdates, Role,
+    audit, cases, roster, Activity, CaseId, CommitmentId, CommitmentKind, CommitmentStatus, Ctx, ModelError,
+    ParticipantId, ProgressUpdates, Role,
 };
 
 pub fn ops() -> Vec<Op> {
@@ -68,6 +70,7 @@ pub fn progress_report(tx: &Transaction<'_>, ctx: &Ctx, args: ProgressReportFor)
     }
     let delivery: ProgressUpdates =
         tx.query_row("SELECT progress_updates FROM participants WHERE id = ?1", [&member.id], |r| r.get(0))?;
+    consent::require_on(tx, ctx, &member.id, Activity::ProgressUpdates, ctx.today(), Needs::NoRefusal)?;
     if delivery == ProgressUpdates::NotAtAll {
         return Err(ModelError::NotAllowed(
             "the person harmed chose not to hear about progress, so no report is prepared; \
@@ -79,7 +82,12 @@ pub fn progress_report(tx: &Transaction<'_>, ctx: &Ctx, args: ProgressReportFor)
     for commitment in commitments_of(tx, &args.case_id)? {
         let progress = progress_of(tx, &commitment.id, true)?
             .into_iter()
-            .map(|e| SharedProgress { entry_on: e.entry_on, text: e.text, verified_by: e.verified_by, verification: e.verification })
+            .map(|e| SharedProgress {
+                entry_on: e.entry_on,
+                text: e.text,
+                verified_by: e.verified_by,
+                verification: e.verification,
+            })
             .collect();
         commitments.push(ReportedCommitment {
             commitment_id: commitment.id,
@@ -91,5 +99,11 @@ pub fn progress_report(tx: &Transaction<'_>, ctx: &Ctx, args: ProgressReportFor)
         });
     }
     audit(tx, ctx, "export_progress_report", "participant", &member.id)?;
-    Ok(ProgressReport { case_id: args.case_id, participant_id: member.id, delivery, prepared_at: ctx.now(), commitments })
+    Ok(ProgressReport {
+        case_id: args.case_id,
+        participant_id: member.id,
+        delivery,
+        prepared_at: ctx.now(),
+        commitments,
+    })
 }

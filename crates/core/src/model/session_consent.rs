@@ -1,13 +1,14 @@
-//! Rule 1 for sessions: every attendee's current consent must cover the session's activity, on the session's
-//! day and today. Checked when scheduling, adding an attendee and recording; scheduled sessions whose attendees
-//! no longer consent are listed for attention, because a withdrawal takes effect everywhere at once.
+//! Rule 1 for sessions: every attendee's consent must cover the session's activity as it stands on the session's
+//! day (and, when scheduling, today); a held session is judged by the ledger as it stood on the day it was held.
+//! What is written about a session names its attendees, so it is refused while any of them has said no to notes
+//! being kept. Scheduled sessions whose attendees no longer consent are listed for attention.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::consent::{self, ConsentState};
+use super::consent::{self, ConsentState, Needs};
 use super::ops::Op;
 use super::sessions::{session_from_row, Session, SESSION_COLUMNS};
 use super::{Activity, CaseId, Ctx, ModelError, ParticipantId, SessionKind};
@@ -19,13 +20,31 @@ pub fn ops() -> Vec<Op> {
 }
 
 /// Refuses with [`ModelError::ConsentRequired`] (naming the participant) unless each attendee's consent covers
-/// the activity of `kind` on every one of `days`. Supervision involves no participant's consent.
-pub fn require_attendees(conn: &Connection, attendees: &[ParticipantId], kind: SessionKind, days: &[NaiveDate]) -> Result<(), ModelError> {
-    let Some(activity) = kind.activity() else { return Ok(()) };
+/// the activity of `kind` on every one of `days` (days of the facilitator's calendar). Supervision involves no
+/// participant's consent.
+pub fn require_attendees(
+    conn: &Connection,
+    ctx: &Ctx,
+    attendees: &[ParticipantId],
+    kind: SessionKind,
+    days: &[NaiveDate],
+) -> Result<(), ModelError> {
+    let Some(activity) = kind.activity() else {
+        return Ok(());
+    };
     for attendee in attendees {
         for day in days {
-            consent::require(conn, attendee, activity, *day)?;
+            consent::require(conn, ctx, attendee, activity, *day)?;
         }
+    }
+    Ok(())
+}
+
+/// Refuses writing a session's notes or summary (or a note on the session) while any attendee has declined or
+/// withdrawn consent to notes being kept, as it stands today: the record is about them too.
+pub fn require_session_record(conn: &Connection, ctx: &Ctx, attendees: &[ParticipantId]) -> Result<(), ModelError> {
+    for attendee in attendees {
+        consent::require_on(conn, ctx, attendee, Activity::KeepingNotes, ctx.today(), Needs::NoRefusal)?;
     }
     Ok(())
 }
@@ -57,12 +76,14 @@ pub struct AttentionFilter {
     pub case_id: Option<CaseId>,
 }
 
-fn gaps_of(conn: &Connection, session: &Session, today: NaiveDate) -> Result<Vec<ConsentGap>, ModelError> {
-    let Some(activity) = session.kind.activity() else { return Ok(Vec::new()) };
+fn gaps_of(conn: &Connection, ctx: &Ctx, session: &Session) -> Result<Vec<ConsentGap>, ModelError> {
+    let Some(activity) = session.kind.activity() else {
+        return Ok(Vec::new());
+    };
     let mut gaps = Vec::new();
     for attendee in &session.attendees {
-        for on in [today, session.scheduled_for.date_naive()] {
-            let state = consent::current(conn, &attendee.participant_id, activity, "", on)?;
+        for on in [ctx.today(), ctx.date_of(session.scheduled_for)] {
+            let state = consent::state_on(conn, ctx.zone(), &attendee.participant_id, activity, "", on)?;
             if state != ConsentState::Granted {
                 gaps.push(ConsentGap {
                     participant_id: attendee.participant_id.clone(),
@@ -78,7 +99,11 @@ fn gaps_of(conn: &Connection, session: &Session, today: NaiveDate) -> Result<Vec
     Ok(gaps)
 }
 
-pub fn sessions_needing_attention(conn: &Connection, ctx: &Ctx, filter: AttentionFilter) -> Result<Vec<SessionAttention>, ModelError> {
+pub fn sessions_needing_attention(
+    conn: &Connection,
+    ctx: &Ctx,
+    filter: AttentionFilter,
+) -> Result<Vec<SessionAttention>, ModelError> {
     if let Some(case) = &filter.case_id {
         super::cases::load(conn, case)?;
     }
@@ -91,7 +116,7 @@ pub fn sessions_needing_attention(conn: &Connection, ctx: &Ctx, filter: Attentio
     let sessions = stmt.query_map([&filter.case_id], |r| session_from_row(conn, r))?.collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
     for session in sessions {
-        let gaps = gaps_of(conn, &session, ctx.today())?;
+        let gaps = gaps_of(conn, ctx, &session)?;
         if !gaps.is_empty() {
             out.push(SessionAttention { session, gaps });
         }
@@ -120,9 +145,22 @@ mod tests {
             op.collect_types(&mut collector);
         }
         for name in [
-            "Process", "Session", "SessionRecord", "Attendee", "Agreement", "FollowUp", "SessionAttention", "ConsentGap",
-            "ConsentState", "ShuttleMessage", "Commitment", "ProgressEntry", "ProgressReport", "ReportedCommitment",
-            "ScheduleSession", "NewProgress",
+            "Process",
+            "Session",
+            "SessionRecord",
+            "Attendee",
+            "Agreement",
+            "FollowUp",
+            "SessionAttention",
+            "ConsentGap",
+            "ConsentState",
+            "ShuttleMessage",
+            "Commitment",
+            "ProgressEntry",
+            "ProgressReport",
+            "ReportedCommitment",
+            "ScheduleSession",
+            "NewProgress",
         ] {
             assert!(collector.declarations.contains_key(name), "no declaration of {name}");
         }

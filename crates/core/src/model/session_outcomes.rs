@@ -76,23 +76,29 @@ pub(crate) fn follow_ups_of(conn: &Connection, session: &SessionId) -> rusqlite:
     let mut stmt = conn.prepare_cached(
         "SELECT id, title, due_on, done_at FROM tasks WHERE session_id = ?1 ORDER BY due_on IS NULL, due_on, id",
     )?;
-    let rows =
-        stmt.query_map([session], |r| Ok(FollowUp { id: r.get(0)?, title: r.get(1)?, due_on: r.get(2)?, done_at: r.get(3)? }))?;
+    let rows = stmt.query_map([session], |r| {
+        Ok(FollowUp { id: r.get(0)?, title: r.get(1)?, due_on: r.get(2)?, done_at: r.get(3)? })
+    })?;
     rows.collect()
 }
 
 /// Records an agreement of a held session. Those who agreed must have attended, and their consent to the
-/// session's activity must hold today: an agreement is not recorded in the name of someone who has withdrawn.
+/// session's activity must have held on the day of the agreement: it is not recorded in the name of someone who
+/// had withdrawn by then.
 pub fn add_agreement(tx: &Transaction<'_>, ctx: &Ctx, args: NewAgreement) -> Result<Agreement, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     let Some(held_on) = session.held_on.filter(|_| session.status == SessionStatus::Held) else {
-        return Err(ModelError::NotAllowed("agreements are recorded for a session that was held; record the session first".into()));
+        return Err(ModelError::NotAllowed(
+            "agreements are recorded for a session that was held; record the session first".into(),
+        ));
     };
     required("The agreement's text", &args.text)?;
     let mut agreed_by: Vec<ParticipantId> = Vec::with_capacity(args.agreed_by.len());
     for id in &args.agreed_by {
         if !session.attendees.iter().any(|a| &a.participant_id == id) {
-            return Err(ModelError::Invalid(format!("participant {id} did not attend this session; only attendees can agree")));
+            return Err(ModelError::Invalid(format!(
+                "participant {id} did not attend this session; only attendees can agree"
+            )));
         }
         if !agreed_by.contains(id) {
             agreed_by.push(id.clone());
@@ -101,13 +107,13 @@ pub fn add_agreement(tx: &Transaction<'_>, ctx: &Ctx, args: NewAgreement) -> Res
     if agreed_by.is_empty() {
         return Err(ModelError::Invalid("say who agreed: at least one attendee who consented to the agreement".into()));
     }
-    require_attendees(tx, &agreed_by, session.kind, &[ctx.today()])?;
     let agreed_on = args.agreed_on.unwrap_or(held_on);
     if agreed_on < held_on || agreed_on > ctx.today() {
         return Err(ModelError::Invalid("an agreement is dated between the day the session was held and today".into()));
     }
-    let agreed_by_json =
-        serde_json::to_string(&agreed_by).map_err(|e| ModelError::Invalid(format!("the list of who agreed could not be stored: {e}")))?;
+    require_attendees(tx, ctx, &agreed_by, session.kind, &[agreed_on])?;
+    let agreed_by_json = serde_json::to_string(&agreed_by)
+        .map_err(|e| ModelError::Invalid(format!("the list of who agreed could not be stored: {e}")))?;
     let id = AgreementId(ctx.new_uuid());
     tx.execute(
         "INSERT INTO agreements(id, session_id, text, agreed_by, agreed_on) VALUES(?1, ?2, ?3, ?4, ?5)",

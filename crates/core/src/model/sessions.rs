@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::ops::Op;
-use super::session_consent::require_attendees;
+use super::session_consent::{require_attendees, require_session_record};
 use super::session_outcomes::{agreements_of, follow_ups_of, Agreement, FollowUp};
 use super::{
     audit, cases, found, required, roster, CaseId, Ctx, ModelError, ParticipantId, ProcessId, Role, SessionId,
@@ -126,7 +126,8 @@ pub struct SessionRef {
     pub session_id: SessionId,
 }
 
-pub(crate) const SESSION_COLUMNS: &str = "id, case_id, process_id, kind, status, scheduled_for, held_on, private_notes, \
+pub(crate) const SESSION_COLUMNS: &str =
+    "id, case_id, process_id, kind, status, scheduled_for, held_on, private_notes, \
     shareable_summary, cancel_reason, created_at, updated_at";
 
 pub(crate) fn session_from_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
@@ -154,7 +155,8 @@ fn attendees_of(conn: &Connection, id: &SessionId) -> rusqlite::Result<Vec<Atten
         "SELECT p.id, p.alias, p.role FROM session_attendees a JOIN participants p ON p.id = a.participant_id
          WHERE a.session_id = ?1 ORDER BY p.alias, p.id",
     )?;
-    let rows = stmt.query_map([id], |r| Ok(Attendee { participant_id: r.get(0)?, alias: r.get(1)?, role: r.get(2)? }))?;
+    let rows =
+        stmt.query_map([id], |r| Ok(Attendee { participant_id: r.get(0)?, alias: r.get(1)?, role: r.get(2)? }))?;
     rows.collect()
 }
 
@@ -197,7 +199,7 @@ pub fn schedule_session(tx: &Transaction<'_>, ctx: &Ctx, args: ScheduleSession) 
     }
     let attendees: Vec<ParticipantId> =
         roster::members(tx, &args.case_id, &args.attendees)?.into_iter().map(|m| m.id).collect();
-    require_attendees(tx, &attendees, args.kind, &[args.scheduled_for.date_naive(), ctx.today()])?;
+    require_attendees(tx, ctx, &attendees, args.kind, &[ctx.date_of(args.scheduled_for), ctx.today()])?;
     let id = SessionId(ctx.new_uuid());
     tx.execute(
         "INSERT INTO sessions(id, case_id, process_id, kind, status, scheduled_for, created_at, updated_at)
@@ -218,8 +220,12 @@ pub fn add_attendee(tx: &Transaction<'_>, ctx: &Ctx, args: AttendeeChange) -> Re
     if session.attendees.iter().any(|a| a.participant_id == member.id) {
         return Err(ModelError::Invalid(format!("{} already attends this session", member.alias)));
     }
-    require_attendees(tx, std::slice::from_ref(&member.id), session.kind, &[session.scheduled_for.date_naive(), ctx.today()])?;
-    tx.execute("INSERT INTO session_attendees(session_id, participant_id) VALUES(?1, ?2)", params![session.id, member.id])?;
+    let days = [ctx.date_of(session.scheduled_for), ctx.today()];
+    require_attendees(tx, ctx, std::slice::from_ref(&member.id), session.kind, &days)?;
+    tx.execute(
+        "INSERT INTO session_attendees(session_id, participant_id) VALUES(?1, ?2)",
+        params![session.id, member.id],
+    )?;
     touch(tx, ctx, &session.id)?;
     audit(tx, ctx, "add_attendee", "session", &session.id)?;
     load(tx, &session.id)
@@ -240,17 +246,23 @@ pub fn remove_attendee(tx: &Transaction<'_>, ctx: &Ctx, args: AttendeeChange) ->
     load(tx, &session.id)
 }
 
-/// Marks a session held. Every attendee's consent is checked again now: a withdrawal since scheduling refuses
-/// the recording at once (the session stays scheduled and shows in `sessions_needing_attention`).
+/// Marks a session held. Every attendee's consent is judged by the ledger as it stood on the day the session was
+/// held (a withdrawal before that day refuses it; one after it does not undo a session that took place). Notes
+/// or a summary are written now, so they are refused while an attendee has said no to notes being kept.
 pub fn record_session(tx: &Transaction<'_>, ctx: &Ctx, args: RecordSession) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     ensure_scheduled(&session, "it can be recorded as held")?;
     let held_on = args.held_on.unwrap_or_else(|| ctx.today());
     if held_on > ctx.today() {
-        return Err(ModelError::Invalid("a session is recorded as held on a day that has come; not in the future".into()));
+        return Err(ModelError::Invalid(
+            "a session is recorded as held on a day that has come; not in the future".into(),
+        ));
     }
     let attendees: Vec<ParticipantId> = session.attendees.iter().map(|a| a.participant_id.clone()).collect();
-    require_attendees(tx, &attendees, session.kind, &[held_on, ctx.today()])?;
+    require_attendees(tx, ctx, &attendees, session.kind, &[held_on])?;
+    if !args.private_notes.trim().is_empty() || !args.shareable_summary.trim().is_empty() {
+        require_session_record(tx, ctx, &attendees)?;
+    }
     tx.execute(
         "UPDATE sessions SET status = 'held', held_on = ?2, private_notes = ?3, shareable_summary = ?4, updated_at = ?5
          WHERE id = ?1",
@@ -272,10 +284,18 @@ pub fn cancel_session(tx: &Transaction<'_>, ctx: &Ctx, args: CancelSession) -> R
     load(tx, &session.id)
 }
 
+/// Rewrites a session's notes or summary: refused while an attendee has declined or withdrawn consent to notes
+/// being kept, unless the change only erases text (what a withdrawal asks for).
 pub fn update_session_notes(tx: &Transaction<'_>, ctx: &Ctx, args: SessionNotes) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     if args.private_notes.is_none() && args.shareable_summary.is_none() {
         return Err(ModelError::Invalid("give the private notes, the shareable summary or both".into()));
+    }
+    let erases_only =
+        [&args.private_notes, &args.shareable_summary].iter().all(|t| t.as_deref().is_none_or(|t| t.trim().is_empty()));
+    if !erases_only {
+        let attendees: Vec<ParticipantId> = session.attendees.iter().map(|a| a.participant_id.clone()).collect();
+        require_session_record(tx, ctx, &attendees)?;
     }
     tx.execute(
         "UPDATE sessions SET private_notes = ?2, shareable_summary = ?3, updated_at = ?4 WHERE id = ?1",
@@ -300,8 +320,10 @@ pub fn list_sessions(conn: &Connection, _ctx: &Ctx, args: SessionsOfCase) -> Res
 
 pub fn get_session(conn: &Connection, _ctx: &Ctx, args: SessionRef) -> Result<SessionRecord, ModelError> {
     let session = load(conn, &args.session_id)?;
-    let has_safety_plan =
-        conn.query_row("SELECT 1 FROM safety_plans WHERE session_id = ?1", [&session.id], |_| Ok(())).optional()?.is_some();
+    let has_safety_plan = conn
+        .query_row("SELECT 1 FROM safety_plans WHERE session_id = ?1", [&session.id], |_| Ok(()))
+        .optional()?
+        .is_some();
     Ok(SessionRecord {
         agreements: agreements_of(conn, &session.id)?,
         follow_ups: follow_ups_of(conn, &session.id)?,

@@ -1,5 +1,6 @@
 //! Indirect (shuttle) dialogue: the facilitator carries messages between participants. Rule 2: a message is
-//! relayed only after its author approved it, and only while both author and recipient consent to indirect dialogue.
+//! relayed only after its author approved it, and only while both author and recipient consent to indirect
+//! dialogue. Writing a message down and recording its approval need the author's consent on that day.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Transaction};
@@ -91,7 +92,11 @@ fn message_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ShuttleMessage> {
 /// Reads one message.
 pub fn load(conn: &Connection, id: &MessageId) -> Result<ShuttleMessage, ModelError> {
     found(
-        conn.query_row(&format!("SELECT {MESSAGE_COLUMNS} FROM shuttle_messages WHERE id = ?1"), [id], message_from_row),
+        conn.query_row(
+            &format!("SELECT {MESSAGE_COLUMNS} FROM shuttle_messages WHERE id = ?1"),
+            [id],
+            message_from_row,
+        ),
         "message",
         id,
     )
@@ -107,10 +112,13 @@ pub fn write_message(tx: &Transaction<'_>, ctx: &Ctx, args: NewMessage) -> Resul
     cases::ensure_open(tx, &args.case_id)?;
     required("The message", &args.content)?;
     if args.author_id == args.recipient_id {
-        return Err(ModelError::Invalid("a message goes from one participant to another; the author and recipient are the same".into()));
+        return Err(ModelError::Invalid(
+            "a message goes from one participant to another; the author and recipient are the same".into(),
+        ));
     }
     roster::member(tx, &args.case_id, &args.author_id)?;
     roster::member(tx, &args.case_id, &args.recipient_id)?;
+    consent::require(tx, ctx, &args.author_id, Activity::IndirectDialogue, ctx.today())?;
     if let Some(process) = &args.process_id {
         roster::running_process(tx, &args.case_id, process)?;
     }
@@ -133,6 +141,7 @@ pub fn approve_message(tx: &Transaction<'_>, ctx: &Ctx, args: ApproveMessage) ->
     if approved_at < message.written_at || approved_at > ctx.now() {
         return Err(ModelError::Invalid("the approval falls between the time the message was written and now".into()));
     }
+    consent::require(tx, ctx, &message.author_id, Activity::IndirectDialogue, ctx.date_of(approved_at))?;
     tx.execute(
         "UPDATE shuttle_messages SET approved_at = ?2, approval_note = ?3 WHERE id = ?1",
         params![message.id, approved_at, args.approval_note.trim()],
@@ -151,8 +160,8 @@ pub fn relay_message(tx: &Transaction<'_>, ctx: &Ctx, args: MessageRef) -> Resul
     if message.approved_at.is_none() {
         return Err(ModelError::ApprovalRequired);
     }
-    consent::require(tx, &message.author_id, Activity::IndirectDialogue, ctx.today())?;
-    consent::require(tx, &message.recipient_id, Activity::IndirectDialogue, ctx.today())?;
+    consent::require(tx, ctx, &message.author_id, Activity::IndirectDialogue, ctx.today())?;
+    consent::require(tx, ctx, &message.recipient_id, Activity::IndirectDialogue, ctx.today())?;
     tx.execute("UPDATE shuttle_messages SET relayed_at = ?2 WHERE id = ?1", params![message.id, ctx.now()])?;
     audit(tx, ctx, "relay", "message", &message.id)?;
     load(tx, &message.id)

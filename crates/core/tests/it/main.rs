@@ -11,6 +11,8 @@ mod model_sessions;
 mod model_shuttle;
 mod seed_people;
 mod model_consent;
+mod model_consent_enforced;
+mod model_consent_gates;
 mod model_people;
 mod model_due;
 mod model_notes;

@@ -53,9 +53,9 @@ fn information_sharing_names_a_recipient_and_nothing_else_does() {
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     let entry = d.call("record_consent", with(grant(&robin, "information_sharing"), json!({"shared_with": " Sam (supporter) "})));
     assert_eq!(entry["shared_with"], "Sam (supporter)");
-    let state = consent::current(d.vault.conn(), &pid(&robin), Activity::InformationSharing, "Sam (supporter)", day(0)).expect("current");
+    let state = consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::InformationSharing, "Sam (supporter)", day(0)).expect("current");
     assert_eq!(state, ConsentState::Granted);
-    let state = consent::current(d.vault.conn(), &pid(&robin), Activity::InformationSharing, "police", day(0)).expect("current");
+    let state = consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::InformationSharing, "police", day(0)).expect("current");
     assert_eq!(state, ConsentState::NotAsked, "consent to share with one recipient covers no other");
     let err = d.refuse("withdraw_consent", json!({"participant_id": robin, "activity": "information_sharing", "method": "verbal"}));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
@@ -96,13 +96,13 @@ fn withdrawal_needs_a_grant_and_takes_effect_at_once() {
     assert_eq!(d.refuse("withdraw_consent", withdraw.clone()).kind(), ErrorKind::InvalidInput);
 
     d.call("record_consent", grant(&robin, "direct_dialogue"));
-    consent::require(d.vault.conn(), &pid(&robin), Activity::DirectDialogue, day(0)).expect("granted");
+    consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::DirectDialogue, day(0)).expect("granted");
     let entry = d.call("withdraw_consent", withdraw.clone());
     assert_eq!(entry["decision"], "withdrawn");
     assert_eq!(entry["note"], "by phone");
-    match consent::require(d.vault.conn(), &pid(&robin), Activity::DirectDialogue, day(0)) {
-        Err(ModelError::ConsentRequired { alias, activity, state, .. }) => {
-            assert_eq!((alias.as_str(), activity, state.as_str()), ("Robin", Activity::DirectDialogue, "withdrawn"));
+    match consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::DirectDialogue, day(0)) {
+        Err(ModelError::ConsentRequired(r)) => {
+            assert_eq!((r.alias.as_str(), r.activity, r.state), ("Robin", Activity::DirectDialogue, ConsentState::Withdrawn));
         }
         other => panic!("expected ConsentRequired, got {other:?}"),
     }
@@ -113,14 +113,14 @@ fn withdrawal_needs_a_grant_and_takes_effect_at_once() {
 #[test]
 fn require_refuses_after_expiry_and_before_any_consent() {
     let (mut d, _case, robin) = setup();
-    let err = consent::require(d.vault.conn(), &pid(&robin), Activity::Conference, day(0)).expect_err("not asked");
+    let err = consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(0)).expect_err("not asked");
     assert_eq!(err.kind(), ErrorKind::ConsentRequired);
-    assert_eq!(err.to_string(), "Robin has no current consent to conference (not yet asked); record their consent first");
+    assert_eq!(err.to_string(), "Robin has no consent to conference on 2026-03-01 (not yet asked); record their consent first");
     d.call("record_consent", with(grant(&robin, "conference"), json!({"expires_on": "2026-03-10"})));
-    consent::require(d.vault.conn(), &pid(&robin), Activity::Conference, day(9)).expect("still granted on the expiry day");
-    let err = consent::require(d.vault.conn(), &pid(&robin), Activity::Conference, day(10)).expect_err("expired");
+    consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(9)).expect("still granted on the expiry day");
+    let err = consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(10)).expect_err("expired");
     assert_eq!(err.kind(), ErrorKind::ConsentRequired);
-    assert!(err.to_string().contains("(expired)"), "{err}");
+    assert!(err.to_string().contains("(expired after 2026-03-10)"), "{err}");
 
     d.at("2026-03-11T09:00:00Z".parse().expect("time"));
     let current = d.call("current_consents", json!({"participant_id": robin}));
@@ -176,12 +176,13 @@ fn a_closed_case_takes_withdrawals_but_not_grants() {
     let err = d.refuse("record_consent", grant(&robin, "intake"));
     assert_eq!(err.kind(), ErrorKind::NotAllowed);
     d.call("withdraw_consent", json!({"participant_id": robin, "activity": "progress_updates", "method": "verbal"}));
-    let state = consent::current(d.vault.conn(), &pid(&robin), Activity::ProgressUpdates, "", day(0)).expect("current");
+    let state = consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::ProgressUpdates, "", day(0)).expect("current");
     assert_eq!(state, ConsentState::Withdrawn);
 }
 
-// The property test: the ledger against a model where the latest entry per (participant, activity, recipient)
-// decides and an expired grant is not current.
+// The property test: the ledger against a model where, per (participant, activity, recipient), entries are kept
+// in the order recorded, a new entry is never dated before the last one, the last entry on or before a day decides
+// that day, and an expired grant is not current.
 
 const ACTIVITIES: [(&str, Activity); 3] =
     [("intake", Activity::Intake), ("direct_dialogue", Activity::DirectDialogue), ("information_sharing", Activity::InformationSharing)];
@@ -205,14 +206,19 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 type Key = (usize, usize, usize);
-type Ledger = BTreeMap<Key, (usize, Option<NaiveDate>)>;
+/// Per key, the accepted entries in the order recorded: (day, decision, expiry).
+type Ledger = BTreeMap<Key, Vec<(NaiveDate, usize, Option<NaiveDate>)>>;
 
-fn model_state(entry: Option<&(usize, Option<NaiveDate>)>, today: NaiveDate) -> ConsentState {
+fn entry_on(model: &Ledger, key: &Key, on: NaiveDate) -> Option<(usize, Option<NaiveDate>)> {
+    model.get(key)?.iter().rev().find(|(d, _, _)| *d <= on).map(|(_, decision, expiry)| (*decision, *expiry))
+}
+
+fn model_state(entry: Option<(usize, Option<NaiveDate>)>, today: NaiveDate) -> ConsentState {
     match entry {
         None => ConsentState::NotAsked,
         Some((1, _)) => ConsentState::Declined,
         Some((2, _)) => ConsentState::Withdrawn,
-        Some((_, Some(expiry))) if *expiry < today => ConsentState::Expired,
+        Some((_, Some(expiry))) if expiry < today => ConsentState::Expired,
         Some(_) => ConsentState::Granted,
     }
 }
@@ -226,15 +232,16 @@ fn check(d: &Desk, people: &[String; 2], model: &Ledger, today: NaiveDate) -> Re
     for (who, person) in people.iter().enumerate() {
         for (a, (_, activity)) in ACTIVITIES.iter().enumerate() {
             for (r, recipient) in RECIPIENTS.iter().enumerate() {
-                let expected = model_state(model.get(&(who, a, r)), today);
-                let actual = consent::current(conn, &pid(person), *activity, recipient, today).expect("current");
+                let expected = model_state(entry_on(model, &(who, a, r), today), today);
+                let actual = consent::state_on(conn, d.ctx.zone(), &pid(person), *activity, recipient, today).expect("state");
                 prop_assert_eq!(actual, expected, "{} {:?} {:?} on {}", who, activity, recipient, today);
             }
-            let required = consent::require(conn, &pid(person), *activity, today);
-            match (model_state(model.get(&(who, a, 0)), today), required) {
+            let required = consent::require(conn, &d.ctx, &pid(person), *activity, today);
+            match (model_state(entry_on(model, &(who, a, 0), today), today), required) {
                 (ConsentState::Granted, Ok(())) => {}
-                (state, Err(ModelError::ConsentRequired { state: said, .. })) if state != ConsentState::Granted => {
-                    prop_assert_eq!(said, state.describe());
+                (state, Err(ModelError::ConsentRequired(refusal))) if state != ConsentState::Granted => {
+                    prop_assert_eq!(refusal.state, state);
+                    prop_assert_eq!(refusal.on, today);
                 }
                 (state, other) => prop_assert!(false, "require disagrees: model {:?}, ledger {:?}", state, other),
             }
@@ -289,25 +296,29 @@ proptest! {
                     ("record_consent", ok, (decision, expires_on))
                 }
                 Step::Withdraw { .. } => {
-                    let granted = model.get(&key).is_some_and(|(decision, _)| *decision == 0);
+                    let granted = model.get(&key).and_then(|l| l.last()).is_some_and(|(_, decision, _)| *decision == 0);
                     ("withdraw_consent", recipient_ok(activity, recipient) && granted, (2, None))
                 }
             };
+            // Never dated before the key's last entry: the ledger's past is not rewritten.
+            let in_order = model.get(&key).and_then(|l| l.last()).is_none_or(|(last, _, _)| *last <= today);
+            let accepted = accepted && in_order;
             let result = ops::call(name, &mut d.vault, &d.ctx, args);
             prop_assert_eq!(result.is_ok(), accepted, "{} {:?}: {:?}", name, step, result);
             if let Err(e) = &result {
                 prop_assert_eq!(e.kind(), ErrorKind::InvalidInput);
             }
             if accepted {
-                model.insert(key, entry);
+                model.entry(key).or_default().push((today, entry.0, entry.1));
             }
             for later in [0, 3, 10] {
                 check(&d, &people, &model, today + Days::new(later))?;
             }
             let by_op = current_by_op(&mut d, &case, &people);
             let expected: BTreeMap<Key, String> = model
-                .iter()
-                .map(|(k, e)| (*k, serde_json::to_value(model_state(Some(e), today)).expect("json").as_str().expect("s").to_owned()))
+                .keys()
+                .filter_map(|k| entry_on(&model, k, today).map(|e| (*k, model_state(Some(e), today))))
+                .map(|(k, state)| (k, serde_json::to_value(state).expect("json").as_str().expect("s").to_owned()))
                 .collect();
             prop_assert_eq!(by_op, expected);
         }

@@ -29,9 +29,9 @@ fn schedule(vault: &mut UnlockedVault, ctx: &Ctx, case: &str, kind: &str, attend
 
 fn refused_for(err: ModelError, who: &str, state: &str) {
     match &err {
-        ModelError::ConsentRequired { participant, state: s, .. } => {
-            assert_eq!(participant.to_string(), who);
-            assert_eq!(s, state);
+        ModelError::ConsentRequired(refusal) => {
+            assert_eq!(refusal.participant_id.to_string(), who);
+            assert_eq!(refusal.state.describe(), state);
         }
         other => panic!("expected ConsentRequired, got {other:?}"),
     }

@@ -10,7 +10,7 @@ use crate::seed_people::*;
 
 fn consent_state(err: &ModelError) -> (String, String) {
     match err {
-        ModelError::ConsentRequired { participant, state, .. } => (participant.to_string(), state.clone()),
+        ModelError::ConsentRequired(refusal) => (refusal.participant_id.to_string(), refusal.state.describe().to_owned()),
         other => panic!("expected ConsentRequired, got {other:?}"),
     }
 }
@@ -22,6 +22,11 @@ fn a_message_is_relayed_after_approval_with_both_sides_consenting_and_only_once(
     let case = open_case(&mut vault, &ctx, "Heron");
     let harmed = participant(&mut vault, &case, "Ash", "person_harmed");
     let responsible = participant(&mut vault, &case, "Elm", "person_responsible");
+    let write = json!({"case_id": case, "author_id": responsible, "recipient_id": harmed, "content": " I am sorry. "});
+    // Writing a message down is part of indirect dialogue: the author's consent first (issue 8 item 8).
+    let err = ops::call("write_message", &mut vault, &ctx, write).expect_err("the author was never asked");
+    assert_eq!(consent_state(&err), (responsible.clone(), "not yet asked".into()));
+    grant(&mut vault, &responsible, "indirect_dialogue");
     let message = ops::call("write_message", &mut vault, &ctx, json!({
         "case_id": case, "author_id": responsible, "recipient_id": harmed, "content": " I am sorry. "
     })).expect("write");
@@ -32,7 +37,6 @@ fn a_message_is_relayed_after_approval_with_both_sides_consenting_and_only_once(
 
     // Before approval: refused even with both consents in place.
     grant(&mut vault, &harmed, "indirect_dialogue");
-    grant(&mut vault, &responsible, "indirect_dialogue");
     let err = ops::call("relay_message", &mut vault, &ctx, relay.clone()).expect_err("not approved");
     assert!(matches!(err, ModelError::ApprovalRequired));
     assert_eq!(err.kind(), ErrorKind::ApprovalRequired);
@@ -80,9 +84,11 @@ fn relay_needs_consent_from_the_author_and_the_recipient_alike() {
         ops::call("approve_message", vault, &ctx, json!({"message_id": id})).expect("approve");
         id
     };
+    grant(&mut vault, &harmed, "indirect_dialogue");
     let first = write(&mut vault);
-    let err = ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("nobody consents");
-    assert_eq!(consent_state(&err), (harmed.clone(), "not yet asked".into()));
+    consent_to(&mut vault, &harmed, "indirect_dialogue", "withdrawn", None);
+    let err = ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("author withdrew");
+    assert_eq!(consent_state(&err), (harmed.clone(), "withdrawn".into()));
     grant(&mut vault, &harmed, "indirect_dialogue");
     let err = ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("recipient not asked");
     assert_eq!(consent_state(&err), (responsible.clone(), "not yet asked".into()));
@@ -122,6 +128,7 @@ fn messages_stay_within_the_case_between_two_people() {
     assert_eq!(write(&mut vault, &stranger, &harmed, "x").expect_err("other case").kind(), ErrorKind::InvalidInput);
     assert_eq!(write(&mut vault, &harmed, &responsible, "  ").expect_err("empty").kind(), ErrorKind::InvalidInput);
     let process = ops::call("open_process", &mut vault, &ctx, json!({"case_id": case, "kind": "indirect_dialogue"})).expect("process");
+    grant(&mut vault, &harmed, "indirect_dialogue");
     let m = ops::call("write_message", &mut vault, &ctx, json!({
         "case_id": case, "process_id": id_of(&process), "author_id": harmed, "recipient_id": responsible, "content": "hello"
     })).expect("write in process");

@@ -172,6 +172,36 @@ export type ConsentId = string;
 
 export type ConsentMethod = "written" | "verbal" | "recorded" | "through_supporter";
 
+export type ConsentRefusal = { participant_id: ParticipantId, alias: string, activity: Activity, 
+/**
+ * For information sharing: the recipient; empty otherwise.
+ */
+shared_with: string, 
+/**
+ * What the ledger said on `on`: `withdrawn`, `declined`, `expired` or `not_asked` (never `granted`).
+ */
+state: ConsentState, 
+/**
+ * The day consent was judged for (the activity's day, in the facilitator's time zone).
+ */
+on: string, 
+/**
+ * Whether the activity needs a grant in force, or only no refusal.
+ */
+needs_grant: boolean, 
+/**
+ * The ledger entry that decides it (absent when never asked).
+ */
+entry_id?: ConsentId, 
+/**
+ * The day that entry took effect, in the facilitator's time zone.
+ */
+decided_on?: string, 
+/**
+ * For an expired grant: its last day.
+ */
+expires_on?: string, };
+
 export type ConsentState = "granted" | "declined" | "withdrawn" | "expired" | "not_asked";
 
 export type Count = { key: string, value: number, };
@@ -201,6 +231,8 @@ record_id: string, label: string, };
 export type DueKind = "consent_expiry" | "assessment_review" | "commitment" | "supervision" | "task";
 
 export type DueStatus = "upcoming" | "overdue";
+
+export type ErrorDetails = { "kind": "consent_required" } & ConsentRefusal;
 
 export type FollowUp = { id: TaskId, title: string, due_on: string | null, done_at: string | null, };
 
