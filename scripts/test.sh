@@ -20,6 +20,8 @@ cargo build --workspace --all-targets --quiet
 
 echo "==> the README's run command: scripts/run-app.sh builds and opens the window (under Xvfb)"
 scripts/smoke-run-app.sh
+
+echo "==> every Rust test, the end-to-end suites under Xvfb"
 xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --quiet 2>&1
 
 echo "==> fuzz targets, ${FUZZ_SECONDS:-20} s each"
