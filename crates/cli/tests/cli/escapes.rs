@@ -38,7 +38,11 @@ fn issue_8_item_10_stored_control_characters_are_shown_not_obeyed() {
     for args in [vec!["cases"], vec!["show", case_id.as_str()], vec!["search", "Heron"]] {
         let out = run(&vault, Some(PASS), &args).ok();
         assert_eq!(raw_controls(&out.stdout), Vec::<char>::new(), "{args:?} printed raw controls: {:?}", out.stdout);
-        assert!(out.stdout.contains("Heron\\x1b]0;pwned\\x07\\x0d\\x9b2J\\u{202e}gnp.exe\\u{2066}"), "{args:?}: {}", out.stdout);
+        assert!(
+            out.stdout.contains("Heron\\x1b]0;pwned\\x07\\x0d\\x9b2J\\u{202e}gnp.exe\\u{2066}"),
+            "{args:?}: {}",
+            out.stdout
+        );
     }
     // `call` prints JSON for people and for scripts: controls become \u escapes and the value reads back exactly.
     for extra in [&[][..], &["--json"]] {
@@ -48,9 +52,14 @@ fn issue_8_item_10_stored_control_characters_are_shown_not_obeyed() {
         assert_eq!(value["case"]["code_name"], HOSTILE);
     }
     // An error that names stored text: one line on stderr, neutralised; --json gives the exact details.
-    let person = call_file(&vault, "add_participant", &json!({"case_id": case_id, "alias": "Fern\u{1b}[2J", "role": "person_harmed"}), &["--json"])
-        .ok()
-        .json();
+    let person = call_file(
+        &vault,
+        "add_participant",
+        &json!({"case_id": case_id, "alias": "Fern\u{1b}[2J", "role": "person_harmed"}),
+        &["--json"],
+    )
+    .ok()
+    .json();
     let note = json!({"case_id": case_id, "participant_id": person["id"], "body": "private"});
     let refused = call_file(&vault, "add_note", &note, &[]).fails_with("Fern\\x1b[2J has no consent to keeping_notes");
     assert_eq!(raw_controls(&refused.stderr), Vec::<char>::new(), "{:?}", refused.stderr);
@@ -98,7 +107,13 @@ fn issue_8_item_8_the_cli_judges_expiry_by_the_machines_local_date() {
         finish(&mut cmd).ok().json()
     };
     let case = zoned(&["call", "create_case", "--args", r#"{"code_name":"Heron"}"#, "--json"]);
-    let person = zoned(&["call", "add_participant", "--args", &json!({"case_id": case["id"], "alias": "Robin", "role": "person_harmed"}).to_string(), "--json"]);
+    let person = zoned(&[
+        "call",
+        "add_participant",
+        "--args",
+        &json!({"case_id": case["id"], "alias": "Robin", "role": "person_harmed"}).to_string(),
+        "--json",
+    ]);
     // A grant given last month whose last day is the day before the local today: expired (in Kiritimati the
     // UTC date would still call it current).
     let grant = json!({
@@ -106,7 +121,8 @@ fn issue_8_item_8_the_cli_judges_expiry_by_the_machines_local_date() {
         "decided_at": "2025-12-01T12:00:00Z", "expires_on": local_today - Days::new(1)
     });
     zoned(&["call", "record_consent", "--args", &grant.to_string(), "--json"]);
-    let current = zoned(&["call", "current_consents", "--args", &json!({"participant_id": person["id"]}).to_string(), "--json"]);
+    let current =
+        zoned(&["call", "current_consents", "--args", &json!({"participant_id": person["id"]}).to_string(), "--json"]);
     assert_eq!(current[0]["state"], "expired", "TZ={tz}, local today {local_today}");
     let renew = json!({
         "participant_id": person["id"], "activity": "conference", "decision": "granted", "method": "written",
@@ -126,6 +142,7 @@ fn issue_8_item_8_the_cli_judges_expiry_by_the_machines_local_date() {
         "expires_on": local_today + Days::new(1)
     });
     zoned(&["call", "record_consent", "--args", &renew.to_string(), "--json"]);
-    let current = zoned(&["call", "current_consents", "--args", &json!({"participant_id": person["id"]}).to_string(), "--json"]);
+    let current =
+        zoned(&["call", "current_consents", "--args", &json!({"participant_id": person["id"]}).to_string(), "--json"]);
     assert_eq!(current[0]["state"], "granted", "TZ={tz}");
 }

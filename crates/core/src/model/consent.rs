@@ -267,6 +267,17 @@ pub fn require(
     require_on(conn, ctx, participant, activity, on, Needs::Grant)
 }
 
+/// Whether the entry `id` is the one in force today in its ledger (reminders of expiry are about those only).
+pub fn decides_today(conn: &Connection, ctx: &Ctx, id: &str) -> Result<bool, ModelError> {
+    let entry = found(
+        conn.query_row(&format!("SELECT {ENTRY_COLUMNS} FROM consents WHERE id = ?1"), [id], entry_from_row),
+        "consent entry",
+        &id,
+    )?;
+    let current = as_of(conn, ctx.zone(), &entry.participant_id, entry.activity, &entry.shared_with, ctx.today())?;
+    Ok(current.is_some_and(|c| c.id == entry.id))
+}
+
 /// The next sequence number of the ledger (the entry order; effect order puts the day first).
 pub fn next_seq(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM consents", [], |r| r.get(0))

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::ops::Op;
 use super::timeline::{alias_suffix, label};
-use super::{CaseId, Ctx, ModelError};
+use super::{consent, CaseId, Ctx, ModelError};
 
 /// The window when none is given, in days.
 pub const DEFAULT_WINDOW_DAYS: u32 = 14;
@@ -78,13 +78,12 @@ struct Row {
     parts: Vec<String>,
 }
 
-/// Consents: the latest entry per participant, activity and recipient, granted, expiring in the window.
+/// Consents: granted entries expiring in the window; `due` keeps those that decide their ledger today (in effect
+/// order, see [`consent::as_of`]).
 const CONSENT_SQL: &str = "
 SELECT c.id, c.code_name, e.expires_on, e.id, e.activity, p.alias
 FROM consents e JOIN participants p ON p.id = e.participant_id JOIN cases c ON c.id = p.case_id
-WHERE c.stage <> 'closed' AND e.decision = 'granted' AND e.expires_on BETWEEN :today AND :until
-  AND e.seq = (SELECT max(seq) FROM consents l
-               WHERE l.participant_id = e.participant_id AND l.activity = e.activity AND l.shared_with = e.shared_with)";
+WHERE c.stage <> 'closed' AND e.decision = 'granted' AND e.expires_on BETWEEN :today AND :until";
 
 /// Assessments: each participant's latest, with a review date in or before the window.
 const ASSESSMENT_SQL: &str = "
@@ -175,6 +174,9 @@ pub fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<Vec<DueItem>, 
     let mut items = Vec::new();
     for source in SOURCES {
         for row in rows(conn, source.sql, today, until)? {
+            if source.kind == DueKind::ConsentExpiry && !consent::decides_today(conn, ctx, &row.record_id)? {
+                continue;
+            }
             items.push(DueItem {
                 status: if row.due_on < today { DueStatus::Overdue } else { DueStatus::Upcoming },
                 label: (source.label)(&row.parts),

@@ -109,11 +109,6 @@ impl Ctx {
         self
     }
 
-    /// Moves a fixed context's clock (tests and demos tell a story over days).
-    pub fn set_now(&mut self, now: DateTime<Utc>) {
-        self.now = now;
-    }
-
     pub fn now(&self) -> DateTime<Utc> {
         self.now
     }

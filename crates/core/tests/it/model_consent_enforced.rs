@@ -19,7 +19,10 @@ fn pid(id: &str) -> ParticipantId {
 }
 
 fn record(d: &mut Desk, who: &str, activity: &str, decision: &str) -> Value {
-    d.call("record_consent", json!({"participant_id": who, "activity": activity, "decision": decision, "method": "verbal"}))
+    d.call(
+        "record_consent",
+        json!({"participant_id": who, "activity": activity, "decision": decision, "method": "verbal"}),
+    )
 }
 
 fn withdraw(d: &mut Desk, who: &str, activity: &str) -> Value {
@@ -45,7 +48,10 @@ fn setup() -> (Desk, String, String) {
 fn issue_8_item_8_update_note_refuses_after_keeping_notes_was_withdrawn() {
     let (mut d, case, robin) = setup();
     record(&mut d, &robin, "keeping_notes", "granted");
-    let note = d.call("add_note", json!({"case_id": case, "participant_id": robin, "body": "first meeting", "shareable": true}));
+    let note = d.call(
+        "add_note",
+        json!({"case_id": case, "participant_id": robin, "body": "first meeting", "shareable": true}),
+    );
     let note_id = note["id"].as_str().expect("id").to_owned();
     withdraw(&mut d, &robin, "keeping_notes");
 
@@ -71,7 +77,10 @@ fn issue_8_item_8_update_session_notes_refuses_after_an_attendee_withdrew_keepin
         "case_id": case, "kind": "preparation_meeting", "scheduled_for": "2026-03-01T09:00:00Z", "attendees": [robin]
     }));
     let session_id = session["id"].as_str().expect("id").to_owned();
-    d.call("record_session", json!({"session_id": session_id, "private_notes": "talked about safety", "shareable_summary": "met"}));
+    d.call(
+        "record_session",
+        json!({"session_id": session_id, "private_notes": "talked about safety", "shareable_summary": "met"}),
+    );
     withdraw(&mut d, &robin, "keeping_notes");
 
     let err = d.refuse("update_session_notes", json!({"session_id": session_id, "private_notes": "more about Robin"}));
@@ -81,7 +90,8 @@ fn issue_8_item_8_update_session_notes_refuses_after_an_attendee_withdrew_keepin
     let kept = d.call("get_session", json!({"session_id": session_id}));
     assert_eq!(kept["session"]["private_notes"], "talked about safety");
     // Erasing what was written is what a withdrawal asks for.
-    let erased = d.call("update_session_notes", json!({"session_id": session_id, "private_notes": "", "shareable_summary": ""}));
+    let erased =
+        d.call("update_session_notes", json!({"session_id": session_id, "private_notes": "", "shareable_summary": ""}));
     assert_eq!(erased["private_notes"], "");
 }
 
@@ -108,10 +118,13 @@ fn issue_8_item_8_a_grant_back_dated_before_todays_withdrawal_does_not_count() {
     record(&mut d, &robin, "direct_dialogue", "granted");
     withdraw(&mut d, &robin, "direct_dialogue");
     // Entered after today's withdrawal, dated 2020: refused, because it would rewrite the ledger's past.
-    let err = d.refuse("record_consent", json!({
-        "participant_id": robin, "activity": "direct_dialogue", "decision": "granted", "method": "written",
-        "decided_at": "2020-01-15T10:00:00Z"
-    }));
+    let err = d.refuse(
+        "record_consent",
+        json!({
+            "participant_id": robin, "activity": "direct_dialogue", "decision": "granted", "method": "written",
+            "decided_at": "2020-01-15T10:00:00Z"
+        }),
+    );
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(err.to_string().contains("dated on or after"), "{err}");
     let today = d.ctx.today();
@@ -124,21 +137,27 @@ fn issue_8_item_8_a_grant_back_dated_before_todays_withdrawal_does_not_count() {
         .edit(|tx| {
             let seq = consent::next_seq(tx)?;
             tx.execute(
-                "INSERT INTO consents(id, participant_id, activity, decision, method, decided_at, recorded_at, seq)
+                "INSERT INTO consents(id, participant_id, activity, decision, method, decided_at, expires_on, recorded_at, seq)
                  VALUES('0195a1b2-0000-7000-8000-0000000000aa', ?1, 'direct_dialogue', 'granted', 'written',
-                        '2020-01-15T10:00:00Z', '2026-03-01T10:00:00Z', ?2)",
+                        '2020-01-15T10:00:00Z', '2026-03-05', '2026-03-01T10:00:00Z', ?2)",
                 rusqlite::params![robin, seq],
             )
         })
         .expect("legacy entry");
-    let err = d.refuse("schedule_session", json!({
-        "case_id": case, "kind": "direct_dialogue", "scheduled_for": "2026-03-05T10:00:00Z", "attendees": [robin]
-    }));
+    let err = d.refuse(
+        "schedule_session",
+        json!({
+            "case_id": case, "kind": "direct_dialogue", "scheduled_for": "2026-03-05T10:00:00Z", "attendees": [robin]
+        }),
+    );
     assert_eq!(refusal(&err).2, ConsentState::Withdrawn);
     let current = d.call("current_consents", json!({"participant_id": robin}));
     assert_eq!(current[0]["state"], "withdrawn");
     let history = d.call("consent_history", json!({"participant_id": robin}));
     assert_eq!(history[2]["decided_at"], "2020-01-15T10:00:00Z", "history is newest first by effect: 2020 is oldest");
+    // Nor is it a consent "about to expire": it is not the one in force.
+    let due = d.call("due", json!({}));
+    assert!(due.as_array().expect("due").iter().all(|item| item["kind"] != "consent_expiry"), "{due}");
 }
 
 #[test]
@@ -162,9 +181,12 @@ fn issue_8_item_8_record_session_judges_a_past_session_by_the_ledger_of_its_day(
     // Withdrawn before the session's day and granted again after it: the day itself was not covered.
     let (mut d, case, robin) = setup();
     record(&mut d, &robin, "direct_dialogue", "granted");
-    let session = d.call("schedule_session", json!({
-        "case_id": case, "kind": "direct_dialogue", "scheduled_for": "2026-03-03T15:00:00Z", "attendees": [robin]
-    }));
+    let session = d.call(
+        "schedule_session",
+        json!({
+            "case_id": case, "kind": "direct_dialogue", "scheduled_for": "2026-03-03T15:00:00Z", "attendees": [robin]
+        }),
+    );
     let session = session["id"].as_str().expect("id").to_owned();
     d.at(at("2026-03-02T10:00:00Z"));
     withdraw(&mut d, &robin, "direct_dialogue");
@@ -200,10 +222,13 @@ fn issue_8_item_8_today_is_the_facilitators_local_date() {
     }));
     assert_eq!(entry["expires_on"], "2026-03-02");
     // "Not in the future": a decision at 20:00 local time on 1 March (04:00 UTC on 2 March) is today, not tomorrow.
-    let entry = d.call("record_consent", json!({
-        "participant_id": robin, "activity": "intake", "decision": "granted", "method": "verbal",
-        "decided_at": "2026-03-02T02:59:00Z"
-    }));
+    let entry = d.call(
+        "record_consent",
+        json!({
+            "participant_id": robin, "activity": "intake", "decision": "granted", "method": "verbal",
+            "decided_at": "2026-03-02T02:59:00Z"
+        }),
+    );
     assert_eq!(entry["decision"], "granted");
 
     // 11:00 UTC on 1 March is already 2 March on Kiritimati (UTC+14): a grant whose last day was 1 March has expired.
@@ -213,7 +238,8 @@ fn issue_8_item_8_today_is_the_facilitators_local_date() {
         "participant_id": robin, "activity": "conference", "decision": "granted", "method": "verbal", "expires_on": "2026-03-01"
     }));
     d.ctx = zoned("2026-03-01T11:00:00Z", 14);
-    let err = consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, d.ctx.today()).expect_err("expired");
+    let err = consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, d.ctx.today())
+        .expect_err("expired");
     assert_eq!(refusal(&err).2, ConsentState::Expired);
     let current = d.call("current_consents", json!({"participant_id": robin}));
     assert_eq!(current[0]["state"], "expired");
@@ -228,12 +254,18 @@ fn issue_8_item_8_refusals_are_structured_for_the_ui() {
     let err = d.refuse("add_note", json!({"case_id": case, "participant_id": robin, "body": "x"}));
     let details = serde_json::to_value(err.details().expect("details")).expect("json");
     let entry = &d.call("consent_history", json!({"participant_id": robin}))[0]["id"];
-    assert_eq!(details, json!({
-        "kind": "consent_required", "participant_id": robin, "alias": "Robin", "activity": "keeping_notes",
-        "shared_with": "", "state": "withdrawn", "on": "2026-03-02", "needs_grant": true, "entry_id": entry,
-        "decided_on": "2026-03-02", "expires_on": null
-    }));
-    assert_eq!(err.to_string(), "Robin has no consent to keeping_notes on 2026-03-02 (withdrawn on 2026-03-02); record their consent first");
+    assert_eq!(
+        details,
+        json!({
+            "kind": "consent_required", "participant_id": robin, "alias": "Robin", "activity": "keeping_notes",
+            "shared_with": "", "state": "withdrawn", "on": "2026-03-02", "needs_grant": true, "entry_id": entry,
+            "decided_on": "2026-03-02", "expires_on": null
+        })
+    );
+    assert_eq!(
+        err.to_string(),
+        "Robin has no consent to keeping_notes on 2026-03-02 (withdrawn on 2026-03-02); record their consent first"
+    );
     let never = d.person(&case, "Sam", "supporter");
     let err = d.refuse("add_note", json!({"case_id": case, "participant_id": never, "body": "x"}));
     let details = serde_json::to_value(err.details().expect("details")).expect("json");

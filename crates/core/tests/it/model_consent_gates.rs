@@ -63,7 +63,14 @@ fn entry() -> impl Strategy<Value = Entry> {
     let decision = prop_oneof![4 => Just(0usize), 1 => Just(1usize), 2 => Just(2usize)];
     let activity = prop_oneof![3 => Just(KN), 4 => Just(ID), 2 => Just(PU), 3 => Just(DD)];
     (0..2usize, activity, decision, 0..30u64, 0..24u32, proptest::option::of(0..12u64)).prop_map(
-        |(who, activity, decision, day, hour, expires_after)| Entry { who, activity, decision, day, hour, expires_after },
+        |(who, activity, decision, day, hour, expires_after)| Entry {
+            who,
+            activity,
+            decision,
+            day,
+            hour,
+            expires_after,
+        },
     )
 }
 
@@ -177,13 +184,21 @@ fn gates(case: &str, m: &Model, today: NaiveDate, on: NaiveDate, ahead: NaiveDat
     let no_kn_refusal = |who: &[usize]| who.iter().all(|w| no_refusal(m, *w, KN, today));
     vec![
         Gate { name: "add_note", args: json!({"case_id": case, "participant_id": A, "body": "b"}), allowed: kn_a },
-        Gate { name: "update_note", args: json!({"note_id": "0195a1b2-0000-7000-8000-0000000c0001", "body": "b2"}), allowed: kn_a },
+        Gate {
+            name: "update_note",
+            args: json!({"note_id": "0195a1b2-0000-7000-8000-0000000c0001", "body": "b2"}),
+            allowed: kn_a,
+        },
         Gate {
             name: "add_attachment",
             args: json!({"case_id": case, "note_id": "0195a1b2-0000-7000-8000-0000000c0002", "title": "t", "media_type": "text/plain", "content": "aGk="}),
             allowed: kn_a,
         },
-        Gate { name: "add_note", args: json!({"case_id": case, "session_id": "0195a1b2-0000-7000-8000-0000000c0004", "body": "b"}), allowed: no_kn_refusal(&[0, 1]) },
+        Gate {
+            name: "add_note",
+            args: json!({"case_id": case, "session_id": "0195a1b2-0000-7000-8000-0000000c0004", "body": "b"}),
+            allowed: no_kn_refusal(&[0, 1]),
+        },
         Gate {
             name: "update_session_notes",
             args: json!({"session_id": "0195a1b2-0000-7000-8000-0000000c0003", "private_notes": "p"}),
@@ -250,9 +265,21 @@ fn gates(case: &str, m: &Model, today: NaiveDate, on: NaiveDate, ahead: NaiveDat
 
 /// The names of the operations the property test covers (the report's table lists the same).
 pub const GATED: [&str; 15] = [
-    "add_agreement", "add_attachment", "add_attendee", "add_commitment", "add_note", "add_progress",
-    "approve_message", "progress_report", "record_session", "relay_message", "schedule_session", "update_commitment",
-    "update_note", "update_session_notes", "write_message",
+    "add_agreement",
+    "add_attachment",
+    "add_attendee",
+    "add_commitment",
+    "add_note",
+    "add_progress",
+    "approve_message",
+    "progress_report",
+    "record_session",
+    "relay_message",
+    "schedule_session",
+    "update_commitment",
+    "update_note",
+    "update_session_notes",
+    "write_message",
 ];
 
 /// Per operation name: how many calls the model allowed and refused (both must occur).
@@ -283,7 +310,8 @@ fn run_case(entries: &[Entry], now: u64, back: u64, forward: u64, tally: &Tally)
             "record_consent"
         };
         // Distinct instants keep the fixed clock's ids distinct.
-        d.ctx = Ctx::fixed(local(day(40), 12) + chrono::Duration::seconds(n as i64), "facilitator").in_zone(Zone::Machine);
+        d.ctx =
+            Ctx::fixed(local(day(40), 12) + chrono::Duration::seconds(n as i64), "facilitator").in_zone(Zone::Machine);
         let result = ops::call(name, &mut d.vault, &d.ctx, args);
         prop_assert_eq!(result.is_ok(), expected, "{} {:?}: {:?}", name, e, result);
         if expected {
@@ -339,7 +367,8 @@ fn check_expected_zone() {
 #[test]
 fn issue_8_item_8_gated_operations_follow_a_reference_ledger_in_this_zone() {
     check_expected_zone();
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: CASES, ..ProptestConfig::default() });
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig { cases: CASES, ..ProptestConfig::default() });
     let tally = Tally::default();
     // A third of the histories are entered in random order (entries dated before the latest one of their ledger
     // are refused), a third in date order, and a third in date order after both people granted everything on the
@@ -352,7 +381,14 @@ fn issue_8_item_8_gated_operations_follow_a_reference_ledger_in_this_zone() {
             }
             if mode == 2 {
                 let start = (0..2).flat_map(|who| {
-                    (0..4).map(move |activity| Entry { who, activity, decision: 0, day: 0, hour: 0, expires_after: None })
+                    (0..4).map(move |activity| Entry {
+                        who,
+                        activity,
+                        decision: 0,
+                        day: 0,
+                        hour: 0,
+                        expires_after: None,
+                    })
                 });
                 entries.splice(0..0, start);
             }
@@ -411,5 +447,9 @@ fn every_gated_operation_is_in_the_registry_and_in_the_property_test() {
     let tested: std::collections::BTreeSet<&str> =
         gates("c", &Model::new(), day0(), day0(), day0()).iter().map(|g| g.name).collect();
     assert_eq!(tested, GATED.into_iter().collect());
-    assert_eq!(names.len(), 64, "a new operation: decide whether it is consent-gated and list it here and in ARCHITECTURE.md");
+    assert_eq!(
+        names.len(),
+        64,
+        "a new operation: decide whether it is consent-gated and list it here and in ARCHITECTURE.md"
+    );
 }
