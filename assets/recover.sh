@@ -12,7 +12,7 @@ if [ -s "$journal" ]; then
   awk -v dir="$parts" '/^-----BEGIN AGE ENCRYPTED FILE-----$/ { n++ } n { print > sprintf("%s/%08d.age", dir, n) }' "$journal"
   for record in "$parts"/*.age; do
     if grep -q -- '^-----END AGE ENCRYPTED FILE-----$' "$record"; then
-      age -d -i "$key" "$record" | sqlite3 "$out"
+      age -d -i "$key" "$record" | sqlite3 -bail -safe "$out"
     else
       echo "skipping a torn last record (an interrupted write, never acknowledged)" >&2
     fi

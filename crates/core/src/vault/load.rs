@@ -10,6 +10,7 @@ use super::errors::UnlockError;
 use super::journal::{self, ReadFailure};
 use super::keys::{self, OpenFailure};
 use super::layout::Layout;
+use super::replay;
 use super::unlocked::UnlockedVault;
 use super::{durable, UnlockFailure, Vault};
 use crate::schema::{self, MigrationError};
@@ -48,6 +49,7 @@ pub fn read_snapshot(layout: &Layout, identity: &x25519::Identity, generation: u
     })?;
     let damaged = |detail: String| UnlockError::Damaged { file: snapshot_name(generation), detail };
     let mut conn = Connection::open_in_memory().map_err(|e| damaged(e.to_string()))?;
+    replay::harden(&conn).map_err(|e| damaged(format!("the database could not be hardened: {e}")))?;
     let len = usize::try_from(len).map_err(|_| damaged("it is too large for this computer".into()))?;
     // The plaintext is decrypted chunk by chunk straight into SQLite's own buffer: no copy of ours to wipe.
     conn.deserialize_read_exact(rusqlite::MAIN_DB, plain, len, false).map_err(|e| match e {
@@ -98,7 +100,7 @@ pub fn load_parts(layout: &Layout, identity: &x25519::Identity, source: Source) 
             detail: "it belongs to a snapshot that does not exist".into(),
         });
     }
-    let conn = read_snapshot(layout, identity, generation)?;
+    let mut conn = read_snapshot(layout, identity, generation)?;
     let (mut sequence, mut journal_len, mut torn_bytes) = (0, 0, 0);
     if matches!(source, Source::Latest) {
         let path = layout.journal(generation);
@@ -114,14 +116,12 @@ pub fn load_parts(layout: &Layout, identity: &x25519::Identity, source: Source) 
                     detail: format!("record {record}: {detail}"),
                 },
             })?;
+            let damaged = |detail: String| UnlockError::Damaged { file: journal_name(generation), detail };
+            let journaled = schema::journaled_tables(&conn).map_err(|e| damaged(e.to_string()))?.into_iter().collect();
+            let allowed = replay::Allowed::of(&conn, &journaled).map_err(|e| damaged(e.to_string()))?;
             for (i, script) in replay.scripts.iter().enumerate() {
-                conn.execute_batch(script).map_err(|e| {
-                    let _ = conn.execute_batch("ROLLBACK");
-                    UnlockError::Damaged {
-                        file: journal_name(generation),
-                        detail: format!("record {} does not apply: {e}", i + 1),
-                    }
-                })?;
+                replay::apply(&mut conn, &allowed, script)
+                    .map_err(|e| damaged(format!("record {} does not apply: {}", i + 1, e.0)))?;
             }
             sequence = replay.scripts.len() as u64;
             journal_len = replay.complete_len as u64;

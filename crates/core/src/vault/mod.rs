@@ -7,6 +7,7 @@ mod journal;
 mod keys;
 mod layout;
 mod load;
+mod replay;
 mod unlocked;
 
 use std::fs::{self, File};
@@ -136,6 +137,7 @@ impl Vault {
         durable::create_dir(&layout.journals())?;
         let identity = keys::generate();
         let mut conn = rusqlite::Connection::open_in_memory()?;
+        replay::harden(&conn)?;
         crate::schema::migrate(&conn).map_err(|e| CreateError::Io(std::io::Error::other(e.to_string())))?;
         let data = conn.serialize(rusqlite::MAIN_DB)?;
         unlocked::write_snapshot(layout, 1, &identity, &data)?;

@@ -19,3 +19,4 @@ mod model_search;
 mod model_stats;
 mod model_timeline;
 mod vault;
+mod vault_forged;
