@@ -34,7 +34,9 @@ impl Context {
     pub fn unlock(&mut self) -> Result<UnlockedVault, Failure> {
         let vault = Vault::open(&self.dir)?;
         let passphrase = self.secrets.passphrase()?;
-        vault.unlock(&UnlockKey::Passphrase(passphrase)).map_err(|f| f.error.into())
+        let vault = vault.unlock(&UnlockKey::Passphrase(passphrase)).map_err(|f| f.error)?;
+        crate::out::vault_notices(vault.notices());
+        Ok(vault)
     }
 }
 

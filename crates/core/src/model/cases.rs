@@ -353,7 +353,7 @@ pub fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Resu
         serde_json::to_value(&id).map_err(|e| ModelError::Invalid(e.to_string()))?,
     )?;
     vault.merge_search_index()?;
-    vault.conn().execute_batch("VACUUM")?;
+    vault.vacuum()?;
     vault.fold().map_err(ModelError::Unsaved)?;
     Ok(Purged { case_id: id, generation: vault.generation() })
 }

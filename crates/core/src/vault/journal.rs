@@ -147,8 +147,6 @@ pub struct Replay {
     pub scripts: Vec<Zeroizing<String>>,
     /// Byte length of the complete records; anything after is a torn tail.
     pub complete_len: usize,
-    /// Bytes of an incomplete last record that were dropped.
-    pub torn_bytes: usize,
 }
 
 /// Why a journal could not be read.
@@ -192,7 +190,51 @@ pub fn read(identity: &x25519::Identity, generation: u64, bytes: &[u8]) -> Resul
         scripts.push(text);
         offset += record_end;
     }
-    Ok(Replay { scripts, complete_len: offset, torn_bytes: bytes.len() - offset })
+    let tail = &bytes[offset..];
+    if !is_torn_tail(tail) {
+        return Err(ReadFailure::Damaged {
+            record: scripts.len() as u64 + 1,
+            detail: "the bytes after the last whole record are not an interrupted record (damage, not a crash)"
+                .into(),
+        });
+    }
+    Ok(Replay { scripts, complete_len: offset })
+}
+
+/// Whether `tail` (the bytes after the last whole record) is what an interrupted append can leave: a prefix of an
+/// armored record as [`seal`] writes it (the BEGIN line, 64-column base64 lines, a shorter last line, part of the
+/// END line), possibly followed by zero bytes (a file system may extend a file before its data reaches the disk).
+/// Anything else (a damaged END line, bytes that are not armor) is damage, never dropped silently.
+pub fn is_torn_tail(tail: &[u8]) -> bool {
+    let end = tail.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+    let tail = &tail[..end];
+    let begin = format!("{BEGIN_MARKER}\n");
+    let begin = begin.as_bytes();
+    if tail.len() <= begin.len() {
+        return begin.starts_with(tail);
+    }
+    if !tail.starts_with(begin) {
+        return false;
+    }
+    let base64 = |line: &[u8]| line.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/' || *b == b'=');
+    let mut body_ended = false;
+    let mut lines = tail[begin.len()..].split(|b| *b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        let last = lines.peek().is_none();
+        if body_ended {
+            // After the last (short) base64 line comes the END line, which would have made the record whole.
+            return last && END_MARKER.as_bytes().starts_with(line) && line.len() < END_MARKER.len();
+        }
+        if last {
+            return (line.len() <= 64 && base64(line))
+                || (line.starts_with(b"-") && END_MARKER.as_bytes().starts_with(line));
+        }
+        if line.is_empty() || line.len() > 64 || !base64(line) {
+            return false;
+        }
+        body_ended = line.len() < 64;
+    }
+    true
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -202,6 +244,31 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 8 item 1: only a prefix of a record is a torn tail.
+    #[test]
+    fn only_an_interrupted_record_is_a_torn_tail() {
+        let identity = keys::generate();
+        let record = seal(&identity, &"x".repeat(300)).expect("seal");
+        let whole = record.len();
+        for cut in 1..whole - 1 {
+            assert!(is_torn_tail(&record[..cut]), "a prefix of {cut} bytes is a torn tail");
+        }
+        let mut zeros = record[..whole / 2].to_vec();
+        zeros.extend_from_slice(&[0; 100]);
+        assert!(is_torn_tail(&zeros));
+        assert!(is_torn_tail(&[0; 10]));
+        let end = std::str::from_utf8(&record).expect("armor").find(END_MARKER).expect("end");
+        for damaged_at in [end, end + 5, end + 20, 3, 40] {
+            let mut bad = record.to_vec();
+            bad[damaged_at] ^= 0x20;
+            assert!(!is_torn_tail(&bad), "a record damaged at {damaged_at} is not a torn tail");
+        }
+        assert!(!is_torn_tail(b"hello"));
+        let mut appended = record[..whole / 2].to_vec();
+        appended.extend_from_slice(b"!!");
+        assert!(!is_torn_tail(&appended));
+    }
 
     #[test]
     fn literals_round_trip_through_sqlite() {

@@ -44,6 +44,11 @@ impl Layout {
         self.journals().join(format!("{generation:08}.journal"))
     }
 
+    /// Where the `n`th torn tail cut from a generation's journal is kept (still ciphertext).
+    pub fn torn_tail(&self, generation: u64, n: u32) -> PathBuf {
+        self.journals().join(format!("{generation:08}.torn-{n}"))
+    }
+
     /// Generations that have a complete snapshot, oldest first.
     pub fn snapshot_generations(&self) -> io::Result<Vec<u64>> {
         numbered(&self.snapshots(), ".age")
@@ -57,7 +62,7 @@ impl Layout {
     /// Leftover temp files from interrupted snapshot or identity writes (never data).
     pub fn leftover_temps(&self) -> io::Result<Vec<PathBuf>> {
         let mut found = Vec::new();
-        for dir in [self.root.clone(), self.snapshots()] {
+        for dir in [self.root.clone(), self.snapshots(), self.journals()] {
             for entry in fs::read_dir(&dir)? {
                 let path = entry?.path();
                 if path.to_string_lossy().ends_with(TEMP_SUFFIX) {

@@ -1,6 +1,6 @@
 //! Loading a vault into memory: the latest (or a chosen) snapshot, then its journal, then migrations.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::BufReader;
 
 use age::x25519;
@@ -10,6 +10,7 @@ use super::errors::UnlockError;
 use super::journal::{self, ReadFailure};
 use super::keys::{self, OpenFailure};
 use super::layout::Layout;
+use super::notice::Notice;
 use super::replay;
 use super::unlocked::UnlockedVault;
 use super::{durable, UnlockFailure, Vault};
@@ -81,7 +82,8 @@ pub struct Parts {
     pub generation: u64,
     pub sequence: u64,
     pub journal_len: u64,
-    pub torn_bytes: u64,
+    /// The torn tail itself (ciphertext), to be moved aside.
+    pub torn_tail: Vec<u8>,
     pub migrated: bool,
 }
 
@@ -101,7 +103,7 @@ pub fn load_parts(layout: &Layout, identity: &x25519::Identity, source: Source) 
         });
     }
     let mut conn = read_snapshot(layout, identity, generation)?;
-    let (mut sequence, mut journal_len, mut torn_bytes) = (0, 0, 0);
+    let (mut sequence, mut journal_len, mut torn_tail) = (0, 0, Vec::new());
     if matches!(source, Source::Latest) {
         let path = layout.journal(generation);
         if path.exists() {
@@ -125,7 +127,7 @@ pub fn load_parts(layout: &Layout, identity: &x25519::Identity, source: Source) 
             }
             sequence = replay.scripts.len() as u64;
             journal_len = replay.complete_len as u64;
-            torn_bytes = replay.torn_bytes as u64;
+            torn_tail = bytes[replay.complete_len..].to_vec();
         }
     }
     let migrated = match schema::migrate(&conn) {
@@ -139,30 +141,30 @@ pub fn load_parts(layout: &Layout, identity: &x25519::Identity, source: Source) 
         }
         Err(MigrationError::Failed(e)) => return Err(UnlockError::MigrationFailed(e.to_string())),
     };
-    Ok(Parts { conn, generation, sequence, journal_len, torn_bytes, migrated })
+    Ok(Parts { conn, generation, sequence, journal_len, torn_tail, migrated })
 }
 
-fn finish(vault: Vault, identity: x25519::Identity, parts: Parts) -> Result<UnlockedVault, UnlockFailure> {
+fn finish(vault: Vault, identity: x25519::Identity, mut parts: Parts) -> Result<UnlockedVault, UnlockFailure> {
     let layout = vault.layout.clone();
     let generation = parts.generation;
-    let (torn, journal_len, migrated) = (parts.torn_bytes, parts.journal_len, parts.migrated);
+    let (journal_len, migrated) = (parts.journal_len, parts.migrated);
+    let torn_tail = std::mem::take(&mut parts.torn_tail);
     let mut unlocked = match UnlockedVault::assemble(vault, identity, parts) {
         Ok(u) => u,
         Err((vault, e)) => return Err(UnlockFailure { vault, error: UnlockError::Damaged { file: "database".into(), detail: e.to_string() } }),
     };
+    if !torn_tail.is_empty() {
+        // Never cut a journal in place: the torn, never-acknowledged tail is first kept in a file of its own, then
+        // the journal is replaced (atomically) by its whole records, so the next record appends after them.
+        match move_torn_tail_aside(&layout, generation, journal_len, &torn_tail) {
+            Ok(notice) => unlocked.add_notice(notice),
+            Err(e) => return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Io(e) }),
+        }
+    }
     if migrated {
         // The journal must never mix schemas: an upgrade is saved as a new snapshot before any edit.
         if let Err(e) = unlocked.fold() {
             return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Save(e) });
-        }
-    } else if torn > 0 {
-        // Drop the torn, never-acknowledged tail so that the next record appends after the last whole one.
-        let dropped = OpenOptions::new()
-            .write(true)
-            .open(layout.journal(generation))
-            .and_then(|f| f.set_len(journal_len).and_then(|()| f.sync_all()));
-        if let Err(e) = dropped {
-            return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Io(e) });
         }
     }
     // Files that are never data: temp files of interrupted writes and journals already folded into a snapshot.
@@ -178,6 +180,28 @@ fn finish(vault: Vault, identity: x25519::Identity, parts: Parts) -> Result<Unlo
     if removed {
         let _ = durable::sync_dir(&layout.journals());
     }
-    unlocked.set_torn_tail(torn);
     Ok(unlocked)
+}
+
+/// Writes the torn tail to `journal/NNNNNNNN.torn-<n>` (the first free n), then replaces the journal by its first
+/// `whole` bytes. Both steps are durable; a crash between them leaves the tail in both places, never in neither.
+fn move_torn_tail_aside(layout: &Layout, generation: u64, whole: u64, tail: &[u8]) -> std::io::Result<Notice> {
+    let journal = layout.journal(generation);
+    let mut n = 1;
+    while fs::symlink_metadata(layout.torn_tail(generation, n)).is_ok() {
+        n += 1;
+    }
+    let moved = layout.torn_tail(generation, n);
+    durable::replace(&moved, tail)?;
+    let bytes = fs::read(&journal)?;
+    let whole = usize::try_from(whole).map_err(std::io::Error::other)?;
+    if bytes.len() != whole + tail.len() || bytes[whole..] != *tail {
+        return Err(std::io::Error::other("the journal changed while it was being read"));
+    }
+    durable::replace(&journal, &bytes[..whole])?;
+    Ok(Notice::TornTail {
+        journal: journal_name(generation),
+        moved_to: format!("journal/{}", moved.file_name().unwrap_or_default().to_string_lossy()),
+        bytes: tail.len() as u64,
+    })
 }

@@ -7,6 +7,7 @@ mod journal;
 mod keys;
 mod layout;
 mod load;
+mod notice;
 mod replay;
 mod unlocked;
 
@@ -18,6 +19,7 @@ use secrecy::{ExposeSecret, SecretString};
 pub use errors::{CreateError, EditError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
 pub use keys::{MAX_LOG_N, STANDARD_LOG_N};
 pub use layout::Layout;
+pub use notice::Notice;
 pub use unlocked::{Generation, Stats, UnlockedVault, VerifyReport};
 
 use crate::passphrase::check_passphrase;

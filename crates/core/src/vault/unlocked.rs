@@ -15,6 +15,7 @@ use super::errors::{EditError, PassphraseError, RestoreError, SaveError};
 use super::journal::{self, Columns};
 use super::layout::Layout;
 use super::load::{self, Parts, Source};
+use super::notice::Notice;
 use super::{durable, keys, Kdf, LockFailure, Vault, KEPT_GENERATIONS};
 use crate::passphrase::check_passphrase;
 use crate::schema;
@@ -77,7 +78,7 @@ pub struct UnlockedVault {
     needs_snapshot: bool,
     columns: Columns,
     tables: Arc<HashSet<String>>,
-    torn_tail: u64,
+    notices: Vec<Notice>,
 }
 
 pub(super) fn write_snapshot(layout: &Layout, generation: u64, identity: &x25519::Identity, data: &[u8]) -> std::io::Result<()> {
@@ -112,7 +113,7 @@ impl UnlockedVault {
             needs_snapshot: false,
             columns: Columns::default(),
             tables: Arc::new(tables.into_iter().collect()),
-            torn_tail: 0,
+            notices: Vec::new(),
         })
     }
 
@@ -120,13 +121,20 @@ impl UnlockedVault {
         self.vault
     }
 
-    pub(super) fn set_torn_tail(&mut self, bytes: u64) {
-        self.torn_tail = bytes;
+    pub(super) fn add_notice(&mut self, notice: Notice) {
+        self.notices.push(notice);
     }
 
-    /// Bytes of a torn (never acknowledged) last journal record dropped at unlock; 0 when there was none.
+    /// What this unlock repaired or accepted and must be shown to the person (torn tails moved aside, ...).
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// Bytes of a torn (never acknowledged) last journal record moved aside at unlock; 0 when there was none.
     pub fn torn_tail_dropped(&self) -> u64 {
-        self.torn_tail
+        self.notices.iter().map(|n| match n {
+            Notice::TornTail { bytes, .. } => *bytes,
+        }).sum()
     }
 
     /// The database, for reading. Every change goes through [`UnlockedVault::edit`].
@@ -327,6 +335,16 @@ impl UnlockedVault {
     /// then fail, nothing the user wrote has changed. Every unlocked database has the index (migration 1 makes it).
     pub(crate) fn merge_search_index(&self) -> Result<(), rusqlite::Error> {
         self.conn.execute_batch("INSERT INTO search_index(search_index) VALUES('optimize')")
+    }
+
+    /// Rebuilds the database without free pages (`VACUUM`). SQLite vacuums through an attached temporary database,
+    /// so the connection's attach limit (0 otherwise, see `replay::harden`) is 1 for just this statement.
+    pub(crate) fn vacuum(&self) -> Result<(), rusqlite::Error> {
+        use rusqlite::limits::Limit;
+        self.conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 1)?;
+        let result = self.conn.execute_batch("VACUUM");
+        self.conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
+        result
     }
 
     /// Folds and then deletes every other generation: one snapshot, no journal, and no deleted text in it (the

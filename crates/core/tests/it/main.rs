@@ -20,3 +20,4 @@ mod model_stats;
 mod model_timeline;
 mod vault;
 mod vault_forged;
+mod vault_journal;

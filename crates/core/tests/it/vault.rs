@@ -208,29 +208,6 @@ fn a_bit_flipped_journal_record_is_refused_and_not_overwritten() {
 }
 
 #[test]
-fn a_torn_last_journal_record_is_dropped_and_reported() {
-    let (fx, mut vault) = Fixture::new();
-    add_case(&mut vault, "c1", "Maple");
-    add_case(&mut vault, "c2", "Cedar");
-    drop(vault);
-    let path = fx.dir.join("journal/00000001.journal");
-    let whole = fs::read(&path).expect("journal");
-    // A crash in the middle of appending a third record.
-    let mut torn = whole.clone();
-    torn.extend_from_slice(&whole[..whole.len() / 3]);
-    fs::write(&path, &torn).expect("write");
-    let mut vault = fx.unlock();
-    assert!(vault.torn_tail_dropped() > 0);
-    assert_eq!(case_names(&vault).len(), 2);
-    assert_eq!(fs::read(&path).expect("journal"), whole, "the torn tail is cut off, the whole records stay");
-    add_case(&mut vault, "c3", "Spruce");
-    drop(vault);
-    let vault = fx.unlock();
-    assert_eq!(vault.torn_tail_dropped(), 0);
-    assert_eq!(case_names(&vault).len(), 3);
-}
-
-#[test]
 fn a_journal_for_a_missing_snapshot_is_refused() {
     let (fx, vault) = Fixture::new();
     drop(vault);
