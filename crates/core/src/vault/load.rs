@@ -1,6 +1,6 @@
 //! Loading a vault into memory: the latest (or a chosen) snapshot, then its journal, then migrations.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io::BufReader;
 
 use age::x25519;
@@ -35,7 +35,7 @@ fn journal_name(generation: u64) -> String {
 
 /// Decrypts one snapshot into a fresh in-memory database.
 pub fn read_snapshot(layout: &Layout, identity: &x25519::Identity, generation: u64) -> Result<Connection, UnlockError> {
-    let file = File::open(layout.snapshot(generation))?;
+    let file = durable::open_read(&layout.snapshot(generation))?;
     let (plain, len) = keys::decrypt_stream(identity, BufReader::with_capacity(1 << 20, file)).map_err(|e| match e {
         OpenFailure::WrongKey => UnlockError::Damaged {
             file: snapshot_name(generation),
@@ -106,8 +106,8 @@ pub fn load_parts(layout: &Layout, identity: &x25519::Identity, source: Source) 
     let (mut sequence, mut journal_len, mut torn_tail) = (0, 0, Vec::new());
     if matches!(source, Source::Latest) {
         let path = layout.journal(generation);
-        if path.exists() {
-            let bytes = fs::read(&path)?;
+        if durable::file_exists(&path)? {
+            let bytes = durable::read(&path)?;
             let replay = journal::read(identity, generation, &bytes).map_err(|e| match e {
                 ReadFailure::WrongKey => UnlockError::Damaged {
                     file: journal_name(generation),
@@ -193,7 +193,7 @@ fn move_torn_tail_aside(layout: &Layout, generation: u64, whole: u64, tail: &[u8
     }
     let moved = layout.torn_tail(generation, n);
     durable::replace(&moved, tail)?;
-    let bytes = fs::read(&journal)?;
+    let bytes = durable::read(&journal)?;
     let whole = usize::try_from(whole).map_err(std::io::Error::other)?;
     if bytes.len() != whole + tail.len() || bytes[whole..] != *tail {
         return Err(std::io::Error::other("the journal changed while it was being read"));

@@ -83,15 +83,17 @@ pub struct LockFailure {
 impl Vault {
     /// Whether `dir` holds a vault.
     pub fn exists(dir: &Path) -> bool {
-        Layout::new(dir).marker().is_file()
+        fs::symlink_metadata(Layout::new(dir).marker()).is_ok()
     }
 
     /// Takes the vault folder's exclusive lock.
     pub fn open(dir: &Path) -> Result<Vault, OpenError> {
         let layout = Layout::new(dir);
-        if !layout.marker().is_file() {
+        if !durable::file_exists(&layout.marker())? {
             return Err(OpenError::NoVault(dir.to_path_buf()));
         }
+        durable::check_dir(&layout.snapshots())?;
+        durable::check_dir(&layout.journals())?;
         let lock = take_lock(&layout)?;
         Ok(Vault { layout, _lock: lock })
     }
@@ -187,7 +189,7 @@ impl Vault {
     fn identity(&self, key: &UnlockKey) -> Result<age::x25519::Identity, UnlockError> {
         match key {
             UnlockKey::Passphrase(passphrase) => {
-                let wrapped = fs::read(self.layout.identity())?;
+                let wrapped = durable::read(&self.layout.identity())?;
                 keys::unwrap_identity(&wrapped, passphrase).map_err(|e| match e {
                     keys::OpenFailure::WrongKey => UnlockError::WrongPassphrase,
                     keys::OpenFailure::ExcessiveWork(n) => UnlockError::ExcessiveWork(n),
@@ -201,7 +203,7 @@ impl Vault {
                     file: "snapshots/".into(),
                     detail: "there is no snapshot".into(),
                 })?;
-                let file = File::open(self.layout.snapshot(latest))?;
+                let file = durable::open_read(&self.layout.snapshot(latest))?;
                 keys::opens_header(&identity, std::io::BufReader::new(file)).map_err(|e| match e {
                     keys::OpenFailure::WrongKey => UnlockError::WrongRecoveryKey,
                     keys::OpenFailure::Io(e) => UnlockError::Io(e),
@@ -218,7 +220,7 @@ impl Vault {
 }
 
 fn take_lock(layout: &Layout) -> Result<File, OpenError> {
-    let file = durable::options().read(true).write(true).create(true).truncate(false).open(layout.lock())?;
+    let file = durable::open(&layout.lock(), durable::options().read(true).write(true).create(true).truncate(false))?;
     // A lock just released can still be shared for a moment with a child process between its fork and exec
     // (any thread's `Command::spawn`): wait briefly before saying another process has the vault open.
     for attempt in 0..25 {

@@ -207,9 +207,9 @@ impl UnlockedVault {
             return Ok(());
         }
         let path = self.vault.layout.journal(self.generation);
-        let created = self.journal.is_none() && !path.exists();
+        let created = self.journal.is_none() && !durable::file_exists(&path)?;
         if self.journal.is_none() {
-            self.journal = Some(durable::options().append(true).create(true).open(&path)?);
+            self.journal = Some(durable::open(&path, durable::options().append(true).create(true))?);
         }
         let file = self.journal.as_mut().expect("opened above");
         let batch: Vec<u8> = self.pending.concat();
@@ -298,7 +298,7 @@ impl UnlockedVault {
             .unwrap_or_default()
             .into_iter()
             .map(|number| {
-                let meta = fs::metadata(layout.snapshot(number)).ok();
+                let meta = fs::symlink_metadata(layout.snapshot(number)).ok();
                 Generation {
                     number,
                     bytes: meta.as_ref().map_or(0, |m| m.len()),

@@ -21,3 +21,4 @@ mod model_timeline;
 mod vault;
 mod vault_forged;
 mod vault_journal;
+mod vault_paths;
