@@ -29,7 +29,7 @@ fn demo_restore_and_compact_round_trip_through_age_and_sqlite3() {
     let compacted = run(&vault, Some(PASS), &["compact", "--json"]).ok().json();
     let generation = compacted["generation"].as_u64().expect("generation");
     let snapshots: Vec<_> = std::fs::read_dir(vault.join("snapshots")).expect("dir").collect();
-    assert_eq!(snapshots.len(), 1, "compact leaves exactly one snapshot");
+    assert_eq!(snapshots.len(), 2, "compact leaves exactly one snapshot and its seal");
     assert_eq!(std::fs::read_dir(vault.join("journal")).expect("dir").count(), 0, "and no journal");
 
     let key_file = temp.path().join("key.txt");

@@ -9,6 +9,9 @@ mod layout;
 mod load;
 mod notice;
 mod replay;
+mod seal;
+mod snapshot;
+mod watermark;
 mod unlocked;
 
 use std::fs::{self, File};
@@ -19,6 +22,8 @@ use secrecy::{ExposeSecret, SecretString};
 pub use errors::{CreateError, EditError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
 pub use keys::{MAX_LOG_N, STANDARD_LOG_N};
 pub use layout::Layout;
+pub use load::UnlockOptions;
+pub use watermark::{default_state_dir, use_state_dir_for_this_process};
 pub use notice::Notice;
 pub use unlocked::{Generation, Stats, UnlockedVault, VerifyReport};
 
@@ -129,7 +134,7 @@ impl Vault {
         let identity = result.expect("checked");
         let recovery = RecoveryKey(identity.to_string());
         let vault = Vault { layout, _lock: lock };
-        let unlocked = load::load(vault, identity, load::Source::Latest).map_err(|f| match f.error {
+        let unlocked = load::load(vault, identity, load::Source::Latest, &UnlockOptions::default()).map_err(|f| match f.error {
             UnlockError::Io(e) => CreateError::Io(e),
             other => CreateError::Io(std::io::Error::other(other.to_string())),
         })?;
@@ -143,8 +148,9 @@ impl Vault {
         let mut conn = rusqlite::Connection::open_in_memory()?;
         replay::harden(&conn)?;
         crate::schema::migrate(&conn).map_err(|e| CreateError::Io(std::io::Error::other(e.to_string())))?;
+        snapshot::set_meta(&conn, &seal::new_vault_id(), 1)?;
         let data = conn.serialize(rusqlite::MAIN_DB)?;
-        unlocked::write_snapshot(layout, 1, &identity, &data)?;
+        snapshot::write(layout, 1, &identity, &seal::MacKey::of(&identity), &data)?;
         durable::replace(&layout.identity(), &keys::wrap_identity(&identity, passphrase, kdf.log_n)?)?;
         durable::replace(&layout.marker(), layout::MARKER_CONTENT.as_bytes())?;
         durable::sync_dir(layout.root())?;
@@ -153,11 +159,17 @@ impl Vault {
 
     /// Unlocks with the passphrase or the recovery key. On failure the vault comes back, still locked.
     pub fn unlock(self, key: &UnlockKey) -> Result<UnlockedVault, UnlockFailure> {
+        self.unlock_with(key, &UnlockOptions::default())
+    }
+
+    /// Unlocks with options: where this computer's high-water marks are, and whether an older state than the
+    /// one this computer has seen is accepted on purpose (see [`UnlockOptions`]).
+    pub fn unlock_with(self, key: &UnlockKey, options: &UnlockOptions) -> Result<UnlockedVault, UnlockFailure> {
         let identity = match self.identity(key) {
             Ok(identity) => identity,
             Err(error) => return Err(UnlockFailure { vault: self, error }),
         };
-        load::load(self, identity, load::Source::Latest)
+        load::load(self, identity, load::Source::Latest, options)
     }
 
     /// Sets a new passphrase using the recovery key (for a forgotten passphrase).
@@ -207,9 +219,9 @@ impl Vault {
                 keys::opens_header(&identity, std::io::BufReader::new(file)).map_err(|e| match e {
                     keys::OpenFailure::WrongKey => UnlockError::WrongRecoveryKey,
                     keys::OpenFailure::Io(e) => UnlockError::Io(e),
-                    keys::OpenFailure::Damaged(detail) => UnlockError::Damaged { file: load::snapshot_name(latest), detail },
+                    keys::OpenFailure::Damaged(detail) => UnlockError::Damaged { file: snapshot::snapshot_name(latest), detail },
                     keys::OpenFailure::ExcessiveWork(_) => UnlockError::Damaged {
-                        file: load::snapshot_name(latest),
+                        file: snapshot::snapshot_name(latest),
                         detail: "it is passphrase-encrypted, not a snapshot".into(),
                     },
                 })?;

@@ -15,6 +15,18 @@ pub enum Notice {
         /// How many bytes were moved.
         bytes: u64,
     },
+    /// The folder held an older state than this computer had seen, and it was opened on purpose.
+    RollbackAccepted {
+        /// What was older.
+        detail: String,
+    },
+    /// A format-1 vault (no authentication) was replayed under the authorizer and saved as format 2.
+    FormatUpgraded {
+        /// The format found.
+        from: u32,
+        /// The first format-2 generation.
+        generation: u64,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -24,6 +36,16 @@ impl std::fmt::Display for Notice {
                 f,
                 "an interrupted last record ({bytes} bytes, never saved as done) was found at the end of {journal} \
                  and moved aside to {moved_to}, still encrypted; every whole record was kept"
+            ),
+            Self::RollbackAccepted { detail } => write!(
+                f,
+                "an older state than this computer had seen was opened on purpose ({detail}); it is now taken as the newest"
+            ),
+            Self::FormatUpgraded { from, generation } => write!(
+                f,
+                "this vault was in format {from}, whose files were not authenticated; it was read with replay \
+                 restricted to record changes and saved as format 2 (generation {generation}). Older generations \
+                 stay in format {from} and cannot be restored by Circlebook"
             ),
         }
     }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::sync::Arc;
 
 use age::x25519;
@@ -13,8 +13,10 @@ use serde::Serialize;
 
 use super::errors::{EditError, PassphraseError, RestoreError, SaveError};
 use super::journal::{self, Columns};
-use super::layout::Layout;
 use super::load::{self, Parts, Source};
+use super::seal::{MacKey, Tag};
+use super::snapshot;
+use super::watermark::{Mark, Watermark};
 use super::notice::Notice;
 use super::{durable, keys, Kdf, LockFailure, Vault, KEPT_GENERATIONS};
 use crate::passphrase::check_passphrase;
@@ -79,14 +81,11 @@ pub struct UnlockedVault {
     columns: Columns,
     tables: Arc<HashSet<String>>,
     notices: Vec<Notice>,
-}
-
-pub(super) fn write_snapshot(layout: &Layout, generation: u64, identity: &x25519::Identity, data: &[u8]) -> std::io::Result<()> {
-    durable::replace_with(&layout.snapshot(generation), |file| {
-        let mut writer = keys::encrypt_to(identity, BufWriter::with_capacity(1 << 20, &mut *file))?;
-        writer.write_all(data)?;
-        writer.finish()?.flush()
-    })
+    key: MacKey,
+    vault_id: String,
+    /// The tag of the last record (or the snapshot's seal): the next record chains to it.
+    head: Tag,
+    watermark: Watermark,
 }
 
 impl std::fmt::Debug for UnlockedVault {
@@ -96,7 +95,14 @@ impl std::fmt::Debug for UnlockedVault {
 }
 
 impl UnlockedVault {
-    pub(super) fn assemble(vault: Vault, identity: x25519::Identity, parts: Parts) -> Result<Self, (Vault, rusqlite::Error)> {
+    pub(super) fn assemble(
+        vault: Vault,
+        identity: x25519::Identity,
+        key: MacKey,
+        watermark: Watermark,
+        parts: Parts,
+    ) -> Result<Self, (Vault, rusqlite::Error)> {
+        let head = parts.head();
         let tables = match schema::journaled_tables(&parts.conn) {
             Ok(t) => t,
             Err(e) => return Err((vault, e)),
@@ -114,6 +120,10 @@ impl UnlockedVault {
             columns: Columns::default(),
             tables: Arc::new(tables.into_iter().collect()),
             notices: Vec::new(),
+            key,
+            vault_id: parts.vault_id,
+            head,
+            watermark,
         })
     }
 
@@ -121,8 +131,21 @@ impl UnlockedVault {
         self.vault
     }
 
-    pub(super) fn add_notice(&mut self, notice: Notice) {
-        self.notices.push(notice);
+    pub(super) fn add_notices(&mut self, notices: impl IntoIterator<Item = Notice>) {
+        self.notices.extend(notices);
+    }
+
+    /// Records the current state as this computer's high-water mark. Best effort: the vault's files are already
+    /// durable; a mark that could not be written only means an older copy would be noticed later.
+    pub(super) fn record_watermark(&self) {
+        let mark = Mark { vault_id: self.vault_id.clone(), generation: self.generation, sequence: self.sequence, head: self.head };
+        let _ = self.watermark.write(&self.key, &mark);
+    }
+
+    /// Format 1 to 2: a new vault id inside the database, then a fold writes the first sealed snapshot.
+    pub(super) fn upgrade_from_format_1(&mut self) -> Result<(), SaveError> {
+        self.vault_id = super::seal::new_vault_id();
+        self.fold()
     }
 
     /// What this unlock repaired or accepted and must be shown to the person (torn tails moved aside, ...).
@@ -134,6 +157,7 @@ impl UnlockedVault {
     pub fn torn_tail_dropped(&self) -> u64 {
         self.notices.iter().map(|n| match n {
             Notice::TornTail { bytes, .. } => *bytes,
+            _ => 0,
         }).sum()
     }
 
@@ -177,12 +201,15 @@ impl UnlockedVault {
         };
         let Some(changeset) = changeset else { return Ok(value) };
         let record = changeset.map_err(SaveError::from).and_then(|cs| {
-            let sql = journal::changeset_sql(&self.conn, &mut self.columns, &cs, self.generation, self.sequence + 1)?;
-            Ok(journal::seal(&self.identity, &sql)?)
+            let body = journal::changeset_sql(&self.conn, &mut self.columns, &cs)?;
+            let (text, tag) =
+                journal::record_text(&self.key, &self.vault_id, self.generation, self.sequence + 1, &self.head, &body);
+            Ok((journal::seal(&self.identity, &text)?, tag))
         });
         match record {
-            Ok(sealed) => {
+            Ok((sealed, tag)) => {
                 self.sequence += 1;
+                self.head = tag;
                 self.pending.push(sealed);
             }
             Err(e) => {
@@ -228,6 +255,7 @@ impl UnlockedVault {
         }
         self.journal_len += batch.len() as u64;
         self.pending.clear();
+        self.record_watermark();
         Ok(())
     }
 
@@ -236,11 +264,13 @@ impl UnlockedVault {
     pub fn fold(&mut self) -> Result<(), SaveError> {
         let next = self.generation + 1;
         let layout = self.vault.layout.clone();
-        {
+        snapshot::set_meta(&self.conn, &self.vault_id, next)?;
+        let seal = {
             let data = self.conn.serialize(rusqlite::MAIN_DB)?;
-            write_snapshot(&layout, next, &self.identity, &data)?;
-        }
+            snapshot::write(&layout, next, &self.identity, &self.key, &data)?
+        };
         self.generation = next;
+        self.head = seal;
         self.sequence = 0;
         self.journal = None;
         self.journal_len = 0;
@@ -252,6 +282,7 @@ impl UnlockedVault {
             }
         }
         let _ = durable::sync_dir(&layout.journals());
+        self.record_watermark();
         self.prune(KEPT_GENERATIONS);
         Ok(())
     }
@@ -262,6 +293,7 @@ impl UnlockedVault {
         if generations.len() > keep {
             for old in &generations[..generations.len() - keep] {
                 let _ = fs::remove_file(layout.snapshot(*old));
+                let _ = fs::remove_file(layout.seal(*old));
             }
             let _ = durable::sync_dir(&layout.snapshots());
         }
@@ -315,7 +347,13 @@ impl UnlockedVault {
         if !self.generations().iter().any(|g| g.number == number) {
             return Err(RestoreError::NoSuchGeneration(number));
         }
-        let parts = load::load_parts(&self.vault.layout, &self.identity, Source::Generation(number))?;
+        let parts = load::load_parts(&self.vault.layout, &self.identity, &self.key, Source::Generation(number))?;
+        if parts.vault_id != self.vault_id {
+            return Err(RestoreError::Unreadable(super::errors::UnlockError::Damaged {
+                file: snapshot::snapshot_name(number),
+                detail: "it belongs to another vault".into(),
+            }));
+        }
         if self.sequence > 0 || self.has_unsaved_changes() {
             self.fold()?;
         }
@@ -385,13 +423,13 @@ impl UnlockedVault {
         let layout = &self.vault.layout;
         let mut generations = Vec::new();
         for g in layout.snapshot_generations().unwrap_or_default() {
-            let checked = load::read_snapshot(layout, &self.identity, g).map_err(|e| e.to_string()).and_then(|conn| {
+            let checked = snapshot::read(layout, &self.identity, Some(&self.key), g).map_err(|e| e.to_string()).and_then(|(conn, _)| {
                 let r: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
                 if r == "ok" { Ok(()) } else { Err(r) }
             });
             generations.push((g, checked));
         }
-        let journal_records = match load::load_parts(layout, &self.identity, Source::Latest) {
+        let journal_records = match load::load_parts(layout, &self.identity, &self.key, Source::Latest) {
             Ok(parts) => parts.sequence,
             Err(e) => {
                 generations.push((self.generation, Err(format!("journal: {e}"))));

@@ -22,3 +22,4 @@ mod vault;
 mod vault_forged;
 mod vault_journal;
 mod vault_paths;
+mod vault_rollback;
