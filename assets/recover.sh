@@ -61,9 +61,12 @@ if [ -e "$journal" ] || [ -L "$journal" ]; then
     if ! grep -q -- '^-----END AGE ENCRYPTED FILE-----$' "$record"; then
       [ "$record" = "$last" ] || fail "journal/$gen.journal: record $seq is damaged"
       # A torn tail is only the start of a record: armor lines, maybe the start of the END line.
-      if sed 1d "$record" | grep -q -v -E '^([A-Za-z0-9+/=]{1,64}|-[-A-Z ]*)$'; then
-        fail "journal/$gen.journal: record $seq is damaged (its bytes are not an interrupted record)"
-      fi
+      sed '1d;$d' "$record" | grep -q -v -E '^[A-Za-z0-9+/=]{1,64}$' && torn=no || torn=yes
+      lastline=$(sed '1d' "$record" | tail -n 1)
+      case $lastline in
+        *[!A-Za-z0-9+/=]*) case "-----END AGE ENCRYPTED FILE-----" in "$lastline"*) ;; *) torn=no ;; esac ;;
+      esac
+      [ "$torn" = yes ] || fail "journal/$gen.journal: record $seq is damaged (its bytes are not an interrupted record)"
       echo "recover.sh: skipping a torn last record (an interrupted write, never acknowledged)" >&2
       break
     fi

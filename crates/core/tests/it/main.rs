@@ -18,6 +18,7 @@ mod model_rows;
 mod model_search;
 mod model_stats;
 mod model_timeline;
+mod recipe;
 mod vault;
 mod vault_forged;
 mod vault_journal;

@@ -187,3 +187,36 @@ fn a_damaged_high_water_mark_is_refused_unless_accepted() {
     assert!(message.contains("damaged"), "{message}");
     drop(accepted(&fx));
 }
+
+/// Format 1 (no seals, no tags): a folder this computer has seen in format 2 is refused as a rollback; accepted on
+/// purpose (or on a computer that never saw it), it replays under the authorizer and is saved as format 2 at once.
+#[test]
+fn a_format_1_vault_is_upgraded_once_and_a_downgrade_is_refused() {
+    use std::process::Command;
+    let (fx, mut vault) = Fixture::new();
+    add_case(&mut vault, "c1", "Alder");
+    drop(vault.lock().expect("lock")); // generation 2
+    // Make the folder format 1 with the real tools, as an older Circlebook left it.
+    crate::interop::rewrite_snapshot(&fx, 2, "DROP TABLE vault_meta;");
+    fs::remove_file(fx.dir.join("snapshots/00000002.seal")).expect("seal");
+    fs::remove_file(fx.dir.join("snapshots/00000001.seal")).expect("seal");
+    fs::write(fx.dir.join("circlebook-vault"), "circlebook vault\nformat 1\n").expect("marker");
+    let plain = fx.scratch("v1.sql");
+    fs::write(&plain, "-- circlebook journal generation 2 sequence 1\nBEGIN;\nUPDATE cases SET stage = 'paused' WHERE id = 'c1';\nCOMMIT;\n").expect("write");
+    let recipient = crate::vault_forged::recipient(&fx);
+    run(Command::new("age").arg("-a").arg("-r").arg(&recipient).arg("-o").arg(fx.dir.join("journal/00000002.journal")).arg(&plain));
+
+    let message = refused_as_rollback(&fx);
+    assert!(message.contains("format-1"), "{message}");
+    let options = UnlockOptions { accept_rollback: true, ..UnlockOptions::default() };
+    let vault = Vault::open(&fx.dir).expect("open").unlock_with(&fx.by_key(), &options).expect("upgraded");
+    assert!(matches!(vault.notices(), [Notice::RollbackAccepted { .. }, Notice::FormatUpgraded { from: 1, generation: 3 }]), "{:?}", vault.notices());
+    let stage: String = vault.conn().query_row("SELECT stage FROM cases WHERE id = 'c1'", [], |r| r.get(0)).expect("stage");
+    assert_eq!(stage, "paused", "the format-1 record was replayed");
+    drop(vault);
+    assert_eq!(fs::read_to_string(fx.dir.join("circlebook-vault")).expect("marker"), "circlebook vault\nformat 2\n");
+    assert!(fx.dir.join("snapshots/00000003.seal").exists());
+    assert!(fx.unlock().notices().is_empty());
+    let out = fx.scratch("recovered.db");
+    assert!(crate::vault_forged::run_recipe(&fx, &out).status.success());
+}
