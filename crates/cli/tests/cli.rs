@@ -56,7 +56,9 @@ impl Run {
 
 /// The binary with no passphrase in its environment and a private HOME.
 pub fn cli(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_circlebook-cli"));
+    // CIRCLEBOOK_CLI runs a copy (a shared target folder's binary can be another checkout's by the time tests run).
+    let exe = std::env::var_os("CIRCLEBOOK_CLI").unwrap_or_else(|| env!("CARGO_BIN_EXE_circlebook-cli").into());
+    let mut cmd = Command::new(exe);
     cmd.env_remove("CIRCLEBOOK_PASSPHRASE")
         .env_remove("CIRCLEBOOK_NEW_PASSPHRASE")
         .env("HOME", home)

@@ -9,6 +9,7 @@ mod layout;
 mod load;
 mod notice;
 mod replay;
+mod rescue;
 mod seal;
 mod snapshot;
 mod watermark;
@@ -199,6 +200,11 @@ impl Vault {
     }
 
     fn identity(&self, key: &UnlockKey) -> Result<age::x25519::Identity, UnlockError> {
+        self.identity_for(key, None)
+    }
+
+    /// The identity; a recovery key is checked against snapshot `generation` (the newest when `None`).
+    fn identity_for(&self, key: &UnlockKey, generation: Option<u64>) -> Result<age::x25519::Identity, UnlockError> {
         match key {
             UnlockKey::Passphrase(passphrase) => {
                 let wrapped = durable::read(&self.layout.identity())?;
@@ -211,7 +217,8 @@ impl Vault {
             }
             UnlockKey::RecoveryKey(text) => {
                 let identity = keys::parse_recovery_key(text).ok_or(UnlockError::WrongRecoveryKey)?;
-                let latest = *self.layout.snapshot_generations()?.last().ok_or_else(|| UnlockError::Damaged {
+                let newest = self.layout.snapshot_generations()?.last().copied();
+                let latest = generation.or(newest).ok_or_else(|| UnlockError::Damaged {
                     file: "snapshots/".into(),
                     detail: "there is no snapshot".into(),
                 })?;
