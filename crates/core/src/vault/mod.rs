@@ -3,6 +3,7 @@
 
 mod durable;
 mod errors;
+mod inspect;
 mod journal;
 mod keys;
 mod layout;
@@ -26,7 +27,8 @@ pub use layout::Layout;
 pub use load::UnlockOptions;
 pub use watermark::{default_state_dir, use_state_dir_for_this_process};
 pub use notice::Notice;
-pub use unlocked::{Generation, Stats, UnlockedVault, VerifyReport};
+pub use inspect::{Generation, Stats, VerifyReport};
+pub use unlocked::UnlockedVault;
 
 use crate::passphrase::check_passphrase;
 

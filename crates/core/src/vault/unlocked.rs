@@ -9,7 +9,6 @@ use age::x25519;
 use rusqlite::session::Session;
 use rusqlite::{Connection, Transaction};
 use secrecy::SecretString;
-use serde::Serialize;
 
 use super::errors::{EditError, PassphraseError, RestoreError, SaveError};
 use super::journal::{self, Columns};
@@ -25,67 +24,28 @@ use crate::schema;
 /// A journal larger than this is folded into a new snapshot after the edit that crossed it.
 pub const FOLD_AFTER_BYTES: u64 = 8 * 1024 * 1024;
 
-/// One kept snapshot generation.
-#[derive(Debug, Clone, Serialize)]
-pub struct Generation {
-    pub number: u64,
-    pub bytes: u64,
-    pub written_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub current: bool,
-}
-
-/// Figures about a vault, with no case content.
-#[derive(Debug, Clone, Serialize)]
-pub struct Stats {
-    pub schema_version: u32,
-    pub generation: u64,
-    pub generations_kept: usize,
-    pub snapshot_bytes: u64,
-    pub journal_records: u64,
-    pub journal_bytes: u64,
-    pub unsaved_changes: bool,
-    pub database_bytes: u64,
-    pub tables: Vec<(String, u64)>,
-}
-
-/// What `verify` found.
-#[derive(Debug, Clone, Serialize)]
-pub struct VerifyReport {
-    /// Each kept generation and whether it decrypts and passes `integrity_check`.
-    pub generations: Vec<(u64, Result<(), String>)>,
-    /// Journal records that decrypted and replayed.
-    pub journal_records: u64,
-    /// `PRAGMA integrity_check` of the live database.
-    pub integrity: String,
-}
-
-impl VerifyReport {
-    pub fn ok(&self) -> bool {
-        self.integrity == "ok" && self.generations.iter().all(|(_, r)| r.is_ok())
-    }
-}
 
 /// A vault whose database is in memory and whose identity is held (zeroized on drop).
 pub struct UnlockedVault {
-    vault: Vault,
-    conn: Connection,
-    identity: x25519::Identity,
-    generation: u64,
-    sequence: u64,
-    journal: Option<File>,
-    journal_len: u64,
+    pub(super) vault: Vault,
+    pub(super) conn: Connection,
+    pub(super) identity: x25519::Identity,
+    pub(super) generation: u64,
+    pub(super) sequence: u64,
+    pub(super) journal: Option<File>,
+    pub(super) journal_len: u64,
     /// Sealed records committed in memory but not yet durable, in sequence order.
-    pending: Vec<Vec<u8>>,
+    pub(super) pending: Vec<Vec<u8>>,
     /// A change could not be expressed as a record: the next save writes a snapshot instead.
-    needs_snapshot: bool,
-    columns: Columns,
-    tables: Arc<HashSet<String>>,
-    notices: Vec<Notice>,
-    key: MacKey,
-    vault_id: String,
+    pub(super) needs_snapshot: bool,
+    pub(super) columns: Columns,
+    pub(super) tables: Arc<HashSet<String>>,
+    pub(super) notices: Vec<Notice>,
+    pub(super) key: MacKey,
+    pub(super) vault_id: String,
     /// The tag of the last record (or the snapshot's seal): the next record chains to it.
-    head: Tag,
-    watermark: Watermark,
+    pub(super) head: Tag,
+    pub(super) watermark: Watermark,
 }
 
 impl std::fmt::Debug for UnlockedVault {
@@ -322,25 +282,6 @@ impl UnlockedVault {
         Ok(())
     }
 
-    /// The kept generations, oldest first.
-    pub fn generations(&self) -> Vec<Generation> {
-        let layout = &self.vault.layout;
-        layout
-            .snapshot_generations()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|number| {
-                let meta = fs::symlink_metadata(layout.snapshot(number)).ok();
-                Generation {
-                    number,
-                    bytes: meta.as_ref().map_or(0, |m| m.len()),
-                    written_at: meta.and_then(|m| m.modified().ok()).map(chrono::DateTime::<chrono::Utc>::from),
-                    current: number == self.generation,
-                }
-            })
-            .collect()
-    }
-
     /// Replaces the current state with a kept generation's. The current state is first saved as a generation
     /// of its own, so a restore can itself be undone.
     pub fn restore(&mut self, number: u64) -> Result<(), RestoreError> {
@@ -394,49 +335,4 @@ impl UnlockedVault {
         Ok(())
     }
 
-    /// Figures about the vault, with no case content.
-    pub fn stats(&self) -> Result<Stats, rusqlite::Error> {
-        let page_count: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
-        let page_size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-        let mut tables = Vec::new();
-        for table in self.tables.iter() {
-            let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")), [], |r| r.get(0))?;
-            tables.push((table.clone(), n as u64));
-        }
-        tables.sort();
-        let generations = self.generations();
-        Ok(Stats {
-            schema_version: schema::version(&self.conn)?,
-            generation: self.generation,
-            generations_kept: generations.len(),
-            snapshot_bytes: generations.iter().find(|g| g.current).map_or(0, |g| g.bytes),
-            journal_records: self.sequence,
-            journal_bytes: self.journal_len,
-            unsaved_changes: self.has_unsaved_changes(),
-            database_bytes: (page_count * page_size) as u64,
-            tables,
-        })
-    }
-
-    /// Decrypts every kept generation and the journal, and runs `integrity_check` on each database.
-    pub fn verify(&self) -> Result<VerifyReport, rusqlite::Error> {
-        let layout = &self.vault.layout;
-        let mut generations = Vec::new();
-        for g in layout.snapshot_generations().unwrap_or_default() {
-            let checked = snapshot::read(layout, &self.identity, Some(&self.key), g).map_err(|e| e.to_string()).and_then(|(conn, _)| {
-                let r: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
-                if r == "ok" { Ok(()) } else { Err(r) }
-            });
-            generations.push((g, checked));
-        }
-        let journal_records = match load::load_parts(layout, &self.identity, &self.key, Source::Latest) {
-            Ok(parts) => parts.sequence,
-            Err(e) => {
-                generations.push((self.generation, Err(format!("journal: {e}"))));
-                0
-            }
-        };
-        let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        Ok(VerifyReport { generations, journal_records, integrity })
-    }
 }

@@ -58,7 +58,7 @@ fn try_unlock(dir: &Path, key: UnlockKey) -> Result<(), String> {
             Err(e) => Err(e.to_string()),
             Ok(vault) => vault
                 .unlock(&key)
-                .map(|v| drop(v))
+                .map(drop)
                 .map_err(|f| f.error.to_string()),
         };
         let _ = send.send(result);
