@@ -354,7 +354,8 @@ pub fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Resu
     )?;
     vault.merge_search_index()?;
     vault.vacuum()?;
-    vault.fold().map_err(ModelError::Unsaved)?;
+    // No older generation, journal or torn tail keeps the case (issue 8 item 9).
+    vault.fold_forgetting_history().map_err(ModelError::Unsaved)?;
     Ok(Purged { case_id: id, generation: vault.generation() })
 }
 

@@ -316,6 +316,27 @@ impl UnlockedVault {
         self.conn.execute_batch("INSERT INTO search_index(search_index) VALUES('optimize')")
     }
 
+    /// After a purge (issue 8 item 9): folds, then deletes every other generation and every file that may hold
+    /// older text (torn tails moved aside, journals kept after a damaged snapshot), so that no snapshot or journal
+    /// holds what was purged and `restore` cannot bring it back.
+    pub(crate) fn fold_forgetting_history(&mut self) -> Result<(), SaveError> {
+        self.fold()?;
+        self.prune(1);
+        let journals = self.vault.layout.journals();
+        let mut removed = false;
+        for entry in fs::read_dir(&journals)?.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.contains(".torn-") || name.ends_with(".unreplayed") {
+                removed |= fs::remove_file(entry.path()).is_ok();
+            }
+        }
+        if removed {
+            durable::sync_dir(&journals)?;
+        }
+        Ok(())
+    }
+
     /// Rebuilds the database without free pages (`VACUUM`). SQLite vacuums through an attached temporary database,
     /// so the connection's attach limit (0 otherwise, see `replay::harden`) is 1 for just this statement.
     pub(crate) fn vacuum(&self) -> Result<(), rusqlite::Error> {

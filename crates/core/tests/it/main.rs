@@ -23,4 +23,5 @@ mod vault;
 mod vault_forged;
 mod vault_journal;
 mod vault_paths;
+mod vault_purge;
 mod vault_rollback;
