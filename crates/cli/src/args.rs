@@ -21,6 +21,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Open the vault even when it holds an older state than this computer has seen (after putting back a
+    /// backup copy of the folder on purpose); it is then taken as the newest
+    #[arg(long, global = true)]
+    pub accept_rollback: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

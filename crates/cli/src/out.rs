@@ -63,9 +63,31 @@ fn write_json(text: serde_json::Result<String>) {
     }
 }
 
+/// What the vault's unlock reported (torn tails moved aside, ...): each one is written to stderr when it happens,
+/// and every JSON object this command prints carries them as `vault_notices`.
+static NOTICES: std::sync::Mutex<Vec<serde_json::Value>> = std::sync::Mutex::new(Vec::new());
+
+/// Reports the vault's notices: a `warning:` line each on stderr now, and `vault_notices` in the JSON output.
+pub fn vault_notices(notices: &[circlebook_core::vault::Notice]) {
+    for notice in notices {
+        error_line(format!("warning: {notice}"));
+        if let Ok(value) = serde_json::to_value(notice) {
+            NOTICES.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(value);
+        }
+    }
+}
+
 /// Writes `value` as one line of JSON.
 pub fn json(value: &impl Serialize) {
-    write_json(serde_json::to_string(value))
+    let notices = NOTICES.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    let value = match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(mut object)) if !notices.is_empty() => {
+            object.insert("vault_notices".into(), serde_json::Value::Array(notices));
+            Ok(serde_json::Value::Object(object))
+        }
+        other => other,
+    };
+    write_json(value.and_then(|v| serde_json::to_string(&v)))
 }
 
 /// Writes `value` as indented JSON, for people.

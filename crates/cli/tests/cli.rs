@@ -58,11 +58,15 @@ impl Run {
 
 /// The binary with no passphrase in its environment and a private HOME.
 pub fn cli(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_circlebook-cli"));
+    // CIRCLEBOOK_CLI runs a copy (a shared target folder's binary can be another checkout's by the time tests run).
+    let exe = std::env::var_os("CIRCLEBOOK_CLI").unwrap_or_else(|| env!("CARGO_BIN_EXE_circlebook-cli").into());
+    let mut cmd = Command::new(exe);
     cmd.env_remove("CIRCLEBOOK_PASSPHRASE")
         .env_remove("CIRCLEBOOK_NEW_PASSPHRASE")
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env_remove("CIRCLEBOOK_STATE_DIR")
         .stdin(Stdio::null());
     cmd
 }
@@ -90,6 +94,9 @@ pub fn finish(cmd: &mut Command) -> Run {
 /// A vault made in-process with a cheap scrypt work factor; returns its folder and recovery key.
 pub fn quick_vault(temp: &Path) -> (PathBuf, String) {
     let dir = temp.join("vault");
+    // In-process vaults keep their high-water marks beside the test's folders, never in the real state folder.
+    static STATE: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    circlebook_core::vault::use_state_dir_for_this_process(STATE.get_or_init(|| tempfile::tempdir().expect("state")).path());
     let (vault, key) = Vault::create(&dir, &SecretString::from(PASS), Kdf { log_n: 10 }).expect("create");
     vault.lock().expect("lock");
     (dir, key.expose().to_owned())

@@ -69,7 +69,7 @@ pub fn migrate_with(conn: &Connection, migrations: &[&str]) -> Result<usize, Mig
 /// The tables whose changes the journal records: real tables, not virtual tables or their shadows.
 pub fn journaled_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(
-        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'vault_meta' ORDER BY name",
     )?;
     let names = stmt.query_map([], |r| r.get(0))?.collect();
     names

@@ -68,6 +68,9 @@ fn parent() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path().join("vault");
+    // High-water marks in the test's folder, shared by the parent and every child.
+    let state = tmp.path().join("state");
+    circlebook_core::vault::use_state_dir_for_this_process(&state);
     let pass = SecretString::from("lantern orchard velvet compass drizzle".to_owned());
     let (mut vault, key) = Vault::create(&dir, &pass, Kdf { log_n: 10 }).expect("create");
     vault
@@ -81,6 +84,7 @@ fn parent() {
     for kill in 0..KILLS {
         let mut child = Command::new(&exe)
             .env(CHILD_ENV, &dir)
+            .env("CIRCLEBOOK_STATE_DIR", &state)
             .env(KEY_ENV, key.expose())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -23,7 +23,12 @@ impl PlainSqlite {
         let target = path
             .to_str()
             .ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "the benchmark folder's path is not UTF-8"))?;
-        vault.execute("VACUUM INTO ?1", [target])?;
+        // The vault's connection allows no attached database (replay hardening); VACUUM INTO attaches its target,
+        // so the limit is 1 for just this statement.
+        vault.set_limit(rusqlite::limits::Limit::SQLITE_LIMIT_ATTACHED, 1)?;
+        let copied = vault.execute("VACUUM INTO ?1", [target]);
+        vault.set_limit(rusqlite::limits::Limit::SQLITE_LIMIT_ATTACHED, 0)?;
+        copied?;
         let conn = Connection::open(path)?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if mode != "wal" {

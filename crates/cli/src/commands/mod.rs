@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use circlebook_core::model::ops::{self, Access};
 use circlebook_core::model::{Ctx, ModelError};
+use circlebook_core::vault::UnlockOptions;
 use circlebook_core::{ErrorKind, UnlockKey, UnlockedVault, Vault};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -26,6 +27,8 @@ pub struct Context {
     pub dir: PathBuf,
     pub json: bool,
     pub secrets: Secrets,
+    /// `--accept-rollback`: open an older state than this computer has seen, on purpose.
+    pub accept_rollback: bool,
 }
 
 impl Context {
@@ -34,7 +37,10 @@ impl Context {
     pub fn unlock(&mut self) -> Result<UnlockedVault, Failure> {
         let vault = Vault::open(&self.dir)?;
         let passphrase = self.secrets.passphrase()?;
-        vault.unlock(&UnlockKey::Passphrase(passphrase)).map_err(|f| f.error.into())
+        let options = UnlockOptions { accept_rollback: self.accept_rollback, ..UnlockOptions::default() };
+        let vault = vault.unlock_with(&UnlockKey::Passphrase(passphrase), &options).map_err(|f| f.error)?;
+        crate::out::vault_notices(vault.notices());
+        Ok(vault)
     }
 }
 
@@ -119,7 +125,7 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
     let dir = cli.vault.or_else(circlebook_core::vault::default_dir).ok_or_else(|| {
         Failure::new(ErrorKind::InvalidInput, "there is no default vault folder here (no HOME); pass --vault DIR")
     })?;
-    let mut ctx = Context { dir, json: cli.json, secrets };
+    let mut ctx = Context { dir, json: cli.json, secrets, accept_rollback: cli.accept_rollback };
     match cli.command {
         Command::Init { recovery_out } => access::init(&mut ctx, recovery_out.as_deref()),
         Command::Passwd => access::passwd(&mut ctx),

@@ -4,6 +4,9 @@ use chrono::{NaiveDate, Utc};
 use circlebook_core::demo;
 use serde_json::json;
 
+use circlebook_core::vault::{UnlockError, UnlockOptions};
+use circlebook_core::{UnlockFailure, UnlockKey, Vault};
+
 use super::{close, Context};
 use crate::failure::Failure;
 use crate::out;
@@ -54,9 +57,36 @@ pub fn compact(ctx: &mut Context) -> Result<(), Failure> {
 }
 
 /// `restore GEN`: a kept generation becomes the current state; the state before it stays a generation.
+/// When the newest generation cannot be read (damaged), the kept generation is restored without it: the damaged
+/// files stay as they are and the restored state becomes a new generation after them.
 pub fn restore(ctx: &mut Context, number: u64) -> Result<(), Failure> {
-    let mut vault = ctx.unlock()?;
-    vault.restore(number)?;
+    let options = UnlockOptions { accept_rollback: ctx.accept_rollback, ..UnlockOptions::default() };
+    let locked = Vault::open(&ctx.dir)?;
+    let key = UnlockKey::Passphrase(ctx.secrets.passphrase()?);
+    let vault = match locked.unlock_with(&key, &options) {
+        Ok(mut vault) => {
+            out::vault_notices(vault.notices());
+            vault.restore(number)?;
+            vault
+        }
+        Err(UnlockFailure { vault: locked, error: error @ UnlockError::Damaged { .. } }) => {
+            eprintln!("warning: the current state cannot be read ({error}); restoring generation {number} without it");
+            let vault = locked.restore_generation(&key, number, &options)?;
+            let now = vault.generation();
+            close(vault)?;
+            if ctx.json {
+                out::json(&json!({ "restored": number, "generation": now, "previous": null, "damaged_newest": now - 1 }));
+            } else {
+                out::line(format_args!(
+                    "Restored generation {number}: it is now the current state (generation {now}). The newest \
+                     generation before it ({}) could not be read and was left as it is.",
+                    now - 1
+                ));
+            }
+            return Ok(());
+        }
+        Err(failure) => return Err(failure.error.into()),
+    };
     let now = vault.generation();
     close(vault)?;
     if ctx.json {

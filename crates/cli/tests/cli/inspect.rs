@@ -91,3 +91,49 @@ fn verify_and_unlock_report_damaged_files() {
     flip(&vault.join("snapshots/00000003.age"));
     run(&vault, Some(PASS), &["stats"]).fails_with("is damaged");
 }
+
+/// Issue 8 item 1: a torn tail moved aside is reported on stderr and in `--json` as `vault_notices`.
+#[test]
+fn a_torn_tail_moved_aside_is_reported_on_stderr_and_in_json() {
+    let temp = tempfile::tempdir().expect("temp");
+    let vault = vault_with_journal(temp.path());
+    let journal = vault.join("journal/00000002.journal");
+    let mut bytes = std::fs::read(&journal).expect("journal");
+    let tail = bytes[..bytes.len() / 2].to_vec();
+    bytes.extend_from_slice(&tail);
+    std::fs::write(&journal, &bytes).expect("write");
+    let out = run(&vault, Some(PASS), &["stats", "--json"]).ok();
+    assert!(out.stderr.starts_with("warning: an interrupted last record"), "{}", out.stderr);
+    assert!(out.stderr.contains("journal/00000002.torn-1"), "{}", out.stderr);
+    let notices = &out.json()["vault_notices"];
+    assert_eq!(notices[0]["kind"], "torn_tail");
+    assert_eq!(notices[0]["moved_to"], "journal/00000002.torn-1");
+    assert_eq!(notices[0]["bytes"], tail.len() as u64);
+    let again = run(&vault, Some(PASS), &["stats", "--json"]).ok();
+    assert!(again.stderr.is_empty() && again.json().get("vault_notices").is_none(), "reported once: {again:?}");
+}
+
+/// Issue 8 item 3: a journal cut at a record boundary is refused in one line that says how to accept it;
+/// `--accept-rollback` opens it and says so on stderr and in `--json`.
+#[test]
+fn a_rolled_back_journal_is_refused_and_accepted_only_on_purpose() {
+    let temp = tempfile::tempdir().expect("temp");
+    let vault = vault_with_journal(temp.path());
+    let mut unlocked = Vault::open(&vault).expect("open").unlock(&UnlockKey::Passphrase(SecretString::from(PASS))).expect("unlock");
+    unlocked.edit(|tx| tx.execute("UPDATE cases SET stage = 'intake' WHERE rowid = 2", []).map(|_| ())).expect("edit");
+    drop(unlocked);
+    let journal = vault.join("journal/00000002.journal");
+    let whole = std::fs::read(&journal).expect("journal");
+    run(&vault, Some(PASS), &["stats"]).ok(); // this computer (this HOME) has seen two records
+    let end = b"-----END AGE ENCRYPTED FILE-----\n";
+    let first = whole.windows(end.len()).position(|w| w == end).expect("record 1") + end.len();
+    std::fs::write(&journal, &whole[..first]).expect("cut");
+    let before = files(&vault);
+    run(&vault, Some(PASS), &["stats"]).fails_with("--accept-rollback");
+    assert_eq!(files(&vault), before);
+    let out = run(&vault, Some(PASS), &["--accept-rollback", "stats", "--json"]).ok();
+    assert!(out.stderr.contains("warning: an older state"), "{}", out.stderr);
+    assert_eq!(out.json()["vault_notices"][0]["kind"], "rollback_accepted");
+    assert_eq!(out.json()["journal_records"], 1);
+    run(&vault, Some(PASS), &["stats"]).ok();
+}

@@ -353,8 +353,9 @@ pub fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Resu
         serde_json::to_value(&id).map_err(|e| ModelError::Invalid(e.to_string()))?,
     )?;
     vault.merge_search_index()?;
-    vault.conn().execute_batch("VACUUM")?;
-    vault.fold().map_err(ModelError::Unsaved)?;
+    vault.vacuum()?;
+    // No older generation, journal or torn tail keeps the case (issue 8 item 9).
+    vault.fold_forgetting_history().map_err(ModelError::Unsaved)?;
     Ok(Purged { case_id: id, generation: vault.generation() })
 }
 

@@ -10,11 +10,102 @@ pub const FILE_MODE: u32 = 0o600;
 /// Vault folders are accessible by their owner only.
 pub const DIR_MODE: u32 = 0o700;
 
-/// Opens options for a vault file: owner-only permissions when created.
+/// Opens options for a vault file: owner-only permissions when created; never through a symbolic link
+/// (`O_NOFOLLOW`), and never waiting on a FIFO (`O_NONBLOCK`; [`open`] then refuses anything but a plain file).
 pub fn options() -> OpenOptions {
     let mut options = OpenOptions::new();
-    options.mode(FILE_MODE);
+    options.mode(FILE_MODE).custom_flags(libc_flags::NOFOLLOW | libc_flags::NONBLOCK | libc_flags::CLOEXEC);
     options
+}
+
+mod libc_flags {
+    use rustix::fs::OFlags;
+    pub const NOFOLLOW: i32 = OFlags::NOFOLLOW.bits() as i32;
+    pub const NONBLOCK: i32 = OFlags::NONBLOCK.bits() as i32;
+    pub const CLOEXEC: i32 = OFlags::CLOEXEC.bits() as i32;
+    pub const DIRECTORY: i32 = OFlags::DIRECTORY.bits() as i32;
+}
+
+/// The error for something other than a plain file (or folder) where the vault keeps one (issue 8 item 2).
+pub fn not_ours(path: &Path, what: &str, expected: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "{} is {what} where the vault keeps {expected}; Circlebook follows no links and opens nothing else in a \
+             vault folder, and changed nothing: put the vault's own {expected} there or remove it",
+            path.display()
+        ),
+    )
+}
+
+fn describe(file_type: fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_symlink() {
+        "a symbolic link"
+    } else if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "a device"
+    } else {
+        "a plain file"
+    }
+}
+
+/// Opens a vault file with [`options`]-style flags; refuses a symbolic link, folder, FIFO or device.
+pub fn open(path: &Path, options: &OpenOptions) -> io::Result<File> {
+    let file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            return Err(not_ours(path, "a symbolic link", "a file"))
+        }
+        Err(e) if e.kind() == io::ErrorKind::IsADirectory || e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) => {
+            let what = fs::symlink_metadata(path).map_or("not a file", |m| describe(m.file_type()));
+            return Err(not_ours(path, what, "a file"));
+        }
+        Err(e) => return Err(e),
+    };
+    let file_type = file.metadata()?.file_type();
+    if !file_type.is_file() {
+        return Err(not_ours(path, describe(file_type), "a file"));
+    }
+    Ok(file)
+}
+
+/// Opens a vault file for reading.
+pub fn open_read(path: &Path) -> io::Result<File> {
+    open(path, options().read(true))
+}
+
+/// Reads a whole vault file.
+pub fn read(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    open_read(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Whether a vault file is there: `false` when nothing is; an error when something other than a plain file is.
+pub fn file_exists(path: &Path) -> io::Result<bool> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_file() => Ok(true),
+        Ok(meta) => Err(not_ours(path, describe(meta.file_type()), "a file")),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Checks that a vault folder is a real folder, not a link to one (or anything else).
+pub fn check_dir(path: &Path) -> io::Result<()> {
+    let meta = fs::symlink_metadata(path)?;
+    if meta.file_type().is_dir() {
+        Ok(())
+    } else {
+        Err(not_ours(path, describe(meta.file_type()), "a folder"))
+    }
 }
 
 /// Creates a vault folder (and its parents) with owner-only permissions.
@@ -27,7 +118,15 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// Fsyncs a folder so that a rename or creation inside it survives a power cut.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc_flags::NOFOLLOW | libc_flags::DIRECTORY | libc_flags::CLOEXEC)
+        .open(dir)
+        .map_err(|e| match fs::symlink_metadata(dir) {
+            Ok(meta) if !meta.file_type().is_dir() => not_ours(dir, describe(meta.file_type()), "a folder"),
+            _ => e,
+        })?;
+    file.sync_all()
 }
 
 /// Writes `path` atomically: the content goes to `path.tmp`, is synced, renamed over `path`, and the folder is
@@ -38,7 +137,7 @@ pub fn replace_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>
     temp_name.push(TEMP_SUFFIX);
     let temp = dir.join(temp_name);
     let result = (|| {
-        let mut file = options().write(true).create(true).truncate(true).open(&temp)?;
+        let mut file = open(&temp, options().write(true).create(true).truncate(true))?;
         write(&mut file)?;
         file.flush()?;
         file.sync_all()?;

@@ -80,6 +80,9 @@ pub enum UnlockError {
     /// A file is damaged; it was not changed.
     #[error("the vault file {file} is damaged ({detail}); nothing was changed. Restore an earlier generation or use the recovery recipe")]
     Damaged { file: String, detail: String },
+    /// The folder holds an older state than this computer has seen (issue 8 item 3).
+    #[error("{detail}. Nothing was changed. If you put an older copy of this vault folder back on purpose (from a backup), open it once accepting the older state (circlebook-cli --accept-rollback; in the app, accept the older state): this computer then takes it as the newest")]
+    Rollback { detail: String },
     /// The vault comes from a newer Circlebook.
     #[error("this vault was written by a newer version of Circlebook (format {found}; this version reads up to {supported}); please update Circlebook")]
     NewerFormat { found: u32, supported: u32 },
@@ -99,7 +102,7 @@ impl UnlockError {
         match self {
             Self::WrongPassphrase => ErrorKind::WrongPassphrase,
             Self::WrongRecoveryKey => ErrorKind::WrongRecoveryKey,
-            Self::ExcessiveWork(_) | Self::Damaged { .. } => ErrorKind::Damaged,
+            Self::ExcessiveWork(_) | Self::Damaged { .. } | Self::Rollback { .. } => ErrorKind::Damaged,
             Self::NewerFormat { .. } => ErrorKind::NewerFormat,
             Self::MigrationFailed(_) => ErrorKind::Damaged,
             Self::Save(e) => e.kind(),

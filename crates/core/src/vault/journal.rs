@@ -14,6 +14,7 @@ use rusqlite::Connection;
 use zeroize::Zeroizing;
 
 use super::keys::{self, OpenFailure};
+use super::seal::{self, MacKey, Tag};
 
 const BEGIN_MARKER: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
 const END_MARKER: &str = "-----END AGE ENCRYPTED FILE-----";
@@ -33,21 +34,24 @@ impl Columns {
     }
 }
 
-/// The first line of every record; binds it to its generation and place in the sequence.
+/// The first line of a format-1 record; binds it to its generation and place in the sequence.
 pub fn header_line(generation: u64, sequence: u64) -> String {
     format!("-- circlebook journal generation {generation} sequence {sequence}")
 }
 
-/// Turns a changeset into one SQL script that applies it in a single transaction.
-pub fn changeset_sql(
-    conn: &Connection,
-    columns: &mut Columns,
-    changeset: &Changeset,
-    generation: u64,
-    sequence: u64,
-) -> rusqlite::Result<Zeroizing<String>> {
+/// A format-2 record's text and tag: the header line `-- circlebook journal generation G sequence S mac TAG`, then
+/// the body, where TAG chains the record to its predecessor (see [`MacKey::record_tag`]).
+pub fn record_text(key: &MacKey, vault_id: &str, generation: u64, sequence: u64, previous: &Tag, body: &str) -> (Zeroizing<String>, Tag) {
+    let tag = key.record_tag(vault_id, generation, sequence, previous, body.as_bytes());
+    let mut text = Zeroizing::new(String::with_capacity(body.len() + 128));
+    let _ = writeln!(text, "{} mac {}", header_line(generation, sequence), seal::hex(&tag));
+    text.push_str(body);
+    (text, tag)
+}
+
+/// Turns a changeset into one SQL script (a record's body) that applies it in a single transaction.
+pub fn changeset_sql(conn: &Connection, columns: &mut Columns, changeset: &Changeset) -> rusqlite::Result<Zeroizing<String>> {
     let mut sql = Zeroizing::new(String::with_capacity(256));
-    let _ = writeln!(sql, "{}", header_line(generation, sequence));
     sql.push_str("BEGIN;\nPRAGMA defer_foreign_keys=ON;\n");
     let mut items = changeset.iter()?;
     while let Some(item) = items.next()? {
@@ -147,8 +151,8 @@ pub struct Replay {
     pub scripts: Vec<Zeroizing<String>>,
     /// Byte length of the complete records; anything after is a torn tail.
     pub complete_len: usize,
-    /// Bytes of an incomplete last record that were dropped.
-    pub torn_bytes: usize,
+    /// Format 2: the chain, `tags[0]` the snapshot's seal and `tags[s]` record s's tag.
+    pub tags: Vec<Tag>,
 }
 
 /// Why a journal could not be read.
@@ -160,9 +164,23 @@ pub enum ReadFailure {
     WrongKey,
 }
 
-/// Reads a journal file: complete records must all decrypt and be in order; an incomplete last record is torn.
-pub fn read(identity: &x25519::Identity, generation: u64, bytes: &[u8]) -> Result<Replay, ReadFailure> {
+/// How records are authenticated.
+#[derive(Debug)]
+pub enum Check<'a> {
+    /// Format 1: the header line only (no authentication).
+    Format1,
+    /// Format 2: each record's tag chains it to its predecessor, the first to the snapshot's seal.
+    Format2 { key: &'a MacKey, vault_id: &'a str, seal: Tag },
+}
+
+/// Reads a journal file: complete records must all decrypt, authenticate and be in order; an incomplete last
+/// record is torn.
+pub fn read(identity: &x25519::Identity, check: &Check<'_>, generation: u64, bytes: &[u8]) -> Result<Replay, ReadFailure> {
     let mut scripts = Vec::new();
+    let mut tags = match check {
+        Check::Format1 => Vec::new(),
+        Check::Format2 { seal, .. } => vec![*seal],
+    };
     let mut offset = 0;
     let end_marker = END_MARKER.as_bytes();
     while offset < bytes.len() {
@@ -186,13 +204,76 @@ pub fn read(identity: &x25519::Identity, generation: u64, bytes: &[u8]) -> Resul
         })?;
         let text = String::from_utf8(plain.to_vec()).map_err(|_| damaged("it is not text".into()))?;
         let text = Zeroizing::new(text);
-        if text.lines().next() != Some(header_line(generation, sequence).as_str()) {
-            return Err(damaged("it belongs to another place in the journal".into()));
+        let (first, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+        match check {
+            Check::Format1 if first != header_line(generation, sequence) => {
+                return Err(damaged("it belongs to another place in the journal".into()));
+            }
+            Check::Format1 => {}
+            Check::Format2 { key, vault_id, .. } => {
+                let previous = *tags.last().expect("starts with the seal");
+                let claimed = first
+                    .strip_prefix(&header_line(generation, sequence))
+                    .and_then(|rest| rest.strip_prefix(" mac "))
+                    .and_then(seal::parse_tag)
+                    .ok_or_else(|| damaged("it belongs to another place in the journal, or was not written by Circlebook".into()))?;
+                let tag = key.record_tag(vault_id, generation, sequence, &previous, body.as_bytes());
+                if !seal::same(&claimed, &tag) {
+                    return Err(damaged(
+                        "it fails authentication: it was not written with this vault's key, was altered, or does not follow the record before it".into(),
+                    ));
+                }
+                tags.push(tag);
+            }
         }
         scripts.push(text);
         offset += record_end;
     }
-    Ok(Replay { scripts, complete_len: offset, torn_bytes: bytes.len() - offset })
+    let tail = &bytes[offset..];
+    if !is_torn_tail(tail) {
+        return Err(ReadFailure::Damaged {
+            record: scripts.len() as u64 + 1,
+            detail: "the bytes after the last whole record are not an interrupted record (damage, not a crash)"
+                .into(),
+        });
+    }
+    Ok(Replay { scripts, complete_len: offset, tags })
+}
+
+/// Whether `tail` (the bytes after the last whole record) is what an interrupted append can leave: a prefix of an
+/// armored record as [`seal`] writes it (the BEGIN line, 64-column base64 lines, a shorter last line, part of the
+/// END line), possibly followed by zero bytes (a file system may extend a file before its data reaches the disk).
+/// Anything else (a damaged END line, bytes that are not armor) is damage, never dropped silently.
+pub fn is_torn_tail(tail: &[u8]) -> bool {
+    let end = tail.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+    let tail = &tail[..end];
+    let begin = format!("{BEGIN_MARKER}\n");
+    let begin = begin.as_bytes();
+    if tail.len() <= begin.len() {
+        return begin.starts_with(tail);
+    }
+    if !tail.starts_with(begin) {
+        return false;
+    }
+    let base64 = |line: &[u8]| line.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/' || *b == b'=');
+    let mut body_ended = false;
+    let mut lines = tail[begin.len()..].split(|b| *b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        let last = lines.peek().is_none();
+        if body_ended {
+            // After the last (short) base64 line comes the END line, which would have made the record whole.
+            return last && END_MARKER.as_bytes().starts_with(line) && line.len() < END_MARKER.len();
+        }
+        if last {
+            return (line.len() <= 64 && base64(line))
+                || (line.starts_with(b"-") && END_MARKER.as_bytes().starts_with(line));
+        }
+        if line.is_empty() || line.len() > 64 || !base64(line) {
+            return false;
+        }
+        body_ended = line.len() < 64;
+    }
+    true
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -202,6 +283,31 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 8 item 1: only a prefix of a record is a torn tail.
+    #[test]
+    fn only_an_interrupted_record_is_a_torn_tail() {
+        let identity = keys::generate();
+        let record = seal(&identity, &"x".repeat(300)).expect("seal");
+        let whole = record.len();
+        for cut in 1..whole - 1 {
+            assert!(is_torn_tail(&record[..cut]), "a prefix of {cut} bytes is a torn tail");
+        }
+        let mut zeros = record[..whole / 2].to_vec();
+        zeros.extend_from_slice(&[0; 100]);
+        assert!(is_torn_tail(&zeros));
+        assert!(is_torn_tail(&[0; 10]));
+        let end = std::str::from_utf8(&record).expect("armor").find(END_MARKER).expect("end");
+        for damaged_at in [end, end + 5, end + 20, 3, 40] {
+            let mut bad = record.to_vec();
+            bad[damaged_at] ^= 0x20;
+            assert!(!is_torn_tail(&bad), "a record damaged at {damaged_at} is not a torn tail");
+        }
+        assert!(!is_torn_tail(b"hello"));
+        let mut appended = record[..whole / 2].to_vec();
+        appended.extend_from_slice(b"!!");
+        assert!(!is_torn_tail(&appended));
+    }
 
     #[test]
     fn literals_round_trip_through_sqlite() {

@@ -1,16 +1,21 @@
-//! Loading a vault into memory: the latest (or a chosen) snapshot, then its journal, then migrations.
+//! Loading a vault into memory: the latest (or a chosen) snapshot, then its journal, then migrations; the
+//! rollback check against this computer's high-water mark; and the repairs an unlock makes.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::BufReader;
+use std::fs;
+use std::path::PathBuf;
 
 use age::x25519;
 use rusqlite::Connection;
 
 use super::errors::UnlockError;
-use super::journal::{self, ReadFailure};
-use super::keys::{self, OpenFailure};
+use super::journal::{self, Check, ReadFailure};
 use super::layout::Layout;
+use super::notice::Notice;
+use super::replay;
+use super::seal::{MacKey, Tag};
+use super::snapshot::{self, snapshot_name};
 use super::unlocked::UnlockedVault;
+use super::watermark::{self, Mark, Watermark};
 use super::{durable, UnlockFailure, Vault};
 use crate::schema::{self, MigrationError};
 
@@ -23,55 +28,18 @@ pub enum Source {
     Generation(u64),
 }
 
-pub fn snapshot_name(generation: u64) -> String {
-    format!("snapshots/{generation:08}.age")
+/// How to unlock.
+#[derive(Debug, Clone, Default)]
+pub struct UnlockOptions {
+    /// Open a state older than this computer has seen (after putting back a backup copy on purpose); the vault
+    /// opens with a [`Notice::RollbackAccepted`] and the older state becomes the newest seen.
+    pub accept_rollback: bool,
+    /// Where the high-water marks are kept; `None`: [`watermark::default_state_dir`].
+    pub state_dir: Option<PathBuf>,
 }
 
 fn journal_name(generation: u64) -> String {
     format!("journal/{generation:08}.journal")
-}
-
-/// Decrypts one snapshot into a fresh in-memory database.
-pub fn read_snapshot(layout: &Layout, identity: &x25519::Identity, generation: u64) -> Result<Connection, UnlockError> {
-    let file = File::open(layout.snapshot(generation))?;
-    let (plain, len) = keys::decrypt_stream(identity, BufReader::with_capacity(1 << 20, file)).map_err(|e| match e {
-        OpenFailure::WrongKey => UnlockError::Damaged {
-            file: snapshot_name(generation),
-            detail: "it was encrypted to another key".into(),
-        },
-        OpenFailure::Damaged(detail) => UnlockError::Damaged { file: snapshot_name(generation), detail },
-        OpenFailure::ExcessiveWork(_) => UnlockError::Damaged {
-            file: snapshot_name(generation),
-            detail: "it is passphrase-encrypted, not a snapshot".into(),
-        },
-        OpenFailure::Io(e) => UnlockError::Io(e),
-    })?;
-    let damaged = |detail: String| UnlockError::Damaged { file: snapshot_name(generation), detail };
-    let mut conn = Connection::open_in_memory().map_err(|e| damaged(e.to_string()))?;
-    let len = usize::try_from(len).map_err(|_| damaged("it is too large for this computer".into()))?;
-    // The plaintext is decrypted chunk by chunk straight into SQLite's own buffer: no copy of ours to wipe.
-    conn.deserialize_read_exact(rusqlite::MAIN_DB, plain, len, false).map_err(|e| match e {
-        // rusqlite reports a failed read (here: a chunk failing authentication) as "cannot open".
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
-            damaged("its content fails authentication (altered or truncated)".into())
-        }
-        other => damaged(format!("it does not hold a database: {other}")),
-    })?;
-    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
-        .map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
-    // Search ranks with it (model/search.rs).
-    circlebook_fts_rank::register(&conn).map_err(|e| damaged(format!("search could not be set up: {e}")))?;
-    let header_ok: Result<i64, _> = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
-    header_ok.map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
-    Ok(conn)
-}
-
-/// Loads the vault. Nothing on disk changes unless loading succeeds.
-pub fn load(vault: Vault, identity: x25519::Identity, source: Source) -> Result<UnlockedVault, UnlockFailure> {
-    match load_parts(&vault.layout, &identity, source) {
-        Ok(parts) => finish(vault, identity, parts),
-        Err(error) => Err(UnlockFailure { vault, error }),
-    }
 }
 
 pub struct Parts {
@@ -79,11 +47,72 @@ pub struct Parts {
     pub generation: u64,
     pub sequence: u64,
     pub journal_len: u64,
-    pub torn_bytes: u64,
+    /// The torn tail itself (ciphertext), to be moved aside.
+    pub torn_tail: Vec<u8>,
     pub migrated: bool,
+    /// The vault format the files were read in (1 or 2).
+    pub format: u32,
+    /// Format 2: the vault's id and the chain (`tags[0]` the snapshot's seal, `tags[s]` record s's tag).
+    pub vault_id: String,
+    pub tags: Vec<Tag>,
 }
 
-pub fn load_parts(layout: &Layout, identity: &x25519::Identity, source: Source) -> Result<Parts, UnlockError> {
+impl Parts {
+    pub fn head(&self) -> Tag {
+        self.tags.last().copied().unwrap_or([0; 32])
+    }
+    fn mark(&self) -> Mark {
+        Mark { vault_id: self.vault_id.clone(), generation: self.generation, sequence: self.sequence, head: self.head() }
+    }
+}
+
+/// Loads the vault. Nothing on disk changes unless loading succeeds.
+pub fn load(vault: Vault, identity: x25519::Identity, source: Source, options: &UnlockOptions) -> Result<UnlockedVault, UnlockFailure> {
+    let key = MacKey::of(&identity);
+    let watermark = Watermark::new(options.state_dir.as_deref(), &key);
+    let loaded = load_parts(&vault.layout, &identity, &key, source).and_then(|parts| {
+        let notice = check_rollback(&parts, &watermark, &key, options.accept_rollback)?;
+        Ok((parts, notice))
+    });
+    match loaded {
+        Ok((parts, notice)) => finish(vault, identity, key, watermark, parts, notice),
+        Err(error) => Err(UnlockFailure { vault, error }),
+    }
+}
+
+/// Refuses a state older than this computer's high-water mark, unless accepted on purpose.
+fn check_rollback(parts: &Parts, watermark: &Watermark, key: &MacKey, accept: bool) -> Result<Option<Notice>, UnlockError> {
+    let seen = match watermark.read(key) {
+        Ok(seen) => seen,
+        Err(detail) => {
+            let file = watermark.path().map(|p| p.display().to_string()).unwrap_or_default();
+            let why = format!("this computer's record of the newest state it has seen ({file}) is damaged: {detail}");
+            return if accept { Ok(Some(Notice::RollbackAccepted { detail: why })) } else { Err(UnlockError::Rollback { detail: why }) };
+        }
+    };
+    let Some(seen) = seen else { return Ok(None) };
+    let why = if parts.format == 1 {
+        Some(format!(
+            "this computer has seen this vault in format 2 (generation {}, record {}), and the folder now holds a \
+             format-1 vault: an older copy, or files forged with the vault's public key",
+            seen.generation, seen.sequence
+        ))
+    } else {
+        watermark::older_than(&parts.mark(), &parts.tags, &seen)
+    };
+    match why {
+        None => Ok(None),
+        Some(detail) if accept => Ok(Some(Notice::RollbackAccepted { detail })),
+        Some(detail) => Err(UnlockError::Rollback { detail }),
+    }
+}
+
+/// Reads the files of a state into memory. Nothing on disk changes.
+pub fn load_parts(layout: &Layout, identity: &x25519::Identity, key: &MacKey, source: Source) -> Result<Parts, UnlockError> {
+    let format = layout.format()?;
+    if format > super::layout::FORMAT {
+        return Err(UnlockError::NewerFormat { found: format, supported: super::layout::FORMAT });
+    }
     let generations = layout.snapshot_generations()?;
     let latest = *generations
         .last()
@@ -98,13 +127,22 @@ pub fn load_parts(layout: &Layout, identity: &x25519::Identity, source: Source) 
             detail: "it belongs to a snapshot that does not exist".into(),
         });
     }
-    let conn = read_snapshot(layout, identity, generation)?;
-    let (mut sequence, mut journal_len, mut torn_bytes) = (0, 0, 0);
+    let mac = (format >= 2).then_some(key);
+    let (mut conn, sealed) = snapshot::read(layout, identity, mac, generation)?;
+    let (vault_id, mut tags) = match sealed {
+        Some(s) => (s.vault_id, vec![s.seal]),
+        None => (String::new(), Vec::new()),
+    };
+    let (mut sequence, mut journal_len, mut torn_tail) = (0, 0, Vec::new());
     if matches!(source, Source::Latest) {
         let path = layout.journal(generation);
-        if path.exists() {
-            let bytes = fs::read(&path)?;
-            let replay = journal::read(identity, generation, &bytes).map_err(|e| match e {
+        if durable::file_exists(&path)? {
+            let bytes = durable::read(&path)?;
+            let check = match tags.first() {
+                Some(seal) => Check::Format2 { key, vault_id: &vault_id, seal: *seal },
+                None => Check::Format1,
+            };
+            let replay = journal::read(identity, &check, generation, &bytes).map_err(|e| match e {
                 ReadFailure::WrongKey => UnlockError::Damaged {
                     file: journal_name(generation),
                     detail: "it was encrypted to another key".into(),
@@ -114,18 +152,19 @@ pub fn load_parts(layout: &Layout, identity: &x25519::Identity, source: Source) 
                     detail: format!("record {record}: {detail}"),
                 },
             })?;
+            let damaged = |detail: String| UnlockError::Damaged { file: journal_name(generation), detail };
+            let journaled = schema::journaled_tables(&conn).map_err(|e| damaged(e.to_string()))?.into_iter().collect();
+            let allowed = replay::Allowed::of(&conn, &journaled).map_err(|e| damaged(e.to_string()))?;
             for (i, script) in replay.scripts.iter().enumerate() {
-                conn.execute_batch(script).map_err(|e| {
-                    let _ = conn.execute_batch("ROLLBACK");
-                    UnlockError::Damaged {
-                        file: journal_name(generation),
-                        detail: format!("record {} does not apply: {e}", i + 1),
-                    }
-                })?;
+                replay::apply(&mut conn, &allowed, script)
+                    .map_err(|e| damaged(format!("record {} does not apply: {}", i + 1, e.0)))?;
             }
             sequence = replay.scripts.len() as u64;
             journal_len = replay.complete_len as u64;
-            torn_bytes = replay.torn_bytes as u64;
+            torn_tail = bytes[replay.complete_len..].to_vec();
+            if !replay.tags.is_empty() {
+                tags = replay.tags;
+            }
         }
     }
     let migrated = match schema::migrate(&conn) {
@@ -139,35 +178,60 @@ pub fn load_parts(layout: &Layout, identity: &x25519::Identity, source: Source) 
         }
         Err(MigrationError::Failed(e)) => return Err(UnlockError::MigrationFailed(e.to_string())),
     };
-    Ok(Parts { conn, generation, sequence, journal_len, torn_bytes, migrated })
+    Ok(Parts { conn, generation, sequence, journal_len, torn_tail, migrated, format, vault_id, tags })
 }
 
-fn finish(vault: Vault, identity: x25519::Identity, parts: Parts) -> Result<UnlockedVault, UnlockFailure> {
+fn finish(
+    vault: Vault,
+    identity: x25519::Identity,
+    key: MacKey,
+    watermark: Watermark,
+    mut parts: Parts,
+    rollback: Option<Notice>,
+) -> Result<UnlockedVault, UnlockFailure> {
     let layout = vault.layout.clone();
     let generation = parts.generation;
-    let (torn, journal_len, migrated) = (parts.torn_bytes, parts.journal_len, parts.migrated);
-    let mut unlocked = match UnlockedVault::assemble(vault, identity, parts) {
+    let (journal_len, migrated, format) = (parts.journal_len, parts.migrated, parts.format);
+    let torn_tail = std::mem::take(&mut parts.torn_tail);
+    let mut unlocked = match UnlockedVault::assemble(vault, identity, key, watermark, parts) {
         Ok(u) => u,
         Err((vault, e)) => return Err(UnlockFailure { vault, error: UnlockError::Damaged { file: "database".into(), detail: e.to_string() } }),
     };
-    if migrated {
+    unlocked.add_notices(rollback);
+    if !torn_tail.is_empty() {
+        // Never cut a journal in place: the torn, never-acknowledged tail is first kept in a file of its own, then
+        // the journal is replaced (atomically) by its whole records, so the next record appends after them.
+        match move_torn_tail_aside(&layout, generation, journal_len, &torn_tail) {
+            Ok(notice) => unlocked.add_notices(Some(notice)),
+            Err(e) => return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Io(e) }),
+        }
+    }
+    if format < 2 {
+        // Format 1 had no authentication: its state, replayed under the authorizer, becomes a format-2 snapshot
+        // at once, with a new vault id, and the marker says format 2 once that snapshot is durable.
+        let upgraded = unlocked.upgrade_from_format_1().and_then(|()| {
+            durable::replace(&layout.marker(), super::layout::MARKER_CONTENT.as_bytes()).map_err(Into::into)
+        });
+        match upgraded {
+            Ok(()) => unlocked.add_notices(Some(Notice::FormatUpgraded { from: 1, generation: unlocked.generation() })),
+            Err(e) => return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Save(e) }),
+        }
+    } else if migrated {
         // The journal must never mix schemas: an upgrade is saved as a new snapshot before any edit.
         if let Err(e) = unlocked.fold() {
             return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Save(e) });
         }
-    } else if torn > 0 {
-        // Drop the torn, never-acknowledged tail so that the next record appends after the last whole one.
-        let dropped = OpenOptions::new()
-            .write(true)
-            .open(layout.journal(generation))
-            .and_then(|f| f.set_len(journal_len).and_then(|()| f.sync_all()));
-        if let Err(e) = dropped {
-            return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Io(e) });
-        }
     }
-    // Files that are never data: temp files of interrupted writes and journals already folded into a snapshot.
+    // Files that are never data: temp files of interrupted writes, seals without their snapshot, and journals
+    // already folded into a snapshot.
     for path in layout.leftover_temps().unwrap_or_default() {
         let _ = fs::remove_file(path);
+    }
+    let snapshots = layout.snapshot_generations().unwrap_or_default();
+    for orphan in layout.seal_generations().unwrap_or_default() {
+        if !snapshots.contains(&orphan) {
+            let _ = fs::remove_file(layout.seal(orphan));
+        }
     }
     let mut removed = false;
     for stale in layout.journal_generations().unwrap_or_default() {
@@ -178,6 +242,29 @@ fn finish(vault: Vault, identity: x25519::Identity, parts: Parts) -> Result<Unlo
     if removed {
         let _ = durable::sync_dir(&layout.journals());
     }
-    unlocked.set_torn_tail(torn);
+    unlocked.record_watermark();
     Ok(unlocked)
+}
+
+/// Writes the torn tail to `journal/NNNNNNNN.torn-<n>` (the first free n), then replaces the journal by its first
+/// `whole` bytes. Both steps are durable; a crash between them leaves the tail in both places, never in neither.
+fn move_torn_tail_aside(layout: &Layout, generation: u64, whole: u64, tail: &[u8]) -> std::io::Result<Notice> {
+    let journal = layout.journal(generation);
+    let mut n = 1;
+    while fs::symlink_metadata(layout.torn_tail(generation, n)).is_ok() {
+        n += 1;
+    }
+    let moved = layout.torn_tail(generation, n);
+    durable::replace(&moved, tail)?;
+    let bytes = durable::read(&journal)?;
+    let whole = usize::try_from(whole).map_err(std::io::Error::other)?;
+    if bytes.len() != whole + tail.len() || bytes[whole..] != *tail {
+        return Err(std::io::Error::other("the journal changed while it was being read"));
+    }
+    durable::replace(&journal, &bytes[..whole])?;
+    Ok(Notice::TornTail {
+        journal: journal_name(generation),
+        moved_to: format!("journal/{}", moved.file_name().unwrap_or_default().to_string_lossy()),
+        bytes: tail.len() as u64,
+    })
 }

@@ -3,10 +3,17 @@
 
 mod durable;
 mod errors;
+mod inspect;
 mod journal;
 mod keys;
 mod layout;
 mod load;
+mod notice;
+mod replay;
+mod rescue;
+mod seal;
+mod snapshot;
+mod watermark;
 mod unlocked;
 
 use std::fs::{self, File};
@@ -17,7 +24,11 @@ use secrecy::{ExposeSecret, SecretString};
 pub use errors::{CreateError, EditError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
 pub use keys::{MAX_LOG_N, STANDARD_LOG_N};
 pub use layout::Layout;
-pub use unlocked::{Generation, Stats, UnlockedVault, VerifyReport};
+pub use load::UnlockOptions;
+pub use watermark::{default_state_dir, use_state_dir_for_this_process};
+pub use notice::Notice;
+pub use inspect::{Generation, Stats, VerifyReport};
+pub use unlocked::UnlockedVault;
 
 use crate::passphrase::check_passphrase;
 
@@ -80,15 +91,17 @@ pub struct LockFailure {
 impl Vault {
     /// Whether `dir` holds a vault.
     pub fn exists(dir: &Path) -> bool {
-        Layout::new(dir).marker().is_file()
+        fs::symlink_metadata(Layout::new(dir).marker()).is_ok()
     }
 
     /// Takes the vault folder's exclusive lock.
     pub fn open(dir: &Path) -> Result<Vault, OpenError> {
         let layout = Layout::new(dir);
-        if !layout.marker().is_file() {
+        if !durable::file_exists(&layout.marker())? {
             return Err(OpenError::NoVault(dir.to_path_buf()));
         }
+        durable::check_dir(&layout.snapshots())?;
+        durable::check_dir(&layout.journals())?;
         let lock = take_lock(&layout)?;
         Ok(Vault { layout, _lock: lock })
     }
@@ -124,7 +137,7 @@ impl Vault {
         let identity = result.expect("checked");
         let recovery = RecoveryKey(identity.to_string());
         let vault = Vault { layout, _lock: lock };
-        let unlocked = load::load(vault, identity, load::Source::Latest).map_err(|f| match f.error {
+        let unlocked = load::load(vault, identity, load::Source::Latest, &UnlockOptions::default()).map_err(|f| match f.error {
             UnlockError::Io(e) => CreateError::Io(e),
             other => CreateError::Io(std::io::Error::other(other.to_string())),
         })?;
@@ -136,9 +149,11 @@ impl Vault {
         durable::create_dir(&layout.journals())?;
         let identity = keys::generate();
         let mut conn = rusqlite::Connection::open_in_memory()?;
+        replay::harden(&conn)?;
         crate::schema::migrate(&conn).map_err(|e| CreateError::Io(std::io::Error::other(e.to_string())))?;
+        snapshot::set_meta(&conn, &seal::new_vault_id(), 1)?;
         let data = conn.serialize(rusqlite::MAIN_DB)?;
-        unlocked::write_snapshot(layout, 1, &identity, &data)?;
+        snapshot::write(layout, 1, &identity, &seal::MacKey::of(&identity), &data)?;
         durable::replace(&layout.identity(), &keys::wrap_identity(&identity, passphrase, kdf.log_n)?)?;
         durable::replace(&layout.marker(), layout::MARKER_CONTENT.as_bytes())?;
         durable::sync_dir(layout.root())?;
@@ -147,11 +162,17 @@ impl Vault {
 
     /// Unlocks with the passphrase or the recovery key. On failure the vault comes back, still locked.
     pub fn unlock(self, key: &UnlockKey) -> Result<UnlockedVault, UnlockFailure> {
+        self.unlock_with(key, &UnlockOptions::default())
+    }
+
+    /// Unlocks with options: where this computer's high-water marks are, and whether an older state than the
+    /// one this computer has seen is accepted on purpose (see [`UnlockOptions`]).
+    pub fn unlock_with(self, key: &UnlockKey, options: &UnlockOptions) -> Result<UnlockedVault, UnlockFailure> {
         let identity = match self.identity(key) {
             Ok(identity) => identity,
             Err(error) => return Err(UnlockFailure { vault: self, error }),
         };
-        load::load(self, identity, load::Source::Latest)
+        load::load(self, identity, load::Source::Latest, options)
     }
 
     /// Sets a new passphrase using the recovery key (for a forgotten passphrase).
@@ -181,9 +202,14 @@ impl Vault {
     }
 
     fn identity(&self, key: &UnlockKey) -> Result<age::x25519::Identity, UnlockError> {
+        self.identity_for(key, None)
+    }
+
+    /// The identity; a recovery key is checked against snapshot `generation` (the newest when `None`).
+    fn identity_for(&self, key: &UnlockKey, generation: Option<u64>) -> Result<age::x25519::Identity, UnlockError> {
         match key {
             UnlockKey::Passphrase(passphrase) => {
-                let wrapped = fs::read(self.layout.identity())?;
+                let wrapped = durable::read(&self.layout.identity())?;
                 keys::unwrap_identity(&wrapped, passphrase).map_err(|e| match e {
                     keys::OpenFailure::WrongKey => UnlockError::WrongPassphrase,
                     keys::OpenFailure::ExcessiveWork(n) => UnlockError::ExcessiveWork(n),
@@ -193,17 +219,18 @@ impl Vault {
             }
             UnlockKey::RecoveryKey(text) => {
                 let identity = keys::parse_recovery_key(text).ok_or(UnlockError::WrongRecoveryKey)?;
-                let latest = *self.layout.snapshot_generations()?.last().ok_or_else(|| UnlockError::Damaged {
+                let newest = self.layout.snapshot_generations()?.last().copied();
+                let latest = generation.or(newest).ok_or_else(|| UnlockError::Damaged {
                     file: "snapshots/".into(),
                     detail: "there is no snapshot".into(),
                 })?;
-                let file = File::open(self.layout.snapshot(latest))?;
+                let file = durable::open_read(&self.layout.snapshot(latest))?;
                 keys::opens_header(&identity, std::io::BufReader::new(file)).map_err(|e| match e {
                     keys::OpenFailure::WrongKey => UnlockError::WrongRecoveryKey,
                     keys::OpenFailure::Io(e) => UnlockError::Io(e),
-                    keys::OpenFailure::Damaged(detail) => UnlockError::Damaged { file: load::snapshot_name(latest), detail },
+                    keys::OpenFailure::Damaged(detail) => UnlockError::Damaged { file: snapshot::snapshot_name(latest), detail },
                     keys::OpenFailure::ExcessiveWork(_) => UnlockError::Damaged {
-                        file: load::snapshot_name(latest),
+                        file: snapshot::snapshot_name(latest),
                         detail: "it is passphrase-encrypted, not a snapshot".into(),
                     },
                 })?;
@@ -214,7 +241,7 @@ impl Vault {
 }
 
 fn take_lock(layout: &Layout) -> Result<File, OpenError> {
-    let file = durable::options().read(true).write(true).create(true).truncate(false).open(layout.lock())?;
+    let file = durable::open(&layout.lock(), durable::options().read(true).write(true).create(true).truncate(false))?;
     // A lock just released can still be shared for a moment with a child process between its fork and exec
     // (any thread's `Command::spawn`): wait briefly before saying another process has the vault open.
     for attempt in 0..25 {

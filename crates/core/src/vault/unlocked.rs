@@ -2,19 +2,21 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::sync::Arc;
 
 use age::x25519;
 use rusqlite::session::Session;
 use rusqlite::{Connection, Transaction};
 use secrecy::SecretString;
-use serde::Serialize;
 
 use super::errors::{EditError, PassphraseError, RestoreError, SaveError};
 use super::journal::{self, Columns};
-use super::layout::Layout;
 use super::load::{self, Parts, Source};
+use super::seal::{MacKey, Tag};
+use super::snapshot;
+use super::watermark::{Mark, Watermark};
+use super::notice::Notice;
 use super::{durable, keys, Kdf, LockFailure, Vault, KEPT_GENERATIONS};
 use crate::passphrase::check_passphrase;
 use crate::schema;
@@ -22,70 +24,28 @@ use crate::schema;
 /// A journal larger than this is folded into a new snapshot after the edit that crossed it.
 pub const FOLD_AFTER_BYTES: u64 = 8 * 1024 * 1024;
 
-/// One kept snapshot generation.
-#[derive(Debug, Clone, Serialize)]
-pub struct Generation {
-    pub number: u64,
-    pub bytes: u64,
-    pub written_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub current: bool,
-}
-
-/// Figures about a vault, with no case content.
-#[derive(Debug, Clone, Serialize)]
-pub struct Stats {
-    pub schema_version: u32,
-    pub generation: u64,
-    pub generations_kept: usize,
-    pub snapshot_bytes: u64,
-    pub journal_records: u64,
-    pub journal_bytes: u64,
-    pub unsaved_changes: bool,
-    pub database_bytes: u64,
-    pub tables: Vec<(String, u64)>,
-}
-
-/// What `verify` found.
-#[derive(Debug, Clone, Serialize)]
-pub struct VerifyReport {
-    /// Each kept generation and whether it decrypts and passes `integrity_check`.
-    pub generations: Vec<(u64, Result<(), String>)>,
-    /// Journal records that decrypted and replayed.
-    pub journal_records: u64,
-    /// `PRAGMA integrity_check` of the live database.
-    pub integrity: String,
-}
-
-impl VerifyReport {
-    pub fn ok(&self) -> bool {
-        self.integrity == "ok" && self.generations.iter().all(|(_, r)| r.is_ok())
-    }
-}
 
 /// A vault whose database is in memory and whose identity is held (zeroized on drop).
 pub struct UnlockedVault {
-    vault: Vault,
-    conn: Connection,
-    identity: x25519::Identity,
-    generation: u64,
-    sequence: u64,
-    journal: Option<File>,
-    journal_len: u64,
+    pub(super) vault: Vault,
+    pub(super) conn: Connection,
+    pub(super) identity: x25519::Identity,
+    pub(super) generation: u64,
+    pub(super) sequence: u64,
+    pub(super) journal: Option<File>,
+    pub(super) journal_len: u64,
     /// Sealed records committed in memory but not yet durable, in sequence order.
-    pending: Vec<Vec<u8>>,
+    pub(super) pending: Vec<Vec<u8>>,
     /// A change could not be expressed as a record: the next save writes a snapshot instead.
-    needs_snapshot: bool,
-    columns: Columns,
-    tables: Arc<HashSet<String>>,
-    torn_tail: u64,
-}
-
-pub(super) fn write_snapshot(layout: &Layout, generation: u64, identity: &x25519::Identity, data: &[u8]) -> std::io::Result<()> {
-    durable::replace_with(&layout.snapshot(generation), |file| {
-        let mut writer = keys::encrypt_to(identity, BufWriter::with_capacity(1 << 20, &mut *file))?;
-        writer.write_all(data)?;
-        writer.finish()?.flush()
-    })
+    pub(super) needs_snapshot: bool,
+    pub(super) columns: Columns,
+    pub(super) tables: Arc<HashSet<String>>,
+    pub(super) notices: Vec<Notice>,
+    pub(super) key: MacKey,
+    pub(super) vault_id: String,
+    /// The tag of the last record (or the snapshot's seal): the next record chains to it.
+    pub(super) head: Tag,
+    pub(super) watermark: Watermark,
 }
 
 impl std::fmt::Debug for UnlockedVault {
@@ -95,7 +55,14 @@ impl std::fmt::Debug for UnlockedVault {
 }
 
 impl UnlockedVault {
-    pub(super) fn assemble(vault: Vault, identity: x25519::Identity, parts: Parts) -> Result<Self, (Vault, rusqlite::Error)> {
+    pub(super) fn assemble(
+        vault: Vault,
+        identity: x25519::Identity,
+        key: MacKey,
+        watermark: Watermark,
+        parts: Parts,
+    ) -> Result<Self, (Vault, rusqlite::Error)> {
+        let head = parts.head();
         let tables = match schema::journaled_tables(&parts.conn) {
             Ok(t) => t,
             Err(e) => return Err((vault, e)),
@@ -112,7 +79,11 @@ impl UnlockedVault {
             needs_snapshot: false,
             columns: Columns::default(),
             tables: Arc::new(tables.into_iter().collect()),
-            torn_tail: 0,
+            notices: Vec::new(),
+            key,
+            vault_id: parts.vault_id,
+            head,
+            watermark,
         })
     }
 
@@ -120,13 +91,34 @@ impl UnlockedVault {
         self.vault
     }
 
-    pub(super) fn set_torn_tail(&mut self, bytes: u64) {
-        self.torn_tail = bytes;
+    pub(super) fn add_notices(&mut self, notices: impl IntoIterator<Item = Notice>) {
+        self.notices.extend(notices);
     }
 
-    /// Bytes of a torn (never acknowledged) last journal record dropped at unlock; 0 when there was none.
+    /// Records the current state as this computer's high-water mark. Best effort: the vault's files are already
+    /// durable; a mark that could not be written only means an older copy would be noticed later.
+    pub(super) fn record_watermark(&self) {
+        let mark = Mark { vault_id: self.vault_id.clone(), generation: self.generation, sequence: self.sequence, head: self.head };
+        let _ = self.watermark.write(&self.key, &mark);
+    }
+
+    /// Format 1 to 2: a new vault id inside the database, then a fold writes the first sealed snapshot.
+    pub(super) fn upgrade_from_format_1(&mut self) -> Result<(), SaveError> {
+        self.vault_id = super::seal::new_vault_id();
+        self.fold()
+    }
+
+    /// What this unlock repaired or accepted and must be shown to the person (torn tails moved aside, ...).
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// Bytes of a torn (never acknowledged) last journal record moved aside at unlock; 0 when there was none.
     pub fn torn_tail_dropped(&self) -> u64 {
-        self.torn_tail
+        self.notices.iter().map(|n| match n {
+            Notice::TornTail { bytes, .. } => *bytes,
+            _ => 0,
+        }).sum()
     }
 
     /// The database, for reading. Every change goes through [`UnlockedVault::edit`].
@@ -169,12 +161,15 @@ impl UnlockedVault {
         };
         let Some(changeset) = changeset else { return Ok(value) };
         let record = changeset.map_err(SaveError::from).and_then(|cs| {
-            let sql = journal::changeset_sql(&self.conn, &mut self.columns, &cs, self.generation, self.sequence + 1)?;
-            Ok(journal::seal(&self.identity, &sql)?)
+            let body = journal::changeset_sql(&self.conn, &mut self.columns, &cs)?;
+            let (text, tag) =
+                journal::record_text(&self.key, &self.vault_id, self.generation, self.sequence + 1, &self.head, &body);
+            Ok((journal::seal(&self.identity, &text)?, tag))
         });
         match record {
-            Ok(sealed) => {
+            Ok((sealed, tag)) => {
                 self.sequence += 1;
+                self.head = tag;
                 self.pending.push(sealed);
             }
             Err(e) => {
@@ -199,9 +194,9 @@ impl UnlockedVault {
             return Ok(());
         }
         let path = self.vault.layout.journal(self.generation);
-        let created = self.journal.is_none() && !path.exists();
+        let created = self.journal.is_none() && !durable::file_exists(&path)?;
         if self.journal.is_none() {
-            self.journal = Some(durable::options().append(true).create(true).open(&path)?);
+            self.journal = Some(durable::open(&path, durable::options().append(true).create(true))?);
         }
         let file = self.journal.as_mut().expect("opened above");
         let batch: Vec<u8> = self.pending.concat();
@@ -220,6 +215,7 @@ impl UnlockedVault {
         }
         self.journal_len += batch.len() as u64;
         self.pending.clear();
+        self.record_watermark();
         Ok(())
     }
 
@@ -228,11 +224,13 @@ impl UnlockedVault {
     pub fn fold(&mut self) -> Result<(), SaveError> {
         let next = self.generation + 1;
         let layout = self.vault.layout.clone();
-        {
+        snapshot::set_meta(&self.conn, &self.vault_id, next)?;
+        let seal = {
             let data = self.conn.serialize(rusqlite::MAIN_DB)?;
-            write_snapshot(&layout, next, &self.identity, &data)?;
-        }
+            snapshot::write(&layout, next, &self.identity, &self.key, &data)?
+        };
         self.generation = next;
+        self.head = seal;
         self.sequence = 0;
         self.journal = None;
         self.journal_len = 0;
@@ -244,6 +242,7 @@ impl UnlockedVault {
             }
         }
         let _ = durable::sync_dir(&layout.journals());
+        self.record_watermark();
         self.prune(KEPT_GENERATIONS);
         Ok(())
     }
@@ -254,6 +253,7 @@ impl UnlockedVault {
         if generations.len() > keep {
             for old in &generations[..generations.len() - keep] {
                 let _ = fs::remove_file(layout.snapshot(*old));
+                let _ = fs::remove_file(layout.seal(*old));
             }
             let _ = durable::sync_dir(&layout.snapshots());
         }
@@ -282,32 +282,19 @@ impl UnlockedVault {
         Ok(())
     }
 
-    /// The kept generations, oldest first.
-    pub fn generations(&self) -> Vec<Generation> {
-        let layout = &self.vault.layout;
-        layout
-            .snapshot_generations()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|number| {
-                let meta = fs::metadata(layout.snapshot(number)).ok();
-                Generation {
-                    number,
-                    bytes: meta.as_ref().map_or(0, |m| m.len()),
-                    written_at: meta.and_then(|m| m.modified().ok()).map(chrono::DateTime::<chrono::Utc>::from),
-                    current: number == self.generation,
-                }
-            })
-            .collect()
-    }
-
     /// Replaces the current state with a kept generation's. The current state is first saved as a generation
     /// of its own, so a restore can itself be undone.
     pub fn restore(&mut self, number: u64) -> Result<(), RestoreError> {
         if !self.generations().iter().any(|g| g.number == number) {
             return Err(RestoreError::NoSuchGeneration(number));
         }
-        let parts = load::load_parts(&self.vault.layout, &self.identity, Source::Generation(number))?;
+        let parts = load::load_parts(&self.vault.layout, &self.identity, &self.key, Source::Generation(number))?;
+        if parts.vault_id != self.vault_id {
+            return Err(RestoreError::Unreadable(super::errors::UnlockError::Damaged {
+                file: snapshot::snapshot_name(number),
+                detail: "it belongs to another vault".into(),
+            }));
+        }
         if self.sequence > 0 || self.has_unsaved_changes() {
             self.fold()?;
         }
@@ -329,6 +316,37 @@ impl UnlockedVault {
         self.conn.execute_batch("INSERT INTO search_index(search_index) VALUES('optimize')")
     }
 
+    /// After a purge (issue 8 item 9): folds, then deletes every other generation and every file that may hold
+    /// older text (torn tails moved aside, journals kept after a damaged snapshot), so that no snapshot or journal
+    /// holds what was purged and `restore` cannot bring it back.
+    pub(crate) fn fold_forgetting_history(&mut self) -> Result<(), SaveError> {
+        self.fold()?;
+        self.prune(1);
+        let journals = self.vault.layout.journals();
+        let mut removed = false;
+        for entry in fs::read_dir(&journals)?.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.contains(".torn-") || name.ends_with(".unreplayed") {
+                removed |= fs::remove_file(entry.path()).is_ok();
+            }
+        }
+        if removed {
+            durable::sync_dir(&journals)?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the database without free pages (`VACUUM`). SQLite vacuums through an attached temporary database,
+    /// so the connection's attach limit (0 otherwise, see `replay::harden`) is 1 for just this statement.
+    pub(crate) fn vacuum(&self) -> Result<(), rusqlite::Error> {
+        use rusqlite::limits::Limit;
+        self.conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 1)?;
+        let result = self.conn.execute_batch("VACUUM");
+        self.conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
+        result
+    }
+
     /// Folds and then deletes every other generation: one snapshot, no journal, and no deleted text in it (the
     /// search index is merged first). No `VACUUM`: it would need a second copy of the database in memory.
     pub fn compact(&mut self) -> Result<(), SaveError> {
@@ -338,49 +356,4 @@ impl UnlockedVault {
         Ok(())
     }
 
-    /// Figures about the vault, with no case content.
-    pub fn stats(&self) -> Result<Stats, rusqlite::Error> {
-        let page_count: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
-        let page_size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-        let mut tables = Vec::new();
-        for table in self.tables.iter() {
-            let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")), [], |r| r.get(0))?;
-            tables.push((table.clone(), n as u64));
-        }
-        tables.sort();
-        let generations = self.generations();
-        Ok(Stats {
-            schema_version: schema::version(&self.conn)?,
-            generation: self.generation,
-            generations_kept: generations.len(),
-            snapshot_bytes: generations.iter().find(|g| g.current).map_or(0, |g| g.bytes),
-            journal_records: self.sequence,
-            journal_bytes: self.journal_len,
-            unsaved_changes: self.has_unsaved_changes(),
-            database_bytes: (page_count * page_size) as u64,
-            tables,
-        })
-    }
-
-    /// Decrypts every kept generation and the journal, and runs `integrity_check` on each database.
-    pub fn verify(&self) -> Result<VerifyReport, rusqlite::Error> {
-        let layout = &self.vault.layout;
-        let mut generations = Vec::new();
-        for g in layout.snapshot_generations().unwrap_or_default() {
-            let checked = load::read_snapshot(layout, &self.identity, g).map_err(|e| e.to_string()).and_then(|conn| {
-                let r: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
-                if r == "ok" { Ok(()) } else { Err(r) }
-            });
-            generations.push((g, checked));
-        }
-        let journal_records = match load::load_parts(layout, &self.identity, Source::Latest) {
-            Ok(parts) => parts.sequence,
-            Err(e) => {
-                generations.push((self.generation, Err(format!("journal: {e}"))));
-                0
-            }
-        };
-        let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        Ok(VerifyReport { generations, journal_records, integrity })
-    }
 }

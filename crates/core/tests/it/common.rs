@@ -21,8 +21,16 @@ pub struct Fixture {
     pub key_file: PathBuf,
 }
 
+/// Points this test process's high-water marks at a temp folder (once), never at the real state folder.
+pub fn isolate_state() {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = DIR.get_or_init(|| tempfile::tempdir().expect("state dir"));
+    circlebook_core::vault::use_state_dir_for_this_process(dir.path());
+}
+
 impl Fixture {
     pub fn new() -> (Fixture, UnlockedVault) {
+        isolate_state();
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().join("vault");
         let (vault, key) = Vault::create(&dir, &pass(PASSPHRASE), FAST).expect("create");

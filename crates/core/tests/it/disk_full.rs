@@ -56,6 +56,7 @@ fn a_full_disk_fails_the_save_clearly_keeps_the_edits_and_a_later_save_succeeds(
     let small = Tmpfs::mount("2m");
     let dir = small.path.join("vault");
     let key_dir = tempfile::tempdir().expect("tmp");
+    isolate_state();
     let (mut vault, key) = Vault::create(&dir, &pass(PASSPHRASE), FAST).expect("create");
     add_case(&mut vault, "c1", "Juniper");
     let filler = fill(&small.path);

@@ -10,7 +10,8 @@ fn recipient(fx: &Fixture) -> String {
     String::from_utf8(run(Command::new("age-keygen").arg("-y").arg(&fx.key_file))).expect("utf8").trim().to_owned()
 }
 
-/// Decrypts a snapshot with `age`, changes it with `sqlite3`, and encrypts it back with `age -r`.
+/// Decrypts a snapshot with `age`, changes it with `sqlite3`, encrypts it back with `age -r`, and seals it with
+/// the MAC key (as the key holder can; computed by `sqlite3` the way docs/FORMAT.md and the recipe do).
 pub fn rewrite_snapshot(fx: &Fixture, generation: u64, sql: &str) {
     let snapshot = fx.dir.join(format!("snapshots/{generation:08}.age"));
     let db = fx.scratch("rewrite.db");
@@ -19,6 +20,33 @@ pub fn rewrite_snapshot(fx: &Fixture, generation: u64, sql: &str) {
     sqlite(&db, sql);
     run(Command::new("age").arg("-r").arg(recipient(fx)).arg("-o").arg(&snapshot).arg(&db));
     fs::remove_file(&db).expect("remove plaintext");
+    let seal = sqlite_mac(fx, &format!("'circlebook snapshot v2' || char(10) || '{generation}' || char(10)"), &format!("readfile('{}')", snapshot.display()));
+    fs::write(fx.dir.join(format!("snapshots/{generation:08}.seal")), format!("{seal}\n")).expect("seal");
+}
+
+/// SHA3-256(key ‖ fields ‖ content) in hex, computed by Debian's `sqlite3`: the key from the recovery key file as
+/// docs/FORMAT.md says (SHA3-256 of "circlebook mac key v2\n" and the key's text), `fields` an SQL text
+/// expression (the domain line and the fields, each ended by a newline), `content` an SQL blob expression.
+pub fn sqlite_mac(fx: &Fixture, fields: &str, content: &str) -> String {
+    let secret = fx.key.expose();
+    let sql = format!(
+        "SELECT lower(hex(sha3(sha3(CAST('circlebook mac key v2' || char(10) || '{secret}' AS BLOB), 256) || CAST({fields} AS BLOB) || {content}, 256)));"
+    );
+    let mut child = Command::new("sqlite3").arg(":memory:").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().expect("sqlite3");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), sql.as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("sqlite3");
+    assert!(out.status.success(), "sqlite3 {:?}: {} for {sql}", out.status, String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf8").trim().to_owned()
+}
+
+/// The vault id inside a snapshot (decrypted with `age`, read with `sqlite3`).
+pub fn vault_id(fx: &Fixture, generation: u64) -> String {
+    let db = fx.scratch("meta.db");
+    let _ = fs::remove_file(&db);
+    run(Command::new("age").arg("-d").arg("-i").arg(&fx.key_file).arg("-o").arg(&db).arg(fx.dir.join(format!("snapshots/{generation:08}.age"))));
+    let id = sqlite(&db, "SELECT vault_id FROM vault_meta");
+    fs::remove_file(&db).expect("remove");
+    id
 }
 
 fn recipe() -> std::path::PathBuf {
@@ -61,17 +89,33 @@ fn compact_leaves_one_snapshot_that_age_alone_turns_into_the_database() {
     assert_eq!(sqlite(&db, "SELECT code_name FROM cases"), "Larch");
 }
 
+/// Issue 8 items 3 and 4: a snapshot and a record made with `age -r` (no secret) are refused; made by the key
+/// holder with `age` and sealed by `sqlite3`'s sha3 as docs/FORMAT.md says, they are read: the documented MAC is
+/// the one the core computes.
 #[test]
-fn files_encrypted_by_the_age_cli_to_the_vault_recipient_are_read_by_the_core() {
+fn age_cli_files_are_read_only_with_the_documented_mac() {
     let (fx, vault) = Fixture::new();
     drop(vault);
     rewrite_snapshot(&fx, 1, "INSERT INTO cases(id, code_name, created_at, updated_at) VALUES('x', 'From the CLI', 't', 't');");
-    // A journal record written by hand with `age -a`, in the documented format.
-    let sql = "-- circlebook journal generation 1 sequence 1\nBEGIN;\nUPDATE cases SET stage = 'paused' WHERE id = 'x';\nCOMMIT;\n";
-    let plain = fx.scratch("record.sql");
-    fs::write(&plain, sql).expect("write");
-    run(Command::new("age").arg("-a").arg("-r").arg(recipient(&fx)).arg("-o").arg(fx.dir.join("journal/00000001.journal")).arg(&plain));
-    let vault = fx.unlock();
+    let seal = fs::read_to_string(fx.dir.join("snapshots/00000001.seal")).expect("seal").trim().to_owned();
+    let body = "BEGIN;\nUPDATE cases SET stage = 'paused' WHERE id = 'x';\nCOMMIT;\n";
+    let write_record = |mac: &str| {
+        let plain = fx.scratch("record.sql");
+        fs::write(&plain, format!("-- circlebook journal generation 1 sequence 1 mac {mac}\n{body}")).expect("write");
+        run(Command::new("age").arg("-a").arg("-r").arg(recipient(&fx)).arg("-o").arg(fx.dir.join("journal/00000001.journal")).arg(&plain));
+        fs::remove_file(&plain).expect("remove");
+    };
+    // Without the key: any tag is a guess.
+    write_record(&"0".repeat(64));
+    let failure = circlebook_core::Vault::open(&fx.dir).expect("open").unlock(&fx.by_key()).expect_err("forged");
+    assert!(failure.error.to_string().contains("fails authentication"), "{}", failure.error);
+    drop(failure);
+    let id = vault_id(&fx, 1);
+    let fields = format!("'circlebook record v2' || char(10) || '{id}' || char(10) || '1' || char(10) || '1' || char(10) || '{seal}' || char(10)");
+    write_record(&sqlite_mac(&fx, &fields, &format!("CAST('{}' AS BLOB)", body.replace('\'', "''").replace('\n', "' || char(10) || '"))));
+    // The rewritten snapshot is another history than the one this computer saw: accepted on purpose here.
+    let options = circlebook_core::vault::UnlockOptions { accept_rollback: true, ..Default::default() };
+    let vault = circlebook_core::Vault::open(&fx.dir).expect("open").unlock_with(&fx.by_key(), &options).expect("unlock");
     let row: (String, String) = vault
         .conn()
         .query_row("SELECT code_name, stage FROM cases WHERE id = 'x'", [], |r| Ok((r.get(0)?, r.get(1)?)))

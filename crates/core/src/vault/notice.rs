@@ -1,0 +1,52 @@
+//! What an unlock found and repaired or accepted, for every front end to show (issue 8 items 1 and 3).
+
+use serde::Serialize;
+
+/// Something the person must be told about after an unlock. Nothing here holds case content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// An interrupted (never acknowledged) last journal record was moved aside, still encrypted.
+    TornTail {
+        /// The journal it was cut from, e.g. `journal/00000007.journal`.
+        journal: String,
+        /// Where its bytes are now, e.g. `journal/00000007.torn-1`.
+        moved_to: String,
+        /// How many bytes were moved.
+        bytes: u64,
+    },
+    /// The folder held an older state than this computer had seen, and it was opened on purpose.
+    RollbackAccepted {
+        /// What was older.
+        detail: String,
+    },
+    /// A format-1 vault (no authentication) was replayed under the authorizer and saved as format 2.
+    FormatUpgraded {
+        /// The format found.
+        from: u32,
+        /// The first format-2 generation.
+        generation: u64,
+    },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TornTail { journal, moved_to, bytes } => write!(
+                f,
+                "an interrupted last record ({bytes} bytes, never saved as done) was found at the end of {journal} \
+                 and moved aside to {moved_to}, still encrypted; every whole record was kept"
+            ),
+            Self::RollbackAccepted { detail } => write!(
+                f,
+                "an older state than this computer had seen was opened on purpose ({detail}); it is now taken as the newest"
+            ),
+            Self::FormatUpgraded { from, generation } => write!(
+                f,
+                "this vault was in format {from}, whose files were not authenticated; it was read with replay \
+                 restricted to record changes and saved as format 2 (generation {generation}). Older generations \
+                 stay in format {from} and cannot be restored by Circlebook"
+            ),
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Snapshots: the whole database, age-encrypted to the identity, with (format 2) a seal beside it and the vault's
+//! id and generation inside it. See docs/FORMAT.md.
+
+use std::fs;
+use std::io::{self, BufWriter, Cursor, Write};
+
+use age::x25519;
+use rusqlite::Connection;
+
+use super::errors::UnlockError;
+use super::keys::{self, OpenFailure};
+use super::layout::Layout;
+use super::seal::{self, Hashing, MacKey, Tag};
+use super::{durable, replay};
+
+/// The table inside every format-2 snapshot naming its vault and generation (never journaled).
+pub const META_TABLE: &str = "vault_meta";
+
+pub fn snapshot_name(generation: u64) -> String {
+    format!("snapshots/{generation:08}.age")
+}
+
+pub fn seal_name(generation: u64) -> String {
+    format!("snapshots/{generation:08}.seal")
+}
+
+/// What a format-2 snapshot says about itself, once its seal is checked.
+#[derive(Debug, Clone)]
+pub struct Sealed {
+    pub vault_id: String,
+    pub seal: Tag,
+}
+
+/// Creates (or updates) the vault's id and generation inside the database.
+pub fn set_meta(conn: &Connection, vault_id: &str, generation: u64) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE TABLE IF NOT EXISTS {META_TABLE}(one INTEGER PRIMARY KEY CHECK (one = 1), vault_id TEXT NOT NULL, generation INTEGER NOT NULL)"
+    ))?;
+    conn.execute(
+        &format!("INSERT INTO {META_TABLE}(one, vault_id, generation) VALUES(1, ?1, ?2) ON CONFLICT(one) DO UPDATE SET vault_id = ?1, generation = ?2"),
+        rusqlite::params![vault_id, generation as i64],
+    )?;
+    Ok(())
+}
+
+/// Writes snapshot `generation`: the ciphertext to `NNNNNNNN.age.tmp` (fsynced, hashed as it is written), then
+/// the seal `NNNNNNNN.seal` (atomically), then the rename to `NNNNNNNN.age` and the folder fsync. A seal without
+/// its snapshot (a crash between) is a leftover, removed at the next unlock. Returns the seal.
+pub fn write(
+    layout: &Layout,
+    generation: u64,
+    identity: &x25519::Identity,
+    key: &MacKey,
+    data: &[u8],
+) -> io::Result<Tag> {
+    let path = layout.snapshot(generation);
+    let mut temp = path.clone().into_os_string();
+    temp.push(durable::TEMP_SUFFIX);
+    let temp = std::path::PathBuf::from(temp);
+    let result = (|| {
+        let mut hasher = key.snapshot_hasher(generation);
+        let mut file = durable::open(
+            &temp,
+            durable::options().write(true).create(true).truncate(true),
+        )?;
+        {
+            let hashing = Hashing {
+                inner: BufWriter::with_capacity(1 << 20, &mut file),
+                hasher: &mut hasher,
+            };
+            let mut writer = keys::encrypt_to(identity, hashing)?;
+            writer.write_all(data)?;
+            writer.finish()?.flush()?;
+        }
+        file.sync_all()?;
+        drop(file);
+        use sha3::Digest;
+        let tag: Tag = hasher.finalize().into();
+        durable::replace(
+            &layout.seal(generation),
+            format!("{}\n", seal::hex(&tag)).as_bytes(),
+        )?;
+        fs::rename(&temp, &path)?;
+        durable::sync_dir(&layout.snapshots())?;
+        Ok(tag)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Reads snapshot `generation` into a fresh, hardened in-memory database. With a key (format 2), the seal is
+/// checked against the ciphertext before anything is decrypted, and the database must name this generation.
+pub fn read(
+    layout: &Layout,
+    identity: &x25519::Identity,
+    key: Option<&MacKey>,
+    generation: u64,
+) -> Result<(Connection, Option<Sealed>), UnlockError> {
+    let damaged = |detail: String| UnlockError::Damaged {
+        file: snapshot_name(generation),
+        detail,
+    };
+    // Read once: the bytes checked are the bytes decrypted.
+    let bytes = durable::read(&layout.snapshot(generation))?;
+    let seal = match key {
+        None => None,
+        Some(key) => {
+            let seal_damaged = |detail: &str| UnlockError::Damaged {
+                file: seal_name(generation),
+                detail: detail.into(),
+            };
+            if !durable::file_exists(&layout.seal(generation))? {
+                return Err(seal_damaged(
+                    "it is missing, so the snapshot cannot be authenticated",
+                ));
+            }
+            let text = durable::read(&layout.seal(generation))?;
+            let claimed = std::str::from_utf8(&text)
+                .ok()
+                .and_then(|t| seal::parse_tag(t.trim_end()))
+                .ok_or_else(|| seal_damaged("it does not hold a seal"))?;
+            let tag = key.snapshot_tag(generation, &bytes[..])?;
+            if !seal::same(&claimed, &tag) {
+                return Err(damaged(
+                    "it fails authentication: it was not written with this vault's key, was altered, or is another \
+                     generation's snapshot under this name"
+                        .into(),
+                ));
+            }
+            Some(tag)
+        }
+    };
+    let (plain, len) =
+        keys::decrypt_stream(identity, Cursor::new(&bytes[..])).map_err(|e| match e {
+            OpenFailure::WrongKey => damaged("it was encrypted to another key".into()),
+            OpenFailure::Damaged(detail) => damaged(detail),
+            OpenFailure::ExcessiveWork(_) => {
+                damaged("it is passphrase-encrypted, not a snapshot".into())
+            }
+            OpenFailure::Io(e) => UnlockError::Io(e),
+        })?;
+    let mut conn = Connection::open_in_memory().map_err(|e| damaged(e.to_string()))?;
+    replay::harden(&conn)
+        .map_err(|e| damaged(format!("the database could not be hardened: {e}")))?;
+    let len =
+        usize::try_from(len).map_err(|_| damaged("it is too large for this computer".into()))?;
+    // The plaintext is decrypted chunk by chunk straight into SQLite's own buffer: no copy of ours to wipe.
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, plain, len, false)
+        .map_err(|e| match e {
+            // rusqlite reports a failed read (here: a chunk failing authentication) as "cannot open".
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
+                damaged("its content fails authentication (altered or truncated)".into())
+            }
+            other => damaged(format!("it does not hold a database: {other}")),
+        })?;
+    conn.execute_batch(
+        "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+    )
+    .map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
+    // Search ranks with it (model/search.rs).
+    circlebook_fts_rank::register(&conn)
+        .map_err(|e| damaged(format!("search could not be set up: {e}")))?;
+    let header_ok: Result<i64, _> =
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
+    header_ok.map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
+    let Some(seal) = seal else {
+        return Ok((conn, None));
+    };
+    let meta: Result<(String, i64), _> = conn.query_row(
+        &format!("SELECT vault_id, generation FROM {META_TABLE}"),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    );
+    let (vault_id, inside) =
+        meta.map_err(|_| damaged("it does not name its vault and generation".into()))?;
+    if inside != generation as i64 {
+        return Err(damaged(format!(
+            "it is generation {inside}'s snapshot under generation {generation}'s name"
+        )));
+    }
+    Ok((conn, Some(Sealed { vault_id, seal })))
+}
