@@ -16,6 +16,8 @@ targets=("$@")
 cargo fuzz build -s none -O --target-dir "$target_dir"
 for target in "${targets[@]}"; do
   work=$(mktemp -d)
+  # The fixture vault's high-water mark stays in the throw-away folder, not in the user's state folder.
+  export CIRCLEBOOK_STATE_DIR="$work/state"
   cp -r "fuzz/seeds/$target/." "$work/" 2>/dev/null || true
   dict=()
   [ -f "fuzz/$target.dict" ] && dict=("-dict=fuzz/$target.dict")
