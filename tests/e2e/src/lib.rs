@@ -177,6 +177,14 @@ impl Screenshots {
         Ok(Self { dir, taken: 0 })
     }
 
+    /// Screenshots of one suite in `<target>/e2e-screenshots/<suite>/`, for a person to look at (the best are
+    /// copied to docs/screenshots/ by hand).
+    pub fn in_target(suite: &str) -> Result<Self, Error> {
+        let dir = target_dir().join("e2e-screenshots").join(suite);
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self { dir, taken: 0 })
+    }
+
     /// Saves the window as `NN-name.png`.
     pub async fn take(&mut self, client: &Client, name: &str) -> Result<PathBuf, Error> {
         self.taken += 1;
@@ -200,3 +208,7 @@ pub async fn settle(client: &Client) -> Result<(), Error> {
         .map_err(|_| format!("the page did not paint within {STEP:?}"))??;
     Ok(())
 }
+
+pub mod axe;
+pub mod demo;
+pub mod drive;
