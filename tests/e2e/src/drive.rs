@@ -84,6 +84,17 @@ pub async fn tab_to(client: &Client, id: &str, limit: usize) -> Result<(), Error
     Err(format!("{id} was not reached with {limit} presses of Tab; focus is on {}", focused(client).await?).into())
 }
 
+/// Tabs backwards (Shift+Tab) until the element with this `data-testid` has focus (at most `limit` presses).
+pub async fn tab_back_to(client: &Client, id: &str, limit: usize) -> Result<(), Error> {
+    for _ in 0..limit {
+        if focused(client).await? == id {
+            return Ok(());
+        }
+        keys(client, &format!("{}{}{}", &*Key::Shift, &*Key::Tab, &*Key::Null)).await?;
+    }
+    Err(format!("{id} was not reached with {limit} presses of Shift+Tab; focus is on {}", focused(client).await?).into())
+}
+
 /// A finished screen: no serious or critical axe violation, no CSP violation, and a screenshot named `name`.
 pub async fn check_screen(client: &Client, shots: &mut Screenshots, name: &str) -> Result<(), Error> {
     assert_accessible(client, name).await?;

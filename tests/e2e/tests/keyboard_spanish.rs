@@ -2,7 +2,7 @@
 //! Spanish throughout. Each screen is checked by axe and for CSP violations and screenshotted.
 
 use circlebook_e2e::demo::DemoApp;
-use circlebook_e2e::drive::{check_screen, choose, click, focused, keys, tab_to, type_into, wait_ready};
+use circlebook_e2e::drive::{check_screen, choose, click, focused, keys, tab_back_to, tab_to, type_into, wait_ready};
 use circlebook_e2e::{wait_for, wait_for_text, Error, Screenshots};
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -49,7 +49,7 @@ async fn keyboard_only_case_person_consent_and_search() -> Result<(), Error> {
         wait_for_text(client, "person-row", "Wren").await?;
 
         // Consent: to the tab, then the cell, then the dialog's button, all by keyboard.
-        tab_to(client, "tab-people", 40).await?;
+        tab_back_to(client, "tab-people", 40).await?;
         keys(client, &Key::Right).await?;
         assert_eq!(focused(client).await?, "tab-consent", "arrow keys move between tabs");
         keys(client, &Key::Enter).await?;

@@ -246,7 +246,10 @@ async fn xss_payloads_render_as_text() -> Result<(), Error> {
             let note = invoke(client, "add_note", serde_json::json!({"case_id": case_id, "body": format!("{payload} xsscanaryword"), "shareable": false})).await?;
             assert!(note.get("ok").is_some(), "{note}");
         }
-        client.execute("window.location.hash = '#/settings'; window.location.hash = '#/';", Vec::new()).await?;
+        // Home again, so that it reads the cases just made.
+        click(client, "nav-settings").await?;
+        wait_for(client, "settings-screen").await?;
+        click(client, "nav-cases").await?;
         wait_ready(client, "home-screen").await?;
         wait_for(client, "case-row").await?;
         assert_inert(client, "home").await?;
