@@ -214,6 +214,28 @@ async fn consent_withdrawn_blocks_scheduling_and_says_why() -> Result<(), Error>
         click(client, "tab-timeline").await?;
         wait_for_text(client, "timeline", "Session held").await?;
         check_screen(client, &mut shots, "timeline").await?;
+
+        // Close with an outcome and no retention, then purge with the code name typed again.
+        click(client, "close-case").await?;
+        wait_for(client, "close-dialog").await?;
+        choose(client, "close-outcome", "agreement_completed").await?;
+        type_into(client, "close-summary", "The plan was completed and both agreed to close.").await?;
+        type_into(client, "close-who", "Facilitator team").await?;
+        type_into(client, "close-retention", "0").await?;
+        check_screen(client, &mut shots, "close-dialog").await?;
+        click(client, "close-submit").await?;
+        wait_for_text(client, "case-stage", "Closed").await?;
+        wait_for_text(client, "case-closed", "Agreement completed").await?;
+        click(client, "purge-case").await?;
+        wait_for(client, "purge-dialog").await?;
+        type_into(client, "purge-name", "Hero").await?;
+        assert!(!wait_for(client, "purge-submit").await?.is_enabled().await?, "purge waits for the exact code name");
+        type_into(client, "purge-name", "Heron").await?;
+        check_screen(client, &mut shots, "purge-dialog").await?;
+        click(client, "purge-submit").await?;
+        wait_for(client, "home-screen").await?;
+        let left = invoke(client, "list_cases", serde_json::json!({"include_closed": true})).await?;
+        assert_eq!(left["ok"], serde_json::json!([]), "the case is gone: {left}");
         Ok(())
     }
     .await;
