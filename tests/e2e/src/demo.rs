@@ -34,6 +34,7 @@ fn cli(vault: &Path, args: &[&str]) -> Result<(), Error> {
     Ok(())
 }
 
+#[derive(Debug)]
 /// A temporary home with a vault (and `cases` demo cases, none when 0), and the app opened on it.
 pub struct DemoApp {
     pub home: tempfile::TempDir,
@@ -70,6 +71,17 @@ impl DemoApp {
 
     /// Closes the window and stops the driver, whatever happened before.
     pub async fn finish(self, outcome: Result<(), Error>) -> Result<(), Error> {
+        let outcome: Result<(), Error> = match outcome {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                // What the window showed when it failed: its text, and a screenshot to look at.
+                let mut shots = crate::Screenshots::in_target("failures")?;
+                let _ = shots.take(&self.client, "failure").await;
+                let text = self.client.execute("return document.body ? document.body.innerText : '';", Vec::new()).await;
+                let text = text.map(|v| v.as_str().unwrap_or_default().chars().take(1500).collect::<String>());
+                Err(format!("{error}\nThe window showed: {}", text.unwrap_or_default()).into())
+            }
+        };
         let closed = self.client.close().await;
         drop(self.driver);
         outcome?;

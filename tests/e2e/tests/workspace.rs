@@ -11,7 +11,7 @@ use fantoccini::{Client, Locator};
 /// every section of a case; a stage change with who and why; statistics; settings; dark theme; Spanish.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
-    let app = DemoApp::start(60).await?;
+    let app = DemoApp::start(300).await?;
     let outcome = async {
         let client = &app.client;
         let mut shots = Screenshots::in_target("workspace-home")?;
