@@ -22,7 +22,11 @@ pub async fn wait_ready(client: &Client, id: &str) -> Result<(), Error> {
 }
 
 pub async fn click(client: &Client, id: &str) -> Result<(), Error> {
-    wait_for(client, id).await?.click().await?;
+    let element = wait_for(client, id).await?;
+    // Into view first, inside any scrolled list or dialog, as a person scrolls to what they click.
+    let script = "arguments[0].scrollIntoView({ block: 'center' }); return true;";
+    client.execute(script, vec![serde_json::to_value(&element)?]).await?;
+    element.click().await.map_err(|e| format!("clicking {id}: {e}"))?;
     Ok(())
 }
 
