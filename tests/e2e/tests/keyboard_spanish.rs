@@ -57,7 +57,7 @@ async fn keyboard_only_case_person_consent_and_search() -> Result<(), Error> {
         tab_to(client, "consent-Wren-intake", 30).await?;
         keys(client, &Key::Enter).await?;
         wait_for(client, "consent-dialog").await?;
-        tab_to(client, "consent-submit", 15).await?;
+        tab_to(client, "consent-submit", 30).await?;
         check_screen(client, &mut shots, "consent-dialog-keyboard").await?;
         keys(client, &Key::Enter).await?;
         client

@@ -134,8 +134,12 @@ async fn consent_withdrawn_blocks_scheduling_and_says_why() -> Result<(), Error>
         assert!(confirm.contains("Direct dialogue") && confirm.contains("at once"), "{confirm}");
         check_screen(client, &mut shots, "consent-withdraw-confirm").await?;
         click(client, "withdraw-confirm-confirm").await?;
-        let cell = client.find(Locator::Css("[data-testid=\"consent-Wren-direct_dialogue\"][data-state=\"withdrawn\"]"));
-        cell.await.map_err(|e| format!("Wren's cell does not show the withdrawal: {e}"))?;
+        client
+            .wait()
+            .at_most(circlebook_e2e::STEP)
+            .for_element(Locator::Css("[data-testid=\"consent-Wren-direct_dialogue\"][data-state=\"withdrawn\"]"))
+            .await
+            .map_err(|e| format!("Wren's cell does not show the withdrawal: {e}"))?;
         click(client, "consent-history-Wren").await?;
         wait_for_text(client, "consent-history", "Withdrawn").await?;
         check_screen(client, &mut shots, "consent-withdrawn").await?;
