@@ -43,21 +43,6 @@ pub async fn type_into(client: &Client, id: &str, text: &str) -> Result<(), Erro
     Ok(())
 }
 
-/// Sets a native date or date-and-time input (WebKitGTK's segmented control ignores typed ISO text) the way its
-/// picker does: the value, then the `input` and `change` events.
-pub async fn set_date(client: &Client, id: &str, value: &str) -> Result<(), Error> {
-    let field = wait_for(client, id).await?;
-    field.click().await?;
-    let script = "const [el, value] = arguments; el.value = value; \
-        el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true })); \
-        return el.value;";
-    let set = client.execute(script, vec![serde_json::to_value(&field)?, serde_json::json!(value)]).await?;
-    if set != serde_json::json!(value) {
-        return Err(format!("{id} did not take {value:?}: it holds {set}").into());
-    }
-    Ok(())
-}
-
 /// Chooses `value` in the kit's closed-vocabulary select (bits-ui): opens it, then clicks the option.
 pub async fn choose(client: &Client, id: &str, value: &str) -> Result<(), Error> {
     click(client, id).await?;

@@ -2,7 +2,7 @@
 //! Spanish throughout. Each screen is checked by axe and for CSP violations and screenshotted.
 
 use circlebook_e2e::demo::DemoApp;
-use circlebook_e2e::drive::{check_screen, choose, click, focused, keys, set_date, tab_back_to, tab_to, type_into, wait_ready};
+use circlebook_e2e::drive::{check_screen, choose, click, focused, keys, tab_back_to, tab_to, type_into, wait_ready};
 use circlebook_e2e::{wait_for, wait_for_text, Error, Screenshots};
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -131,7 +131,8 @@ async fn spanish_workflow_from_case_to_held_session() -> Result<(), Error> {
 
         click(client, "tab-sessions").await?;
         choose(client, "session-kind", "direct_dialogue").await?;
-        set_date(client, "session-when", "2030-05-01T10:00").await?;
+        type_into(client, "session-day", "2030-05-01").await?;
+        type_into(client, "session-time", "10:00").await?;
         click(client, "attendee-Alba").await?;
         click(client, "attendee-Bruno").await?;
         click(client, "schedule-submit").await?;

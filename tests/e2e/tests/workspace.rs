@@ -3,7 +3,7 @@
 //! `<target>/e2e-screenshots/`. Vaults are made by `circlebook-cli` (with its synthetic demo cases).
 
 use circlebook_e2e::demo::DemoApp;
-use circlebook_e2e::drive::{check_screen, choose, click, invoke, set_date, type_into, wait_ready};
+use circlebook_e2e::drive::{check_screen, choose, click, invoke, type_into, wait_ready};
 use circlebook_e2e::{wait_for, wait_for_text, Error, Screenshots};
 use fantoccini::{Client, Locator};
 
@@ -147,7 +147,8 @@ async fn consent_withdrawn_blocks_scheduling_and_says_why() -> Result<(), Error>
         // Scheduling: the form says whose consent and which activity before anything is sent…
         click(client, "tab-sessions").await?;
         choose(client, "session-kind", "direct_dialogue").await?;
-        set_date(client, "session-when", "2030-05-01T10:00").await?;
+        type_into(client, "session-day", "2030-05-01").await?;
+        type_into(client, "session-time", "10:00").await?;
         click(client, "attendee-Wren").await?;
         click(client, "attendee-Finch").await?;
         let gaps = wait_for_text(client, "schedule-gaps", "Wren").await?;
@@ -167,7 +168,8 @@ async fn consent_withdrawn_blocks_scheduling_and_says_why() -> Result<(), Error>
         record_consent(client, "Wren", "direct_dialogue", "granted").await?;
         click(client, "tab-sessions").await?;
         choose(client, "session-kind", "direct_dialogue").await?;
-        set_date(client, "session-when", "2030-05-01T10:00").await?;
+        type_into(client, "session-day", "2030-05-01").await?;
+        type_into(client, "session-time", "10:00").await?;
         click(client, "attendee-Wren").await?;
         click(client, "attendee-Finch").await?;
         click(client, "schedule-submit").await?;
