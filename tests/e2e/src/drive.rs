@@ -22,12 +22,19 @@ pub async fn wait_ready(client: &Client, id: &str) -> Result<(), Error> {
 }
 
 pub async fn click(client: &Client, id: &str) -> Result<(), Error> {
-    let element = wait_for(client, id).await?;
-    // Into view first, inside any scrolled list or dialog, as a person scrolls to what they click.
-    let script = "arguments[0].scrollIntoView({ block: 'center' }); return true;";
-    client.execute(script, vec![serde_json::to_value(&element)?]).await?;
-    element.click().await.map_err(|e| format!("clicking {id}: {e}"))?;
-    Ok(())
+    // A dialog that has just closed may still cover the page for a frame: try again until the step's time is up.
+    let start = Instant::now();
+    loop {
+        let element = wait_for(client, id).await?;
+        // Into view first, inside any scrolled list or dialog, as a person scrolls to what they click.
+        let script = "arguments[0].scrollIntoView({ block: 'center' }); return true;";
+        client.execute(script, vec![serde_json::to_value(&element)?]).await?;
+        match element.click().await {
+            Ok(()) => return Ok(()),
+            Err(e) if start.elapsed() > STEP => return Err(format!("clicking {id}: {e}").into()),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+        }
+    }
 }
 
 /// Replaces a field's text, firing the input events a person's typing would.
@@ -59,10 +66,29 @@ pub async fn choose(client: &Client, id: &str, value: &str) -> Result<(), Error>
     Ok(())
 }
 
-/// Sends keys to whatever has focus (keyboard-only tests).
+/// Presses keys on the keyboard, wherever the focus is (WebDriver key actions, not an element's send-keys):
+/// Control, Shift and Alt stay held until Null (`Key::Null`) or the end, so `"\u{E009}k\u{E000}"` is Ctrl+K.
 pub async fn keys(client: &Client, text: &str) -> Result<(), Error> {
-    let focused = client.active_element().await?;
-    focused.send_keys(text).await?;
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    const MODIFIERS: [char; 3] = ['\u{E008}', '\u{E009}', '\u{E00A}'];
+    let mut actions = KeyActions::new("keyboard".into());
+    let mut held = Vec::new();
+    for key in text.chars() {
+        if MODIFIERS.contains(&key) {
+            actions = actions.then(KeyAction::Down { value: key });
+            held.push(key);
+        } else if key == '\u{E000}' {
+            for modifier in held.drain(..).rev() {
+                actions = actions.then(KeyAction::Up { value: modifier });
+            }
+        } else {
+            actions = actions.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+        }
+    }
+    for modifier in held.drain(..).rev() {
+        actions = actions.then(KeyAction::Up { value: modifier });
+    }
+    client.perform_actions(actions).await?;
     Ok(())
 }
 
@@ -75,6 +101,21 @@ pub async fn focused(client: &Client) -> Result<String, Error> {
         )
         .await?;
     Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+/// Waits until the element with this `data-testid` has focus (a dialog moves focus a frame after it opens).
+pub async fn wait_focus(client: &Client, id: &str) -> Result<(), Error> {
+    let start = Instant::now();
+    loop {
+        let now = focused(client).await?;
+        if now == id {
+            return Ok(());
+        }
+        if start.elapsed() > STEP {
+            return Err(format!("{id} did not get focus within {STEP:?}; focus is on {now}").into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 /// Tabs forward until the element with this `data-testid` has focus (at most `limit` presses).
