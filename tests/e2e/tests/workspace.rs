@@ -25,9 +25,14 @@ async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
         // Filter by stage: every row shown is at that stage.
         choose(client, "filter-stage", "active").await?;
         wait_for_text(client, "case-row", "Active").await?;
-        let rows = client.find_all(Locator::Css("[data-testid=\"case-row\"]")).await?;
+        let rows = client
+            .find_all(Locator::Css("[data-testid=\"case-row\"]"))
+            .await?;
         for row in rows.iter().take(5) {
-            assert!(row.text().await?.contains("Active"), "a row at another stage after filtering");
+            assert!(
+                row.text().await?.contains("Active"),
+                "a row at another stage after filtering"
+            );
         }
         choose(client, "sort", "code_name").await?;
         check_screen(client, &mut shots, "home-filtered").await?;
@@ -37,10 +42,15 @@ async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
         click(client, "case-row").await?;
         wait_ready(client, "case-screen").await?;
         wait_for(client, "case-needs").await?;
-        for tab in ["people", "consent", "sessions", "notes", "plan", "tasks", "timeline", "audit"] {
+        for tab in [
+            "people", "consent", "sessions", "notes", "plan", "tasks", "timeline", "audit",
+        ] {
             click(client, &format!("tab-{tab}")).await?;
             wait_for_text(client, &format!("tab-{tab}"), "").await?;
-            let selected = wait_for(client, &format!("tab-{tab}")).await?.attr("aria-selected").await?;
+            let selected = wait_for(client, &format!("tab-{tab}"))
+                .await?
+                .attr("aria-selected")
+                .await?;
             assert_eq!(selected.as_deref(), Some("true"), "tab {tab} selected");
             check_screen(client, &mut shots, &format!("case-{tab}")).await?;
         }
@@ -50,7 +60,12 @@ async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
         wait_for(client, "stage-dialog").await?;
         choose(client, "new-stage", "paused").await?;
         type_into(client, "stage-who", "Facilitator team").await?;
-        type_into(client, "stage-why", "The person harmed asked for a pause over the holidays.").await?;
+        type_into(
+            client,
+            "stage-why",
+            "The person harmed asked for a pause over the holidays.",
+        )
+        .await?;
         check_screen(client, &mut shots, "case-stage-dialog").await?;
         click(client, "stage-submit").await?;
         wait_for_text(client, "case-stage", "Paused").await?;
@@ -319,8 +334,16 @@ async fn assert_inert(client: &Client, screen: &str) -> Result<(), Error> {
             Vec::new(),
         )
         .await?;
-    assert_eq!(found["canary"], serde_json::Value::Null, "a payload ran on {screen}");
-    assert_eq!(found["elements"], serde_json::json!([]), "elements from payloads on {screen}");
+    assert_eq!(
+        found["canary"],
+        serde_json::Value::Null,
+        "a payload ran on {screen}"
+    );
+    assert_eq!(
+        found["elements"],
+        serde_json::json!([]),
+        "elements from payloads on {screen}"
+    );
     Ok(())
 }
 
@@ -377,7 +400,12 @@ fn payloads() -> Vec<String> {
 }
 
 /// Opens a case from Home through the new-case form.
-async fn open_case(client: &Client, shots: &mut Screenshots, code: &str, needs: &str) -> Result<(), Error> {
+async fn open_case(
+    client: &Client,
+    shots: &mut Screenshots,
+    code: &str,
+    needs: &str,
+) -> Result<(), Error> {
     click(client, "new-case").await?;
     wait_for(client, "new-case-screen").await?;
     type_into(client, "nc-code", code).await?;
@@ -411,7 +439,12 @@ async fn add_person(client: &Client, alias: &str, role: &str) -> Result<(), Erro
     }
 }
 
-async fn record_consent(client: &Client, alias: &str, activity: &str, decision: &str) -> Result<(), Error> {
+async fn record_consent(
+    client: &Client,
+    alias: &str,
+    activity: &str,
+    decision: &str,
+) -> Result<(), Error> {
     click(client, &format!("consent-{alias}-{activity}")).await?;
     wait_for(client, "consent-dialog").await?;
     click(client, &format!("decision-{decision}")).await?;
@@ -428,9 +461,26 @@ async fn record_consent(client: &Client, alias: &str, activity: &str, decision: 
 
 /// The id of a participant of the open case (the plan's select offers participants by id).
 async fn person_id(client: &Client, alias: &str) -> Result<String, Error> {
-    let hash = client.execute("return window.location.hash;", Vec::new()).await?;
-    let case_id = hash.as_str().unwrap_or_default().split('/').nth(2).unwrap_or_default().to_owned();
-    let people = invoke(client, "list_participants", serde_json::json!({"case_id": case_id})).await?;
-    let found = people["ok"].as_array().and_then(|list| list.iter().find(|p| p["alias"] == alias).cloned());
-    Ok(found.and_then(|p| p["id"].as_str().map(str::to_owned)).ok_or(format!("no participant {alias}: {people}"))?)
+    let hash = client
+        .execute("return window.location.hash;", Vec::new())
+        .await?;
+    let case_id = hash
+        .as_str()
+        .unwrap_or_default()
+        .split('/')
+        .nth(2)
+        .unwrap_or_default()
+        .to_owned();
+    let people = invoke(
+        client,
+        "list_participants",
+        serde_json::json!({"case_id": case_id}),
+    )
+    .await?;
+    let found = people["ok"]
+        .as_array()
+        .and_then(|list| list.iter().find(|p| p["alias"] == alias).cloned());
+    Ok(found
+        .and_then(|p| p["id"].as_str().map(str::to_owned))
+        .ok_or(format!("no participant {alias}: {people}"))?)
 }
