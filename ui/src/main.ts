@@ -1,11 +1,24 @@
-// Mounts the app; styles are bundled files, no fonts or scripts come from the network.
+// Mounts the app; styles are bundled files, no fonts or scripts come from the network. Errors that escape the
+// app are kept in `window.__circlebookErrors` (names and messages only, never case data) for the test suite.
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+
+const errors: string[] = [];
+(window as unknown as { __circlebookErrors: string[] }).__circlebookErrors = errors;
+window.addEventListener('error', (event) => errors.push(`${event.message} at ${event.filename}:${event.lineno}`));
+window.addEventListener('unhandledrejection', (event) => errors.push(`unhandled: ${String(event.reason)}`));
 
 const target = document.getElementById('app');
 if (!target) {
   throw new Error('the page has no #app element');
 }
 
-export default mount(App, { target });
+let app: ReturnType<typeof mount> | undefined;
+try {
+  app = mount(App, { target });
+} catch (error) {
+  errors.push(`mount: ${String(error)} ${(error as Error).stack ?? ''}`);
+}
+
+export default app;

@@ -9,7 +9,11 @@ use crate::session::AppState;
 
 /// Performs the registry operation `name` with `args` on the unlocked vault.
 #[tauri::command]
-pub async fn call(state: State<'_, AppState>, name: String, args: Value) -> Result<Value, IpcError> {
+pub async fn call(
+    state: State<'_, AppState>,
+    name: String,
+    args: Value,
+) -> Result<Value, IpcError> {
     state.session().call(&name, args)
 }
 
@@ -19,11 +23,39 @@ mod tests {
 
     use circlebook_core::model::ops;
 
+    /// Every id type (`export type CaseId = string;`) becomes a branded string, so that a `SessionId` cannot be
+    /// passed where a `CaseId` is wanted; the JSON stays a plain string.
+    fn branded(ts: &str) -> String {
+        ts.lines()
+            .map(|line| {
+                let name = line
+                    .strip_prefix("export type ")
+                    .and_then(|rest| rest.strip_suffix(" = string;"));
+                match name {
+                    Some(name) if name.ends_with("Id") => {
+                        format!("export type {name} = string & {{ readonly __brand: '{name}' }};")
+                    }
+                    _ => line.to_owned(),
+                }
+            })
+            .map(|line| line + "\n")
+            .collect()
+    }
+
+    #[test]
+    fn id_types_are_branded() {
+        let ts = branded("export type CaseId = string;\nexport type Stage = \"referral\";\n");
+        assert_eq!(ts, "export type CaseId = string & { readonly __brand: 'CaseId' };\nexport type Stage = \"referral\";\n");
+    }
+
     /// The committed TypeScript bindings are what the registry generates now.
     #[test]
     fn bindings_are_fresh() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/generated");
-        for (file, fresh) in [("ops.ts", ops::typescript()), ("errors.ts", ops::typescript_errors())] {
+        for (file, fresh) in [
+            ("ops.ts", branded(&ops::typescript())),
+            ("errors.ts", ops::typescript_errors()),
+        ] {
             let path = dir.join(file);
             if std::env::var_os("UPDATE_BINDINGS").is_some() {
                 std::fs::create_dir_all(&dir).expect("mkdir");

@@ -41,7 +41,11 @@ pub fn app_binary() -> PathBuf {
     let path = std::env::var_os("CIRCLEBOOK_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| target_dir().join("debug").join("circlebook"));
-    assert!(path.is_file(), "{} is missing: build the app first with `cargo build --workspace`", path.display());
+    assert!(
+        path.is_file(),
+        "{} is missing: build the app first with `cargo build --workspace`",
+        path.display()
+    );
     path
 }
 
@@ -60,7 +64,9 @@ fn tauri_driver_binary() -> PathBuf {
 
 /// A port nobody listens on right now (other engineers may run this suite on the same machine).
 fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
+    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+        .local_addr()?
+        .port())
 }
 
 /// tauri-driver (and the WebKitWebDriver and app it starts) in a process group of its own;
@@ -78,10 +84,16 @@ impl TauriDriver {
 
         let port = free_port()?;
         let native_port = free_port()?;
-        let native_driver = which("WebKitWebDriver").ok_or("WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)")?;
+        let native_driver = which("WebKitWebDriver")
+            .ok_or("WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)")?;
         let mut command = Command::new(tauri_driver_binary());
         command
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .arg("--native-driver")
             .arg(native_driver)
             .stdin(Stdio::null())
@@ -101,7 +113,11 @@ impl TauriDriver {
         let start = Instant::now();
         while TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)).is_err() {
             if start.elapsed() > STEP {
-                return Err(format!("tauri-driver did not listen on port {} within {STEP:?}", self.port).into());
+                return Err(format!(
+                    "tauri-driver did not listen on port {} within {STEP:?}",
+                    self.port
+                )
+                .into());
             }
             std::thread::sleep(POLL);
         }
@@ -112,7 +128,10 @@ impl TauriDriver {
     pub async fn session(&self, app: &Path) -> Result<Client, Error> {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), serde_json::json!("wry"));
-        capabilities.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app }),
+        );
         let client = ClientBuilder::rustls()?
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{}", self.port))
@@ -130,7 +149,9 @@ impl Drop for TauriDriver {
 }
 
 fn which(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(name)).find(|path| path.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
 }
 
 /// The CSS locator of a `data-testid`.
@@ -141,7 +162,12 @@ pub fn testid(id: &str) -> String {
 /// Waits for the element with this `data-testid` to appear.
 pub async fn wait_for(client: &Client, id: &str) -> Result<Element, Error> {
     let css = testid(id);
-    let found = client.wait().at_most(STEP).every(POLL).for_element(Locator::Css(&css)).await;
+    let found = client
+        .wait()
+        .at_most(STEP)
+        .every(POLL)
+        .for_element(Locator::Css(&css))
+        .await;
     found.map_err(|e| format!("{id} did not appear within {STEP:?}: {e}").into())
 }
 
@@ -157,7 +183,10 @@ pub async fn wait_for_text(client: &Client, id: &str, needle: &str) -> Result<St
             }
         }
         if start.elapsed() > STEP {
-            return Err(format!("{id} did not show {needle:?} within {STEP:?}; it showed {last:?}").into());
+            return Err(format!(
+                "{id} did not show {needle:?} within {STEP:?}; it showed {last:?}"
+            )
+            .into());
         }
         tokio::time::sleep(POLL).await;
     }
@@ -173,6 +202,14 @@ pub struct Screenshots {
 impl Screenshots {
     pub fn new() -> Result<Self, Error> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self { dir, taken: 0 })
+    }
+
+    /// Screenshots of one suite in `<target>/e2e-screenshots/<suite>/`, for a person to look at (the best are
+    /// copied to docs/screenshots/ by hand).
+    pub fn in_target(suite: &str) -> Result<Self, Error> {
+        let dir = target_dir().join("e2e-screenshots").join(suite);
         std::fs::create_dir_all(&dir)?;
         Ok(Self { dir, taken: 0 })
     }
@@ -200,3 +237,7 @@ pub async fn settle(client: &Client) -> Result<(), Error> {
         .map_err(|_| format!("the page did not paint within {STEP:?}"))??;
     Ok(())
 }
+
+pub mod axe;
+pub mod demo;
+pub mod drive;

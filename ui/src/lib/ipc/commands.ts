@@ -8,10 +8,25 @@ export const ERROR_CODES = [...ERROR_KINDS, 'internal'] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** An error across the boundary: a closed code to branch on and a sentence to show as it is. */
+/**
+ * Structured details some errors carry (which participant, activity and consent state; which field and rule).
+ * The UI words the error from `code` and these; `message` is the core's English wording, kept as a detail.
+ */
+export interface ErrorDetails {
+  participant?: string;
+  alias?: string;
+  activity?: string;
+  state?: string;
+  field?: string;
+  rule?: string;
+  [key: string]: unknown;
+}
+
+/** An error across the boundary: a closed code to branch on, optional details, and the core's own wording. */
 export interface CommandError {
   code: ErrorCode;
   message: string;
+  details?: ErrorDetails;
 }
 
 /** What a command gives back: its value, or an error that never needs parsing. */
@@ -38,9 +53,11 @@ function isErrorCode(value: unknown): value is ErrorCode {
 /** Turns whatever a rejected `invoke` carried into a `CommandError`. */
 export function toCommandError(raw: unknown): CommandError {
   if (typeof raw === 'object' && raw !== null) {
-    const { code, message } = raw as Record<string, unknown>;
+    const { code, message, details } = raw as Record<string, unknown>;
     if (isErrorCode(code) && typeof message === 'string') {
-      return { code, message };
+      return typeof details === 'object' && details !== null
+        ? { code, message, details: details as ErrorDetails }
+        : { code, message };
     }
   }
   // Not from Circlebook's own commands (a refused or broken call): say so plainly, without details.

@@ -10,7 +10,7 @@ export type Agreement = { id: AgreementId, session_id: SessionId, text: string,
  */
 agreed_by: Array<ParticipantId>, agreed_on: string, };
 
-export type AgreementId = string;
+export type AgreementId = string & { readonly __brand: 'AgreementId' };
 
 export type ApproveMessage = { message_id: MessageId, 
 /**
@@ -26,7 +26,7 @@ export type Assessment = { id: AssessmentId, participant_id: ParticipantId, case
 
 export type AssessmentDecision = "proceed" | "pause" | "stop";
 
-export type AssessmentId = string;
+export type AssessmentId = string & { readonly __brand: 'AssessmentId' };
 
 export type Attachment = { id: AttachmentId, case_id: CaseId, note_id: NoteId | null, title: string, media_type: string, 
 /**
@@ -50,7 +50,7 @@ export type AttachmentFilter = { case_id: CaseId,
  */
 note_id?: NoteId, };
 
-export type AttachmentId = string;
+export type AttachmentId = string & { readonly __brand: 'AttachmentId' };
 
 export type AttachmentRef = { attachment_id: AttachmentId, };
 
@@ -80,7 +80,7 @@ since?: string,
  */
 limit?: number, };
 
-export type AuditId = string;
+export type AuditId = string & { readonly __brand: 'AuditId' };
 
 export type CancelSession = { session_id: SessionId, reason: string, };
 
@@ -106,7 +106,7 @@ export type CaseFilter = { stage?: Stage, tag?: string,
  */
 include_closed: boolean, };
 
-export type CaseId = string;
+export type CaseId = string & { readonly __brand: 'CaseId' };
 
 export type CaseParticipants = { case_id: CaseId, };
 
@@ -132,7 +132,7 @@ export type Commitment = { id: CommitmentId, case_id: CaseId,
  */
 participant_id: ParticipantId, kind: CommitmentKind, description: string, due_on: string | null, status: CommitmentStatus, progress: Array<ProgressEntry>, created_at: string, updated_at: string, };
 
-export type CommitmentId = string;
+export type CommitmentId = string & { readonly __brand: 'CommitmentId' };
 
 export type CommitmentKind = "apology_letter" | "consent_education" | "counselling" | "skill_practice" | "articulating_growth" | "making_amends" | "restitution" | "no_contact" | "other";
 
@@ -168,7 +168,7 @@ state: ConsentState,
  */
 on: string, };
 
-export type ConsentId = string;
+export type ConsentId = string & { readonly __brand: 'ConsentId' };
 
 export type ConsentMethod = "written" | "verbal" | "recorded" | "through_supporter";
 
@@ -238,7 +238,7 @@ export type FollowUp = { id: TaskId, title: string, due_on: string | null, done_
 
 export type HarmedStatement = { needs: string, justice_vision: string, };
 
-export type MessageId = string;
+export type MessageId = string & { readonly __brand: 'MessageId' };
 
 export type MessageRef = { message_id: MessageId, };
 
@@ -316,7 +316,7 @@ export type NoteFilter = { case_id: CaseId, participant_id?: ParticipantId, sess
  */
 shareable_only: boolean, };
 
-export type NoteId = string;
+export type NoteId = string & { readonly __brand: 'NoteId' };
 
 export type NoteRef = { note_id: NoteId, };
 
@@ -346,7 +346,7 @@ progress_updates: ProgressUpdates, created_at: string, updated_at: string, };
 
 export type ParticipantFile = { participant: Participant, consents: Array<CurrentConsent>, };
 
-export type ParticipantId = string;
+export type ParticipantId = string & { readonly __brand: 'ParticipantId' };
 
 export type ParticipantRecord = { participant: Participant, consents: Array<CurrentConsent>, };
 
@@ -362,7 +362,7 @@ export type Process = { id: ProcessId, case_id: CaseId, kind: ProcessKind, statu
  */
 closed_on: string | null, note: string, };
 
-export type ProcessId = string;
+export type ProcessId = string & { readonly __brand: 'ProcessId' };
 
 export type ProcessKind = "person_harmed_circle" | "person_responsible_circle" | "blended_circle" | "partners_circle" | "cosa_inner_circle" | "cosa_outer_circle" | "direct_dialogue" | "indirect_dialogue" | "letter_exchange" | "conference" | "reintegration_support";
 
@@ -414,7 +414,7 @@ shareable: boolean, verified_by: string,
  */
 verification: string, created_at: string, };
 
-export type ProgressId = string;
+export type ProgressId = string & { readonly __brand: 'ProgressId' };
 
 export type ProgressReport = { case_id: CaseId, participant_id: ParticipantId, 
 /**
@@ -553,7 +553,7 @@ shareable_summary: string, cancel_reason: string, attendees: Array<Attendee>, cr
 
 export type SessionAttention = { session: Session, gaps: Array<ConsentGap>, };
 
-export type SessionId = string;
+export type SessionId = string & { readonly __brand: 'SessionId' };
 
 export type SessionKind = "person_harmed_circle" | "person_responsible_circle" | "blended_circle" | "partners_circle" | "cosa_inner_circle" | "cosa_outer_circle" | "direct_dialogue" | "indirect_dialogue" | "letter_exchange" | "conference" | "reintegration_check_in" | "preparation_meeting" | "supervision";
 
@@ -599,13 +599,13 @@ export type Stage = "referral" | "intake" | "preparation" | "active" | "follow_u
 
 export type StageChange = { id: StageChangeId, from_stage: Stage, to_stage: Stage, decided_by: string, reason: string, at: string, };
 
-export type StageChangeId = string;
+export type StageChangeId = string & { readonly __brand: 'StageChangeId' };
 
 export type Task = { id: TaskId, case_id: CaseId, session_id: SessionId | null, title: string, due_on: string | null, done_at: string | null, created_at: string, };
 
 export type TaskFilter = { case_id: CaseId, };
 
-export type TaskId = string;
+export type TaskId = string & { readonly __brand: 'TaskId' };
 
 export type TaskRef = { task_id: TaskId, };
 

@@ -1,0 +1,118 @@
+//! Vaults for the suite: made with the real `circlebook-cli` (beside the app binary), filled with its synthetic
+//! demo cases, and opened in the app under a temporary home.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fantoccini::Client;
+
+use crate::{app_binary, Error, TauriDriver};
+
+/// Strong enough for the core's check (zxcvbn score 3 or more).
+pub const PASSPHRASE: &str = "lantern orchard velvet compass drizzle";
+
+/// `circlebook-cli` next to the app binary (or `CIRCLEBOOK_CLI`).
+pub fn cli_binary() -> PathBuf {
+    let path = std::env::var_os("CIRCLEBOOK_CLI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| app_binary().with_file_name("circlebook-cli"));
+    assert!(
+        path.is_file(),
+        "{} is missing: build it with `cargo build --workspace`",
+        path.display()
+    );
+    path
+}
+
+fn cli(vault: &Path, args: &[&str]) -> Result<(), Error> {
+    let output = Command::new(cli_binary())
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("CIRCLEBOOK_PASSPHRASE", PASSPHRASE)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "circlebook-cli {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(())
+}
+
+#[derive(Debug)]
+/// A temporary home with a vault (and `cases` demo cases, none when 0), and the app opened on it.
+pub struct DemoApp {
+    pub home: tempfile::TempDir,
+    pub driver: TauriDriver,
+    pub client: Client,
+}
+
+impl DemoApp {
+    pub async fn start(cases: usize) -> Result<Self, Error> {
+        crate::require_display();
+        let home = tempfile::tempdir()?;
+        let vault = home.path().join("vault");
+        let key = home.path().join("recovery.txt");
+        cli(&vault, &["init", "--recovery-out", &key.to_string_lossy()])?;
+        if cases > 0 {
+            cli(&vault, &["demo", "--cases", &cases.to_string()])?;
+        }
+        let driver = TauriDriver::start(&[
+            ("CIRCLEBOOK_VAULT", OsString::from(vault)),
+            ("XDG_DATA_HOME", home.path().join("data").into_os_string()),
+            (
+                "XDG_CONFIG_HOME",
+                home.path().join("config").into_os_string(),
+            ),
+        ])?;
+        let client = driver.session(&app_binary()).await?;
+        crate::axe::watch_csp(&client).await?;
+        Ok(Self {
+            home,
+            driver,
+            client,
+        })
+    }
+
+    /// Unlocks through the unlock screen, as a person would, and waits for the home screen's list.
+    pub async fn unlock(&self) -> Result<(), Error> {
+        let field = crate::wait_for(&self.client, "unlock-passphrase").await?;
+        field.send_keys(&format!("{PASSPHRASE}\u{E007}")).await?;
+        crate::drive::wait_ready(&self.client, "home-screen").await
+    }
+
+    /// Closes the window and stops the driver, whatever happened before.
+    pub async fn finish(self, outcome: Result<(), Error>) -> Result<(), Error> {
+        let outcome: Result<(), Error> = match outcome {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                // What the window showed when it failed: its text, and a screenshot to look at.
+                let mut shots = crate::Screenshots::in_target("failures")?;
+                let _ = shots.take(&self.client, "failure").await;
+                let text = self
+                    .client
+                    .execute(
+                        "return document.body ? document.body.innerText : '';",
+                        Vec::new(),
+                    )
+                    .await;
+                let text = text.map(|v| {
+                    v.as_str()
+                        .unwrap_or_default()
+                        .chars()
+                        .take(1500)
+                        .collect::<String>()
+                });
+                Err(format!("{error}\nThe window showed: {}", text.unwrap_or_default()).into())
+            }
+        };
+        let closed = self.client.close().await;
+        drop(self.driver);
+        outcome?;
+        closed?;
+        Ok(())
+    }
+}

@@ -1,0 +1,8 @@
+// The i18n layer: paraglide's typed message functions (`m.key()`), the language rune, and localized dates and
+// numbers. Every string a person reads goes through here.
+export { m } from './paraglide/messages.js';
+export { locales, type Locale } from './paraglide/runtime.js';
+export { language, setLanguage } from './locale.svelte';
+export * from './format';
+export { describeError, errorDetail } from './errors';
+export * from './vocab';

@@ -1,0 +1,28 @@
+// Search everywhere: the words typed, and the hits of the latest question (stale answers are dropped).
+import { ops, type CommandError, type SearchHit } from '../ipc';
+
+export class SearchStore {
+  query = $state('');
+  hits = $state.raw<SearchHit[]>([]);
+  asked = $state(false);
+  error = $state<CommandError | null>(null);
+  #ticket = 0;
+
+  async run(query: string = this.query): Promise<void> {
+    const ticket = ++this.#ticket;
+    if (query.trim() === '') {
+      this.hits = [];
+      this.asked = false;
+      return;
+    }
+    const outcome = await ops.search({ query, limit: 30 });
+    if (ticket !== this.#ticket) return;
+    this.asked = true;
+    if (outcome.ok) {
+      this.hits = outcome.value;
+      this.error = null;
+    } else {
+      this.error = outcome.error;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+// The search store keeps only the latest question's answer.
+import { afterEach, expect, it } from 'vitest';
+import { clearMocks, mockIPC } from '../ipc/mocks';
+import { SearchStore } from './store.svelte';
+
+afterEach(() => clearMocks());
+
+it('drops an answer that arrives after a newer question', async () => {
+  const answers: Record<string, () => Promise<unknown>> = {
+    slow: () => new Promise((resolve) => setTimeout(() => resolve([{ record_id: 'old' }]), 30)),
+    fast: () => Promise.resolve([{ record_id: 'new' }]),
+  };
+  mockIPC((_cmd, args) => {
+    const { args: inner } = args as { args: { query: string } };
+    return answers[inner.query]!();
+  });
+  const store = new SearchStore();
+  const first = store.run('slow');
+  await store.run('fast');
+  await first;
+  expect(store.hits.map((h) => h.record_id)).toEqual(['new']);
+});
