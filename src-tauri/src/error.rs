@@ -1,7 +1,9 @@
 //! The one error shape the UI sees: a closed `code` to branch on and a sentence to show.
 
 use circlebook_core::model::ModelError;
-use circlebook_core::vault::{CreateError, OpenError, SaveError, UnlockError};
+use circlebook_core::vault::{
+    CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError,
+};
 use circlebook_core::ErrorKind;
 use serde::Serialize;
 
@@ -16,7 +18,15 @@ pub struct IpcError {
 
 impl IpcError {
     fn new(code: ErrorKind, message: &dyn std::fmt::Display) -> Self {
-        Self { code, message: sentence(&message.to_string()) }
+        Self {
+            code,
+            message: sentence(&message.to_string()),
+        }
+    }
+
+    /// An error of the app's own (clipboard, settings) with a code from the closed set.
+    pub fn with_code(code: ErrorKind, message: &dyn std::fmt::Display) -> Self {
+        Self::new(code, message)
     }
 
     /// A case-model operation was asked for while the vault is locked.
@@ -35,7 +45,15 @@ macro_rules! from_core {
     )*};
 }
 
-from_core!(CreateError, OpenError, UnlockError, SaveError, ModelError);
+from_core!(
+    CreateError,
+    OpenError,
+    UnlockError,
+    SaveError,
+    ModelError,
+    PassphraseError,
+    RestoreError
+);
 
 /// Core messages are clauses ("that passphrase does not open this vault"); the UI shows sentences.
 fn sentence(text: &str) -> String {
@@ -68,7 +86,11 @@ mod tests {
     #[test]
     fn the_ui_knows_every_status() {
         let commands = include_str!("../../ui/src/lib/ipc/commands.ts");
-        let statuses = [crate::session::VaultStatus::NoVault, crate::session::VaultStatus::Locked, crate::session::VaultStatus::Unlocked];
+        let statuses = [
+            crate::session::VaultStatus::NoVault,
+            crate::session::VaultStatus::Locked,
+            crate::session::VaultStatus::Unlocked,
+        ];
         for status in statuses {
             let name = serde_json::to_value(status).expect("serialises");
             let quoted = format!("'{}'", name.as_str().expect("a string"));
