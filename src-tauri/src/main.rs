@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         .manage(IdleClock::new(safety::settings::default_path()))
         .manage(Copies::default())
         .setup(|app| {
+            safety::window::create(app)?;
             safety::idle::watch(app.handle().clone());
             safety::logind::watch(app.handle().clone());
             Ok(())
@@ -68,6 +69,7 @@ fn main() -> ExitCode {
             app.run(|handle, event| {
                 if let tauri::RunEvent::Exit = event {
                     session::lock_on_exit(handle);
+                    safety::window::remove_automation_data(handle);
                 }
             });
             ExitCode::SUCCESS

@@ -8,6 +8,7 @@ pub mod clipboard;
 pub mod idle;
 pub mod logind;
 pub mod settings;
+pub mod window;
 
 use std::time::Instant;
 
