@@ -33,7 +33,8 @@ pub fn create<R: Runtime>(app: &mut App<R>) -> tauri::Result<()> {
     let mut builder = WebviewWindowBuilder::from_config(app.handle(), &config)?.incognito(true);
     let mut throwaway = None;
     if under_automation() {
-        let dir = std::env::temp_dir().join(format!("circlebook-webdriver-{}", std::process::id()));
+        remove_stale_automation_data();
+        let dir = std::env::temp_dir().join(format!("{AUTOMATION_PREFIX}{}", std::process::id()));
         {
             use std::os::unix::fs::DirBuilderExt;
             std::fs::DirBuilder::new()
@@ -47,6 +48,27 @@ pub fn create<R: Runtime>(app: &mut App<R>) -> tauri::Result<()> {
     builder.build()?;
     app.manage(AutomationData(throwaway));
     Ok(())
+}
+
+const AUTOMATION_PREFIX: &str = "circlebook-webdriver-";
+
+/// Throwaway folders of earlier runs whose process has gone (WebKit's own processes can outlive the app's exit).
+fn remove_stale_automation_data() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(AUTOMATION_PREFIX))
+        else {
+            continue;
+        };
+        if !std::path::Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Removes the throwaway webview folder, if there is one.

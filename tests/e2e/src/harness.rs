@@ -132,9 +132,12 @@ impl AppUnderTest {
             .await
     }
 
-    /// The app's process id: the process running our binary whose environment names our HOME.
+    /// The app's process id: the process running our binary whose environment names our config folder.
     pub fn pid(&self) -> Option<u32> {
-        let wanted = format!("HOME={}", self.home.path().display());
+        let wanted = format!(
+            "XDG_CONFIG_HOME={}",
+            self.home.path().join("config").display()
+        );
         for entry in std::fs::read_dir("/proc").ok()?.flatten() {
             let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
                 continue;
@@ -205,8 +208,16 @@ impl Canaries {
     }
 
     /// Puts the canaries into a case through the registry, and into the page as careless screens might: shown in
-    /// the DOM, kept in a global, in local and session storage and in IndexedDB.
+    /// the DOM, kept in a global, typed into a field, and, with `storage`, in local and session storage and in
+    /// IndexedDB (the lock tests). The plaintext-at-rest tests plant without storage: under WebDriver the webview has
+    /// a throwaway storage folder (WebKitGTK cannot drive an incognito one), and they look for what the app and
+    /// the webview write by themselves.
     pub async fn plant(&self, app: &AppUnderTest) -> Result<(), Error> {
+        self.plant_with(app, true).await
+    }
+
+    /// As [`Canaries::plant`], choosing whether web storage gets canaries too.
+    pub async fn plant_with(&self, app: &AppUnderTest, storage: bool) -> Result<(), Error> {
         let w = &self.words;
         let case = app
             .op(
@@ -228,11 +239,12 @@ impl Canaries {
             listed.to_string().contains(&w[0]),
             "the case is listed: {listed}"
         );
-        let script = "const [cases, typed, done] = arguments; \
+        let script = "const [cases, typed, storage, done] = arguments; \
             window.__lastCases = cases; \
             const shown = document.createElement('p'); shown.textContent = JSON.stringify(cases); \
             shown.dataset.testid = 'planted'; document.body.appendChild(shown); \
             const input = document.createElement('input'); input.value = typed; document.body.appendChild(input); \
+            if (!storage) { done(true); return; } \
             localStorage.setItem('cases', JSON.stringify(cases)); sessionStorage.setItem('typed', typed); \
             const open = indexedDB.open('circlebook-canary', 1); \
             open.onupgradeneeded = () => open.result.createObjectStore('notes'); \
@@ -242,7 +254,14 @@ impl Canaries {
             open.onerror = () => done(false);";
         let planted = app
             .client
-            .execute_async(script, vec![listed["ok"].clone(), serde_json::json!(w[4])])
+            .execute_async(
+                script,
+                vec![
+                    listed["ok"].clone(),
+                    serde_json::json!(w[4]),
+                    serde_json::json!(storage),
+                ],
+            )
             .await?;
         assert_eq!(
             planted,

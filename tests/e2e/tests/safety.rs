@@ -89,8 +89,10 @@ async fn idle_time_locks_the_vault() -> Result<(), Error> {
     let canaries = Canaries::new("idle");
     canaries.plant(&app).await?;
     // The idle time starts at unlock: lock and unlock so the setting's deadline is the one running.
-    app.invoke("lock", serde_json::json!({})).await?;
+    wait_for(&app.client, "safety-lock").await?.click().await?;
     wait_for_unlock_screen(&app.client).await?;
+    let mut shots = Screenshots::new()?;
+    shots.take(&app.client, "idle-before-unlock").await?;
     unlock(&app).await?;
     canaries.plant(&app).await?;
 
@@ -128,7 +130,7 @@ async fn closing_the_window_locks_and_leaves_no_plaintext_at_rest() -> Result<()
     let app = AppUnderTest::start(&Options::default()).await?;
     app.create_vault().await?;
     let canaries = Canaries::new("close");
-    canaries.plant(&app).await?;
+    canaries.plant_with(&app, false).await?;
     // A field typed into through the keyboard, as a person would.
     app.client
         .find(Locator::Css("[data-testid=\"planted\"] + input"))
@@ -167,7 +169,7 @@ async fn quick_exit_by_shift_three_times_hides_locks_and_quits() -> Result<(), E
     let app = AppUnderTest::start(&Options::default()).await?;
     app.create_vault().await?;
     let canaries = Canaries::new("quick");
-    canaries.plant(&app).await?;
+    canaries.plant_with(&app, false).await?;
 
     // The first Tab from the start of the page reaches Hide.
     app.client
@@ -223,7 +225,7 @@ async fn the_hide_button_quits_and_locks() -> Result<(), Error> {
     let mut shots = Screenshots::new()?;
     app.create_vault().await?;
     let canaries = Canaries::new("hide");
-    canaries.plant(&app).await?;
+    canaries.plant_with(&app, false).await?;
     wait_for(&app.client, "quick-exit-help-toggle")
         .await?
         .click()
@@ -246,7 +248,7 @@ async fn the_hide_button_quits_and_locks() -> Result<(), Error> {
         start.elapsed().as_secs_f64() * 1e3
     );
     let vault = app.vault.clone();
-    app.close().await?;
+    let _home = app.close().await?;
     let listed = cli(&vault, PASSPHRASE, &["call", "list_cases", "--args", "{}"])?;
     assert!(listed.contains(&canaries.words[0]));
     Ok(())
@@ -268,7 +270,7 @@ async fn sigsegv_leaves_no_core_dump() -> Result<(), Error> {
     let app = AppUnderTest::start(&Options::default()).await?;
     app.create_vault().await?;
     let canaries = Canaries::new("segv");
-    canaries.plant(&app).await?;
+    canaries.plant_with(&app, false).await?;
     let pid = app.pid().ok_or("the app's process was not found")?;
     let limits = std::fs::read_to_string(format!("/proc/{pid}/limits"))?;
     let core_line = limits
@@ -282,10 +284,13 @@ async fn sigsegv_leaves_no_core_dump() -> Result<(), Error> {
     );
     let cwd = std::fs::read_link(format!("/proc/{pid}/cwd"))?;
     let before = cores_in(&cwd);
-    rustix::process::kill_process(
-        rustix::process::Pid::from_raw(pid as i32).ok_or("pid")?,
-        rustix::process::Signal::SEGV,
-    )?;
+    // Rust's runtime catches a first SIGSEGV (its stack-overflow check) and puts the default action back, which a
+    // signal sent with kill() does not re-trigger; the second one gets the default action: terminate with a core.
+    let target = rustix::process::Pid::from_raw(pid as i32).ok_or("pid")?;
+    for _ in 0..2 {
+        let _ = rustix::process::kill_process(target, rustix::process::Signal::SEGV);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     app.wait_for_exit(pid).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let after = cores_in(&cwd);
