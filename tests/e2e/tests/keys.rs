@@ -17,12 +17,19 @@ fn options(lang: &'static str) -> Options {
     }
 }
 
+/// Scrolls an element into the middle of the window, for a screenshot.
+async fn scroll_to(app: &AppUnderTest, id: &str) -> Result<(), Error> {
+    let script = "document.querySelector(`[data-testid=\"${arguments[0]}\"]`).scrollIntoView({ block: 'center' });";
+    app.client.execute(script, vec![serde_json::json!(id)]).await?;
+    Ok(())
+}
+
 fn enter() -> String {
     char::from(Key::Enter).to_string()
 }
 
 async fn lock(app: &AppUnderTest) -> Result<(), Error> {
-    wait_for(&app.client, "safety-lock").await?.click().await?;
+    wait_for(&app.client, "lock").await?.click().await?;
     wait_for(&app.client, "unlock-screen").await?;
     Ok(())
 }
@@ -229,11 +236,13 @@ async fn backups_and_restore(lang: &'static str, suffix: &str) -> Result<(), Err
         .click()
         .await?;
     wait_for(&app.client, "restore-confirm").await?;
+    scroll_to(&app, "restore-confirm").await?;
     shots
         .take(&app.client, &format!("restore-confirm-{suffix}"))
         .await?;
     wait_for(&app.client, "restore-yes").await?.click().await?;
     wait_for(&app.client, "restore-done").await?;
+    scroll_to(&app, "restore-done").await?;
     shots
         .take(&app.client, &format!("restore-done-{suffix}"))
         .await?;

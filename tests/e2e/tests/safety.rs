@@ -67,7 +67,7 @@ async fn ctrl_l_and_the_lock_button_lock_and_leave_no_case_text_in_the_page() ->
         "the case was saved before locking"
     );
     canaries.plant(&app).await?;
-    wait_for(&app.client, "safety-lock").await?.click().await?;
+    wait_for(&app.client, "lock").await?.click().await?;
     wait_for_unlock_screen(&app.client).await?;
     assert_locked(&app).await?;
     canaries.assert_gone_from_page(&app).await?;
@@ -89,7 +89,7 @@ async fn idle_time_locks_the_vault() -> Result<(), Error> {
     let canaries = Canaries::new("idle");
     canaries.plant(&app).await?;
     // The idle time starts at unlock: lock and unlock so the setting's deadline is the one running.
-    wait_for(&app.client, "safety-lock").await?.click().await?;
+    wait_for(&app.client, "lock").await?.click().await?;
     wait_for_unlock_screen(&app.client).await?;
     let mut shots = Screenshots::new()?;
     shots.take(&app.client, "idle-before-unlock").await?;
