@@ -24,8 +24,10 @@ describe('ShiftCounter (issue 10, quick exit)', () => {
     expect(c.press('Shift', false, 0)).toBe(false);
     expect(c.press('Shift', true, 10)).toBe(false);
     expect(c.press('Shift', true, 20)).toBe(false);
+    // The press at 0 has expired: two more are needed.
     expect(c.press('Shift', false, SHIFT_WINDOW_MS + 100)).toBe(false);
-    expect(c.press('Shift', false, SHIFT_WINDOW_MS + 200)).toBe(true);
+    expect(c.press('Shift', false, SHIFT_WINDOW_MS + 200)).toBe(false);
+    expect(c.press('Shift', false, SHIFT_WINDOW_MS + 300)).toBe(true);
   });
 });
 
