@@ -22,9 +22,7 @@ const COMMANDS: &[&str] = &[
 
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
-    if let Err(error) =
-        tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
-    {
+    if let Err(error) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         panic!("tauri-build failed: {error:#}");
     }
 }

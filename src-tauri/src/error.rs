@@ -1,9 +1,7 @@
 //! The one error shape the UI sees: a closed `code` to branch on and a sentence to show.
 
 use circlebook_core::model::ModelError;
-use circlebook_core::vault::{
-    CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError,
-};
+use circlebook_core::vault::{CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
 use circlebook_core::ErrorKind;
 use serde::Serialize;
 
@@ -18,10 +16,7 @@ pub struct IpcError {
 
 impl IpcError {
     fn new(code: ErrorKind, message: &dyn std::fmt::Display) -> Self {
-        Self {
-            code,
-            message: sentence(&message.to_string()),
-        }
+        Self { code, message: sentence(&message.to_string()) }
     }
 
     /// An error of the app's own (clipboard, settings) with a code from the closed set.
@@ -45,15 +40,7 @@ macro_rules! from_core {
     )*};
 }
 
-from_core!(
-    CreateError,
-    OpenError,
-    UnlockError,
-    SaveError,
-    ModelError,
-    PassphraseError,
-    RestoreError
-);
+from_core!(CreateError, OpenError, UnlockError, SaveError, ModelError, PassphraseError, RestoreError);
 
 /// Core messages are clauses ("that passphrase does not open this vault"); the UI shows sentences.
 fn sentence(text: &str) -> String {

@@ -19,13 +19,17 @@ const VAULT_DIR_VAR: &str = "CIRCLEBOOK_VAULT";
 
 fn main() -> ExitCode {
     if let Err(error) = circlebook_core::hardening::disable_core_dumps() {
-        eprintln!("circlebook: could not switch off crash dumps ({error}); not starting, so no case data can reach one");
+        eprintln!(
+            "circlebook: could not switch off crash dumps ({error}); not starting, so no case data can reach one"
+        );
         return ExitCode::FAILURE;
     }
     let Some(dir) = vault_dir() else {
         eprintln!("circlebook: no vault folder: set {VAULT_DIR_VAR} or HOME");
         return ExitCode::FAILURE;
     };
+    // Mesa's shader cache (~/.cache/mesa_shader_cache) holds no case data, but nothing of the window belongs on disk.
+    std::env::set_var("MESA_SHADER_CACHE_DISABLE", "true");
     let state = AppState::open(dir);
     let app = tauri::Builder::default()
         .plugin(prevent_default())
@@ -86,9 +90,7 @@ fn main() -> ExitCode {
 fn prevent_default<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
     use tauri_plugin_prevent_default::Flags;
     let flags = Flags::all().difference(Flags::FOCUS_MOVE | Flags::CARET_BROWSING);
-    tauri_plugin_prevent_default::Builder::new()
-        .with_flags(flags)
-        .build()
+    tauri_plugin_prevent_default::Builder::new().with_flags(flags).build()
 }
 
 fn vault_dir() -> Option<PathBuf> {

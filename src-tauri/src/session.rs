@@ -44,11 +44,7 @@ impl Session {
     }
 
     /// Creates the vault in `dir` and keeps it unlocked.
-    pub fn create(
-        &mut self,
-        dir: &Path,
-        passphrase: &SecretString,
-    ) -> Result<RecoveryKey, CreateError> {
+    pub fn create(&mut self, dir: &Path, passphrase: &SecretString) -> Result<RecoveryKey, CreateError> {
         if !matches!(self, Session::NoVault) {
             return Err(CreateError::Exists(dir.to_path_buf()));
         }
@@ -68,11 +64,7 @@ impl Session {
             Session::NoVault | Session::NotOpened => match Vault::open(dir) {
                 Ok(vault) => vault,
                 Err(error) => {
-                    *self = if Vault::exists(dir) {
-                        Session::NotOpened
-                    } else {
-                        Session::NoVault
-                    };
+                    *self = if Vault::exists(dir) { Session::NotOpened } else { Session::NoVault };
                     return Err(error.into());
                 }
             },
@@ -105,14 +97,8 @@ impl Session {
 
 impl Session {
     /// Runs a registry operation on the unlocked vault; the actor recorded in the audit log is the facilitator.
-    pub fn call(
-        &mut self,
-        name: &str,
-        args: serde_json::Value,
-    ) -> Result<serde_json::Value, IpcError> {
-        let Session::Unlocked(vault) = self else {
-            return Err(IpcError::locked());
-        };
+    pub fn call(&mut self, name: &str, args: serde_json::Value) -> Result<serde_json::Value, IpcError> {
+        let Session::Unlocked(vault) = self else { return Err(IpcError::locked()) };
         Ok(ops::call(name, vault, &Ctx::new("facilitator"), args)?)
     }
 }
@@ -132,10 +118,7 @@ impl AppState {
         } else {
             Vault::open(&dir).map_or(Session::NotOpened, Session::Locked)
         };
-        Self {
-            dir,
-            session: Mutex::new(session),
-        }
+        Self { dir, session: Mutex::new(session) }
     }
 
     pub fn dir(&self) -> &Path {
@@ -174,9 +157,7 @@ mod tests {
         let mut session = state.session();
         assert_eq!(session.status(), VaultStatus::NoVault);
 
-        let recovery = session
-            .create(state.dir(), &SecretString::from(PASSPHRASE.to_owned()))
-            .expect("created");
+        let recovery = session.create(state.dir(), &SecretString::from(PASSPHRASE.to_owned())).expect("created");
         assert!(recovery.expose().starts_with("AGE-SECRET-KEY-1"));
         assert_eq!(session.status(), VaultStatus::Unlocked);
 
@@ -184,21 +165,14 @@ mod tests {
         session.lock().expect("locking twice is fine");
         assert_eq!(session.status(), VaultStatus::Locked);
 
-        let wrong = session
-            .unlock(state.dir(), &key("lantern orchard velvet"))
-            .expect_err("wrong passphrase");
+        let wrong = session.unlock(state.dir(), &key("lantern orchard velvet")).expect_err("wrong passphrase");
         assert_eq!(wrong.code, ErrorKind::WrongPassphrase);
         assert_eq!(session.status(), VaultStatus::Locked);
 
-        session
-            .unlock(state.dir(), &key(PASSPHRASE))
-            .expect("unlocked");
+        session.unlock(state.dir(), &key(PASSPHRASE)).expect("unlocked");
         assert_eq!(session.status(), VaultStatus::Unlocked);
         let again = session.create(state.dir(), &SecretString::from(PASSPHRASE.to_owned()));
-        assert_eq!(
-            again.map_err(|e| e.kind()).err(),
-            Some(ErrorKind::VaultExists)
-        );
+        assert_eq!(again.map_err(|e| e.kind()).err(), Some(ErrorKind::VaultExists));
     }
 
     #[test]
@@ -206,17 +180,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let vault = dir.path().join("vault");
         let first = AppState::open(vault.clone());
-        first
-            .session()
-            .create(&vault, &SecretString::from(PASSPHRASE.to_owned()))
-            .expect("created");
+        first.session().create(&vault, &SecretString::from(PASSPHRASE.to_owned())).expect("created");
 
         let second = AppState::open(vault.clone());
         let mut session = second.session();
         assert_eq!(session.status(), VaultStatus::Locked);
-        let error = session
-            .unlock(&vault, &key(PASSPHRASE))
-            .expect_err("held by the first");
+        let error = session.unlock(&vault, &key(PASSPHRASE)).expect_err("held by the first");
         assert_eq!(error.code, ErrorKind::AlreadyOpen);
         assert_eq!(session.status(), VaultStatus::Locked);
     }

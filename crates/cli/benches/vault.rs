@@ -11,12 +11,7 @@ const PASS: &str = "lantern orchard velvet compass drizzle";
 /// A vault of `cases` demo cases, compacted; its folder, recovery key and the unlocked vault.
 fn vault(cases: usize) -> (tempfile::TempDir, SecretString, UnlockedVault) {
     let temp = tempfile::tempdir().expect("temp");
-    let (mut vault, key) = Vault::create(
-        &temp.path().join("v"),
-        &SecretString::from(PASS),
-        Kdf { log_n: 10 },
-    )
-    .expect("create");
+    let (mut vault, key) = Vault::create(&temp.path().join("v"), &SecretString::from(PASS), Kdf { log_n: 10 }).expect("create");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date");
     demo::add_cases(&mut vault, cases, 1, today).expect("demo");
     vault.compact().expect("compact");
@@ -28,18 +23,13 @@ fn durable_edit(c: &mut Criterion) {
     group.sample_size(30);
     for cases in [50, 500] {
         let (_temp, _key, mut vault) = vault(cases);
-        let id: String = vault
-            .conn()
-            .query_row("SELECT id FROM notes LIMIT 1", [], |r| r.get(0))
-            .expect("a note");
+        let id: String = vault.conn().query_row("SELECT id FROM notes LIMIT 1", [], |r| r.get(0)).expect("a note");
         let mut i = 0u64;
         group.bench_function(format!("{cases} cases"), |b| {
             b.iter(|| {
                 i += 1;
                 let body = format!("Edited note {i} (demonstration data).");
-                vault
-                    .edit(|tx| tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (&body, &id)))
-                    .expect("edit")
+                vault.edit(|tx| tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (&body, &id))).expect("edit")
             })
         });
     }
@@ -54,14 +44,7 @@ fn unlock_with_key(c: &mut Criterion) {
     let dir = temp.path().join("v");
     let key = UnlockKey::RecoveryKey(key);
     group.bench_function("500 cases", |b| {
-        b.iter(|| {
-            black_box(
-                Vault::open(&dir)
-                    .expect("open")
-                    .unlock(&key)
-                    .expect("unlock"),
-            )
-        })
+        b.iter(|| black_box(Vault::open(&dir).expect("open").unlock(&key).expect("unlock")))
     });
     group.finish();
 }

@@ -68,11 +68,9 @@ pub enum Command {
         generation: u64,
     },
     /// Run one operation of the case model by name with JSON arguments, as the desktop app does; print its JSON result
-    #[command(
-        after_help = "Reads write nothing; a change is saved, then the vault is locked.\n\
+    #[command(after_help = "Reads write nothing; a change is saved, then the vault is locked.\n\
         Examples:\n  circlebook-cli call --list\n  circlebook-cli call create_case --args '{\"code_name\":\"Heron\"}'\n  \
-        echo '{}' | circlebook-cli call list_cases --args -"
-    )]
+        echo '{}' | circlebook-cli call list_cases --args -")]
     Call {
         /// The operation's name, as `call --list` shows it
         #[arg(value_name = "NAME", required_unless_present = "list")]
@@ -82,12 +80,7 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["name", "args", "args_file"])]
         list: bool,
         /// The arguments as JSON text, or `-` to read them from stdin [default: {}]
-        #[arg(
-            long,
-            value_name = "JSON",
-            conflicts_with = "args_file",
-            allow_hyphen_values = true
-        )]
+        #[arg(long, value_name = "JSON", conflicts_with = "args_file", allow_hyphen_values = true)]
         args: Option<String>,
         /// Read the JSON arguments from this file
         #[arg(long, value_name = "FILE")]

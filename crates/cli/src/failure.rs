@@ -8,9 +8,7 @@ use std::process::ExitCode;
 
 use circlebook_core::demo::DemoError;
 use circlebook_core::model::ModelError;
-use circlebook_core::vault::{
-    CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError,
-};
+use circlebook_core::vault::{CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
 use circlebook_core::{ErrorKind, LockFailure, UnlockFailure};
 use serde::Serialize;
 
@@ -32,24 +30,13 @@ pub struct Failure {
 impl Failure {
     pub fn new(code: ErrorKind, message: impl Display) -> Self {
         // One line, always: scripts read stderr line by line.
-        let message = message
-            .to_string()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        Self {
-            code,
-            message,
-            usage: false,
-        }
+        let message = message.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        Self { code, message, usage: false }
     }
 
     /// A usage error (exit 2), like clap's.
     pub fn usage(message: impl Display) -> Self {
-        Self {
-            usage: true,
-            ..Self::new(ErrorKind::InvalidInput, message)
-        }
+        Self { usage: true, ..Self::new(ErrorKind::InvalidInput, message) }
     }
 
     /// Writes the failure (one line on stderr; with `--json` also an object on stdout) and gives the exit code.
@@ -72,16 +59,7 @@ macro_rules! from_core_error {
     )*};
 }
 
-from_core_error!(
-    OpenError,
-    CreateError,
-    UnlockError,
-    PassphraseError,
-    RestoreError,
-    SaveError,
-    DemoError,
-    ModelError
-);
+from_core_error!(OpenError, CreateError, UnlockError, PassphraseError, RestoreError, SaveError, DemoError, ModelError);
 
 impl From<UnlockFailure> for Failure {
     fn from(f: UnlockFailure) -> Self {
@@ -97,10 +75,7 @@ impl From<LockFailure> for Failure {
 
 impl From<rusqlite::Error> for Failure {
     fn from(e: rusqlite::Error) -> Self {
-        Failure::new(
-            ErrorKind::Io,
-            format_args!("the vault's database could not be read: {e}"),
-        )
+        Failure::new(ErrorKind::Io, format_args!("the vault's database could not be read: {e}"))
     }
 }
 

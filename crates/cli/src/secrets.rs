@@ -26,16 +26,12 @@ fn take(var: &str) -> Option<SecretString> {
 }
 
 fn prompt(text: &str) -> Result<SecretString, Failure> {
-    rpassword::prompt_password(text)
-        .map(SecretString::from)
-        .map_err(|e| {
-            Failure::new(
-                ErrorKind::InvalidInput,
-                format_args!(
-                    "no passphrase was given: set {PASSPHRASE_VAR} or run in a terminal ({e})"
-                ),
-            )
-        })
+    rpassword::prompt_password(text).map(SecretString::from).map_err(|e| {
+        Failure::new(
+            ErrorKind::InvalidInput,
+            format_args!("no passphrase was given: set {PASSPHRASE_VAR} or run in a terminal ({e})"),
+        )
+    })
 }
 
 /// Asks twice (on the terminal) for a passphrase to choose, refusing a weak one before the second prompt.
@@ -44,10 +40,7 @@ fn prompt_new(first: &str) -> Result<SecretString, Failure> {
     check_passphrase(&chosen).map_err(|weak| Failure::new(ErrorKind::WeakPassphrase, weak))?;
     let again = prompt("Type it again: ")?;
     if chosen.expose_secret() != again.expose_secret() {
-        return Err(Failure::new(
-            ErrorKind::InvalidInput,
-            "the two passphrases differ; nothing was changed",
-        ));
+        return Err(Failure::new(ErrorKind::InvalidInput, "the two passphrases differ; nothing was changed"));
     }
     Ok(chosen)
 }
@@ -55,10 +48,7 @@ fn prompt_new(first: &str) -> Result<SecretString, Failure> {
 impl Secrets {
     /// Takes the passphrase variables out of the environment. Call before any thread or child is started.
     pub fn from_env() -> Self {
-        Self {
-            passphrase: take(PASSPHRASE_VAR),
-            new_passphrase: take(NEW_PASSPHRASE_VAR),
-        }
+        Self { passphrase: take(PASSPHRASE_VAR), new_passphrase: take(NEW_PASSPHRASE_VAR) }
     }
 
     /// The passphrase that opens the vault.

@@ -36,8 +36,7 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(self.stdout.trim())
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+        serde_json::from_str(self.stdout.trim()).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
 
     /// Exit 0.
@@ -49,17 +48,8 @@ impl Run {
     /// Exit 1 with exactly one line on stderr that contains `text`.
     pub fn fails_with(self, text: &str) -> Self {
         assert_eq!(self.code, 1, "expected exit 1: {self:?}");
-        assert_eq!(
-            self.stderr.lines().count(),
-            1,
-            "expected one line on stderr: {:?}",
-            self.stderr
-        );
-        assert!(
-            self.stderr.contains(text),
-            "expected {text:?} in {:?}",
-            self.stderr
-        );
+        assert_eq!(self.stderr.lines().count(), 1, "expected one line on stderr: {:?}", self.stderr);
+        assert!(self.stderr.contains(text), "expected {text:?} in {:?}", self.stderr);
         self
     }
 }
@@ -98,8 +88,7 @@ pub fn finish(cmd: &mut Command) -> Run {
 /// A vault made in-process with a cheap scrypt work factor; returns its folder and recovery key.
 pub fn quick_vault(temp: &Path) -> (PathBuf, String) {
     let dir = temp.join("vault");
-    let (vault, key) =
-        Vault::create(&dir, &SecretString::from(PASS), Kdf { log_n: 10 }).expect("create");
+    let (vault, key) = Vault::create(&dir, &SecretString::from(PASS), Kdf { log_n: 10 }).expect("create");
     vault.lock().expect("lock");
     (dir, key.expose().to_owned())
 }
@@ -124,41 +113,17 @@ pub fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 /// Runs an external tool and returns its trimmed stdout, failing the test if it fails.
 pub fn tool(program: &str, args: &[&std::ffi::OsStr]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program} runs: {e}"));
-    assert!(
-        out.status.success(),
-        "{program} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
+    let out = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program} runs: {e}"));
+    assert!(out.status.success(), "{program} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let temp = tempfile::tempdir().expect("temp");
-    for args in [
-        &[][..],
-        &["frobnicate"],
-        &["stats", "--bogus"],
-        &["restore", "abc"],
-        &["demo"],
-        &["bench", "--samples", "0"],
-        &["bench", "--cases", "0"],
-        &["call"],
-        &["call", "--list", "create_case"],
-        &["search"],
-        &["search", "x", "--role", "judge"],
-        &["report", "--from", "2026-01-01"],
-        &["report", "--from", "2026-13-01", "--to", "2026-12-31"],
-        &["due", "--within", "soon"],
-        &["demo", "--cases", "1", "--today", "May"],
-    ] {
+    for args in [&[][..], &["frobnicate"], &["stats", "--bogus"], &["restore", "abc"], &["demo"], &["bench", "--samples", "0"], &["bench", "--cases", "0"],
+        &["call"], &["call", "--list", "create_case"], &["search"], &["search", "x", "--role", "judge"], &["report", "--from", "2026-01-01"],
+        &["report", "--from", "2026-13-01", "--to", "2026-12-31"], &["due", "--within", "soon"], &["demo", "--cases", "1", "--today", "May"]] {
         let run = finish(cli(temp.path()).args(args));
         assert_eq!(run.code, 2, "{args:?}: {run:?}");
     }

@@ -87,18 +87,13 @@ impl ErrorKind {
 
     /// The snake_case word the front ends see.
     pub fn code(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
 
     /// Classifies an I/O error: a full disk (or quota) is told apart from the rest.
     pub fn of_io(e: &std::io::Error) -> Self {
         match e.kind() {
-            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
-                ErrorKind::DiskFull
-            }
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => ErrorKind::DiskFull,
             _ => ErrorKind::Io,
         }
     }

@@ -6,13 +6,7 @@ pub fn disable_core_dumps() -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use rustix::process::{setrlimit, Resource, Rlimit};
-        setrlimit(
-            Resource::Core,
-            Rlimit {
-                current: Some(0),
-                maximum: Some(0),
-            },
-        )?;
+        setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: Some(0) })?;
         rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable)?;
     }
     Ok(())

@@ -17,6 +17,6 @@ pub use error::ErrorKind;
 pub use passphrase::{check_passphrase, WeakPassphrase};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use vault::{
-    EditError, Generation, Kdf, LockFailure, RecoveryKey, Stats, UnlockFailure, UnlockKey,
-    UnlockedVault, Vault, VerifyReport,
+    EditError, Generation, Kdf, LockFailure, RecoveryKey, Stats, UnlockFailure, UnlockKey, UnlockedVault, Vault,
+    VerifyReport,
 };

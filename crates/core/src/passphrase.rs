@@ -56,11 +56,7 @@ mod tests {
         let short = check("tr0ub4dor").expect_err("short");
         assert!(short.reason.contains("too short"), "{}", short.reason);
         let common = check("password1234").expect_err("common");
-        assert!(
-            common.reason.contains("too easy to guess"),
-            "{}",
-            common.reason
-        );
+        assert!(common.reason.contains("too easy to guess"), "{}", common.reason);
         assert!(check("aaaaaaaaaaaaaaaa").is_err());
     }
 

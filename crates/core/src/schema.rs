@@ -85,16 +85,9 @@ mod tests {
         migrate(&conn).expect("migrate");
         for table in journaled_tables(&conn).expect("tables") {
             let pk_cols: i64 = conn
-                .query_row(
-                    "SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0",
-                    [&table],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0", [&table], |r| r.get(0))
                 .expect("pk");
-            assert!(
-                pk_cols > 0,
-                "table {table} has no primary key, so the journal would miss its changes"
-            );
+            assert!(pk_cols > 0, "table {table} has no primary key, so the journal would miss its changes");
         }
     }
 
@@ -104,26 +97,16 @@ mod tests {
         migrate(&conn).expect("migrate");
         let mut list = MIGRATIONS.to_vec();
         list.push("CREATE TABLE extra(id INTEGER PRIMARY KEY); INSERT INTO nowhere VALUES (1);");
-        assert!(matches!(
-            migrate_with(&conn, &list),
-            Err(MigrationError::Failed(_))
-        ));
+        assert!(matches!(migrate_with(&conn, &list), Err(MigrationError::Failed(_))));
         assert_eq!(version(&conn).expect("v"), current_version());
-        assert!(journaled_tables(&conn)
-            .expect("t")
-            .iter()
-            .all(|t| t != "extra"));
+        assert!(journaled_tables(&conn).expect("t").iter().all(|t| t != "extra"));
     }
 
     #[test]
     fn a_newer_database_is_refused() {
         let conn = Connection::open_in_memory().expect("db");
         migrate(&conn).expect("migrate");
-        conn.execute_batch("PRAGMA user_version = 99")
-            .expect("bump");
-        assert!(matches!(
-            migrate(&conn),
-            Err(MigrationError::Newer { found: 99, .. })
-        ));
+        conn.execute_batch("PRAGMA user_version = 99").expect("bump");
+        assert!(matches!(migrate(&conn), Err(MigrationError::Newer { found: 99, .. })));
     }
 }

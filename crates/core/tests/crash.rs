@@ -49,10 +49,7 @@ fn child(dir: &str) {
         let body = "x".repeat(rng.gen_range(200..3000));
         vault
             .edit(|tx| {
-                tx.execute(
-                    "INSERT INTO notes(id, case_id, body, created_at) VALUES(?1, 'c', ?2, 't')",
-                    [&id, &body],
-                )?;
+                tx.execute("INSERT INTO notes(id, case_id, body, created_at) VALUES(?1, 'c', ?2, 't')", [&id, &body])?;
                 tx.execute("UPDATE cases SET updated_at = ?1 WHERE id = 'c'", [&id])
             })
             .expect("edit");
@@ -66,10 +63,7 @@ fn child(dir: &str) {
 }
 
 fn parent() {
-    let seed: u64 = std::env::var("CIRCLEBOOK_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(rand::random);
+    let seed: u64 = std::env::var("CIRCLEBOOK_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
     println!("crash: seed {seed} (set CIRCLEBOOK_CRASH_SEED to replay)");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let tmp = tempfile::tempdir().expect("tmp");
@@ -122,40 +116,22 @@ fn parent() {
         reader.join().expect("reader");
         let mut err = String::new();
         let _ = std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err);
-        assert!(
-            !err.contains("panicked"),
-            "the child failed before it was killed: {err}"
-        );
-        assert!(
-            status.code().is_none(),
-            "the child must die by the signal, not exit: {status:?}"
-        );
+        assert!(!err.contains("panicked"), "the child failed before it was killed: {err}");
+        assert!(status.code().is_none(), "the child must die by the signal, not exit: {status:?}");
         acknowledged.extend(acks.lock().expect("acks").drain(..));
 
         let vault = unlock(&dir, key.expose());
         if vault.torn_tail_dropped() > 0 {
             torn += 1;
         }
-        let integrity: String = vault
-            .conn()
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .expect("check");
+        let integrity: String = vault.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("check");
         assert_eq!(integrity, "ok", "after kill {kill}");
-        let mut stmt = vault
-            .conn()
-            .prepare("SELECT id FROM notes")
-            .expect("prepare");
-        let present: HashSet<String> = stmt
-            .query_map([], |r| r.get(0))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("ids");
+        let mut stmt = vault.conn().prepare("SELECT id FROM notes").expect("prepare");
+        let present: HashSet<String> =
+            stmt.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("ids");
         drop(stmt);
         for id in &acknowledged {
-            assert!(
-                present.contains(id),
-                "acknowledged commit {id} lost after kill {kill}"
-            );
+            assert!(present.contains(id), "acknowledged commit {id} lost after kill {kill}");
         }
         durable_unacknowledged = present.len() - acknowledged.len();
         if rng.gen_bool(0.2) {
@@ -169,8 +145,5 @@ fn parent() {
         started.elapsed().as_secs_f64(),
         acknowledged.len()
     );
-    assert!(
-        acknowledged.len() > KILLS,
-        "the children must get real work done between kills"
-    );
+    assert!(acknowledged.len() > KILLS, "the children must get real work done between kills");
 }

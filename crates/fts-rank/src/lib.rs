@@ -47,16 +47,8 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     // NUL-terminated literal that FTS5 copies; the function pointer has the `fts5_extension_function` signature;
     // no user data and no destructor are passed.
     let rc = unsafe {
-        let create = (*api)
-            .xCreateFunction
-            .ok_or_else(|| failure(ffi::SQLITE_MISUSE, "FTS5 cannot add functions"))?;
-        create(
-            api,
-            c"circlebook_rank".as_ptr(),
-            ptr::null_mut(),
-            Some(rank),
-            None,
-        )
+        let create = (*api).xCreateFunction.ok_or_else(|| failure(ffi::SQLITE_MISUSE, "FTS5 cannot add functions"))?;
+        create(api, c"circlebook_rank".as_ptr(), ptr::null_mut(), Some(rank), None)
     };
     if rc != ffi::SQLITE_OK {
         return Err(failure(rc, "FTS5 refused the ranking function"));
@@ -78,13 +70,7 @@ fn fts5_api(conn: &Connection) -> rusqlite::Result<*mut ffi::fts5_api> {
     let rc = unsafe {
         let db = conn.handle();
         let mut stmt: *mut ffi::sqlite3_stmt = ptr::null_mut();
-        let rc = ffi::sqlite3_prepare_v2(
-            db,
-            c"SELECT fts5(?1)".as_ptr(),
-            -1,
-            &mut stmt,
-            ptr::null_mut(),
-        );
+        let rc = ffi::sqlite3_prepare_v2(db, c"SELECT fts5(?1)".as_ptr(), -1, &mut stmt, ptr::null_mut());
         if rc != ffi::SQLITE_OK {
             return Err(failure(rc, "this SQLite has no FTS5"));
         }
@@ -187,11 +173,7 @@ unsafe extern "C" fn rank(
 
 /// # Safety
 /// `api` and `fts` are what FTS5 passed to this call; `args` are its argument values.
-unsafe fn score(
-    api: &ffi::Fts5ExtensionApi,
-    fts: *mut ffi::Fts5Context,
-    args: &[*mut ffi::sqlite3_value],
-) -> Result<f64, Fault> {
+unsafe fn score(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context, args: &[*mut ffi::sqlite3_value]) -> Result<f64, Fault> {
     // SAFETY: the auxiliary data slot belongs to this query's cursor; it holds null or a `Query` we boxed below.
     let mut query = unsafe { call!(api, xGetAuxdata, fts, 0) }.cast::<Query>();
     if query.is_null() {
@@ -210,24 +192,11 @@ unsafe fn score(
     query.freq.iter_mut().for_each(|f| *f = 0.0);
     query.end.iter_mut().for_each(|e| *e = 0);
     for word in 0..query.words {
-        let mut iter = ffi::Fts5PhraseIter {
-            a: ptr::null(),
-            b: ptr::null(),
-        };
+        let mut iter = ffi::Fts5PhraseIter { a: ptr::null(), b: ptr::null() };
         let (mut column, mut offset): (c_int, c_int) = (0, 0);
         let phrase = word as c_int;
         // SAFETY: `iter`, `column` and `offset` are out-parameters for this row's instances of the phrase.
-        let rc = unsafe {
-            call!(
-                api,
-                xPhraseFirst,
-                fts,
-                phrase,
-                &mut iter,
-                &mut column,
-                &mut offset
-            )
-        };
+        let rc = unsafe { call!(api, xPhraseFirst, fts, phrase, &mut iter, &mut column, &mut offset) };
         if rc != ffi::SQLITE_OK {
             return Err(Fault::Code(rc));
         }
@@ -271,8 +240,7 @@ impl Query {
     fn bm25(&self, tokens: f64) -> f64 {
         let mut score = 0.0;
         for (freq, idf) in self.freq.iter().zip(&self.idf) {
-            score +=
-                idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1.0 - B + B * tokens / self.avgdl)));
+            score += idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1.0 - B + B * tokens / self.avgdl)));
         }
         score
     }
@@ -282,28 +250,16 @@ impl Query {
 ///
 /// # Safety
 /// As for [`score`].
-unsafe fn start(
-    api: &ffi::Fts5ExtensionApi,
-    fts: *mut ffi::Fts5Context,
-    args: &[*mut ffi::sqlite3_value],
-) -> Result<Query, Fault> {
+unsafe fn start(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context, args: &[*mut ffi::sqlite3_value]) -> Result<Query, Fault> {
     let usage = c"use circlebook_rank(table, words, keep, weight, ...): words is how many phrases of the query to score (0 or more), keep how many rows the query keeps (at least 1)";
     if args.len() < 2 {
         return Err(Fault::Usage(usage));
     }
     // SAFETY: the argument values are valid for this call.
-    let (words, keep) = unsafe {
-        (
-            ffi::sqlite3_value_int64(args[0]),
-            ffi::sqlite3_value_int64(args[1]),
-        )
-    };
+    let (words, keep) = unsafe { (ffi::sqlite3_value_int64(args[0]), ffi::sqlite3_value_int64(args[1])) };
     // SAFETY: plain reads of the cursor's query.
-    let (phrases, columns) =
-        unsafe { (call!(api, xPhraseCount, fts), call!(api, xColumnCount, fts)) };
-    let (Ok(words), Ok(keep)) = (usize::try_from(words), usize::try_from(keep)) else {
-        return Err(Fault::Usage(usage));
-    };
+    let (phrases, columns) = unsafe { (call!(api, xPhraseCount, fts), call!(api, xColumnCount, fts)) };
+    let (Ok(words), Ok(keep)) = (usize::try_from(words), usize::try_from(keep)) else { return Err(Fault::Usage(usage)) };
     if keep == 0 {
         return Err(Fault::Usage(usage));
     }
@@ -311,12 +267,7 @@ unsafe fn start(
     let words = words.min(usize::try_from(phrases).unwrap_or(0));
     let columns = usize::try_from(columns).unwrap_or(0);
     // SAFETY: the argument values are valid for this call.
-    let weights = (0..columns)
-        .map(|c| {
-            args.get(2 + c)
-                .map_or(1.0, |&v| unsafe { ffi::sqlite3_value_double(v) })
-        })
-        .collect();
+    let weights = (0..columns).map(|c| args.get(2 + c).map_or(1.0, |&v| unsafe { ffi::sqlite3_value_double(v) })).collect();
 
     let (mut rows, mut tokens): (i64, i64) = (0, 0);
     // SAFETY: out-parameters for the table's row count and total number of tokens.
@@ -336,16 +287,7 @@ unsafe fn start(
             let hits_out: *mut i64 = &mut hits;
             // SAFETY: FTS5 runs the phrase as a query of its own and calls `count_row` with `hits_out`, which
             // stays valid until this call returns.
-            let rc = unsafe {
-                call!(
-                    api,
-                    xQueryPhrase,
-                    fts,
-                    phrase as c_int,
-                    hits_out.cast(),
-                    Some(count_row)
-                )
-            };
+            let rc = unsafe { call!(api, xQueryPhrase, fts, phrase as c_int, hits_out.cast(), Some(count_row)) };
             if rc != ffi::SQLITE_OK {
                 return Err(Fault::Code(rc));
             }
@@ -355,9 +297,7 @@ unsafe fn start(
         }
     }
     // SAFETY: plain reads of the query's phrase sizes.
-    let sizes = (0..words)
-        .map(|p| unsafe { api.xPhraseSize.map_or(1, |f| f(fts, p as c_int)) })
-        .collect();
+    let sizes = (0..words).map(|p| unsafe { api.xPhraseSize.map_or(1, |f| f(fts, p as c_int)) }).collect();
     Ok(Query {
         words,
         keep,
@@ -372,11 +312,7 @@ unsafe fn start(
 }
 
 /// Counts the rows of `xQueryPhrase`.
-unsafe extern "C" fn count_row(
-    _: *const ffi::Fts5ExtensionApi,
-    _: *mut ffi::Fts5Context,
-    hits: *mut c_void,
-) -> c_int {
+unsafe extern "C" fn count_row(_: *const ffi::Fts5ExtensionApi, _: *mut ffi::Fts5Context, hits: *mut c_void) -> c_int {
     // SAFETY: `hits` is the `i64` that `start` passed to `xQueryPhrase`.
     unsafe { *hits.cast::<i64>() += 1 };
     ffi::SQLITE_OK

@@ -4,22 +4,15 @@ use proptest::prelude::*;
 use rusqlite::Connection;
 
 /// Few words, so that they repeat across rows and within a row, as real notes do.
-const WORDS: &[&str] = &[
-    "consent", "safety", "plan", "letter", "circle", "quiet", "room", "apology", "café",
-];
+const WORDS: &[&str] = &["consent", "safety", "plan", "letter", "circle", "quiet", "room", "apology", "café"];
 const FACETS: &[&str] = &["sactive", "sclosed", "pcircle"];
 
 fn table(rows: &[(String, String, String)]) -> Connection {
     let conn = Connection::open_in_memory().expect("db");
     super::register(&conn).expect("register");
-    conn.execute_batch("CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, title, body, facets)")
-        .expect("table");
+    conn.execute_batch("CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, title, body, facets)").expect("table");
     for (title, body, facets) in rows {
-        conn.execute(
-            "INSERT INTO t(id, title, body, facets) VALUES ('x', ?1, ?2, ?3)",
-            [title, body, facets],
-        )
-        .expect("row");
+        conn.execute("INSERT INTO t(id, title, body, facets) VALUES ('x', ?1, ?2, ?3)", [title, body, facets]).expect("row");
     }
     conn
 }
@@ -27,11 +20,7 @@ fn table(rows: &[(String, String, String)]) -> Connection {
 fn ranked(conn: &Connection, order: &str, query: &str, keep: i64) -> Vec<(i64, f64)> {
     let sql = format!("SELECT rowid, {order} FROM t WHERE t MATCH ?1 ORDER BY 2, rowid LIMIT ?2");
     let mut stmt = conn.prepare(&sql).expect("prepare");
-    let rows = stmt
-        .query_map(rusqlite::params![query, keep], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .expect("query");
+    let rows = stmt.query_map(rusqlite::params![query, keep], |r| Ok((r.get(0)?, r.get(1)?))).expect("query");
     rows.collect::<Result<_, _>>().expect("rows")
 }
 
@@ -40,36 +29,19 @@ fn text(max: usize) -> impl Strategy<Value = String> {
 }
 
 fn row() -> impl Strategy<Value = (String, String, String)> {
-    (
-        text(4),
-        text(30),
-        prop::collection::vec(prop::sample::select(FACETS), 1..3).prop_map(|f| f.join(" ")),
-    )
+    (text(4), text(30), prop::collection::vec(prop::sample::select(FACETS), 1..3).prop_map(|f| f.join(" ")))
 }
 
 fn query() -> impl Strategy<Value = (Vec<&'static str>, bool, Option<&'static str>)> {
-    (
-        prop::collection::vec(prop::sample::select(WORDS), 1..4),
-        any::<bool>(),
-        prop::option::of(prop::sample::select(FACETS)),
-    )
+    (prop::collection::vec(prop::sample::select(WORDS), 1..4), any::<bool>(), prop::option::of(prop::sample::select(FACETS)))
 }
 
 /// The query as Circlebook builds it: the words in title and body (the last one also as a prefix, if chosen), then
 /// a filter that is matched but not scored.
 fn match_text(words: &[&str], prefix: bool, facet: Option<&str>) -> String {
     let last = words.len() - 1;
-    let words: Vec<String> = words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            if prefix && i == last {
-                format!("\"{w}\"*")
-            } else {
-                format!("\"{w}\"")
-            }
-        })
-        .collect();
+    let words: Vec<String> =
+        words.iter().enumerate().map(|(i, w)| if prefix && i == last { format!("\"{w}\"*") } else { format!("\"{w}\"") }).collect();
     let mut query = format!("{{title body}} : ({})", words.join(" "));
     if let Some(facet) = facet {
         query += &format!(" AND facets : \"{facet}\"");
@@ -123,70 +95,33 @@ fn a_title_match_outranks_a_body_match_and_a_short_row_a_long_one() {
         ("consent".into(), filler.clone(), "sactive".into()),
         ("".into(), format!("{filler} plan"), "sactive".into()),
     ]);
-    let ours = ranked(
-        &conn,
-        "circlebook_rank(t, 1, 3, 0.0, 10.0, 1.0, 0.0)",
-        "{title body} : (\"consent\")",
-        3,
-    );
-    assert_eq!(
-        ours.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
-        [3, 2, 1]
-    );
+    let ours = ranked(&conn, "circlebook_rank(t, 1, 3, 0.0, 10.0, 1.0, 0.0)", "{title body} : (\"consent\")", 3);
+    assert_eq!(ours.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [3, 2, 1]);
 }
 
 #[test]
 fn wrong_calls_are_refused_with_a_message() {
     let conn = table(&[("consent".into(), "plan".into(), "sactive".into())]);
     let query = "{title body} : (\"consent\") AND facets : \"sactive\"";
-    for call in [
-        "circlebook_rank(t)",
-        "circlebook_rank(t, 1)",
-        "circlebook_rank(t, -1, 5)",
-        "circlebook_rank(t, 1, 0)",
-    ] {
+    for call in ["circlebook_rank(t)", "circlebook_rank(t, 1)", "circlebook_rank(t, -1, 5)", "circlebook_rank(t, 1, 0)"] {
         let sql = format!("SELECT {call} FROM t WHERE t MATCH ?1");
-        let error = conn
-            .query_row(&sql, [query], |r| r.get::<_, f64>(0))
-            .expect_err(call);
-        assert!(
-            error
-                .to_string()
-                .contains("use circlebook_rank(table, words, keep"),
-            "{call}: {error}"
-        );
+        let error = conn.query_row(&sql, [query], |r| r.get::<_, f64>(0)).expect_err(call);
+        assert!(error.to_string().contains("use circlebook_rank(table, words, keep"), "{call}: {error}");
     }
     // Two phrases (the word and the filter) may both be scored; more than there are means all of them.
     for words in [0, 2, 7] {
         let sql = format!("SELECT circlebook_rank(t, {words}, 5) FROM t WHERE t MATCH ?1");
-        assert!(
-            conn.query_row(&sql, [query], |r| r.get::<_, f64>(0))
-                .is_ok(),
-            "{words}"
-        );
+        assert!(conn.query_row(&sql, [query], |r| r.get::<_, f64>(0)).is_ok(), "{words}");
     }
 }
 
 #[test]
 fn a_typed_word_without_a_token_changes_nothing() {
-    let conn = table(&[
-        ("consent".into(), "plan".into(), "sactive".into()),
-        ("".into(), "consent".into(), "sactive".into()),
-    ]);
+    let conn = table(&[("consent".into(), "plan".into(), "sactive".into()), ("".into(), "consent".into(), "sactive".into())]);
     let with_emoji = "{title body} : (\"consent\" \"🌿\"*) AND facets : \"sactive\"";
     let plain = "{title body} : (\"consent\") AND facets : \"sactive\"";
-    let ours = ranked(
-        &conn,
-        "circlebook_rank(t, 2, 5, 0.0, 10.0, 1.0, 0.0)",
-        with_emoji,
-        5,
-    );
-    let theirs = ranked(
-        &conn,
-        "circlebook_rank(t, 1, 5, 0.0, 10.0, 1.0, 0.0)",
-        plain,
-        5,
-    );
+    let ours = ranked(&conn, "circlebook_rank(t, 2, 5, 0.0, 10.0, 1.0, 0.0)", with_emoji, 5);
+    let theirs = ranked(&conn, "circlebook_rank(t, 1, 5, 0.0, 10.0, 1.0, 0.0)", plain, 5);
     let ids = |v: &[(i64, f64)]| v.iter().map(|(id, _)| *id).collect::<Vec<_>>();
     assert_eq!(ids(&ours), [1, 2]);
     assert_eq!(ids(&ours), ids(&theirs));
@@ -195,16 +130,9 @@ fn a_typed_word_without_a_token_changes_nothing() {
 #[test]
 fn without_registration_the_function_does_not_exist() {
     let conn = Connection::open_in_memory().expect("db");
-    conn.execute_batch(
-        "CREATE VIRTUAL TABLE t USING fts5(body); INSERT INTO t VALUES ('consent');",
-    )
-    .expect("table");
+    conn.execute_batch("CREATE VIRTUAL TABLE t USING fts5(body); INSERT INTO t VALUES ('consent');").expect("table");
     let error = conn
-        .query_row(
-            "SELECT circlebook_rank(t, 1, 1) FROM t WHERE t MATCH 'consent'",
-            [],
-            |r| r.get::<_, f64>(0),
-        )
+        .query_row("SELECT circlebook_rank(t, 1, 1) FROM t WHERE t MATCH 'consent'", [], |r| r.get::<_, f64>(0))
         .expect_err("unknown");
     assert!(error.to_string().contains("no such function"), "{error}");
 }

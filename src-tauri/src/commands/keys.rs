@@ -26,10 +26,7 @@ pub async fn unlock_with_recovery_key(
 
 /// Sets a new passphrase on the unlocked vault; the data is not re-encrypted and the recovery key stays the same.
 #[tauri::command]
-pub async fn change_passphrase(
-    state: State<'_, AppState>,
-    new_passphrase: String,
-) -> Result<(), IpcError> {
+pub async fn change_passphrase(state: State<'_, AppState>, new_passphrase: String) -> Result<(), IpcError> {
     let passphrase = SecretString::from(new_passphrase);
     let mut session = state.session();
     let Session::Unlocked(vault) = &mut *session else {
@@ -69,9 +66,7 @@ fn listing(layout: &Layout) -> Vec<Generation> {
             Generation {
                 number,
                 bytes: meta.as_ref().map_or(0, std::fs::Metadata::len),
-                written_at: meta
-                    .and_then(|m| m.modified().ok())
-                    .map(chrono::DateTime::<chrono::Utc>::from),
+                written_at: meta.and_then(|m| m.modified().ok()).map(chrono::DateTime::<chrono::Utc>::from),
                 current: false,
             }
         })

@@ -17,13 +17,7 @@ pub struct PassphraseCheck {
 pub async fn check_passphrase(passphrase: String) -> Result<PassphraseCheck, IpcError> {
     let passphrase = SecretString::from(passphrase);
     Ok(match circlebook_core::check_passphrase(&passphrase) {
-        Ok(()) => PassphraseCheck {
-            ok: true,
-            reason: None,
-        },
-        Err(weak) => PassphraseCheck {
-            ok: false,
-            reason: Some(weak.reason),
-        },
+        Ok(()) => PassphraseCheck { ok: true, reason: None },
+        Err(weak) => PassphraseCheck { ok: false, reason: Some(weak.reason) },
     })
 }

@@ -9,11 +9,7 @@ use crate::session::AppState;
 
 /// Performs the registry operation `name` with `args` on the unlocked vault.
 #[tauri::command]
-pub async fn call(
-    state: State<'_, AppState>,
-    name: String,
-    args: Value,
-) -> Result<Value, IpcError> {
+pub async fn call(state: State<'_, AppState>, name: String, args: Value) -> Result<Value, IpcError> {
     state.session().call(&name, args)
 }
 
@@ -27,10 +23,7 @@ mod tests {
     #[test]
     fn bindings_are_fresh() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/generated");
-        for (file, fresh) in [
-            ("ops.ts", ops::typescript()),
-            ("errors.ts", ops::typescript_errors()),
-        ] {
+        for (file, fresh) in [("ops.ts", ops::typescript()), ("errors.ts", ops::typescript_errors())] {
             let path = dir.join(file);
             if std::env::var_os("UPDATE_BINDINGS").is_some() {
                 std::fs::create_dir_all(&dir).expect("mkdir");

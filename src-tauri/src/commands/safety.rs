@@ -26,26 +26,16 @@ pub struct IdleSetting {
 /// How long the window may stay idle before the vault locks itself.
 #[tauri::command]
 pub fn idle_setting(clock: State<'_, IdleClock>) -> IdleSetting {
-    IdleSetting {
-        seconds: clock.idle().as_secs(),
-    }
+    IdleSetting { seconds: clock.idle().as_secs() }
 }
 
 /// Sets (and saves) the idle time.
 #[tauri::command]
-pub fn set_idle_setting(
-    clock: State<'_, IdleClock>,
-    seconds: u64,
-) -> Result<IdleSetting, IpcError> {
+pub fn set_idle_setting(clock: State<'_, IdleClock>, seconds: u64) -> Result<IdleSetting, IpcError> {
     if !Settings::valid_idle(seconds) {
-        return Err(IpcError::with_code(
-            ErrorKind::InvalidInput,
-            &"that idle time is outside what Circlebook allows",
-        ));
+        return Err(IpcError::with_code(ErrorKind::InvalidInput, &"that idle time is outside what Circlebook allows"));
     }
-    clock
-        .set_idle(Duration::from_secs(seconds))
-        .map_err(|e| IpcError::with_code(ErrorKind::of_io(&e), &e))?;
+    clock.set_idle(Duration::from_secs(seconds)).map_err(|e| IpcError::with_code(ErrorKind::of_io(&e), &e))?;
     Ok(IdleSetting { seconds })
 }
 

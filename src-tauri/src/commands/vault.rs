@@ -32,15 +32,10 @@ impl std::fmt::Debug for Created {
 
 /// Creates the vault, leaves it unlocked and returns its recovery key.
 #[tauri::command]
-pub async fn create_vault(
-    state: State<'_, AppState>,
-    passphrase: String,
-) -> Result<Created, IpcError> {
+pub async fn create_vault(state: State<'_, AppState>, passphrase: String) -> Result<Created, IpcError> {
     let passphrase = SecretString::from(passphrase);
     let recovery = state.session().create(state.dir(), &passphrase)?;
-    Ok(Created {
-        recovery_key: recovery.expose().to_owned(),
-    })
+    Ok(Created { recovery_key: recovery.expose().to_owned() })
 }
 
 /// Unlocks with the passphrase; the idle lock's deadline starts afresh (under the session's lock).

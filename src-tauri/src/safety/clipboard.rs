@@ -16,32 +16,25 @@ pub const CLEAR_AFTER: Duration = Duration::from_secs(30);
 pub struct Copies(AtomicU64);
 
 /// Writes `text` to the clipboard and starts the timer that clears it.
-pub fn copy<R: Runtime>(
-    app: &AppHandle<R>,
-    text: SecretString,
-) -> tauri_plugin_clipboard_manager::Result<()> {
+pub fn copy<R: Runtime>(app: &AppHandle<R>, text: SecretString) -> tauri_plugin_clipboard_manager::Result<()> {
     app.clipboard().write_secret(text.expose_secret())?;
     let number = app.state::<Copies>().0.fetch_add(1, Ordering::SeqCst) + 1;
     let app = app.clone();
-    let _ = std::thread::Builder::new()
-        .name("clipboard-clear".into())
-        .spawn(move || {
-            std::thread::sleep(CLEAR_AFTER);
-            if app.state::<Copies>().0.load(Ordering::SeqCst) != number {
-                return; // a newer copy has its own timer
-            }
-            clear_if_still(&app, &text);
-        });
+    let _ = std::thread::Builder::new().name("clipboard-clear".into()).spawn(move || {
+        std::thread::sleep(CLEAR_AFTER);
+        if app.state::<Copies>().0.load(Ordering::SeqCst) != number {
+            return; // a newer copy has its own timer
+        }
+        clear_if_still(&app, &text);
+    });
     Ok(())
 }
 
 /// Clears the clipboard if it holds `text`; something the person copied since is left alone.
 fn clear_if_still<R: Runtime>(app: &AppHandle<R>, text: &SecretString) {
     let clipboard = app.clipboard();
-    let holds = clipboard
-        .read_text()
-        .map(|now| zeroize::Zeroizing::new(now))
-        .is_ok_and(|now| *now == text.expose_secret());
+    let holds =
+        clipboard.read_text().map(|now| zeroize::Zeroizing::new(now)).is_ok_and(|now| *now == text.expose_secret());
     if holds && clipboard.clear().is_err() {
         let _ = clipboard.write_text("");
     }

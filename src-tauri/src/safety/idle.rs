@@ -29,18 +29,8 @@ struct Clock {
 
 impl IdleClock {
     pub fn new(settings_path: Option<PathBuf>) -> Self {
-        let idle = settings_path
-            .as_deref()
-            .map(Settings::load)
-            .unwrap_or_default()
-            .idle();
-        Self {
-            inner: Mutex::new(Clock {
-                idle,
-                deadline: Instant::now() + idle,
-            }),
-            settings_path,
-        }
+        let idle = settings_path.as_deref().map(Settings::load).unwrap_or_default().idle();
+        Self { inner: Mutex::new(Clock { idle, deadline: Instant::now() + idle }), settings_path }
     }
 
     fn clock(&self) -> std::sync::MutexGuard<'_, Clock> {
@@ -60,10 +50,7 @@ impl IdleClock {
     /// Changes the idle time, saves it, and restarts the deadline.
     pub fn set_idle(&self, idle: Duration) -> std::io::Result<()> {
         if let Some(path) = &self.settings_path {
-            Settings {
-                idle_lock_seconds: idle.as_secs(),
-            }
-            .save(path)?;
+            Settings { idle_lock_seconds: idle.as_secs() }.save(path)?;
         }
         let mut clock = self.clock();
         clock.idle = idle;
@@ -78,26 +65,24 @@ impl IdleClock {
 
 /// Starts the thread that locks the vault when the deadline passes.
 pub fn watch<R: Runtime>(app: AppHandle<R>) {
-    let spawned = std::thread::Builder::new()
-        .name("idle-lock".into())
-        .spawn(move || loop {
-            std::thread::sleep(TICK);
-            let clock = app.state::<IdleClock>();
-            if !clock.expired(Instant::now()) {
-                continue;
-            }
-            // Status and deadline are read under the session's lock, which unlocking also holds while it
-            // restarts the deadline: a vault just unlocked is never taken for an idle one.
-            let state = app.state::<AppState>();
-            let unlocked = {
-                let session = state.session();
-                session.status() == VaultStatus::Unlocked && clock.expired(Instant::now())
-            };
-            if unlocked {
-                let _ = super::lock_and_reset(&app, LockReason::Idle);
-            }
-            clock.touch();
-        });
+    let spawned = std::thread::Builder::new().name("idle-lock".into()).spawn(move || loop {
+        std::thread::sleep(TICK);
+        let clock = app.state::<IdleClock>();
+        if !clock.expired(Instant::now()) {
+            continue;
+        }
+        // Status and deadline are read under the session's lock, which unlocking also holds while it
+        // restarts the deadline: a vault just unlocked is never taken for an idle one.
+        let state = app.state::<AppState>();
+        let unlocked = {
+            let session = state.session();
+            session.status() == VaultStatus::Unlocked && clock.expired(Instant::now())
+        };
+        if unlocked {
+            let _ = super::lock_and_reset(&app, LockReason::Idle);
+        }
+        clock.touch();
+    });
     if spawned.is_err() {
         eprintln!("circlebook: the idle lock could not be started; lock the vault by hand when you step away");
     }
@@ -118,13 +103,7 @@ mod tests {
         assert!(clock.expired(now + Duration::from_secs(61)));
         std::thread::sleep(Duration::from_millis(20));
         clock.touch();
-        assert!(
-            !clock.expired(now + Duration::from_secs(60)),
-            "touching restarts the full idle time"
-        );
-        assert_eq!(
-            IdleClock::new(Some(dir.path().join("settings.json"))).idle(),
-            Duration::from_secs(60)
-        );
+        assert!(!clock.expired(now + Duration::from_secs(60)), "touching restarts the full idle time");
+        assert_eq!(IdleClock::new(Some(dir.path().join("settings.json"))).idle(), Duration::from_secs(60));
     }
 }

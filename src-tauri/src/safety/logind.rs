@@ -26,14 +26,7 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
 
 /// zbus errors can be long; the first line is enough to know why.
 fn short(error: &zbus::Error) -> String {
-    error
-        .to_string()
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .take(160)
-        .collect()
+    error.to_string().lines().next().unwrap_or_default().chars().take(160).collect()
 }
 
 fn listen<R: Runtime>(app: &AppHandle<R>) -> zbus::Result<()> {
@@ -43,9 +36,7 @@ fn listen<R: Runtime>(app: &AppHandle<R>) -> zbus::Result<()> {
         Ok(id) if !id.is_empty() => manager.get_session(&id)?,
         _ => manager.get_session_by_PID(std::process::id())?,
     };
-    let session = SessionProxyBlocking::builder(&connection)
-        .path(path)?
-        .build()?;
+    let session = SessionProxyBlocking::builder(&connection).path(path)?.build()?;
 
     let locks = session.receive_lock()?;
     let hints = session.receive_locked_hint_changed();

@@ -85,11 +85,7 @@ pub fn quick_exit<R: Runtime>(app: &AppHandle<R>) {
         "circlebook: quick exit: window hidden after {:.1} ms, vault locked after {:.1} ms{}",
         hidden.as_secs_f64() * 1e3,
         done.as_secs_f64() * 1e3,
-        if locked.is_ok() {
-            ""
-        } else {
-            " (unsaved changes could not be written)"
-        }
+        if locked.is_ok() { "" } else { " (unsaved changes could not be written)" }
     );
     app.exit(0);
 }

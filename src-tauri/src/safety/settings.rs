@@ -19,9 +19,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self {
-            idle_lock_seconds: DEFAULT_IDLE.as_secs(),
-        }
+        Self { idle_lock_seconds: DEFAULT_IDLE.as_secs() }
     }
 }
 
@@ -32,9 +30,7 @@ impl Settings {
 
     /// Reads the file; a missing or unreadable file, or a value out of range, gives the defaults.
     pub fn load(path: &Path) -> Self {
-        let read: Option<Settings> = std::fs::read(path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let read: Option<Settings> = std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok());
         match read {
             Some(settings) if IDLE_RANGE.contains(&settings.idle_lock_seconds) => settings,
             _ => Self::default(),
@@ -49,12 +45,7 @@ impl Settings {
             std::fs::create_dir_all(dir)?;
         }
         let temp = path.with_extension("json.tmp");
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&temp)?;
+        let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&temp)?;
         file.write_all(&serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
         file.sync_all()?;
         std::fs::rename(temp, path)
@@ -86,11 +77,7 @@ mod tests {
         assert_eq!(Settings::load(&path).idle(), DEFAULT_IDLE);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(&path, b"{\"idle_lock_seconds\": 0}").expect("write");
-        assert_eq!(
-            Settings::load(&path).idle(),
-            DEFAULT_IDLE,
-            "zero is out of range"
-        );
+        assert_eq!(Settings::load(&path).idle(), DEFAULT_IDLE, "zero is out of range");
         std::fs::write(&path, b"not json").expect("write");
         assert_eq!(Settings::load(&path).idle(), DEFAULT_IDLE);
     }
@@ -99,11 +86,7 @@ mod tests {
     fn a_saved_idle_time_is_read_back() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("circlebook/settings.json");
-        Settings {
-            idle_lock_seconds: 120,
-        }
-        .save(&path)
-        .expect("saved");
+        Settings { idle_lock_seconds: 120 }.save(&path).expect("saved");
         assert_eq!(Settings::load(&path).idle(), Duration::from_secs(120));
     }
 }

@@ -38,9 +38,7 @@ pub struct AppUnderTest {
 impl AppUnderTest {
     /// Starts the app with a fresh HOME; `vault` is reused when given (a second start on the same folders).
     pub async fn start(options: &Options) -> Result<Self, Error> {
-        let home = tempfile::Builder::new()
-            .prefix("circlebook-e2e-")
-            .tempdir()?;
+        let home = tempfile::Builder::new().prefix("circlebook-e2e-").tempdir()?;
         Self::start_in(home, options).await
     }
 
@@ -58,10 +56,7 @@ impl AppUnderTest {
         if let Some(seconds) = options.idle_seconds {
             let dir = home.path().join("config/circlebook");
             std::fs::create_dir_all(&dir)?;
-            std::fs::write(
-                dir.join("settings.json"),
-                format!("{{\"idle_lock_seconds\": {seconds}}}"),
-            )?;
+            std::fs::write(dir.join("settings.json"), format!("{{\"idle_lock_seconds\": {seconds}}}"))?;
         }
         let mut env: Vec<(&str, OsString)> = vec![
             ("XDG_DATA_HOME", home.path().join("data").into()),
@@ -79,80 +74,46 @@ impl AppUnderTest {
         let binary = options.app.clone().unwrap_or_else(app_binary);
         let driver = TauriDriver::start(&env)?;
         let client = driver.session(&binary).await?;
-        Ok(Self {
-            client,
-            driver,
-            home,
-            vault,
-            binary,
-        })
+        Ok(Self { client, driver, home, vault, binary })
     }
 
     /// Creates the vault through the app's IPC and reloads, as if the person had gone through the screens.
     /// Returns the recovery key.
     pub async fn create_vault(&self) -> Result<String, Error> {
         wait_for(&self.client, "create-screen").await?;
-        let created = self
-            .invoke(
-                "create_vault",
-                serde_json::json!({ "passphrase": PASSPHRASE }),
-            )
-            .await?;
-        let key = created["ok"]["recovery_key"]
-            .as_str()
-            .ok_or_else(|| format!("create_vault: {created}"))?
-            .to_owned();
+        let created = self.invoke("create_vault", serde_json::json!({ "passphrase": PASSPHRASE })).await?;
+        let key = created["ok"]["recovery_key"].as_str().ok_or_else(|| format!("create_vault: {created}"))?.to_owned();
         self.client.execute("location.reload()", Vec::new()).await?;
         wait_for(&self.client, "home-screen").await?;
         Ok(key)
     }
 
     /// Calls one of the app's commands from the page; returns `{ok}` or `{error}`.
-    pub async fn invoke(
-        &self,
-        command: &str,
-        args: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, command: &str, args: serde_json::Value) -> Result<serde_json::Value, Error> {
         let script = "const [command, args, done] = arguments; \
             window.__TAURI_INTERNALS__.invoke(command, args) \
               .then((ok) => done({ ok: ok ?? null }), (error) => done({ error }));";
-        Ok(self
-            .client
-            .execute_async(script, vec![serde_json::json!(command), args])
-            .await?)
+        Ok(self.client.execute_async(script, vec![serde_json::json!(command), args]).await?)
     }
 
     /// Calls a registry operation, as the UI's generated bindings do.
-    pub async fn op(
-        &self,
-        name: &str,
-        args: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
-        self.invoke("call", serde_json::json!({ "name": name, "args": args }))
-            .await
+    pub async fn op(&self, name: &str, args: serde_json::Value) -> Result<serde_json::Value, Error> {
+        self.invoke("call", serde_json::json!({ "name": name, "args": args })).await
     }
 
     /// The app's process id: the process running our binary whose environment names our config folder.
     pub fn pid(&self) -> Option<u32> {
-        let wanted = format!(
-            "XDG_CONFIG_HOME={}",
-            self.home.path().join("config").display()
-        );
+        let wanted = format!("XDG_CONFIG_HOME={}", self.home.path().join("config").display());
         for entry in std::fs::read_dir("/proc").ok()?.flatten() {
             let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
                 continue;
             };
             let exe = std::fs::read_link(entry.path().join("exe")).ok();
-            if exe.as_deref() != Some(self.binary.as_path())
-                && !exe.is_some_and(|e| e.ends_with("circlebook"))
-            {
+            if exe.as_deref() != Some(self.binary.as_path()) && !exe.is_some_and(|e| e.ends_with("circlebook")) {
                 continue;
             }
             let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
-            if environ
-                .split(|b| *b == 0)
-                .any(|var| var == wanted.as_bytes())
-            {
+            if environ.split(|b| *b == 0).any(|var| var == wanted.as_bytes()) {
                 return Some(pid);
             }
         }
@@ -181,11 +142,7 @@ impl AppUnderTest {
 
 fn is_zombie(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| {
-            stat.rsplit(')')
-                .next()
-                .is_some_and(|rest| rest.trim_start().starts_with('Z'))
-        })
+        .map(|stat| stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')))
         .unwrap_or(true)
 }
 
@@ -197,9 +154,7 @@ pub struct Canaries {
 
 impl Canaries {
     pub fn new(tag: &str) -> Self {
-        let nonce = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
+        let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let words = ["codename", "needs", "alias", "note", "typed"]
             .iter()
             .map(|field| format!("Canary{tag}{field}{nonce:x}"))
@@ -219,26 +174,15 @@ impl Canaries {
     /// As [`Canaries::plant`], choosing whether web storage gets canaries too.
     pub async fn plant_with(&self, app: &AppUnderTest, storage: bool) -> Result<(), Error> {
         let w = &self.words;
-        let case = app
-            .op(
-                "create_case",
-                serde_json::json!({ "code_name": w[0], "harmed_needs": w[1] }),
-            )
-            .await?;
+        let case = app.op("create_case", serde_json::json!({ "code_name": w[0], "harmed_needs": w[1] })).await?;
         let case_id = case["ok"]["id"].clone();
         assert!(case_id.is_string(), "create_case: {case}");
         let person = app
-            .op(
-                "add_participant",
-                serde_json::json!({ "case_id": case_id, "alias": w[2], "role": "person_harmed" }),
-            )
+            .op("add_participant", serde_json::json!({ "case_id": case_id, "alias": w[2], "role": "person_harmed" }))
             .await?;
         assert!(person.get("ok").is_some(), "add_participant: {person}");
         let listed = app.op("list_cases", serde_json::json!({})).await?;
-        assert!(
-            listed.to_string().contains(&w[0]),
-            "the case is listed: {listed}"
-        );
+        assert!(listed.to_string().contains(&w[0]), "the case is listed: {listed}");
         let script = "const [cases, typed, storage, done] = arguments; \
             window.__lastCases = cases; \
             const shown = document.createElement('p'); shown.textContent = JSON.stringify(cases); \
@@ -254,24 +198,10 @@ impl Canaries {
             open.onerror = () => done(false);";
         let planted = app
             .client
-            .execute_async(
-                script,
-                vec![
-                    listed["ok"].clone(),
-                    serde_json::json!(w[4]),
-                    serde_json::json!(storage),
-                ],
-            )
+            .execute_async(script, vec![listed["ok"].clone(), serde_json::json!(w[4]), serde_json::json!(storage)])
             .await?;
-        assert_eq!(
-            planted,
-            serde_json::json!(true),
-            "IndexedDB took the canary"
-        );
-        assert!(
-            self.found_in_page(app).await?.is_some(),
-            "the planted canaries are visible to the page scan"
-        );
+        assert_eq!(planted, serde_json::json!(true), "IndexedDB took the canary");
+        assert!(self.found_in_page(app).await?.is_some(), "the planted canaries are visible to the page scan");
         Ok(())
     }
 
@@ -299,10 +229,7 @@ impl Canaries {
             if (!indexedDB.databases) { finish(); return; } \
             indexedDB.databases().then((dbs) => { \
               if (dbs.length) found.push('indexeddb: ' + dbs.map((d) => d.name).join(' ')); finish(); }, finish);";
-        let found = app
-            .client
-            .execute_async(script, vec![serde_json::json!(self.words)])
-            .await?;
+        let found = app.client.execute_async(script, vec![serde_json::json!(self.words)]).await?;
         Ok(found.as_str().map(str::to_owned))
     }
 
@@ -315,9 +242,7 @@ impl Canaries {
             match found {
                 None => return Ok(()),
                 Some(place) if start.elapsed() > Duration::from_secs(10) => {
-                    return Err(
-                        format!("after locking, a canary is still in the page: {place}").into(),
-                    )
+                    return Err(format!("after locking, a canary is still in the page: {place}").into())
                 }
                 Some(_) => tokio::time::sleep(Duration::from_millis(200)).await,
             }
@@ -361,11 +286,7 @@ impl Canaries {
 pub async fn wait_for_unlock_screen(client: &Client) -> Result<Duration, Error> {
     let start = Instant::now();
     loop {
-        if client
-            .find(Locator::Css(&testid("unlock-screen")))
-            .await
-            .is_ok()
-        {
+        if client.find(Locator::Css(&testid("unlock-screen"))).await.is_ok() {
             return Ok(start.elapsed());
         }
         if start.elapsed() > STEP {
@@ -380,9 +301,8 @@ pub fn cli(vault: &Path, passphrase: &str, args: &[&str]) -> Result<String, Erro
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    let binary = std::env::var_os("CIRCLEBOOK_CLI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target.join("debug/circlebook-cli"));
+    let binary =
+        std::env::var_os("CIRCLEBOOK_CLI").map(PathBuf::from).unwrap_or_else(|| target.join("debug/circlebook-cli"));
     let out = std::process::Command::new(binary)
         .arg("--vault")
         .arg(vault)
@@ -390,11 +310,7 @@ pub fn cli(vault: &Path, passphrase: &str, args: &[&str]) -> Result<String, Erro
         .env("CIRCLEBOOK_PASSPHRASE", passphrase)
         .output()?;
     if !out.status.success() {
-        return Err(format!(
-            "circlebook-cli {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
+        return Err(format!("circlebook-cli {args:?} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
     }
     Ok(String::from_utf8(out.stdout)?)
 }

@@ -11,10 +11,7 @@ use fantoccini::key::Key;
 const NEW_PASSPHRASE: &str = "harbour meadow pebble lantern quiver";
 
 fn options(lang: &'static str) -> Options {
-    Options {
-        lang: Some(lang),
-        ..Options::default()
-    }
+    Options { lang: Some(lang), ..Options::default() }
 }
 
 /// Scrolls an element into the middle of the window, for a screenshot.
@@ -35,10 +32,7 @@ async fn lock(app: &AppUnderTest) -> Result<(), Error> {
 }
 
 async fn type_passphrase(app: &AppUnderTest, passphrase: &str) -> Result<(), Error> {
-    wait_for(&app.client, "unlock-passphrase")
-        .await?
-        .send_keys(&format!("{passphrase}{}", enter()))
-        .await?;
+    wait_for(&app.client, "unlock-passphrase").await?.send_keys(&format!("{passphrase}{}", enter())).await?;
     Ok(())
 }
 
@@ -46,9 +40,7 @@ async fn recovery_and_passphrase(lang: &'static str, suffix: &str) -> Result<(),
     let app = AppUnderTest::start(&options(lang)).await?;
     let mut shots = Screenshots::new()?;
     let recovery_key = app.create_vault().await?;
-    let case = app
-        .op("create_case", serde_json::json!({ "code_name": "Heron" }))
-        .await?;
+    let case = app.op("create_case", serde_json::json!({ "code_name": "Heron" })).await?;
     assert!(case.get("ok").is_some(), "{case}");
     lock(&app).await?;
     shots.take(&app.client, &format!("lock-{suffix}")).await?;
@@ -56,32 +48,17 @@ async fn recovery_and_passphrase(lang: &'static str, suffix: &str) -> Result<(),
     // A wrong passphrase: the calm message says what it is and what to do.
     type_passphrase(&app, "lantern orchard velvet").await?;
     wait_for(&app.client, "unlock-error-next").await?;
-    shots
-        .take(&app.client, &format!("unlock-wrong-{suffix}"))
-        .await?;
+    shots.take(&app.client, &format!("unlock-wrong-{suffix}")).await?;
 
     // Forgotten passphrase: the recovery key opens the vault, and a new passphrase is chosen at once.
-    wait_for(&app.client, "use-recovery-key")
-        .await?
-        .click()
-        .await?;
+    wait_for(&app.client, "use-recovery-key").await?.click().await?;
     let area = wait_for(&app.client, "recovery-key-input").await?;
-    area.send_keys("AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ")
-        .await?;
-    wait_for(&app.client, "recovery-unlock-submit")
-        .await?
-        .click()
-        .await?;
+    area.send_keys("AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ").await?;
+    wait_for(&app.client, "recovery-unlock-submit").await?.click().await?;
     wait_for(&app.client, "unlock-error").await?;
     let area = wait_for(&app.client, "recovery-key-input").await?;
-    area.send_keys(&format!(
-        "{}a{}",
-        char::from(Key::Control),
-        char::from(Key::Null)
-    ))
-    .await?;
-    area.send_keys(&char::from(Key::Backspace).to_string())
-        .await?;
+    area.send_keys(&format!("{}a{}", char::from(Key::Control), char::from(Key::Null))).await?;
+    area.send_keys(&char::from(Key::Backspace).to_string()).await?;
     // Grouped with spaces, as it is written on paper.
     let grouped: String = recovery_key
         .as_bytes()
@@ -90,76 +67,34 @@ async fn recovery_and_passphrase(lang: &'static str, suffix: &str) -> Result<(),
         .collect::<Vec<_>>()
         .join(" ");
     area.send_keys(&grouped).await?;
-    shots
-        .take(&app.client, &format!("recovery-unlock-{suffix}"))
-        .await?;
-    wait_for(&app.client, "recovery-unlock-submit")
-        .await?
-        .click()
-        .await?;
+    shots.take(&app.client, &format!("recovery-unlock-{suffix}")).await?;
+    wait_for(&app.client, "recovery-unlock-submit").await?.click().await?;
     wait_for(&app.client, "recovery-new-passphrase").await?;
-    wait_for(&app.client, "new-passphrase")
-        .await?
-        .send_keys(NEW_PASSPHRASE)
-        .await?;
-    wait_for(&app.client, "new-passphrase-again")
-        .await?
-        .send_keys(NEW_PASSPHRASE)
-        .await?;
+    wait_for(&app.client, "new-passphrase").await?.send_keys(NEW_PASSPHRASE).await?;
+    wait_for(&app.client, "new-passphrase-again").await?.send_keys(NEW_PASSPHRASE).await?;
     wait_for(&app.client, "new-passphrase-strength").await?;
-    shots
-        .take(&app.client, &format!("recovery-new-passphrase-{suffix}"))
-        .await?;
-    wait_for(&app.client, "change-passphrase-submit")
-        .await?
-        .click()
-        .await?;
+    shots.take(&app.client, &format!("recovery-new-passphrase-{suffix}")).await?;
+    wait_for(&app.client, "change-passphrase-submit").await?.click().await?;
     wait_for(&app.client, "home-screen").await?;
     let listed = app.op("list_cases", serde_json::json!({})).await?;
-    assert!(
-        listed.to_string().contains("Heron"),
-        "the recovery key opened the same vault: {listed}"
-    );
+    assert!(listed.to_string().contains("Heron"), "the recovery key opened the same vault: {listed}");
 
     // The old passphrase no longer opens it; the new one does.
     lock(&app).await?;
     type_passphrase(&app, PASSPHRASE).await?;
     wait_for(&app.client, "unlock-error").await?;
     let field = wait_for(&app.client, "unlock-passphrase").await?;
-    field
-        .send_keys(&format!(
-            "{}a{}",
-            char::from(Key::Control),
-            char::from(Key::Null)
-        ))
-        .await?;
-    field
-        .send_keys(&char::from(Key::Backspace).to_string())
-        .await?;
+    field.send_keys(&format!("{}a{}", char::from(Key::Control), char::from(Key::Null))).await?;
+    field.send_keys(&char::from(Key::Backspace).to_string()).await?;
     type_passphrase(&app, NEW_PASSPHRASE).await?;
     wait_for(&app.client, "home-screen").await?;
 
     // Change it again from the keys panel.
     wait_for(&app.client, "keys-passphrase").await?;
-    app.client
-        .find(fantoccini::Locator::Css(
-            "[data-testid=\"keys-passphrase\"] summary",
-        ))
-        .await?
-        .click()
-        .await?;
-    wait_for(&app.client, "new-passphrase")
-        .await?
-        .send_keys(PASSPHRASE)
-        .await?;
-    wait_for(&app.client, "new-passphrase-again")
-        .await?
-        .send_keys(PASSPHRASE)
-        .await?;
-    wait_for(&app.client, "change-passphrase-submit")
-        .await?
-        .click()
-        .await?;
+    app.client.find(fantoccini::Locator::Css("[data-testid=\"keys-passphrase\"] summary")).await?.click().await?;
+    wait_for(&app.client, "new-passphrase").await?.send_keys(PASSPHRASE).await?;
+    wait_for(&app.client, "new-passphrase-again").await?.send_keys(PASSPHRASE).await?;
+    wait_for(&app.client, "change-passphrase-submit").await?.click().await?;
     wait_for(&app.client, "change-passphrase-done").await?;
     lock(&app).await?;
     type_passphrase(&app, PASSPHRASE).await?;
@@ -187,75 +122,39 @@ async fn backups_and_restore(lang: &'static str, suffix: &str) -> Result<(), Err
     let mut shots = Screenshots::new()?;
     app.create_vault().await?;
     // Each lock folds into a new generation: Heron alone, then Heron and Ibis.
-    app.op("create_case", serde_json::json!({ "code_name": "Heron" }))
-        .await?;
+    app.op("create_case", serde_json::json!({ "code_name": "Heron" })).await?;
     lock(&app).await?;
     type_passphrase(&app, PASSPHRASE).await?;
     wait_for(&app.client, "home-screen").await?;
-    app.op("create_case", serde_json::json!({ "code_name": "Ibis" }))
-        .await?;
+    app.op("create_case", serde_json::json!({ "code_name": "Ibis" })).await?;
     lock(&app).await?;
     type_passphrase(&app, PASSPHRASE).await?;
     wait_for(&app.client, "home-screen").await?;
 
     wait_for(&app.client, "keys-backups").await?;
-    app.client
-        .find(fantoccini::Locator::Css(
-            "[data-testid=\"keys-backups\"] summary",
-        ))
-        .await?
-        .click()
-        .await?;
+    app.client.find(fantoccini::Locator::Css("[data-testid=\"keys-backups\"] summary")).await?.click().await?;
     wait_for(&app.client, "backup-list").await?;
-    let rows = app
-        .client
-        .find_all(fantoccini::Locator::Css("[data-testid=\"backup-row\"]"))
-        .await?;
-    assert!(
-        rows.len() >= 3,
-        "the backups are listed with dates and sizes: {} rows",
-        rows.len()
-    );
-    shots
-        .take(&app.client, &format!("backups-{suffix}"))
-        .await?;
+    let rows = app.client.find_all(fantoccini::Locator::Css("[data-testid=\"backup-row\"]")).await?;
+    assert!(rows.len() >= 3, "the backups are listed with dates and sizes: {} rows", rows.len());
+    shots.take(&app.client, &format!("backups-{suffix}")).await?;
 
     // The backup from before Ibis: the second newest that is not current.
     let generations = app.invoke("backups", serde_json::json!({})).await?;
     let list = generations["ok"].as_array().ok_or("backups")?.clone();
-    let target = list
-        .iter()
-        .rev()
-        .find(|g| g["current"] == false)
-        .ok_or("a restorable backup")?["number"]
-        .clone();
+    let target = list.iter().rev().find(|g| g["current"] == false).ok_or("a restorable backup")?["number"].clone();
     let css = format!("[data-generation=\"{target}\"] [data-testid=\"backup-restore\"]");
-    app.client
-        .find(fantoccini::Locator::Css(&css))
-        .await?
-        .click()
-        .await?;
+    app.client.find(fantoccini::Locator::Css(&css)).await?.click().await?;
     wait_for(&app.client, "restore-confirm").await?;
     scroll_to(&app, "restore-confirm").await?;
-    shots
-        .take(&app.client, &format!("restore-confirm-{suffix}"))
-        .await?;
+    shots.take(&app.client, &format!("restore-confirm-{suffix}")).await?;
     wait_for(&app.client, "restore-yes").await?.click().await?;
     wait_for(&app.client, "restore-done").await?;
     scroll_to(&app, "restore-done").await?;
-    shots
-        .take(&app.client, &format!("restore-done-{suffix}"))
-        .await?;
+    shots.take(&app.client, &format!("restore-done-{suffix}")).await?;
     let listed = app.op("list_cases", serde_json::json!({})).await?;
     let text = listed.to_string();
-    assert!(
-        text.contains("Heron") && !text.contains("Ibis"),
-        "the restored state has Heron only: {text}"
-    );
-    wait_for(&app.client, "restore-continue")
-        .await?
-        .click()
-        .await?;
+    assert!(text.contains("Heron") && !text.contains("Ibis"), "the restored state has Heron only: {text}");
+    wait_for(&app.client, "restore-continue").await?.click().await?;
     wait_for(&app.client, "home-screen").await?;
     app.close().await?;
     Ok(())
@@ -279,18 +178,14 @@ async fn damaged_newest(lang: &'static str, suffix: &str) -> Result<(), Error> {
     let app = AppUnderTest::start(&options(lang)).await?;
     let mut shots = Screenshots::new()?;
     app.create_vault().await?;
-    app.op("create_case", serde_json::json!({ "code_name": "Heron" }))
-        .await?;
+    app.op("create_case", serde_json::json!({ "code_name": "Heron" })).await?;
     lock(&app).await?;
     let vault = app.vault.clone();
     let home = app.close().await?;
 
     // Damage the newest snapshot in its middle (its age payload).
     let snapshots = vault.join("snapshots");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&snapshots)?
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&snapshots)?.flatten().map(|e| e.path()).collect();
     names.sort();
     let newest = names.last().ok_or("a snapshot")?.clone();
     let mut bytes = std::fs::read(&newest)?;
@@ -304,29 +199,17 @@ async fn damaged_newest(lang: &'static str, suffix: &str) -> Result<(), Error> {
     type_passphrase(&app, PASSPHRASE).await?;
     wait_for(&app.client, "damaged-screen").await?;
     wait_for(&app.client, "backup-list").await?;
-    shots
-        .take(&app.client, &format!("damaged-{suffix}"))
-        .await?;
+    shots.take(&app.client, &format!("damaged-{suffix}")).await?;
     // The way back: to the unlock screen, and to the recovery key.
-    wait_for(&app.client, "damaged-recovery")
-        .await?
-        .click()
-        .await?;
+    wait_for(&app.client, "damaged-recovery").await?.click().await?;
     wait_for(&app.client, "recovery-unlock-screen").await?;
-    wait_for(&app.client, "recovery-back")
-        .await?
-        .click()
-        .await?;
+    wait_for(&app.client, "recovery-back").await?.click().await?;
     wait_for(&app.client, "unlock-screen").await?;
     type_passphrase(&app, PASSPHRASE).await?;
     wait_for(&app.client, "damaged-screen").await?;
     wait_for(&app.client, "damaged-back").await?.click().await?;
     wait_for_text(&app.client, "unlock-screen", "").await?;
-    assert_eq!(
-        std::fs::read(&newest)?,
-        bytes,
-        "nothing on disk was changed"
-    );
+    assert_eq!(std::fs::read(&newest)?, bytes, "nothing on disk was changed");
     app.close().await?;
     Ok(())
 }

@@ -13,55 +13,33 @@ const INSTALLED: &str = "/usr/bin/circlebook";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "installs a package system-wide; scripts/test-package.sh runs it"]
-async fn the_deb_installs_starts_at_the_unlock_screen_and_uninstalls_leaving_the_vault(
-) -> Result<(), Error> {
+async fn the_deb_installs_starts_at_the_unlock_screen_and_uninstalls_leaving_the_vault() -> Result<(), Error> {
     require_display();
-    let deb = std::env::var_os("CIRCLEBOOK_DEB")
-        .map(PathBuf::from)
-        .ok_or("set CIRCLEBOOK_DEB to the .deb to test")?;
+    let deb = std::env::var_os("CIRCLEBOOK_DEB").map(PathBuf::from).ok_or("set CIRCLEBOOK_DEB to the .deb to test")?;
     run(Command::new("dpkg").arg("-i").arg(&deb))?;
     assert!(Path::new(INSTALLED).is_file(), "{INSTALLED} is installed");
-    assert!(
-        Path::new("/usr/share/applications/Circlebook.desktop").is_file(),
-        "the menu entry is installed"
-    );
+    assert!(Path::new("/usr/share/applications/Circlebook.desktop").is_file(), "the menu entry is installed");
 
     // The person's vault, in the default folder under a fresh HOME.
-    let home = tempfile::Builder::new()
-        .prefix("circlebook-deb-")
-        .tempdir()?;
+    let home = tempfile::Builder::new().prefix("circlebook-deb-").tempdir()?;
     let vault = home.path().join("data/circlebook/vault");
     std::fs::create_dir_all(&vault)?;
     let recovery = home.path().join("recovery.txt");
     let recovery_arg = recovery.to_string_lossy().into_owned();
-    cli(
-        &vault,
-        PASSPHRASE,
-        &["init", "--recovery-out", &recovery_arg],
-    )?;
+    cli(&vault, PASSPHRASE, &["init", "--recovery-out", &recovery_arg])?;
     std::fs::remove_file(&recovery)?;
 
-    let options = Options {
-        app: Some(PathBuf::from(INSTALLED)),
-        default_vault_dir: true,
-        ..Options::default()
-    };
+    let options = Options { app: Some(PathBuf::from(INSTALLED)), default_vault_dir: true, ..Options::default() };
     let app = AppUnderTest::start_in(home, &options).await?;
     wait_for(&app.client, "unlock-screen").await?;
     assert_eq!(app.client.title().await?, "Circlebook");
-    Screenshots::new()?
-        .take(&app.client, "installed-unlock-en")
-        .await?;
+    Screenshots::new()?.take(&app.client, "installed-unlock-en").await?;
     let home = app.close().await?;
     let before = digest(&vault)?;
 
     run(Command::new("dpkg").args(["-r", "circlebook"]))?;
     assert!(!Path::new(INSTALLED).exists(), "{INSTALLED} is removed");
-    assert_eq!(
-        digest(&vault)?,
-        before,
-        "uninstalling leaves the vault as it was"
-    );
+    assert_eq!(digest(&vault)?, before, "uninstalling leaves the vault as it was");
     assert!(before.len() >= 3, "the vault's files are there: {before:?}");
     drop(home);
     Ok(())
@@ -70,11 +48,7 @@ async fn the_deb_installs_starts_at_the_unlock_screen_and_uninstalls_leaving_the
 fn run(command: &mut Command) -> Result<(), Error> {
     let out = command.output()?;
     if !out.status.success() {
-        return Err(format!(
-            "{command:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
+        return Err(format!("{command:?} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
     }
     Ok(())
 }

@@ -5,28 +5,21 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use circlebook_e2e::harness::{
-    cli, wait_for_unlock_screen, AppUnderTest, Canaries, Options, PASSPHRASE,
-};
+use circlebook_e2e::harness::{cli, wait_for_unlock_screen, AppUnderTest, Canaries, Options, PASSPHRASE};
 use circlebook_e2e::{require_display, wait_for, Error, Screenshots};
 use fantoccini::key::Key;
 use fantoccini::Locator;
 
 async fn unlock(app: &AppUnderTest) -> Result<(), Error> {
     let field = wait_for(&app.client, "unlock-passphrase").await?;
-    field
-        .send_keys(&format!("{PASSPHRASE}{}", char::from(Key::Enter)))
-        .await?;
+    field.send_keys(&format!("{PASSPHRASE}{}", char::from(Key::Enter))).await?;
     wait_for(&app.client, "home-screen").await?;
     Ok(())
 }
 
 async fn assert_locked(app: &AppUnderTest) -> Result<(), Error> {
     let refused = app.op("list_cases", serde_json::json!({})).await?;
-    assert_eq!(
-        refused["error"]["code"], "locked",
-        "the vault must be locked: {refused}"
-    );
+    assert_eq!(refused["error"]["code"], "locked", "the vault must be locked: {refused}");
     Ok(())
 }
 
@@ -49,11 +42,7 @@ async fn ctrl_l_and_the_lock_button_lock_and_leave_no_case_text_in_the_page() ->
     app.client
         .find(Locator::Css("body"))
         .await?
-        .send_keys(&format!(
-            "{}l{}",
-            char::from(Key::Control),
-            char::from(Key::Null)
-        ))
+        .send_keys(&format!("{}l{}", char::from(Key::Control), char::from(Key::Null)))
         .await?;
     wait_for_unlock_screen(&app.client).await?;
     assert_locked(&app).await?;
@@ -62,10 +51,7 @@ async fn ctrl_l_and_the_lock_button_lock_and_leave_no_case_text_in_the_page() ->
 
     unlock(&app).await?;
     let listed = app.op("list_cases", serde_json::json!({})).await?;
-    assert!(
-        listed.to_string().contains(&canaries.words[0]),
-        "the case was saved before locking"
-    );
+    assert!(listed.to_string().contains(&canaries.words[0]), "the case was saved before locking");
     canaries.plant(&app).await?;
     wait_for(&app.client, "lock").await?.click().await?;
     wait_for_unlock_screen(&app.client).await?;
@@ -80,11 +66,7 @@ async fn ctrl_l_and_the_lock_button_lock_and_leave_no_case_text_in_the_page() ->
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_time_locks_the_vault() -> Result<(), Error> {
     require_display();
-    let app = AppUnderTest::start(&Options {
-        idle_seconds: Some(4),
-        ..Options::default()
-    })
-    .await?;
+    let app = AppUnderTest::start(&Options { idle_seconds: Some(4), ..Options::default() }).await?;
     app.create_vault().await?;
     let canaries = Canaries::new("idle");
     canaries.plant(&app).await?;
@@ -104,18 +86,12 @@ async fn idle_time_locks_the_vault() -> Result<(), Error> {
         tokio::time::sleep(Duration::from_millis(700)).await;
     }
     let open = app.op("list_cases", serde_json::json!({})).await?;
-    assert!(
-        open.get("ok").is_some(),
-        "activity in the window keeps the vault open: {open}"
-    );
+    assert!(open.get("ok").is_some(), "activity in the window keeps the vault open: {open}");
 
     // Then nothing: it locks by itself.
     let idle_start = Instant::now();
     wait_for_unlock_screen(&app.client).await?;
-    eprintln!(
-        "idle lock: locked {:.1} s after the last activity (idle time 4 s)",
-        idle_start.elapsed().as_secs_f64()
-    );
+    eprintln!("idle lock: locked {:.1} s after the last activity (idle time 4 s)", idle_start.elapsed().as_secs_f64());
     assert_locked(&app).await?;
     canaries.assert_gone_from_page(&app).await?;
     app.close().await?;
@@ -132,11 +108,7 @@ async fn closing_the_window_locks_and_leaves_no_plaintext_at_rest() -> Result<()
     let canaries = Canaries::new("close");
     canaries.plant_with(&app, false).await?;
     // A field typed into through the keyboard, as a person would.
-    app.client
-        .find(Locator::Css("[data-testid=\"planted\"] + input"))
-        .await?
-        .send_keys(&canaries.words[3])
-        .await?;
+    app.client.find(Locator::Css("[data-testid=\"planted\"] + input")).await?.send_keys(&canaries.words[3]).await?;
     let pid = app.pid().ok_or("the app's process was not found")?;
     app.client.close_window().await?;
     app.wait_for_exit(pid).await?;
@@ -144,16 +116,11 @@ async fn closing_the_window_locks_and_leaves_no_plaintext_at_rest() -> Result<()
     let home = app.close().await?;
 
     let listed = cli(&vault, PASSPHRASE, &["call", "list_cases", "--args", "{}"])?;
-    assert!(
-        listed.contains(&canaries.words[0]),
-        "the case was saved when the window closed: {listed}"
-    );
-    let mut roots: Vec<PathBuf> = [
-        "data", "config", "cache", "state", ".local", ".cache", ".config",
-    ]
-    .iter()
-    .map(|dir| home.path().join(dir))
-    .collect();
+    assert!(listed.contains(&canaries.words[0]), "the case was saved when the window closed: {listed}");
+    let mut roots: Vec<PathBuf> = ["data", "config", "cache", "state", ".local", ".cache", ".config"]
+        .iter()
+        .map(|dir| home.path().join(dir))
+        .collect();
     roots.push(vault.clone());
     roots.extend(system_roots());
     let files = canaries.assert_not_on_disk(&roots)?;
@@ -172,26 +139,14 @@ async fn quick_exit_by_shift_three_times_hides_locks_and_quits() -> Result<(), E
     canaries.plant_with(&app, false).await?;
 
     // The first Tab from the start of the page reaches Hide.
-    app.client
-        .execute(
-            "document.activeElement && document.activeElement.blur()",
-            Vec::new(),
-        )
-        .await?;
+    app.client.execute("document.activeElement && document.activeElement.blur()", Vec::new()).await?;
     let body = app.client.find(Locator::Css("body")).await?;
     body.send_keys(&char::from(Key::Tab).to_string()).await?;
     let first = app
         .client
-        .execute(
-            "return document.activeElement && document.activeElement.dataset.testid",
-            Vec::new(),
-        )
+        .execute("return document.activeElement && document.activeElement.dataset.testid", Vec::new())
         .await?;
-    assert_eq!(
-        first,
-        serde_json::json!("quick-exit"),
-        "Hide is first in tab order"
-    );
+    assert_eq!(first, serde_json::json!("quick-exit"), "Hide is first in tab order");
 
     let pid = app.pid().ok_or("the app's process was not found")?;
     let shift = char::from(Key::Shift).to_string();
@@ -207,10 +162,7 @@ async fn quick_exit_by_shift_three_times_hides_locks_and_quits() -> Result<(), E
     let vault = app.vault.clone();
     let home = app.close().await?;
     let listed = cli(&vault, PASSPHRASE, &["call", "list_cases", "--args", "{}"])?;
-    assert!(
-        listed.contains(&canaries.words[0]),
-        "the case was saved by the quick exit"
-    );
+    assert!(listed.contains(&canaries.words[0]), "the case was saved by the quick exit");
     let mut roots: Vec<PathBuf> = vec![home.path().to_path_buf()];
     roots.extend(system_roots());
     canaries.assert_not_on_disk(&roots)?;
@@ -226,27 +178,15 @@ async fn the_hide_button_quits_and_locks() -> Result<(), Error> {
     app.create_vault().await?;
     let canaries = Canaries::new("hide");
     canaries.plant_with(&app, false).await?;
-    wait_for(&app.client, "quick-exit-help-toggle")
-        .await?
-        .click()
-        .await?;
-    let help = wait_for(&app.client, "quick-exit-help")
-        .await?
-        .text()
-        .await?;
-    assert!(
-        help.contains("spyware"),
-        "the help says honestly what Hide cannot do: {help}"
-    );
+    wait_for(&app.client, "quick-exit-help-toggle").await?.click().await?;
+    let help = wait_for(&app.client, "quick-exit-help").await?.text().await?;
+    assert!(help.contains("spyware"), "the help says honestly what Hide cannot do: {help}");
     shots.take(&app.client, "quick-exit-help-en").await?;
     let pid = app.pid().ok_or("the app's process was not found")?;
     let start = Instant::now();
     let _ = wait_for(&app.client, "quick-exit").await?.click().await;
     app.wait_for_exit(pid).await?;
-    eprintln!(
-        "quick exit (button): click -> app gone in {:.0} ms",
-        start.elapsed().as_secs_f64() * 1e3
-    );
+    eprintln!("quick exit (button): click -> app gone in {:.0} ms", start.elapsed().as_secs_f64() * 1e3);
     let vault = app.vault.clone();
     let _home = app.close().await?;
     let listed = cli(&vault, PASSPHRASE, &["call", "list_cases", "--args", "{}"])?;
@@ -262,10 +202,7 @@ async fn sigsegv_leaves_no_core_dump() -> Result<(), Error> {
     // Allow cores for everything this test starts, so only the app's own hardening can prevent one.
     rustix::process::setrlimit(
         rustix::process::Resource::Core,
-        rustix::process::Rlimit {
-            current: None,
-            maximum: None,
-        },
+        rustix::process::Rlimit { current: None, maximum: None },
     )?;
     let app = AppUnderTest::start(&Options::default()).await?;
     app.create_vault().await?;
@@ -273,15 +210,8 @@ async fn sigsegv_leaves_no_core_dump() -> Result<(), Error> {
     canaries.plant_with(&app, false).await?;
     let pid = app.pid().ok_or("the app's process was not found")?;
     let limits = std::fs::read_to_string(format!("/proc/{pid}/limits"))?;
-    let core_line = limits
-        .lines()
-        .find(|l| l.starts_with("Max core file size"))
-        .unwrap_or_default()
-        .to_owned();
-    assert!(
-        core_line.split_whitespace().nth(4) == Some("0"),
-        "the app runs with no core limit: {core_line}"
-    );
+    let core_line = limits.lines().find(|l| l.starts_with("Max core file size")).unwrap_or_default().to_owned();
+    assert!(core_line.split_whitespace().nth(4) == Some("0"), "the app runs with no core limit: {core_line}");
     let cwd = std::fs::read_link(format!("/proc/{pid}/cwd"))?;
     let before = cores_in(&cwd);
     // Rust's runtime catches a first SIGSEGV (its stack-overflow check) and puts the default action back, which a
@@ -323,31 +253,19 @@ async fn copied_text_is_cleared_after_thirty_seconds() -> Result<(), Error> {
     app.create_vault().await?;
     let first = "CanaryClipFirst-7f3a";
     let second = "CanaryClipSecond-19bc";
-    let copied = app
-        .invoke("copy_sensitive", serde_json::json!({ "text": first }))
-        .await?;
+    let copied = app.invoke("copy_sensitive", serde_json::json!({ "text": first })).await?;
     assert!(copied.get("ok").is_some(), "{copied}");
     let start = Instant::now();
-    assert_eq!(
-        read_clipboard()?,
-        first,
-        "the clipboard holds the copied text"
-    );
+    assert_eq!(read_clipboard()?, first, "the clipboard holds the copied text");
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let copied = app
-        .invoke("copy_sensitive", serde_json::json!({ "text": second }))
-        .await?;
+    let copied = app.invoke("copy_sensitive", serde_json::json!({ "text": second })).await?;
     assert!(copied.get("ok").is_some(), "{copied}");
     let second_at = Instant::now();
     // Past the first copy's 30 s: the newer text is still there.
     while start.elapsed() < Duration::from_secs(31) {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert_eq!(
-        read_clipboard()?,
-        second,
-        "a newer copy is not cleared by the older copy's timer"
-    );
+    assert_eq!(read_clipboard()?, second, "a newer copy is not cleared by the older copy's timer");
     let cleared = loop {
         let now = read_clipboard()?;
         if now != second {
@@ -358,18 +276,13 @@ async fn copied_text_is_cleared_after_thirty_seconds() -> Result<(), Error> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    eprintln!(
-        "clipboard: cleared {:.1} s after the copy (set to 30 s)",
-        cleared.as_secs_f64()
-    );
+    eprintln!("clipboard: cleared {:.1} s after the copy (set to 30 s)", cleared.as_secs_f64());
     app.close().await?;
     Ok(())
 }
 
 /// The X clipboard's text, as a clipboard manager would see it (empty when nothing owns it).
 fn read_clipboard() -> Result<String, Error> {
-    let out = std::process::Command::new("xclip")
-        .args(["-o", "-selection", "clipboard"])
-        .output()?;
+    let out = std::process::Command::new("xclip").args(["-o", "-selection", "clipboard"]).output()?;
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -20,24 +20,16 @@ impl PlainSqlite {
     /// Writes the vault's database to `path` (`VACUUM INTO`: the same schema and records, ids included) and opens
     /// it as a plain on-disk database in WAL mode with `synchronous=FULL`. Synthetic data only.
     pub fn copy_of(vault: &Connection, path: &Path) -> Result<Self, Failure> {
-        let target = path.to_str().ok_or_else(|| {
-            Failure::new(
-                ErrorKind::InvalidInput,
-                "the benchmark folder's path is not UTF-8",
-            )
-        })?;
+        let target = path
+            .to_str()
+            .ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "the benchmark folder's path is not UTF-8"))?;
         vault.execute("VACUUM INTO ?1", [target])?;
         let conn = Connection::open(path)?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if mode != "wal" {
-            return Err(Failure::new(
-                ErrorKind::Io,
-                format_args!("plain SQLite: journal_mode is {mode}, not wal"),
-            ));
+            return Err(Failure::new(ErrorKind::Io, format_args!("plain SQLite: journal_mode is {mode}, not wal")));
         }
-        conn.execute_batch(
-            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_checkpoint(TRUNCATE);",
-        )?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(Self { conn })
     }
 
@@ -51,12 +43,7 @@ impl PlainSqlite {
 
 /// Whether the `age` CLI can be run.
 pub fn age_available() -> bool {
-    Command::new("age")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    Command::new("age").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
 /// `age -d -i KEY_FILE SNAPSHOT > /dev/null`.
@@ -72,8 +59,6 @@ pub fn age_decrypt(key_file: &Path, snapshot: &Path) -> std::io::Result<()> {
     if status.success() {
         Ok(())
     } else {
-        Err(std::io::Error::other(format!(
-            "age -d exited with {status}"
-        )))
+        Err(std::io::Error::other(format!("age -d exited with {status}")))
     }
 }

@@ -87,23 +87,10 @@ impl Fixture {
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(&key_file)
-            .map_err(io_failure("the benchmark's key file could not be written"))?;
-        writeln!(file, "{}", key.expose())
-            .map_err(io_failure("the benchmark's key file could not be written"))?;
-        let plain =
-            PlainSqlite::copy_of(vault.conn(), &root.join(format!("plain-{cases}.sqlite")))?;
-        Ok((
-            Self {
-                dir,
-                key_file,
-                recovery: SecretString::from(key.expose()),
-                demo,
-            },
-            vault,
-            plain,
-        ))
+        let mut file = options.open(&key_file).map_err(io_failure("the benchmark's key file could not be written"))?;
+        writeln!(file, "{}", key.expose()).map_err(io_failure("the benchmark's key file could not be written"))?;
+        let plain = PlainSqlite::copy_of(vault.conn(), &root.join(format!("plain-{cases}.sqlite")))?;
+        Ok((Self { dir, key_file, recovery: SecretString::from(key.expose()), demo }, vault, plain))
     }
 }
 
@@ -111,20 +98,14 @@ impl Fixture {
 fn prepare_root(given: Option<PathBuf>) -> Result<(PathBuf, Option<tempfile::TempDir>), Failure> {
     match given {
         Some(dir) => {
-            let busy = fs::read_dir(&dir)
-                .map(|mut d| d.next().is_some())
-                .unwrap_or(false);
+            let busy = fs::read_dir(&dir).map(|mut d| d.next().is_some()).unwrap_or(false);
             if busy {
                 return Err(Failure::new(
                     ErrorKind::VaultExists,
-                    format_args!(
-                        "{} is not empty; the benchmark needs an empty or absent folder",
-                        dir.display()
-                    ),
+                    format_args!("{} is not empty; the benchmark needs an empty or absent folder", dir.display()),
                 ));
             }
-            fs::create_dir_all(&dir)
-                .map_err(io_failure("the benchmark folder could not be created"))?;
+            fs::create_dir_all(&dir).map_err(io_failure("the benchmark folder could not be created"))?;
             Ok((dir, None))
         }
         None => {
@@ -151,25 +132,15 @@ pub fn run(options: &Options, json: bool) -> Result<(), Failure> {
     for &cases in &sizes {
         fixtures.push(Fixture::create(&root, cases)?);
     }
-    progress(format_args!(
-        "durable edits at {sizes:?} cases, interleaved"
-    ));
-    let mut targets: Vec<(&mut UnlockedVault, &mut PlainSqlite)> = fixtures
-        .iter_mut()
-        .map(|(_, vault, plain)| (vault, plain))
-        .collect();
+    progress(format_args!("durable edits at {sizes:?} cases, interleaved"));
+    let mut targets: Vec<(&mut UnlockedVault, &mut PlainSqlite)> =
+        fixtures.iter_mut().map(|(_, vault, plain)| (vault, plain)).collect();
     let timed = phases::edits(&mut targets, options.samples)?;
     let mut edits = Vec::new();
     let mut main_fixture = None;
     for ((fx, vault, plain), (in_vault, sqlite)) in fixtures.into_iter().zip(timed) {
         let goal = Goal::new(Some(in_vault.median_ms / sqlite.median_ms), EDIT_GOAL);
-        edits.push(Edit {
-            cases: fx.demo.cases,
-            notes: fx.demo.notes,
-            vault: in_vault,
-            sqlite,
-            goal,
-        });
+        edits.push(Edit { cases: fx.demo.cases, notes: fx.demo.notes, vault: in_vault, sqlite, goal });
         drop(plain);
         if fx.demo.cases == main {
             main_fixture = Some((fx, vault));
@@ -177,8 +148,7 @@ pub fn run(options: &Options, json: bool) -> Result<(), Failure> {
             drop(vault.lock()?);
         }
     }
-    let (fx, vault) = main_fixture
-        .ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "no benchmark size was run"))?;
+    let (fx, vault) = main_fixture.ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "no benchmark size was run"))?;
     let mut report = phases::all(&fx, vault, options.samples)?;
     edits.sort_by_key(|e| e.cases);
     if let (Some(first), Some(last)) = (edits.first(), edits.last()) {
@@ -187,10 +157,7 @@ pub fn run(options: &Options, json: bool) -> Result<(), Failure> {
                 from_cases: first.cases,
                 to_cases: last.cases,
                 sqlite_ratio: last.sqlite.median_ms / first.sqlite.median_ms,
-                goal: Goal::new(
-                    Some(last.vault.median_ms / first.vault.median_ms),
-                    GROWTH_GOAL,
-                ),
+                goal: Goal::new(Some(last.vault.median_ms / first.vault.median_ms), GROWTH_GOAL),
             });
         }
     }

@@ -5,9 +5,7 @@ use std::io::{BufReader, Read};
 use std::str::FromStr;
 
 use circlebook_core::vault::Layout;
-use circlebook_core::{
-    demo, ErrorKind, ExposeSecret, SecretString, UnlockKey, UnlockedVault, Vault,
-};
+use circlebook_core::{demo, ErrorKind, ExposeSecret, SecretString, UnlockKey, UnlockedVault, Vault};
 
 use super::baseline::{self, PlainSqlite};
 use super::report::{Goal, Replay, Report, Unlock};
@@ -29,32 +27,20 @@ const UNLOCK_GOAL: f64 = 1.3;
 /// Times `samples` durable edits (one note's body replaced) in each vault and its plain SQLite twin, taking
 /// turns across every size, so that all of them see the same state of the disk (fsync times here vary over
 /// time far more than between sizes). Returns (vault, SQLite) per target, in order.
-pub fn edits(
-    targets: &mut [(&mut UnlockedVault, &mut PlainSqlite)],
-    samples: usize,
-) -> Result<Vec<(Summary, Summary)>, Failure> {
+pub fn edits(targets: &mut [(&mut UnlockedVault, &mut PlainSqlite)], samples: usize) -> Result<Vec<(Summary, Summary)>, Failure> {
     let mut ids: Vec<Vec<String>> = Vec::new();
     for (vault, _) in targets.iter() {
         let mut stmt = vault.conn().prepare("SELECT id FROM notes ORDER BY id")?;
-        ids.push(
-            stmt.query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?,
-        );
+        ids.push(stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?);
     }
     let bodies: Vec<String> = demo::note_bodies(SEED + 1).take(16).collect();
     let mut times = vec![(Vec::with_capacity(samples), Vec::with_capacity(samples)); targets.len()];
     for i in 0..WARMUP + samples {
-        for (((vault, plain), ids), (in_vault, in_plain)) in
-            targets.iter_mut().zip(&ids).zip(&mut times)
-        {
+        for (((vault, plain), ids), (in_vault, in_plain)) in targets.iter_mut().zip(&ids).zip(&mut times) {
             let id = &ids[(i * 7919) % ids.len()];
             let body = &bodies[i % bodies.len()];
-            let (edited, vault_ms) = time(|| {
-                vault.edit(|tx| {
-                    tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (body, id))
-                        .map(|_| ())
-                })
-            });
+            let (edited, vault_ms) =
+                time(|| vault.edit(|tx| tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (body, id)).map(|_| ())));
             edited.map_err(edit_failure)?;
             let (updated, plain_ms) = time(|| plain.update_note(id, body));
             updated?;
@@ -64,18 +50,13 @@ pub fn edits(
             }
         }
     }
-    Ok(times
-        .iter()
-        .map(|(v, p)| (summarize(v), summarize(p)))
-        .collect())
+    Ok(times.iter().map(|(v, p)| (summarize(v), summarize(p))).collect())
 }
 
 /// The scrypt unwrap of `identity.age` in-process (what the passphrase costs), and a whole passphrase unlock.
 fn kdf(fx: &Fixture, layout: &Layout, samples: usize) -> Result<(Summary, Summary), Failure> {
-    let wrapped =
-        fs::read(layout.identity()).map_err(io_failure("identity.age could not be read"))?;
-    let damaged =
-        |e: age::DecryptError| Failure::new(ErrorKind::Damaged, format_args!("identity.age: {e}"));
+    let wrapped = fs::read(layout.identity()).map_err(io_failure("identity.age could not be read"))?;
+    let damaged = |e: age::DecryptError| Failure::new(ErrorKind::Damaged, format_args!("identity.age: {e}"));
     let mut kdf_ms = Vec::new();
     for _ in 0..KDF_SAMPLES.min(samples) {
         let mut identity = age::scrypt::Identity::new(SecretString::from(PASSPHRASE));
@@ -84,11 +65,8 @@ fn kdf(fx: &Fixture, layout: &Layout, samples: usize) -> Result<(Summary, Summar
         identity.set_max_work_factor(circlebook_core::vault::MAX_LOG_N);
         let (opened, ms) = time(|| -> Result<u64, Failure> {
             let decryptor = age::Decryptor::new_buffered(&wrapped[..]).map_err(damaged)?;
-            let mut reader = decryptor
-                .decrypt(std::iter::once(&identity as &dyn age::Identity))
-                .map_err(damaged)?;
-            std::io::copy(&mut reader, &mut std::io::sink())
-                .map_err(io_failure("identity.age could not be decrypted"))
+            let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(damaged)?;
+            std::io::copy(&mut reader, &mut std::io::sink()).map_err(io_failure("identity.age could not be decrypted"))
         });
         opened?;
         kdf_ms.push(ms);
@@ -96,8 +74,7 @@ fn kdf(fx: &Fixture, layout: &Layout, samples: usize) -> Result<(Summary, Summar
     let mut passphrase_ms = Vec::new();
     for _ in 0..PASSPHRASE_SAMPLES.min(samples) {
         let (unlocked, ms) = time(|| -> Result<UnlockedVault, Failure> {
-            Ok(Vault::open(&fx.dir)?
-                .unlock(&UnlockKey::Passphrase(SecretString::from(PASSPHRASE)))?)
+            Ok(Vault::open(&fx.dir)?.unlock(&UnlockKey::Passphrase(SecretString::from(PASSPHRASE)))?)
         });
         drop(unlocked?);
         passphrase_ms.push(ms);
@@ -110,9 +87,7 @@ fn kdf(fx: &Fixture, layout: &Layout, samples: usize) -> Result<(Summary, Summar
 fn unlock(fx: &Fixture, snapshot: &std::path::Path, samples: usize) -> Result<Unlock, Failure> {
     let identity = age::x25519::Identity::from_str(fx.recovery.expose_secret().trim())
         .map_err(|e| Failure::new(ErrorKind::InvalidInput, e))?;
-    let size = fs::metadata(snapshot)
-        .map_err(io_failure("the snapshot could not be read"))?
-        .len() as usize;
+    let size = fs::metadata(snapshot).map_err(io_failure("the snapshot could not be read"))?.len() as usize;
     let run_age = baseline::age_available();
     let (mut vault_ms, mut age_ms, mut decrypt_ms) = (Vec::new(), Vec::new(), Vec::new());
     let (mut deserialize_ms, mut fsync_ms) = (Vec::new(), Vec::new());
@@ -127,16 +102,11 @@ fn unlock(fx: &Fixture, snapshot: &std::path::Path, samples: usize) -> Result<Un
         }
         let (plain, ms) = time(|| -> Result<Vec<u8>, Failure> {
             let damaged = |e: age::DecryptError| Failure::new(ErrorKind::Damaged, e);
-            let file =
-                File::open(snapshot).map_err(io_failure("the snapshot could not be read"))?;
+            let file = File::open(snapshot).map_err(io_failure("the snapshot could not be read"))?;
             let decryptor = age::Decryptor::new(BufReader::new(file)).map_err(damaged)?;
-            let mut reader = decryptor
-                .decrypt(std::iter::once(&identity as &dyn age::Identity))
-                .map_err(damaged)?;
+            let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(damaged)?;
             let mut plain = Vec::with_capacity(size);
-            reader
-                .read_to_end(&mut plain)
-                .map_err(io_failure("the snapshot could not be decrypted"))?;
+            reader.read_to_end(&mut plain).map_err(io_failure("the snapshot could not be decrypted"))?;
             Ok(plain)
         });
         let mut plain = plain?;
@@ -144,9 +114,7 @@ fn unlock(fx: &Fixture, snapshot: &std::path::Path, samples: usize) -> Result<Un
         let (conn, ms) = time(|| -> rusqlite::Result<rusqlite::Connection> {
             let mut conn = rusqlite::Connection::open_in_memory()?;
             conn.deserialize_read_exact(rusqlite::MAIN_DB, &plain[..], plain.len(), false)?;
-            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-                r.get::<_, i64>(0)
-            })?;
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?;
             Ok(conn)
         });
         drop(conn?);
@@ -169,26 +137,13 @@ fn unlock(fx: &Fixture, snapshot: &std::path::Path, samples: usize) -> Result<Un
 }
 
 /// Fills the journal to [`JOURNAL_RECORDS`] and times unlocking with it; returns the last unlocked vault.
-fn replay(
-    fx: &Fixture,
-    mut vault: UnlockedVault,
-    without: f64,
-    samples: usize,
-) -> Result<(Replay, UnlockedVault), Failure> {
-    let note: String =
-        vault
-            .conn()
-            .query_row("SELECT id FROM notes ORDER BY id LIMIT 1", [], |r| r.get(0))?;
+fn replay(fx: &Fixture, mut vault: UnlockedVault, without: f64, samples: usize) -> Result<(Replay, UnlockedVault), Failure> {
+    let note: String = vault.conn().query_row("SELECT id FROM notes ORDER BY id LIMIT 1", [], |r| r.get(0))?;
     let mut i = 0u64;
     while vault.stats()?.journal_records < JOURNAL_RECORDS {
         i += 1;
         let body = format!("Replay measurement edit {i} (demonstration data).");
-        vault
-            .edit(|tx| {
-                tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (&body, &note))
-                    .map(|_| ())
-            })
-            .map_err(edit_failure)?;
+        vault.edit(|tx| tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (&body, &note)).map(|_| ())).map_err(edit_failure)?;
     }
     let journal = vault.stats()?;
     // Dropped, not locked: locking would fold the journal away.
@@ -203,8 +158,7 @@ fn replay(
         times.push(ms);
     }
     let with_journal = summarize(&times);
-    let vault =
-        last.ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "--samples must be at least 1"))?;
+    let vault = last.ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "--samples must be at least 1"))?;
     Ok((
         Replay {
             records: journal.journal_records,
@@ -241,9 +195,7 @@ pub fn all(fx: &Fixture, mut vault: UnlockedVault, samples: usize) -> Result<Rep
     progress("full-text search");
     let search = super::search::measure(&mut vault, samples)?;
 
-    progress(format_args!(
-        "unlock with {JOURNAL_RECORDS} journal records"
-    ));
+    progress(format_args!("unlock with {JOURNAL_RECORDS} journal records"));
     let (replay, mut vault) = replay(fx, vault, unlock.vault.median_ms, samples)?;
 
     progress("fold (compaction)");
@@ -254,11 +206,7 @@ pub fn all(fx: &Fixture, mut vault: UnlockedVault, samples: usize) -> Result<Rep
         fold_ms.push(ms);
     }
     drop(vault);
-    let peak_rss_without_kdf_bytes = if peak_reset {
-        sample::peak_rss_bytes()
-    } else {
-        None
-    };
+    let peak_rss_without_kdf_bytes = if peak_reset { sample::peak_rss_bytes() } else { None };
 
     Ok(Report {
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),

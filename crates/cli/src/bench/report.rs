@@ -16,20 +16,12 @@ pub struct Goal {
 
 impl Goal {
     pub fn new(ratio: Option<f64>, at_most: f64) -> Self {
-        Self {
-            ratio,
-            at_most,
-            met: ratio.map(|r| r <= at_most),
-        }
+        Self { ratio, at_most, met: ratio.map(|r| r <= at_most) }
     }
 
     fn cells(&self) -> String {
         match (self.ratio, self.met) {
-            (Some(r), Some(met)) => format!(
-                "{r:>5.2}  ≤ {:.2} {}",
-                self.at_most,
-                if met { "met" } else { "NOT met" }
-            ),
+            (Some(r), Some(met)) => format!("{r:>5.2}  ≤ {:.2} {}", self.at_most, if met { "met" } else { "NOT met" }),
             _ => format!("    -  ≤ {:.2} not measured", self.at_most),
         }
     }
@@ -138,49 +130,16 @@ impl Report {
             "{:<36} {:>4} {:>9} {:>9} {:>9}  {:<26} {}",
             "measure", "n", "median", "p95", "mean", "compared with (median)", "ratio  goal"
         ));
-        let age = self.unlock.age_cli.map_or_else(
-            || "age -d: not run".to_owned(),
-            |a| format!("age -d: {}", ms(a.median_ms)),
-        );
-        row(
-            "unlock without KDF (recovery key)",
-            &self.unlock.vault,
-            &age,
-            &self.unlock.goal.cells(),
-        );
-        row(
-            "  part: age crate decrypt",
-            &self.unlock.age_crate_decrypt,
-            "in-process, same snapshot",
-            "",
-        );
-        row(
-            "  part: SQLite deserialize",
-            &self.unlock.sqlite_deserialize,
-            "copy into SQLite",
-            "",
-        );
-        row(
-            "  part: fsync of journal/ folder",
-            &self.unlock.folder_fsync,
-            "unchanged folder",
-            "",
-        );
+        let age = self.unlock.age_cli.map_or_else(|| "age -d: not run".to_owned(), |a| format!("age -d: {}", ms(a.median_ms)));
+        row("unlock without KDF (recovery key)", &self.unlock.vault, &age, &self.unlock.goal.cells());
+        row("  part: age crate decrypt", &self.unlock.age_crate_decrypt, "in-process, same snapshot", "");
+        row("  part: SQLite deserialize", &self.unlock.sqlite_deserialize, "copy into SQLite", "");
+        row("  part: fsync of journal/ folder", &self.unlock.folder_fsync, "unchanged folder", "");
         row("KDF alone (scrypt 2^18 unwrap)", &self.kdf, "", "");
-        row(
-            "unlock with passphrase",
-            &self.unlock_with_passphrase,
-            "",
-            "",
-        );
+        row("unlock with passphrase", &self.unlock_with_passphrase, "", "");
         for e in &self.edits {
             let label = format!("durable edit, {} cases", e.cases);
-            row(
-                &label,
-                &e.vault,
-                &format!("SQLite WAL+FULL: {}", ms(e.sqlite.median_ms)),
-                &e.goal.cells(),
-            );
+            row(&label, &e.vault, &format!("SQLite WAL+FULL: {}", ms(e.sqlite.median_ms)), &e.goal.cells());
         }
         if let Some(g) = &self.edit_growth {
             out::line(format_args!(
@@ -200,16 +159,10 @@ impl Report {
             &format!("unlock with {} journal records", r.records),
             &r.with_journal,
             &format!("no journal: {}", ms(r.without_journal_median_ms)),
-            &format!(
-                "replay {} per record ({} journal)",
-                ms(r.per_record_ms),
-                out::bytes(r.journal_bytes)
-            ),
+            &format!("replay {} per record ({} journal)", ms(r.per_record_ms), out::bytes(r.journal_bytes)),
         );
         let s = &self.search;
-        let slowest = s.slowest().map_or_else(String::new, |q| {
-            format!("slowest: {} {}", q.args, ms(q.median_ms))
-        });
+        let slowest = s.slowest().map_or_else(String::new, |q| format!("slowest: {} {}", q.args, ms(q.median_ms)));
         let met = if s.met { "met" } else { "NOT met" };
         row(
             &format!("search ({} queries)", s.queries.len()),
@@ -218,13 +171,7 @@ impl Report {
             &slowest,
         );
         let rss = |b: Option<u64>| b.map_or_else(|| "unknown".to_owned(), out::bytes);
-        out::line(format_args!(
-            "{:<36} {:>4} {:>9}  {}",
-            "peak RSS, whole run (VmHWM)",
-            "",
-            rss(self.peak_rss_bytes),
-            "scrypt uses 256 MiB"
-        ));
+        out::line(format_args!("{:<36} {:>4} {:>9}  {}", "peak RSS, whole run (VmHWM)", "", rss(self.peak_rss_bytes), "scrypt uses 256 MiB"));
         out::line(format_args!(
             "{:<36} {:>4} {:>9}  {}",
             "peak RSS, vault work without KDF",

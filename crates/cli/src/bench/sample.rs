@@ -21,30 +21,12 @@ pub fn summarize(samples: &[f64]) -> Summary {
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
     if n == 0 {
-        return Summary {
-            n,
-            median_ms: f64::NAN,
-            mean_ms: f64::NAN,
-            p95_ms: f64::NAN,
-            min_ms: f64::NAN,
-            max_ms: f64::NAN,
-        };
+        return Summary { n, median_ms: f64::NAN, mean_ms: f64::NAN, p95_ms: f64::NAN, min_ms: f64::NAN, max_ms: f64::NAN };
     }
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    };
+    let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
     let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);
     let mean = sorted.iter().sum::<f64>() / n as f64;
-    Summary {
-        n,
-        median_ms: median,
-        mean_ms: mean,
-        p95_ms: sorted[rank - 1],
-        min_ms: sorted[0],
-        max_ms: sorted[n - 1],
-    }
+    Summary { n, median_ms: median, mean_ms: mean, p95_ms: sorted[rank - 1], min_ms: sorted[0], max_ms: sorted[n - 1] }
 }
 
 /// Runs `f` once and returns its result and how long it took, in milliseconds.
@@ -75,10 +57,7 @@ mod tests {
     fn median_and_p95_by_nearest_rank() {
         let samples: Vec<f64> = (1..=20).map(f64::from).collect();
         let s = summarize(&samples);
-        assert_eq!(
-            (s.n, s.median_ms, s.p95_ms, s.min_ms, s.max_ms),
-            (20, 10.5, 19.0, 1.0, 20.0)
-        );
+        assert_eq!((s.n, s.median_ms, s.p95_ms, s.min_ms, s.max_ms), (20, 10.5, 19.0, 1.0, 20.0));
         let s = summarize(&[3.0, 1.0, 2.0]);
         assert_eq!((s.median_ms, s.p95_ms), (2.0, 3.0));
     }

@@ -69,9 +69,7 @@ pub struct Search {
 impl Search {
     /// The query with the highest median.
     pub fn slowest(&self) -> Option<&QueryTime> {
-        self.queries
-            .iter()
-            .max_by(|a, b| a.median_ms.total_cmp(&b.median_ms))
+        self.queries.iter().max_by(|a, b| a.median_ms.total_cmp(&b.median_ms))
     }
 }
 
@@ -100,18 +98,8 @@ pub fn measure(vault: &mut UnlockedVault, samples: usize) -> Result<Search, Fail
         .zip(&per_query)
         .map(|((args, hits), times)| {
             let s = summarize(times);
-            QueryTime {
-                args,
-                hits,
-                median_ms: s.median_ms,
-                p95_ms: s.p95_ms,
-            }
+            QueryTime { args, hits, median_ms: s.median_ms, p95_ms: s.p95_ms }
         })
         .collect();
-    Ok(Search {
-        met: all.p95_ms <= GOAL_P95_MS,
-        all,
-        queries,
-        goal_p95_ms: GOAL_P95_MS,
-    })
+    Ok(Search { met: all.p95_ms <= GOAL_P95_MS, all, queries, goal_p95_ms: GOAL_P95_MS })
 }

@@ -18,17 +18,10 @@ fn create_private_file(path: &Path) -> Result<File, Failure> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path).map_err(|e| {
-        let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
-            "it already exists".to_owned()
-        } else {
-            e.to_string()
-        };
+        let why = if e.kind() == std::io::ErrorKind::AlreadyExists { "it already exists".to_owned() } else { e.to_string() };
         Failure::new(
             ErrorKind::of_io(&e),
-            format_args!(
-                "the recovery key file {} could not be created ({why}); no vault was created",
-                path.display()
-            ),
+            format_args!("the recovery key file {} could not be created ({why}); no vault was created", path.display()),
         )
     })
 }
@@ -49,15 +42,10 @@ fn write_key(mut file: File, key: &RecoveryKey) -> std::io::Result<()> {
 /// `init [--recovery-out FILE]`.
 pub fn init(ctx: &mut Context, recovery_out: Option<&Path>) -> Result<(), Failure> {
     if Vault::exists(&ctx.dir) {
-        return Err(Failure::new(
-            ErrorKind::VaultExists,
-            format_args!("there is already a vault in {}", ctx.dir.display()),
-        ));
+        return Err(Failure::new(ErrorKind::VaultExists, format_args!("there is already a vault in {}", ctx.dir.display())));
     }
     let passphrase = ctx.secrets.chosen_passphrase()?;
-    let key_file = recovery_out
-        .map(|path| create_private_file(path).map(|file| (path, file)))
-        .transpose()?;
+    let key_file = recovery_out.map(|path| create_private_file(path).map(|file| (path, file))).transpose()?;
     let (vault, key) = match Vault::create(&ctx.dir, &passphrase, Kdf::STANDARD) {
         Ok(created) => created,
         Err(e) => {
@@ -77,10 +65,7 @@ pub fn init(ctx: &mut Context, recovery_out: Option<&Path>) -> Result<(), Failur
                 show_key(ctx.json, &ctx.dir, &key);
                 return Err(Failure::new(
                     ErrorKind::of_io(&e),
-                    format_args!(
-                        "the recovery key could not be written to {} ({e}); it was printed instead",
-                        path.display()
-                    ),
+                    format_args!("the recovery key could not be written to {} ({e}); it was printed instead", path.display()),
                 ));
             }
             if ctx.json {
@@ -132,17 +117,12 @@ pub fn passwd(ctx: &mut Context) -> Result<(), Failure> {
 /// `recover --recovery-key-file FILE`: a new passphrase, given the recovery key.
 pub fn recover(ctx: &mut Context, key_file: &Path) -> Result<(), Failure> {
     let vault = Vault::open(&ctx.dir)?;
-    let key = fs::read_to_string(key_file)
-        .map(SecretString::from)
-        .map_err(|e| {
-            Failure::new(
-                ErrorKind::InvalidInput,
-                format_args!(
-                    "the recovery key file {} could not be read: {e}",
-                    key_file.display()
-                ),
-            )
-        })?;
+    let key = fs::read_to_string(key_file).map(SecretString::from).map_err(|e| {
+        Failure::new(
+            ErrorKind::InvalidInput,
+            format_args!("the recovery key file {} could not be read: {e}", key_file.display()),
+        )
+    })?;
     let new = ctx.secrets.new_passphrase()?;
     vault.recover(&key, &new, Kdf::STANDARD)?;
     if ctx.json {

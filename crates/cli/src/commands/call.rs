@@ -35,20 +35,10 @@ pub fn list(json: bool) -> Result<(), Failure> {
     }
     let width = ops::all().iter().map(|op| op.name.len()).max().unwrap_or(0);
     for op in ops::all() {
-        let access = serde_json::to_value(op.access)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        out::line(format_args!(
-            "{:<width$}  {access:<5}  {}",
-            op.name, op.summary
-        ));
-        out::line(format_args!(
-            "{:<width$}         ({}) -> {}",
-            "",
-            (op.args)(&cfg),
-            (op.returns)(&cfg)
-        ));
+        let access =
+            serde_json::to_value(op.access).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        out::line(format_args!("{:<width$}  {access:<5}  {}", op.name, op.summary));
+        out::line(format_args!("{:<width$}         ({}) -> {}", "", (op.args)(&cfg), (op.returns)(&cfg)));
     }
     out::line(format_args!(
         "\n{} operations. `call --list --json` adds the TypeScript declarations of every type named above.",
@@ -63,10 +53,7 @@ fn arguments(text: Option<&str>, file: Option<&Path>) -> Result<Value, Failure> 
         (Some("-"), _) => {
             let mut text = String::new();
             std::io::stdin().read_to_string(&mut text).map_err(|e| {
-                Failure::new(
-                    ErrorKind::InvalidInput,
-                    format_args!("the arguments could not be read from stdin: {e}"),
-                )
+                Failure::new(ErrorKind::InvalidInput, format_args!("the arguments could not be read from stdin: {e}"))
             })?;
             (text, "stdin".to_owned())
         }
@@ -75,21 +62,15 @@ fn arguments(text: Option<&str>, file: Option<&Path>) -> Result<Value, Failure> 
             let text = std::fs::read_to_string(path).map_err(|e| {
                 Failure::new(
                     ErrorKind::InvalidInput,
-                    format_args!(
-                        "the arguments file {} could not be read: {e}",
-                        path.display()
-                    ),
+                    format_args!("the arguments file {} could not be read: {e}", path.display()),
                 )
             })?;
             (text, path.display().to_string())
         }
         (None, None) => return Ok(json!({})),
     };
-    serde_json::from_str(&text).map_err(|e| {
-        Failure::usage(format_args!(
-            "the arguments in {source} are not valid JSON: {e}"
-        ))
-    })
+    serde_json::from_str(&text)
+        .map_err(|e| Failure::usage(format_args!("the arguments in {source} are not valid JSON: {e}")))
 }
 
 /// `call NAME [--args JSON | --args - | --args-file FILE]`: the result as JSON on stdout (indented for people,
@@ -111,12 +92,8 @@ pub fn call(
     if ctx.json {
         out::json(&result);
     } else {
-        let pretty = serde_json::to_string_pretty(&result).map_err(|e| {
-            Failure::new(
-                ErrorKind::Io,
-                format_args!("the result could not be written as JSON: {e}"),
-            )
-        })?;
+        let pretty = serde_json::to_string_pretty(&result)
+            .map_err(|e| Failure::new(ErrorKind::Io, format_args!("the result could not be written as JSON: {e}")))?;
         out::line(pretty);
     }
     Ok(())

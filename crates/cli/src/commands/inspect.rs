@@ -13,11 +13,8 @@ pub fn stats(ctx: &mut Context) -> Result<(), Failure> {
     let vault = ctx.unlock()?;
     let stats = vault.stats()?;
     if ctx.json {
-        let tables: serde_json::Map<String, serde_json::Value> = stats
-            .tables
-            .iter()
-            .map(|(name, rows)| (name.clone(), json!(rows)))
-            .collect();
+        let tables: serde_json::Map<String, serde_json::Value> =
+            stats.tables.iter().map(|(name, rows)| (name.clone(), json!(rows))).collect();
         let mut value = serde_json::to_value(&stats).map_err(|e| Failure::new(ErrorKind::Io, e))?;
         value["tables"] = serde_json::Value::Object(tables);
         out::json(&value);
@@ -25,34 +22,13 @@ pub fn stats(ctx: &mut Context) -> Result<(), Failure> {
     }
     let rows = [
         ("schema version", stats.schema_version.to_string()),
-        (
-            "generation",
-            format!("{} ({} kept)", stats.generation, stats.generations_kept),
-        ),
+        ("generation", format!("{} ({} kept)", stats.generation, stats.generations_kept)),
         ("snapshot", out::bytes(stats.snapshot_bytes)),
-        (
-            "journal",
-            format!(
-                "{} records, {}",
-                stats.journal_records,
-                out::bytes(stats.journal_bytes)
-            ),
-        ),
-        (
-            "database",
-            format!("{} in memory", out::bytes(stats.database_bytes)),
-        ),
-        (
-            "unsaved changes",
-            if stats.unsaved_changes { "yes" } else { "no" }.to_owned(),
-        ),
+        ("journal", format!("{} records, {}", stats.journal_records, out::bytes(stats.journal_bytes))),
+        ("database", format!("{} in memory", out::bytes(stats.database_bytes))),
+        ("unsaved changes", if stats.unsaved_changes { "yes" } else { "no" }.to_owned()),
     ];
-    for (label, value) in rows.iter().cloned().chain(
-        stats
-            .tables
-            .iter()
-            .map(|(t, n)| (t.as_str(), format!("{n} rows"))),
-    ) {
+    for (label, value) in rows.iter().cloned().chain(stats.tables.iter().map(|(t, n)| (t.as_str(), format!("{n} rows")))) {
         out::line(format_args!("{label:<16} {value}"));
     }
     Ok(())
@@ -82,24 +58,15 @@ pub fn verify(ctx: &mut Context) -> Result<(), Failure> {
         }));
     } else {
         for (g, r) in &report.generations {
-            out::line(format_args!(
-                "generation {g}: {}",
-                r.as_ref().err().map_or("ok", String::as_str)
-            ));
+            out::line(format_args!("generation {g}: {}", r.as_ref().err().map_or("ok", String::as_str)));
         }
-        out::line(format_args!(
-            "journal: {} records replayed",
-            report.journal_records
-        ));
+        out::line(format_args!("journal: {} records replayed", report.journal_records));
         out::line(format_args!("database: {}", report.integrity));
     }
     if report.ok() {
         Ok(())
     } else {
-        Err(Failure::new(
-            ErrorKind::Damaged,
-            format_args!("the vault did not verify: {}", problems.join("; ")),
-        ))
+        Err(Failure::new(ErrorKind::Damaged, format_args!("the vault did not verify: {}", problems.join("; "))))
     }
 }
 
@@ -111,22 +78,11 @@ pub fn backups(ctx: &mut Context) -> Result<(), Failure> {
         out::json(&generations);
         return Ok(());
     }
-    out::line(format_args!(
-        "{:>10}  {:<20}  {:>9}",
-        "generation", "written (UTC)", "size"
-    ));
+    out::line(format_args!("{:>10}  {:<20}  {:>9}", "generation", "written (UTC)", "size"));
     for g in generations {
-        let written = g.written_at.map_or_else(
-            || "unknown".to_owned(),
-            |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
-        );
+        let written = g.written_at.map_or_else(|| "unknown".to_owned(), |t| t.format("%Y-%m-%d %H:%M:%S").to_string());
         let current = if g.current { "  current" } else { "" };
-        out::line(format_args!(
-            "{:>10}  {:<20}  {:>9}{current}",
-            g.number,
-            written,
-            out::bytes(g.bytes)
-        ));
+        out::line(format_args!("{:>10}  {:<20}  {:>9}{current}", g.number, written, out::bytes(g.bytes)));
     }
     Ok(())
 }

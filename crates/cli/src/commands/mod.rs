@@ -34,9 +34,7 @@ impl Context {
     pub fn unlock(&mut self) -> Result<UnlockedVault, Failure> {
         let vault = Vault::open(&self.dir)?;
         let passphrase = self.secrets.passphrase()?;
-        vault
-            .unlock(&UnlockKey::Passphrase(passphrase))
-            .map_err(|f| f.error.into())
+        vault.unlock(&UnlockKey::Passphrase(passphrase)).map_err(|f| f.error.into())
     }
 }
 
@@ -53,11 +51,7 @@ pub struct OpenVault {
 
 impl OpenVault {
     pub fn open(ctx: &mut Context) -> Result<OpenVault, Failure> {
-        Ok(OpenVault {
-            vault: ctx.unlock()?,
-            ctx: Ctx::new(ACTOR),
-            changed: false,
-        })
+        Ok(OpenVault { vault: ctx.unlock()?, ctx: Ctx::new(ACTOR), changed: false })
     }
 
     /// Runs the operation called `name`.
@@ -78,12 +72,8 @@ impl OpenVault {
     /// Runs the operation called `name` and reads its result as `T` (one of core's result types).
     pub fn call_as<T: DeserializeOwned>(&mut self, name: &str, args: Value) -> Result<T, Failure> {
         let value = self.call(name, args)?;
-        serde_json::from_value(value).map_err(|e| {
-            Failure::new(
-                ErrorKind::Io,
-                format_args!("the result of {name} could not be read: {e}"),
-            )
-        })
+        serde_json::from_value(value)
+            .map_err(|e| Failure::new(ErrorKind::Io, format_args!("the result of {name} could not be read: {e}")))
     }
 
     /// Locks: after a change, saving and folding first; after reads only, writing nothing.
@@ -99,19 +89,14 @@ impl OpenVault {
 
 impl std::fmt::Debug for OpenVault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OpenVault")
-            .field("changed", &self.changed)
-            .finish_non_exhaustive()
+        f.debug_struct("OpenVault").field("changed", &self.changed).finish_non_exhaustive()
     }
 }
 
 /// The registered operation called `name`.
 pub fn find(name: &str) -> Result<&'static ops::Op, Failure> {
     ops::find(name).ok_or_else(|| {
-        Failure::new(
-            ErrorKind::NotFound,
-            format_args!("there is no operation called {name}; `call --list` shows them"),
-        )
+        Failure::new(ErrorKind::NotFound, format_args!("there is no operation called {name}; `call --list` shows them"))
     })
 }
 
@@ -124,35 +109,17 @@ pub fn close(vault: UnlockedVault) -> Result<(), Failure> {
 /// Runs the command.
 pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
     match cli.command {
-        Command::Bench {
-            cases,
-            vault_dir,
-            samples,
-        } => {
-            let options = crate::bench::Options {
-                cases: cases.map(|n| n as usize),
-                vault_dir,
-                samples: samples as usize,
-            };
+        Command::Bench { cases, vault_dir, samples } => {
+            let options = crate::bench::Options { cases: cases.map(|n| n as usize), vault_dir, samples: samples as usize };
             return crate::bench::run(&options, cli.json);
         }
         Command::Call { list: true, .. } => return call::list(cli.json),
         _ => {}
     }
-    let dir = cli
-        .vault
-        .or_else(circlebook_core::vault::default_dir)
-        .ok_or_else(|| {
-            Failure::new(
-                ErrorKind::InvalidInput,
-                "there is no default vault folder here (no HOME); pass --vault DIR",
-            )
-        })?;
-    let mut ctx = Context {
-        dir,
-        json: cli.json,
-        secrets,
-    };
+    let dir = cli.vault.or_else(circlebook_core::vault::default_dir).ok_or_else(|| {
+        Failure::new(ErrorKind::InvalidInput, "there is no default vault folder here (no HOME); pass --vault DIR")
+    })?;
+    let mut ctx = Context { dir, json: cli.json, secrets };
     match cli.command {
         Command::Init { recovery_out } => access::init(&mut ctx, recovery_out.as_deref()),
         Command::Passwd => access::passwd(&mut ctx),
@@ -163,37 +130,12 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
         Command::Backups => inspect::backups(&mut ctx),
         Command::Compact => upkeep::compact(&mut ctx),
         Command::Restore { generation } => upkeep::restore(&mut ctx, generation),
-        Command::Call {
-            name,
-            args,
-            args_file,
-            ..
-        } => call::call(
-            &mut ctx,
-            name.as_deref(),
-            args.as_deref(),
-            args_file.as_deref(),
-        ),
+        Command::Call { name, args, args_file, .. } => call::call(&mut ctx, name.as_deref(), args.as_deref(), args_file.as_deref()),
         Command::Cases { stage, tag, all } => reads::cases(&mut ctx, stage, tag, all),
         Command::Show { case } => show::show(&mut ctx, &case),
-        Command::Search {
-            query,
-            stage,
-            process,
-            tag,
-            role,
-            limit,
-        } => reads::search(
-            &mut ctx,
-            &query.join(" "),
-            reads::SearchFilters {
-                stage,
-                process,
-                tag,
-                role,
-                limit,
-            },
-        ),
+        Command::Search { query, stage, process, tag, role, limit } => {
+            reads::search(&mut ctx, &query.join(" "), reads::SearchFilters { stage, process, tag, role, limit })
+        }
         Command::Due { within } => reads::due(&mut ctx, within),
         Command::Report { from, to, csv } => reads::report(&mut ctx, from, to, csv),
         Command::Bench { .. } => unreachable!("handled above"),

@@ -22,45 +22,23 @@ fn read(ctx: &mut Context, name: &str, args: Value) -> Result<Value, Failure> {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Failure> {
-    serde_json::from_value(value).map_err(|e| {
-        Failure::new(
-            circlebook_core::ErrorKind::Io,
-            format_args!("the result could not be read: {e}"),
-        )
-    })
+    serde_json::from_value(value)
+        .map_err(|e| Failure::new(circlebook_core::ErrorKind::Io, format_args!("the result could not be read: {e}")))
 }
 
 /// `cases [--stage S] [--tag T] [--all]`: most recently changed first.
-pub fn cases(
-    ctx: &mut Context,
-    stage: Option<String>,
-    tag: Option<String>,
-    all: bool,
-) -> Result<(), Failure> {
-    let value = read(
-        ctx,
-        "list_cases",
-        json!({ "stage": stage, "tag": tag, "include_closed": all }),
-    )?;
+pub fn cases(ctx: &mut Context, stage: Option<String>, tag: Option<String>, all: bool) -> Result<(), Failure> {
+    let value = read(ctx, "list_cases", json!({ "stage": stage, "tag": tag, "include_closed": all }))?;
     if ctx.json {
         out::json(&value);
         return Ok(());
     }
     let cases: Vec<Case> = parse(value)?;
     if cases.is_empty() {
-        out::line(if all {
-            "No cases."
-        } else {
-            "No open cases. (`cases --all` includes closed ones.)"
-        });
+        out::line(if all { "No cases." } else { "No open cases. (`cases --all` includes closed ones.)" });
         return Ok(());
     }
-    let width = cases
-        .iter()
-        .map(|c| c.code_name.chars().count())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let width = cases.iter().map(|c| c.code_name.chars().count()).max().unwrap_or(4).max(4);
     out::line(format_args!(
         "{:<width$}  {:<72}  {:<13}  updated",
         "case", "what the person harmed needs, in their words", "stage"
@@ -77,16 +55,8 @@ pub fn cases(
             day(&case.updated_at)
         ));
     }
-    let closed = if all {
-        ""
-    } else {
-        " (closed ones are left out; --all includes them)"
-    };
-    out::line(format_args!(
-        "\n{} case{}{closed}.",
-        cases.len(),
-        if cases.len() == 1 { "" } else { "s" }
-    ));
+    let closed = if all { "" } else { " (closed ones are left out; --all includes them)" };
+    out::line(format_args!("\n{} case{}{closed}.", cases.len(), if cases.len() == 1 { "" } else { "s" }));
     Ok(())
 }
 
@@ -115,37 +85,16 @@ pub fn search(ctx: &mut Context, query: &str, f: SearchFilters) -> Result<(), Fa
         out::line(format_args!("Nothing found for \"{query}\"."));
         return Ok(());
     }
-    let width = hits
-        .iter()
-        .map(|h| h.case_code_name.chars().count())
-        .max()
-        .unwrap_or(4);
+    let width = hits.iter().map(|h| h.case_code_name.chars().count()).max().unwrap_or(4);
     for hit in &hits {
-        let kind = label(
-            serde_json::to_value(hit.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-        );
+        let kind =
+            label(serde_json::to_value(hit.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
         let snippet = hit.snippet.split_whitespace().collect::<Vec<_>>().join(" ");
-        out::line(format_args!(
-            "{:<width$}  {kind:<11}  {snippet}",
-            hit.case_code_name
-        ));
+        out::line(format_args!("{:<width$}  {kind:<11}  {snippet}", hit.case_code_name));
     }
-    let limit = f
-        .limit
-        .unwrap_or(circlebook_core::model::search::DEFAULT_LIMIT) as usize;
-    let more = if hits.len() == limit {
-        " (the best ones; --limit shows more)"
-    } else {
-        ""
-    };
-    out::line(format_args!(
-        "\n{} result{}{more}.",
-        hits.len(),
-        if hits.len() == 1 { "" } else { "s" }
-    ));
+    let limit = f.limit.unwrap_or(circlebook_core::model::search::DEFAULT_LIMIT) as usize;
+    let more = if hits.len() == limit { " (the best ones; --limit shows more)" } else { "" };
+    out::line(format_args!("\n{} result{}{more}.", hits.len(), if hits.len() == 1 { "" } else { "s" }));
     Ok(())
 }
 
@@ -159,35 +108,16 @@ pub fn due(ctx: &mut Context, within: Option<u32>) -> Result<(), Failure> {
     let items: Vec<DueItem> = parse(value)?;
     let days = within.unwrap_or(circlebook_core::model::due::DEFAULT_WINDOW_DAYS);
     if items.is_empty() {
-        out::line(format_args!(
-            "Nothing is due in the next {days} days, and nothing is overdue."
-        ));
+        out::line(format_args!("Nothing is due in the next {days} days, and nothing is overdue."));
         return Ok(());
     }
-    let width = items
-        .iter()
-        .map(|i| i.case_code_name.chars().count())
-        .max()
-        .unwrap_or(4);
+    let width = items.iter().map(|i| i.case_code_name.chars().count()).max().unwrap_or(4);
     for item in &items {
-        let status = if item.status == DueStatus::Overdue {
-            "overdue"
-        } else {
-            ""
-        };
-        out::line(format_args!(
-            "{}  {status:<7}  {:<width$}  {}",
-            item.due_on, item.case_code_name, item.label
-        ));
+        let status = if item.status == DueStatus::Overdue { "overdue" } else { "" };
+        out::line(format_args!("{}  {status:<7}  {:<width$}  {}", item.due_on, item.case_code_name, item.label));
     }
-    let overdue = items
-        .iter()
-        .filter(|i| i.status == DueStatus::Overdue)
-        .count();
-    out::line(format_args!(
-        "\n{} reminders for the next {days} days, {overdue} of them overdue.",
-        items.len()
-    ));
+    let overdue = items.iter().filter(|i| i.status == DueStatus::Overdue).count();
+    out::line(format_args!("\n{} reminders for the next {days} days, {overdue} of them overdue.", items.len()));
     Ok(())
 }
 
@@ -223,21 +153,12 @@ pub fn report(ctx: &mut Context, from: NaiveDate, to: NaiveDate, csv: bool) -> R
         return Ok(());
     }
     let r: ProgrammeReport = parse(value)?;
-    out::line(format_args!(
-        "Programme report, {} to {} (aggregate figures only; no case is identified)",
-        r.from, r.to
-    ));
+    out::line(format_args!("Programme report, {} to {} (aggregate figures only; no case is identified)", r.from, r.to));
     section("Cases by current stage", &r.cases_by_stage);
     section("Processes opened in the range", &r.processes_opened_by_kind);
     section("Sessions held in the range", &r.sessions_held_by_kind);
-    section(
-        "Cases closed in the range, by outcome",
-        &r.cases_closed_by_outcome,
-    );
-    out::line(format_args!(
-        "\nConsent withdrawals recorded in the range: {}",
-        r.consent_withdrawals
-    ));
+    section("Cases closed in the range, by outcome", &r.cases_closed_by_outcome);
+    out::line(format_args!("\nConsent withdrawals recorded in the range: {}", r.consent_withdrawals));
     out::line(format_args!(
         "Commitments due in the range: {} done, {} missed or past due",
         r.commitments_done, r.commitments_missed

@@ -22,25 +22,15 @@ fn resolve(vault: &mut OpenVault, case: &str) -> Result<String, Failure> {
         return Ok(case.trim().to_owned());
     }
     let all: Vec<Case> = vault.call_as("list_cases", json!({ "include_closed": true }))?;
-    let named: Vec<&Case> = all
-        .iter()
-        .filter(|c| c.code_name.eq_ignore_ascii_case(case.trim()))
-        .collect();
+    let named: Vec<&Case> = all.iter().filter(|c| c.code_name.eq_ignore_ascii_case(case.trim())).collect();
     match named.as_slice() {
         [one] => Ok(one.id.to_string()),
-        [] => Err(Failure::new(
-            ErrorKind::NotFound,
-            format_args!("there is no case with the id or code name {case}"),
-        )),
+        [] => Err(Failure::new(ErrorKind::NotFound, format_args!("there is no case with the id or code name {case}"))),
         several => {
             let ids: Vec<String> = several.iter().map(|c| c.id.to_string()).collect();
             Err(Failure::new(
                 ErrorKind::InvalidInput,
-                format_args!(
-                    "{} cases are called {case}; show one by its id: {}",
-                    several.len(),
-                    ids.join(", ")
-                ),
+                format_args!("{} cases are called {case}; show one by its id: {}", several.len(), ids.join(", ")),
             ))
         }
     }
@@ -60,12 +50,8 @@ pub fn show(ctx: &mut Context, case: &str) -> Result<(), Failure> {
         out::json(&value);
         return Ok(());
     }
-    let file: CaseFile = serde_json::from_value(value).map_err(|e| {
-        Failure::new(
-            ErrorKind::Io,
-            format_args!("the case file could not be read: {e}"),
-        )
-    })?;
+    let file: CaseFile = serde_json::from_value(value)
+        .map_err(|e| Failure::new(ErrorKind::Io, format_args!("the case file could not be read: {e}")))?;
     Page::new(&file, labels).print();
     Ok(())
 }
@@ -93,30 +79,16 @@ fn paragraph(text: &str) {
 impl<'a> Page<'a> {
     fn new(file: &'a CaseFile, labels: Vec<RoleLabel>) -> Self {
         let roles = labels.into_iter().map(|l| (l.role, l.label)).collect();
-        let aliases = file
-            .participants
-            .iter()
-            .map(|p| (&p.participant.id, p.participant.alias.as_str()))
-            .collect();
-        Page {
-            file,
-            roles,
-            aliases,
-        }
+        let aliases = file.participants.iter().map(|p| (&p.participant.id, p.participant.alias.as_str())).collect();
+        Page { file, roles, aliases }
     }
 
     fn alias(&self, id: &ParticipantId) -> &str {
-        self.aliases
-            .get(id)
-            .copied()
-            .unwrap_or("someone no longer listed")
+        self.aliases.get(id).copied().unwrap_or("someone no longer listed")
     }
 
     fn role(&self, role: Role) -> String {
-        self.roles
-            .get(&role)
-            .cloned()
-            .unwrap_or_else(|| label(role))
+        self.roles.get(&role).cloned().unwrap_or_else(|| label(role))
     }
 
     fn print(&self) {
@@ -134,50 +106,31 @@ impl<'a> Page<'a> {
         self.tasks();
         heading("Timeline");
         for item in &self.file.timeline {
-            let when = if item.all_day {
-                format!("{:<16}", day(&item.at))
-            } else {
-                minute(&item.at)
-            };
+            let when = if item.all_day { format!("{:<16}", day(&item.at)) } else { minute(&item.at) };
             out::line(format_args!("  {when}  {}", item.summary));
         }
     }
 
     fn header(&self) {
         let case = &self.file.case.case;
-        let opened = case
-            .opened_on
-            .map_or_else(|| day(&case.created_at), |d| d.to_string());
+        let opened = case.opened_on.map_or_else(|| day(&case.created_at), |d| d.to_string());
         out::line(format_args!(
             "{} · {} · opened {opened} · last change {}",
             case.code_name,
             label(case.stage),
             day(&case.updated_at)
         ));
-        let by = if case.referred_by_person_harmed {
-            "by the person harmed"
-        } else {
-            "not by the person harmed"
-        };
-        let source = if case.referral_source.is_empty() {
-            "source not recorded"
-        } else {
-            &case.referral_source
-        };
+        let by = if case.referred_by_person_harmed { "by the person harmed" } else { "not by the person harmed" };
+        let source = if case.referral_source.is_empty() { "source not recorded" } else { &case.referral_source };
         out::line(format_args!("Referral: {source} ({by})"));
         if case.referral_flagged {
-            out::line(
-                "Note: a gender-based-violence referral that did not come from the person harmed.",
-            );
+            out::line("Note: a gender-based-violence referral that did not come from the person harmed.");
         }
         if !case.tags.is_empty() {
             out::line(format_args!("Tags: {}", case.tags.join(", ")));
         }
         if let (Some(outcome), Some(closed)) = (case.outcome, case.closed_on) {
-            let kept = case
-                .retention_until
-                .map(|d| format!(", kept until {d}"))
-                .unwrap_or_default();
+            let kept = case.retention_until.map(|d| format!(", kept until {d}")).unwrap_or_default();
             out::line(format_args!("Closed {closed}{kept}: {}", label(outcome)));
             if let Some(summary) = &case.outcome_summary {
                 out::line(format_args!("  {summary}"));
@@ -202,9 +155,7 @@ impl<'a> Page<'a> {
             if p.role == Role::PersonHarmed {
                 who += match p.progress_updates {
                     ProgressUpdates::Directly => "; hears of progress directly",
-                    ProgressUpdates::ThroughFacilitator => {
-                        "; hears of progress through the facilitator"
-                    }
+                    ProgressUpdates::ThroughFacilitator => "; hears of progress through the facilitator",
                     ProgressUpdates::NotAtAll => "; chose not to hear of progress",
                 };
             }
@@ -213,15 +164,9 @@ impl<'a> Page<'a> {
                 .consents
                 .iter()
                 .map(|c| {
-                    let to = if c.shared_with.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" with {}", c.shared_with)
-                    };
+                    let to = if c.shared_with.is_empty() { String::new() } else { format!(" with {}", c.shared_with) };
                     let until = match (c.state, c.latest.expires_on) {
-                        (circlebook_core::model::consent::ConsentState::Granted, Some(d)) => {
-                            format!(" until {d}")
-                        }
+                        (circlebook_core::model::consent::ConsentState::Granted, Some(d)) => format!(" until {d}"),
                         _ => String::new(),
                     };
                     format!("{}{to} {}{until}", label(c.activity), c.state.describe())
@@ -230,16 +175,8 @@ impl<'a> Page<'a> {
             if !consents.is_empty() {
                 out::line(format_args!("      consent: {}", consents.join("; ")));
             }
-            if let Some(a) = self
-                .file
-                .assessments
-                .iter()
-                .find(|a| a.participant_id == p.id)
-            {
-                let review = a
-                    .next_review_on
-                    .map(|d| format!("; review by {d}"))
-                    .unwrap_or_default();
+            if let Some(a) = self.file.assessments.iter().find(|a| a.participant_id == p.id) {
+                let review = a.next_review_on.map(|d| format!("; review by {d}")).unwrap_or_default();
                 out::line(format_args!(
                     "      latest assessment {} ({}): {}, {} risk{review}",
                     a.assessed_on,
@@ -261,11 +198,7 @@ impl<'a> Page<'a> {
                 Some(closed) => format!("{} – {closed}", p.opened_on),
                 None => format!("since {}", p.opened_on),
             };
-            out::line(format_args!(
-                "  {:<26} {:<10} {dates}",
-                label(p.kind),
-                label(p.status)
-            ));
+            out::line(format_args!("  {:<26} {:<10} {dates}", label(p.kind), label(p.status)));
         }
     }
 
@@ -280,12 +213,8 @@ impl<'a> Page<'a> {
                 SessionStatus::Cancelled => format!("({})", s.cancel_reason),
                 _ => who.join(", "),
             };
-            let line = format!(
-                "  {}  {:<26} {:<10} {detail}",
-                minute(&s.scheduled_for),
-                label(s.kind),
-                label(s.status)
-            );
+            let line =
+                format!("  {}  {:<26} {:<10} {detail}", minute(&s.scheduled_for), label(s.kind), label(s.status));
             out::line(line.trim_end());
         }
     }
@@ -301,15 +230,8 @@ impl<'a> Page<'a> {
                 (Some(approved), None) => format!("approved {}, not yet relayed", day(&approved)),
                 (None, None) => "awaiting the author's approval".to_owned(),
             };
-            let route = format!(
-                "{} → {}",
-                self.alias(&m.author_id),
-                self.alias(&m.recipient_id)
-            );
-            out::line(format_args!(
-                "  {}  {route:<22} {state}",
-                day(&m.written_at)
-            ));
+            let route = format!("{} → {}", self.alias(&m.author_id), self.alias(&m.recipient_id));
+            out::line(format_args!("  {}  {route:<22} {state}", day(&m.written_at)));
         }
     }
 
@@ -332,23 +254,11 @@ impl<'a> Page<'a> {
                     marks.push("shareable".to_owned());
                 }
                 if !e.verified_by.is_empty() {
-                    let how = if e.verification.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", e.verification)
-                    };
+                    let how = if e.verification.is_empty() { String::new() } else { format!(": {}", e.verification) };
                     marks.push(format!("verified by {}{how}", e.verified_by));
                 }
-                let marks = if marks.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", marks.join("; "))
-                };
-                out::line(format_args!(
-                    "      {}  {}{marks}",
-                    e.entry_on,
-                    clip(&e.text, 90)
-                ));
+                let marks = if marks.is_empty() { String::new() } else { format!(" [{}]", marks.join("; ")) };
+                out::line(format_args!("      {}  {}{marks}", e.entry_on, clip(&e.text, 90)));
             }
         }
     }
@@ -363,35 +273,17 @@ impl<'a> Page<'a> {
             if let Some(p) = &n.participant_id {
                 about.push(format!("about {}", self.alias(p)));
             }
-            if let Some(s) = self
-                .file
-                .sessions
-                .iter()
-                .find(|s| Some(&s.id) == n.session_id.as_ref())
-            {
+            if let Some(s) = self.file.sessions.iter().find(|s| Some(&s.id) == n.session_id.as_ref()) {
                 about.push(format!("{} of {}", label(s.kind), day(&s.scheduled_for)));
             }
             if n.shareable {
                 about.push("shareable".to_owned());
             }
-            let about = if about.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", about.join("; "))
-            };
-            out::line(format_args!(
-                "  {}  {}{about}",
-                day(&n.created_at),
-                clip(first_line(&n.body), 70)
-            ));
+            let about = if about.is_empty() { String::new() } else { format!(" ({})", about.join("; ")) };
+            out::line(format_args!("  {}  {}{about}", day(&n.created_at), clip(first_line(&n.body), 70)));
         }
         if !self.file.attachments.is_empty() {
-            let titles: Vec<&str> = self
-                .file
-                .attachments
-                .iter()
-                .map(|a| a.title.as_str())
-                .collect();
+            let titles: Vec<&str> = self.file.attachments.iter().map(|a| a.title.as_str()).collect();
             out::line(format_args!("  attachments: {}", titles.join(", ")));
         }
     }
@@ -403,9 +295,7 @@ impl<'a> Page<'a> {
         }
         for t in &self.file.tasks {
             let done = if t.done_at.is_some() { "done" } else { "open" };
-            let due = t
-                .due_on
-                .map_or_else(|| "no date   ".to_owned(), |d| d.to_string());
+            let due = t.due_on.map_or_else(|| "no date   ".to_owned(), |d| d.to_string());
             out::line(format_args!("  {done}  {due}  {}", t.title));
         }
     }

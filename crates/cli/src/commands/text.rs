@@ -4,10 +4,7 @@ use chrono::{DateTime, Utc};
 
 /// The first line with text, without Markdown heading marks.
 pub fn first_line(text: &str) -> &str {
-    text.lines()
-        .map(|l| l.trim().trim_start_matches('#').trim())
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
+    text.lines().map(|l| l.trim().trim_start_matches('#').trim()).find(|l| !l.is_empty()).unwrap_or("")
 }
 
 /// At most `max` characters, ending with `…` when cut.
@@ -40,10 +37,7 @@ mod tests {
 
     #[test]
     fn short_forms() {
-        assert_eq!(
-            first_line("\n## Preparation meeting\n\n*Demo*"),
-            "Preparation meeting"
-        );
+        assert_eq!(first_line("\n## Preparation meeting\n\n*Demo*"), "Preparation meeting");
         assert_eq!(clip("To be heard in my own words", 12), "To be heard…");
         assert_eq!(clip("short", 12), "short");
         assert_eq!(label("follow_up"), "follow up");

@@ -9,12 +9,7 @@ use crate::failure::Failure;
 use crate::out;
 
 /// `demo --cases N [--seed S] [--today DATE]`: adds synthetic cases told up to today (or the day given).
-pub fn demo(
-    ctx: &mut Context,
-    cases: usize,
-    seed: u64,
-    today: Option<NaiveDate>,
-) -> Result<(), Failure> {
+pub fn demo(ctx: &mut Context, cases: usize, seed: u64, today: Option<NaiveDate>) -> Result<(), Failure> {
     let today = today.unwrap_or_else(|| Utc::now().date_naive());
     let mut vault = ctx.unlock()?;
     let summary = demo::add_cases(&mut vault, cases, seed, today)?;
@@ -44,11 +39,7 @@ pub fn compact(ctx: &mut Context) -> Result<(), Failure> {
     let mut vault = ctx.unlock()?;
     vault.compact()?;
     let generation = vault.generation();
-    let bytes = vault
-        .generations()
-        .iter()
-        .find(|g| g.current)
-        .map_or(0, |g| g.bytes);
+    let bytes = vault.generations().iter().find(|g| g.current).map_or(0, |g| g.bytes);
     close(vault)?;
     if ctx.json {
         out::json(&json!({ "generation": generation, "snapshot_bytes": bytes }));

@@ -9,70 +9,32 @@ fn init_writes_the_recovery_key_to_a_new_private_file() {
     let temp = tempfile::tempdir().expect("temp");
     let vault = temp.path().join("vault");
     let key_file = temp.path().join("recovery.txt");
-    let out = run(
-        &vault,
-        Some(PASS),
-        &["init", "--recovery-out", key_file.to_str().expect("utf-8")],
-    )
-    .ok();
-    let mode = std::fs::metadata(&key_file)
-        .expect("key file")
-        .permissions()
-        .mode();
+    let out = run(&vault, Some(PASS), &["init", "--recovery-out", key_file.to_str().expect("utf-8")]).ok();
+    let mode = std::fs::metadata(&key_file).expect("key file").permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     let key = std::fs::read_to_string(&key_file).expect("read key");
     assert!(key.lines().any(|l| l.starts_with("AGE-SECRET-KEY-1")));
-    assert!(
-        !out.stdout.contains("AGE-SECRET-KEY"),
-        "the key must not also be printed"
-    );
+    assert!(!out.stdout.contains("AGE-SECRET-KEY"), "the key must not also be printed");
     // The real age CLI reads the key file as an identity and opens the first snapshot.
     let snapshot = vault.join("snapshots/00000001.age");
-    tool(
-        "age",
-        &[
-            "-d".as_ref(),
-            "-i".as_ref(),
-            key_file.as_os_str(),
-            "-o".as_ref(),
-            temp.path().join("db").as_os_str(),
-            snapshot.as_os_str(),
-        ],
-    );
+    tool("age", &["-d".as_ref(), "-i".as_ref(), key_file.as_os_str(), "-o".as_ref(), temp.path().join("db").as_os_str(), snapshot.as_os_str()]);
     let stats = run(&vault, Some(PASS), &["stats", "--json"]).ok().json();
     assert_eq!(stats["tables"]["cases"], 0);
 
     run(&vault, Some(PASS), &["init"]).fails_with("already a vault");
     let other = temp.path().join("other");
-    run(
-        &other,
-        Some(PASS),
-        &["init", "--recovery-out", key_file.to_str().expect("utf-8")],
-    )
-    .fails_with("already exists");
-    assert!(
-        !Vault::exists(&other),
-        "no vault is made when the key file cannot be"
-    );
+    run(&other, Some(PASS), &["init", "--recovery-out", key_file.to_str().expect("utf-8")]).fails_with("already exists");
+    assert!(!Vault::exists(&other), "no vault is made when the key file cannot be");
 }
 
 #[test]
 fn init_prints_the_key_once_with_an_explanation() {
     let temp = tempfile::tempdir().expect("temp");
     let out = run(&temp.path().join("a"), Some(PASS), &["init"]).ok();
-    assert!(
-        out.stdout.contains("shown only this once"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("shown only this once"), "{}", out.stdout);
     assert_eq!(out.stdout.matches("AGE-SECRET-KEY-1").count(), 1);
-    let json = run(&temp.path().join("b"), Some(PASS), &["init", "--json"])
-        .ok()
-        .json();
-    assert!(json["recovery_key"]
-        .as_str()
-        .expect("key")
-        .starts_with("AGE-SECRET-KEY-1"));
+    let json = run(&temp.path().join("b"), Some(PASS), &["init", "--json"]).ok().json();
+    assert!(json["recovery_key"].as_str().expect("key").starts_with("AGE-SECRET-KEY-1"));
 }
 
 #[test]
@@ -89,23 +51,11 @@ fn passwd_then_the_old_passphrase_fails_and_the_new_one_works() {
     let (vault, _) = quick_vault(temp.path());
     let home = temp.path();
     let weak = finish(
-        cli(home)
-            .arg("--vault")
-            .arg(&vault)
-            .arg("passwd")
-            .env("CIRCLEBOOK_PASSPHRASE", PASS)
-            .env("CIRCLEBOOK_NEW_PASSPHRASE", "short"),
+        cli(home).arg("--vault").arg(&vault).arg("passwd").env("CIRCLEBOOK_PASSPHRASE", PASS).env("CIRCLEBOOK_NEW_PASSPHRASE", "short"),
     );
     weak.fails_with("too short");
-    finish(
-        cli(home)
-            .arg("--vault")
-            .arg(&vault)
-            .arg("passwd")
-            .env("CIRCLEBOOK_PASSPHRASE", PASS)
-            .env("CIRCLEBOOK_NEW_PASSPHRASE", NEW_PASS),
-    )
-    .ok();
+    finish(cli(home).arg("--vault").arg(&vault).arg("passwd").env("CIRCLEBOOK_PASSPHRASE", PASS).env("CIRCLEBOOK_NEW_PASSPHRASE", NEW_PASS))
+        .ok();
     run(&vault, Some(PASS), &["stats"]).fails_with("passphrase does not open this vault");
     run(&vault, Some(NEW_PASS), &["stats"]).ok();
 }

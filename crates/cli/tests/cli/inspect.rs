@@ -13,10 +13,7 @@ fn vault_with_journal(temp: &Path) -> PathBuf {
         .unlock(&UnlockKey::Passphrase(SecretString::from(PASS)))
         .expect("unlock");
     unlocked
-        .edit(|tx| {
-            tx.execute("UPDATE cases SET stage = 'paused' WHERE rowid = 1", [])
-                .map(|_| ())
-        })
+        .edit(|tx| tx.execute("UPDATE cases SET stage = 'paused' WHERE rowid = 1", []).map(|_| ()))
         .expect("edit");
     drop(unlocked); // dropped, not locked: the journal stays
     vault
@@ -28,21 +25,10 @@ fn a_wrong_passphrase_fails_in_one_line_and_changes_no_file() {
     let vault = vault_with_journal(temp.path());
     assert!(vault.join("journal/00000002.journal").exists());
     let before = files(&vault);
-    run(&vault, Some("not the passphrase at all"), &["stats"])
-        .fails_with("that passphrase does not open this vault");
-    let json = run(
-        &vault,
-        Some("not the passphrase at all"),
-        &["stats", "--json"],
-    )
-    .fails_with("passphrase")
-    .json();
+    run(&vault, Some("not the passphrase at all"), &["stats"]).fails_with("that passphrase does not open this vault");
+    let json = run(&vault, Some("not the passphrase at all"), &["stats", "--json"]).fails_with("passphrase").json();
     assert_eq!(json["error"]["code"], "wrong_passphrase");
-    assert_eq!(
-        files(&vault),
-        before,
-        "a failed unlock must leave every file byte-identical"
-    );
+    assert_eq!(files(&vault), before, "a failed unlock must leave every file byte-identical");
 }
 
 #[test]
@@ -58,8 +44,7 @@ fn a_second_process_is_refused_while_the_vault_is_held() {
 #[test]
 fn a_missing_vault_is_reported() {
     let temp = tempfile::tempdir().expect("temp");
-    run(&temp.path().join("nothing"), Some(PASS), &["stats"])
-        .fails_with("there is no Circlebook vault");
+    run(&temp.path().join("nothing"), Some(PASS), &["stats"]).fails_with("there is no Circlebook vault");
 }
 
 #[test]
@@ -72,56 +57,28 @@ fn read_only_commands_report_and_leave_the_journal_alone() {
     assert_eq!(stats["tables"]["cases"], 30);
     assert_eq!(stats["journal_records"], 1);
     let human = run(&vault, Some(PASS), &["stats"]).ok().stdout;
-    assert!(
-        human.contains("cases") && human.contains("30 rows"),
-        "{human}"
-    );
+    assert!(human.contains("cases") && human.contains("30 rows"), "{human}");
 
     let backups = run(&vault, Some(PASS), &["backups", "--json"]).ok().json();
-    let numbers: Vec<u64> = backups
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|g| g["number"].as_u64().expect("n"))
-        .collect();
+    let numbers: Vec<u64> = backups.as_array().expect("list").iter().map(|g| g["number"].as_u64().expect("n")).collect();
     assert_eq!(numbers, [1, 2]);
     assert_eq!(backups[1]["current"], true);
-    assert!(run(&vault, Some(PASS), &["backups"])
-        .ok()
-        .stdout
-        .contains("current"));
+    assert!(run(&vault, Some(PASS), &["backups"]).ok().stdout.contains("current"));
 
     let verify = run(&vault, Some(PASS), &["verify", "--json"]).ok().json();
     assert_eq!(verify["ok"], true);
     assert_eq!(verify["journal_records"], 1);
-    assert!(run(&vault, Some(PASS), &["verify"])
-        .ok()
-        .stdout
-        .contains("database: ok"));
+    assert!(run(&vault, Some(PASS), &["verify"]).ok().stdout.contains("database: ok"));
 
-    assert_eq!(
-        files(&vault),
-        before,
-        "stats, backups and verify write nothing"
-    );
+    assert_eq!(files(&vault), before, "stats, backups and verify write nothing");
 }
 
 #[test]
 fn verify_and_unlock_report_damaged_files() {
     let temp = tempfile::tempdir().expect("temp");
     let (vault, _) = quick_vault(temp.path());
-    run(
-        &vault,
-        Some(PASS),
-        &["demo", "--cases", "10", "--seed", "1"],
-    )
-    .ok();
-    run(
-        &vault,
-        Some(PASS),
-        &["demo", "--cases", "10", "--seed", "2"],
-    )
-    .ok();
+    run(&vault, Some(PASS), &["demo", "--cases", "10", "--seed", "1"]).ok();
+    run(&vault, Some(PASS), &["demo", "--cases", "10", "--seed", "2"]).ok();
     let flip = |path: &Path| {
         let mut bytes = std::fs::read(path).expect("read");
         let middle = bytes.len() / 2;

@@ -14,8 +14,7 @@ use super::story::{at_hour, working_day, Story};
 use super::words::{self, FACILITATOR};
 use crate::model::cases::{self, CloseCase};
 use crate::model::{
-    Activity, AssessmentDecision, ModelError, Outcome, ProcessKind, ProcessStatus, Role,
-    SessionKind, Stage,
+    Activity, AssessmentDecision, ModelError, Outcome, ProcessKind, ProcessStatus, Role, SessionKind, Stage,
 };
 
 /// The case is still open at the anchor: a meeting is booked for the coming weeks and a task is due soon.
@@ -23,45 +22,24 @@ pub fn upcoming(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     let near = working_day(story.end_day() - Days::new(story.rng.gen_range(1..=6)));
     story.move_to(at_hour(near, 11, 0));
     story.tidy_tasks()?;
-    if matches!(
-        story.stage,
-        Stage::Paused | Stage::Withdrawn | Stage::Closed
-    ) {
+    if matches!(story.stage, Stage::Paused | Stage::Withdrawn | Stage::Closed) {
         return Ok(());
     }
     reviews(story)?;
     plan::progress(story)?;
-    if matches!(
-        story.stage,
-        Stage::Preparation | Stage::Active | Stage::FollowUp
-    ) {
+    if matches!(story.stage, Stage::Preparation | Stage::Active | Stage::FollowUp) {
         meetings::supervise(story)?;
-        let running: Vec<usize> = (0..story.tracks.len())
-            .filter(|&t| story.tracks[t].process.status == ProcessStatus::Active)
-            .collect();
+        let running: Vec<usize> =
+            (0..story.tracks.len()).filter(|&t| story.tracks[t].process.status == ProcessStatus::Active).collect();
         match running.choose(story.rng).copied() {
             Some(t) if story.tracks[t].process.kind != ProcessKind::IndirectDialogue => {
                 let kind = story.tracks[t].process.kind;
                 let (must, may) = meetings::invited(story, kind);
-                meetings::meeting(
-                    story,
-                    Some(t),
-                    meetings::session_kind(kind),
-                    &must,
-                    &may,
-                    7..=28,
-                )?;
+                meetings::meeting(story, Some(t), meetings::session_kind(kind), &must, &may, 7..=28)?;
             }
             _ => {
                 if let Some(who) = story.person(Role::PersonHarmed) {
-                    meetings::meeting(
-                        story,
-                        None,
-                        SessionKind::PreparationMeeting,
-                        &[who],
-                        &[],
-                        7..=28,
-                    )?;
+                    meetings::meeting(story, None, SessionKind::PreparationMeeting, &[who], &[], 7..=28)?;
                 }
             }
         }
@@ -74,16 +52,9 @@ pub fn upcoming(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     Ok(())
 }
 
-pub fn end_processes(
-    story: &mut Story<'_, '_>,
-    status: ProcessStatus,
-    note: &str,
-) -> Result<(), ModelError> {
+pub fn end_processes(story: &mut Story<'_, '_>, status: ProcessStatus, note: &str) -> Result<(), ModelError> {
     for t in 0..story.tracks.len() {
-        if matches!(
-            story.tracks[t].process.status,
-            ProcessStatus::Active | ProcessStatus::Paused
-        ) {
+        if matches!(story.tracks[t].process.status, ProcessStatus::Active | ProcessStatus::Paused) {
             meetings::set_status(story, t, status, note)?;
         }
     }
@@ -98,44 +69,26 @@ pub fn pause(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
         assess(story, ph, AssessmentDecision::Pause)?;
         story.note(NoteKind::ConsentCheckIn, Some(ph), None)?;
     }
-    end_processes(
-        story,
-        ProcessStatus::Paused,
-        "Paused at the person harmed's request.",
-    )?;
+    end_processes(story, ProcessStatus::Paused, "Paused at the person harmed's request.")?;
     meetings::cancel_pending(story, "The case is paused.")?;
-    change_stage(
-        story,
-        Stage::Paused,
-        "The person harmed, with the facilitator",
-    )
+    change_stage(story, Stage::Paused, "The person harmed, with the facilitator")
 }
 
 pub fn withdraw(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     if !story.later(3..=30) {
         return upcoming(story);
     }
-    let (who, decided_by) = match (
-        story.person(Role::PersonHarmed),
-        story.person(Role::PersonResponsible),
-    ) {
+    let (who, decided_by) = match (story.person(Role::PersonHarmed), story.person(Role::PersonResponsible)) {
         (_, Some(pr)) if story.chance(0.3) => (pr, "The person responsible"),
         (Some(ph), _) => (ph, "The person harmed"),
         _ => return Ok(()),
     };
-    let activities: Vec<Activity> = story
-        .tracks
-        .iter()
-        .filter_map(|t| meetings::session_kind(t.process.kind).activity())
-        .collect();
+    let activities: Vec<Activity> =
+        story.tracks.iter().filter_map(|t| meetings::session_kind(t.process.kind).activity()).collect();
     for activity in activities.into_iter().chain([Activity::Intake]) {
         story.withdraw(who, activity)?;
     }
-    end_processes(
-        story,
-        ProcessStatus::Withdrawn,
-        "Withdrawn: consent to take part was withdrawn.",
-    )?;
+    end_processes(story, ProcessStatus::Withdrawn, "Withdrawn: consent to take part was withdrawn.")?;
     meetings::cancel_pending(story, "Consent was withdrawn.")?;
     change_stage(story, Stage::Withdrawn, decided_by)
 }
@@ -151,17 +104,11 @@ pub fn close(story: &mut Story<'_, '_>, outcome: Outcome) -> Result<(), ModelErr
             }
         }
         Outcome::EndedByPersonHarmed | Outcome::EndedByPersonResponsible => {
-            let role = if outcome == Outcome::EndedByPersonHarmed {
-                Role::PersonHarmed
-            } else {
-                Role::PersonResponsible
-            };
+            let role =
+                if outcome == Outcome::EndedByPersonHarmed { Role::PersonHarmed } else { Role::PersonResponsible };
             if let Some(who) = story.person(role) {
-                let activities: Vec<Activity> = story
-                    .tracks
-                    .iter()
-                    .filter_map(|t| meetings::session_kind(t.process.kind).activity())
-                    .collect();
+                let activities: Vec<Activity> =
+                    story.tracks.iter().filter_map(|t| meetings::session_kind(t.process.kind).activity()).collect();
                 for activity in activities {
                     story.withdraw(who, activity)?;
                 }
@@ -169,10 +116,7 @@ pub fn close(story: &mut Story<'_, '_>, outcome: Outcome) -> Result<(), ModelErr
         }
         _ => {}
     }
-    let ended = if matches!(
-        outcome,
-        Outcome::EndedByPersonHarmed | Outcome::EndedByPersonResponsible
-    ) {
+    let ended = if matches!(outcome, Outcome::EndedByPersonHarmed | Outcome::EndedByPersonResponsible) {
         ProcessStatus::Withdrawn
     } else {
         ProcessStatus::Closed

@@ -19,8 +19,7 @@ use super::story::Story;
 use super::words::{self, FACILITATOR};
 use crate::model::cases::{self, CaseUpdate, ChangeStage, NewCase, SetTags};
 use crate::model::{
-    Activity, AssessmentDecision, ModelError, Outcome, ProcessKind, ProcessStatus, Role,
-    SessionKind, Stage,
+    Activity, AssessmentDecision, ModelError, Outcome, ProcessKind, ProcessStatus, Role, SessionKind, Stage,
 };
 
 /// Where a case's story goes.
@@ -42,9 +41,7 @@ impl Fate {
             Fate::Open(s) | Fate::Paused(s) | Fate::Withdrawn(s) => s,
             Fate::Closed(Outcome::NotSuitable) => Stage::Intake,
             Fate::Closed(
-                Outcome::EndedByPersonHarmed
-                | Outcome::EndedByPersonResponsible
-                | Outcome::StoppedForSafety,
+                Outcome::EndedByPersonHarmed | Outcome::EndedByPersonResponsible | Outcome::StoppedForSafety,
             ) => Stage::Active,
             Fate::Closed(_) => Stage::FollowUp,
         }
@@ -84,9 +81,7 @@ pub fn draw(rng: &mut impl Rng) -> (Fate, u64) {
         (Fate::Withdrawn(Stage::Intake), 1),
         (Fate::Withdrawn(Stage::Active), 1),
     ];
-    let fate = fates
-        .choose_weighted(rng, |f| f.1)
-        .map_or(Fate::Open(Stage::Referral), |f| f.0);
+    let fate = fates.choose_weighted(rng, |f| f.1).map_or(Fate::Open(Stage::Referral), |f| f.0);
     let age = rng.gen_range(fate.age());
     (fate, age)
 }
@@ -94,12 +89,7 @@ pub fn draw(rng: &mut impl Rng) -> (Fate, u64) {
 /// Tells one case, from its referral to wherever its fate and the anchor leave it.
 pub fn tell(story: &mut Story<'_, '_>, code_name: String, fate: Fate) -> Result<(), ModelError> {
     referral(story, code_name)?;
-    for stage in [
-        Stage::Intake,
-        Stage::Preparation,
-        Stage::Active,
-        Stage::FollowUp,
-    ] {
+    for stage in [Stage::Intake, Stage::Preparation, Stage::Active, Stage::FollowUp] {
         if stage > fate.last() {
             break;
         }
@@ -121,42 +111,21 @@ pub fn tell(story: &mut Story<'_, '_>, code_name: String, fate: Fate) -> Result<
     }
 }
 
-pub fn change_stage(
-    story: &mut Story<'_, '_>,
-    to: Stage,
-    decided_by: &str,
-) -> Result<(), ModelError> {
+pub fn change_stage(story: &mut Story<'_, '_>, to: Stage, decided_by: &str) -> Result<(), ModelError> {
     let reason = story.pick(words::stage_reason(to)).to_owned();
     let ctx = story.ctx();
     let case_id = story.case.clone();
-    cases::change_stage(
-        story.tx,
-        &ctx,
-        ChangeStage {
-            case_id,
-            stage: to,
-            decided_by: decided_by.to_owned(),
-            reason,
-        },
-    )?;
+    cases::change_stage(story.tx, &ctx, ChangeStage { case_id, stage: to, decided_by: decided_by.to_owned(), reason })?;
     story.stage = to;
     Ok(())
 }
 
 fn referral(story: &mut Story<'_, '_>, code_name: String) -> Result<(), ModelError> {
-    let (source, by_person_harmed) = *words::REFERRAL_SOURCES
-        .choose(story.rng)
-        .unwrap_or(&words::REFERRAL_SOURCES[0]);
-    let (harmed_needs, harmed_justice_vision) = if by_person_harmed && story.chance(0.6) {
-        statement(story)
-    } else {
-        (String::new(), String::new())
-    };
+    let (source, by_person_harmed) = *words::REFERRAL_SOURCES.choose(story.rng).unwrap_or(&words::REFERRAL_SOURCES[0]);
+    let (harmed_needs, harmed_justice_vision) =
+        if by_person_harmed && story.chance(0.6) { statement(story) } else { (String::new(), String::new()) };
     let count = story.rng.gen_range(1..=3);
-    let mut tags: Vec<&str> = words::TAGS
-        .choose_multiple(story.rng, count)
-        .copied()
-        .collect();
+    let mut tags: Vec<&str> = words::TAGS.choose_multiple(story.rng, count).copied().collect();
     tags.sort_unstable();
     let args = NewCase {
         code_name,
@@ -237,14 +206,7 @@ fn intake(story: &mut Story<'_, '_>) -> Result<bool, ModelError> {
         let mut tags = case.tags.clone();
         tags.push(story.pick(words::TAGS).to_owned());
         let ctx = story.ctx();
-        cases::set_case_tags(
-            story.tx,
-            &ctx,
-            SetTags {
-                case_id: story.case.clone(),
-                tags,
-            },
-        )?;
+        cases::set_case_tags(story.tx, &ctx, SetTags { case_id: story.case.clone(), tags })?;
     }
     assess(story, ph, AssessmentDecision::Proceed)?;
     assess(story, pr, AssessmentDecision::Proceed)?;
@@ -255,14 +217,9 @@ fn intake(story: &mut Story<'_, '_>) -> Result<bool, ModelError> {
 fn choose_processes(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     let mut kinds = Vec::new();
     if story.chance(0.7) {
-        let dialogue = [
-            (ProcessKind::IndirectDialogue, 4),
-            (ProcessKind::DirectDialogue, 2),
-            (ProcessKind::LetterExchange, 2),
-        ];
-        let index = WeightedIndex::new(dialogue.iter().map(|d| d.1))
-            .map(|w| w.sample(story.rng))
-            .unwrap_or(0);
+        let dialogue =
+            [(ProcessKind::IndirectDialogue, 4), (ProcessKind::DirectDialogue, 2), (ProcessKind::LetterExchange, 2)];
+        let index = WeightedIndex::new(dialogue.iter().map(|d| d.1)).map(|w| w.sample(story.rng)).unwrap_or(0);
         kinds.push(dialogue[index].0);
     }
     if story.chance(0.35) {
@@ -283,19 +240,9 @@ fn choose_processes(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
         kinds.push(ProcessKind::IndirectDialogue);
     }
     for kind in kinds {
-        let opened = meetings::open(
-            story,
-            kind,
-            "Chosen with the person harmed during preparation.",
-        )?;
-        let face_to_face = matches!(
-            kind,
-            ProcessKind::DirectDialogue | ProcessKind::BlendedCircle
-        );
-        let has_shuttle = story
-            .tracks
-            .iter()
-            .any(|t| t.process.kind == ProcessKind::IndirectDialogue);
+        let opened = meetings::open(story, kind, "Chosen with the person harmed during preparation.")?;
+        let face_to_face = matches!(kind, ProcessKind::DirectDialogue | ProcessKind::BlendedCircle);
+        let has_shuttle = story.tracks.iter().any(|t| t.process.kind == ProcessKind::IndirectDialogue);
         if !opened && face_to_face && !has_shuttle {
             meetings::open(
                 story,
@@ -313,33 +260,19 @@ fn preparation(story: &mut Story<'_, '_>) -> Result<bool, ModelError> {
     }
     change_stage(story, Stage::Preparation, FACILITATOR)?;
     story.next_supervision = Some(story.today() + Days::new(story.rng.gen_range(0..=14)));
-    let parties: Vec<usize> = [
-        story.person(Role::PersonHarmed),
-        story.person(Role::PersonResponsible),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let parties: Vec<usize> =
+        [story.person(Role::PersonHarmed), story.person(Role::PersonResponsible)].into_iter().flatten().collect();
     for &who in &parties {
         assess(story, who, AssessmentDecision::Proceed)?;
     }
     choose_processes(story)?;
     for round in 0..story.rng.gen_range(1..=3) {
         for &who in &parties {
-            let supporters: Vec<usize> = story
-                .all(Role::Supporter)
-                .into_iter()
-                .filter(|&s| story.people[s].related_to == Some(who))
-                .collect();
+            let supporters: Vec<usize> =
+                story.all(Role::Supporter).into_iter().filter(|&s| story.people[s].related_to == Some(who)).collect();
             let may = if round > 0 { supporters } else { Vec::new() };
-            if meetings::meeting(
-                story,
-                None,
-                SessionKind::PreparationMeeting,
-                &[who],
-                &may,
-                2..=10,
-            )? == Meeting::Upcoming
+            if meetings::meeting(story, None, SessionKind::PreparationMeeting, &[who], &may, 2..=10)?
+                == Meeting::Upcoming
             {
                 return Ok(false);
             }
@@ -362,10 +295,7 @@ fn preparation(story: &mut Story<'_, '_>) -> Result<bool, ModelError> {
 fn rounds(story: &mut Story<'_, '_>) -> Result<bool, ModelError> {
     loop {
         let running: Vec<usize> = (0..story.tracks.len())
-            .filter(|&t| {
-                story.tracks[t].rounds_left > 0
-                    && story.tracks[t].process.status == ProcessStatus::Active
-            })
+            .filter(|&t| story.tracks[t].rounds_left > 0 && story.tracks[t].process.status == ProcessStatus::Active)
             .collect();
         if running.is_empty() {
             return Ok(true);
@@ -390,20 +320,10 @@ fn rounds(story: &mut Story<'_, '_>) -> Result<bool, ModelError> {
 /// A supporter, partner or community member withdraws their consent to the meetings of one process.
 fn withdraw_someone(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     let others: Vec<usize> = (0..story.people.len())
-        .filter(|&i| {
-            matches!(
-                story.people[i].role,
-                Role::Supporter | Role::Partner | Role::CommunityMember
-            )
-        })
+        .filter(|&i| matches!(story.people[i].role, Role::Supporter | Role::Partner | Role::CommunityMember))
         .collect();
-    let (Some(&who), Some(track)) = (others.choose(story.rng), story.tracks.choose(story.rng))
-    else {
-        return Ok(());
-    };
-    let Some(activity) = meetings::session_kind(track.process.kind).activity() else {
-        return Ok(());
-    };
+    let (Some(&who), Some(track)) = (others.choose(story.rng), story.tracks.choose(story.rng)) else { return Ok(()) };
+    let Some(activity) = meetings::session_kind(track.process.kind).activity() else { return Ok(()) };
     if story.withdraw(who, activity)? {
         story.note(NoteKind::ConsentCheckIn, None, None)?;
     }
@@ -415,13 +335,7 @@ fn active(story: &mut Story<'_, '_>) -> Result<bool, ModelError> {
         return Ok(false);
     }
     change_stage(story, Stage::Active, FACILITATOR)?;
-    for who in [
-        story.person(Role::PersonHarmed),
-        story.person(Role::PersonResponsible),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for who in [story.person(Role::PersonHarmed), story.person(Role::PersonResponsible)].into_iter().flatten() {
         assess(story, who, AssessmentDecision::Proceed)?;
     }
     if story.chance(0.85) {
@@ -441,18 +355,10 @@ fn follow_up(story: &mut Story<'_, '_>) -> Result<bool, ModelError> {
         }
     }
     if story.chance(0.45) {
-        meetings::open(
-            story,
-            ProcessKind::ReintegrationSupport,
-            "Check-ins agreed for after the process.",
-        )?;
+        meetings::open(story, ProcessKind::ReintegrationSupport, "Check-ins agreed for after the process.")?;
     }
     if story.chance(0.3) {
-        meetings::open(
-            story,
-            ProcessKind::Conference,
-            "Supporters and community share updates and further needs.",
-        )?;
+        meetings::open(story, ProcessKind::Conference, "Supporters and community share updates and further needs.")?;
     }
     let ph = story.person(Role::PersonHarmed);
     story.note(NoteKind::FollowUp, ph, None)?;

@@ -70,9 +70,7 @@ pub fn invited(story: &Story<'_, '_>, kind: ProcessKind) -> (Vec<usize>, Vec<usi
     let supporters = story.all(Role::Supporter);
     match kind {
         ProcessKind::PersonHarmedCircle => (ph.clone(), supporters_of(&ph)),
-        ProcessKind::PersonResponsibleCircle => {
-            (pr.clone(), [supporters_of(&pr), community].concat())
-        }
+        ProcessKind::PersonResponsibleCircle => (pr.clone(), [supporters_of(&pr), community].concat()),
         ProcessKind::BlendedCircle => ([ph, pr].concat(), supporters),
         ProcessKind::PartnersCircle => (story.all(Role::Partner), Vec::new()),
         ProcessKind::CosaInnerCircle | ProcessKind::CosaOuterCircle => (pr, community),
@@ -88,13 +86,9 @@ fn rounds(story: &mut Story<'_, '_>, kind: ProcessKind) -> u32 {
     let range = match kind {
         ProcessKind::CosaInnerCircle | ProcessKind::CosaOuterCircle => 3..=6,
         ProcessKind::IndirectDialogue => 2..=6,
-        ProcessKind::PersonResponsibleCircle
-        | ProcessKind::LetterExchange
-        | ProcessKind::ReintegrationSupport => 2..=4,
+        ProcessKind::PersonResponsibleCircle | ProcessKind::LetterExchange | ProcessKind::ReintegrationSupport => 2..=4,
         ProcessKind::PersonHarmedCircle => 2..=3,
-        ProcessKind::BlendedCircle | ProcessKind::PartnersCircle | ProcessKind::DirectDialogue => {
-            1..=2
-        }
+        ProcessKind::BlendedCircle | ProcessKind::PartnersCircle | ProcessKind::DirectDialogue => 1..=2,
         ProcessKind::Conference => 1..=1,
     };
     story.rng.gen_range(range)
@@ -104,13 +98,9 @@ fn rounds(story: &mut Story<'_, '_>, kind: ProcessKind) -> u32 {
 pub fn open(story: &mut Story<'_, '_>, kind: ProcessKind, note: &str) -> Result<bool, ModelError> {
     let must = match kind {
         // Messages and letters go between the two parties: both consent before it opens.
-        ProcessKind::IndirectDialogue | ProcessKind::LetterExchange => [
-            story.person(Role::PersonHarmed),
-            story.person(Role::PersonResponsible),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
+        ProcessKind::IndirectDialogue | ProcessKind::LetterExchange => {
+            [story.person(Role::PersonHarmed), story.person(Role::PersonResponsible)].into_iter().flatten().collect()
+        }
         _ => invited(story, kind).0,
     };
     let activity = session_kind(kind).activity();
@@ -126,19 +116,10 @@ pub fn open(story: &mut Story<'_, '_>, kind: ProcessKind, note: &str) -> Result<
     let process = processes::open_process(
         story.tx,
         &ctx,
-        OpenProcess {
-            case_id: story.case.clone(),
-            kind,
-            opened_on: None,
-            note: note.to_owned(),
-        },
+        OpenProcess { case_id: story.case.clone(), kind, opened_on: None, note: note.to_owned() },
     )?;
     let rounds_left = rounds(story, kind);
-    story.tracks.push(Track {
-        process,
-        rounds_left,
-        done: 0,
-    });
+    story.tracks.push(Track { process, rounds_left, done: 0 });
     Ok(true)
 }
 
@@ -171,9 +152,9 @@ fn note_kind(kind: SessionKind) -> NoteKind {
     match kind {
         SessionKind::PreparationMeeting => NoteKind::Preparation,
         SessionKind::Supervision => NoteKind::Supervision,
-        SessionKind::PersonResponsibleCircle
-        | SessionKind::CosaInnerCircle
-        | SessionKind::CosaOuterCircle => NoteKind::Accountability,
+        SessionKind::PersonResponsibleCircle | SessionKind::CosaInnerCircle | SessionKind::CosaOuterCircle => {
+            NoteKind::Accountability
+        }
         SessionKind::ReintegrationCheckIn | SessionKind::Conference => NoteKind::FollowUp,
         SessionKind::LetterExchange | SessionKind::IndirectDialogue => NoteKind::ConsentCheckIn,
         _ => NoteKind::SafetyPlanning,
@@ -210,11 +191,7 @@ pub fn meeting(
     let hour = if story.chance(0.5) { 10 } else { 14 };
     let scheduled_for = at_hour(day, hour, if story.chance(0.5) { 0 } else { 30 });
     let mut attendees = Vec::new();
-    for (&who, needed) in must
-        .iter()
-        .map(|w| (w, true))
-        .chain(may.iter().map(|w| (w, false)))
-    {
+    for (&who, needed) in must.iter().map(|w| (w, true)).chain(may.iter().map(|w| (w, false))) {
         let consents = match kind.activity() {
             Some(activity) => story.consents(who, activity, day)?,
             None => true,
@@ -234,18 +211,13 @@ pub fn meeting(
             process_id: track.map(|t| story.tracks[t].process.id.clone()),
             kind,
             scheduled_for,
-            attendees: attendees
-                .iter()
-                .map(|&w| story.people[w].id.clone())
-                .collect(),
+            attendees: attendees.iter().map(|&w| story.people[w].id.clone()).collect(),
         },
     )?;
     story.summary.sessions += 1;
     let plan_chance = match kind {
         SessionKind::Supervision => 0.0,
-        SessionKind::PreparationMeeting
-        | SessionKind::LetterExchange
-        | SessionKind::IndirectDialogue => 0.2,
+        SessionKind::PreparationMeeting | SessionKind::LetterExchange | SessionKind::IndirectDialogue => 0.2,
         SessionKind::ReintegrationCheckIn => 0.3,
         _ => 0.85,
     };
@@ -259,14 +231,7 @@ pub fn meeting(
     if kind != SessionKind::Supervision && story.chance(0.06) {
         let reason = story.pick(words::CANCEL_REASONS).to_owned();
         let ctx = story.ctx();
-        sessions::cancel_session(
-            story.tx,
-            &ctx,
-            CancelSession {
-                session_id: session.id,
-                reason,
-            },
-        )?;
+        sessions::cancel_session(story.tx, &ctx, CancelSession { session_id: session.id, reason })?;
         return Ok(Meeting::Cancelled);
     }
     let private_notes = prose::private_notes(story.rng, note_kind(kind));
@@ -275,12 +240,7 @@ pub fn meeting(
     sessions::record_session(
         story.tx,
         &ctx,
-        RecordSession {
-            session_id: session.id.clone(),
-            held_on: None,
-            private_notes,
-            shareable_summary,
-        },
+        RecordSession { session_id: session.id.clone(), held_on: None, private_notes, shareable_summary },
     )?;
     outcomes(story, &session.id, kind, &attendees)?;
     Ok(Meeting::Held(session.id, attendees))
@@ -310,21 +270,12 @@ fn outcomes(
                 .filter(|_| story.rng.gen_bool(0.9))
                 .map(|&w| story.people[w].id.clone())
                 .collect::<Vec<_>>();
-            let agreed_by = if agreed_by.is_empty() {
-                vec![story.people[attendees[0]].id.clone()]
-            } else {
-                agreed_by
-            };
+            let agreed_by = if agreed_by.is_empty() { vec![story.people[attendees[0]].id.clone()] } else { agreed_by };
             let ctx = story.ctx();
             session_outcomes::add_agreement(
                 story.tx,
                 &ctx,
-                NewAgreement {
-                    session_id: session.clone(),
-                    text,
-                    agreed_by,
-                    agreed_on: None,
-                },
+                NewAgreement { session_id: session.clone(), text, agreed_by, agreed_on: None },
             )?;
         }
     }
@@ -332,19 +283,11 @@ fn outcomes(
         let title = story.pick(words::FOLLOW_UPS).to_owned();
         let due_on = story.today() + Days::new(story.rng.gen_range(2..14));
         let ctx = story.ctx();
-        let follow_up = NewFollowUp {
-            session_id: session.clone(),
-            title,
-            due_on: Some(due_on),
-        };
+        let follow_up = NewFollowUp { session_id: session.clone(), title, due_on: Some(due_on) };
         let task = session_outcomes::add_follow_up(story.tx, &ctx, follow_up)?;
         story.open_tasks.push((task.id, due_on));
     }
-    let chance = if kind == SessionKind::Supervision {
-        0.5
-    } else {
-        0.3
-    };
+    let chance = if kind == SessionKind::Supervision { 0.5 } else { 0.3 };
     if story.chance(chance) {
         let about = attendees.first().copied();
         story.note(note_kind(kind), about, Some(session))?;
@@ -365,14 +308,7 @@ pub fn round(story: &mut Story<'_, '_>, track: usize) -> Result<bool, ModelError
         ProcessKind::LetterExchange => {
             let writer = if done % 2 == 1 { ph.or(pr) } else { pr.or(ph) };
             let writer: Vec<usize> = writer.into_iter().collect();
-            meeting(
-                story,
-                Some(track),
-                SessionKind::LetterExchange,
-                &writer,
-                &[],
-                3..=10,
-            )?
+            meeting(story, Some(track), SessionKind::LetterExchange, &writer, &[], 3..=10)?
         }
         _ => {
             let (must, may) = invited(story, kind);
@@ -385,10 +321,7 @@ pub fn round(story: &mut Story<'_, '_>, track: usize) -> Result<bool, ModelError
 /// A shuttle round: a meeting with the author, their message written, approved and relayed (relaying needs
 /// both sides' consent to indirect dialogue). False once the anchor is reached.
 fn shuttle_round(story: &mut Story<'_, '_>, track: usize) -> Result<bool, ModelError> {
-    let (Some(ph), Some(pr)) = (
-        story.person(Role::PersonHarmed),
-        story.person(Role::PersonResponsible),
-    ) else {
+    let (Some(ph), Some(pr)) = (story.person(Role::PersonHarmed), story.person(Role::PersonResponsible)) else {
         return Ok(true);
     };
     let (author, recipient, bank) = if story.tracks[track].done % 2 == 1 {
@@ -396,14 +329,7 @@ fn shuttle_round(story: &mut Story<'_, '_>, track: usize) -> Result<bool, ModelE
     } else {
         (pr, ph, words::MESSAGES_FROM_RESPONSIBLE)
     };
-    match meeting(
-        story,
-        Some(track),
-        SessionKind::IndirectDialogue,
-        &[author],
-        &[],
-        3..=12,
-    )? {
+    match meeting(story, Some(track), SessionKind::IndirectDialogue, &[author], &[], 3..=12)? {
         Meeting::Held(..) => {}
         Meeting::Upcoming => return Ok(false),
         Meeting::Skipped | Meeting::Cancelled => return Ok(true),
@@ -433,32 +359,20 @@ fn shuttle_round(story: &mut Story<'_, '_>, track: usize) -> Result<bool, ModelE
     shuttle::approve_message(
         story.tx,
         &ctx,
-        ApproveMessage {
-            message_id: message.id.clone(),
-            approval_note,
-            approved_at: None,
-        },
+        ApproveMessage { message_id: message.id.clone(), approval_note, approved_at: None },
     )?;
     let activity = crate::model::Activity::IndirectDialogue;
     let today = story.today();
     if story.consents(recipient, activity, today)? && story.consents(author, activity, today)? {
         let ctx = story.ctx();
-        shuttle::relay_message(
-            story.tx,
-            &ctx,
-            MessageRef {
-                message_id: message.id,
-            },
-        )?;
+        shuttle::relay_message(story.tx, &ctx, MessageRef { message_id: message.id })?;
     }
     Ok(true)
 }
 
 /// Supervision or case consultation, about every ten weeks once preparation has begun.
 pub fn supervise(story: &mut Story<'_, '_>) -> Result<bool, ModelError> {
-    let Some(due) = story.next_supervision else {
-        return Ok(true);
-    };
+    let Some(due) = story.next_supervision else { return Ok(true) };
     if story.today() < due {
         return Ok(true);
     }
@@ -472,14 +386,7 @@ pub fn cancel_pending(story: &mut Story<'_, '_>, reason: &str) -> Result<(), Mod
     for session in std::mem::take(&mut story.pending) {
         if sessions::load(story.tx, &session)?.status == crate::model::SessionStatus::Scheduled {
             let ctx = story.ctx();
-            sessions::cancel_session(
-                story.tx,
-                &ctx,
-                CancelSession {
-                    session_id: session,
-                    reason: reason.to_owned(),
-                },
-            )?;
+            sessions::cancel_session(story.tx, &ctx, CancelSession { session_id: session, reason: reason.to_owned() })?;
         }
     }
     Ok(())

@@ -70,9 +70,7 @@ impl DemoSummary {
 #[non_exhaustive]
 pub enum DemoError {
     /// The vault already holds this seed's cases.
-    #[error(
-        "the demo cases of seed {seed} are already in this vault; use another seed to add more"
-    )]
+    #[error("the demo cases of seed {seed} are already in this vault; use another seed to add more")]
     SeedUsed { seed: u64 },
     /// A batch was refused and rolled back (a flaw in the demo itself); earlier batches stay.
     #[error("the demo cases could not be added after {added} of them: {source}")]
@@ -103,26 +101,14 @@ pub struct Demo {
 impl Demo {
     /// The cases of `seed`, told up to `today` (the anchor: 18:00 UTC that day).
     pub fn new(seed: u64, today: NaiveDate) -> Demo {
-        Demo {
-            rng: StdRng::seed_from_u64(seed),
-            end: at_hour(today, 18, 0),
-            names: HashSet::new(),
-        }
+        Demo { rng: StdRng::seed_from_u64(seed), end: at_hour(today, 18, 0), names: HashSet::new() }
     }
 
     /// A code name (a tree or bird and a number) not yet used in this stream.
     fn code_name(&mut self) -> String {
         for _ in 0..64 {
-            let bank = if self.rng.gen_bool(0.5) {
-                words::TREES
-            } else {
-                words::BIRDS
-            };
-            let name = format!(
-                "{}-{:03}",
-                words::pick(&mut self.rng, bank),
-                self.rng.gen_range(1..=999)
-            );
+            let bank = if self.rng.gen_bool(0.5) { words::TREES } else { words::BIRDS };
+            let name = format!("{}-{:03}", words::pick(&mut self.rng, bank), self.rng.gen_range(1..=999));
             if self.names.insert(name.clone()) {
                 return name;
             }
@@ -137,8 +123,8 @@ impl Demo {
             let name = self.code_name();
             let (fate, age) = flow::draw(&mut self.rng);
             let day = working_day(self.end.date_naive() - Days::new(age));
-            let start = at_hour(day, self.rng.gen_range(9..12), self.rng.gen_range(0..60))
-                .min(self.end - Duration::hours(8));
+            let start =
+                at_hour(day, self.rng.gen_range(9..12), self.rng.gen_range(0..60)).min(self.end - Duration::hours(8));
             let mut story = Story::new(tx, &mut self.rng, &mut summary, start, self.end);
             flow::tell(&mut story, name, fate)?;
         }
@@ -167,12 +153,7 @@ pub fn add_cases(
             Err(EditError::Rejected(e)) if total.cases == 0 && is_duplicate(&e) => {
                 return Err(DemoError::SeedUsed { seed })
             }
-            Err(EditError::Rejected(source)) => {
-                return Err(DemoError::Rejected {
-                    added: total.cases,
-                    source,
-                })
-            }
+            Err(EditError::Rejected(source)) => return Err(DemoError::Rejected { added: total.cases, source }),
             Err(EditError::Unsaved(e)) => return Err(DemoError::Unsaved(e)),
         }
     }
@@ -204,23 +185,16 @@ mod tests {
     }
 
     fn count(conn: &Connection, sql: &str) -> i64 {
-        conn.query_row(sql, [], |r| r.get(0))
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        conn.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     fn rows(conn: &Connection) -> Vec<Vec<Value>> {
         let mut all = Vec::new();
         for table in crate::schema::journaled_tables(conn).expect("tables") {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
-                .expect("select");
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")).expect("select");
             let n = stmt.column_count();
             let table_rows = stmt
-                .query_map([], |r| {
-                    (0..n)
-                        .map(|i| r.get::<_, Value>(i))
-                        .collect::<Result<Vec<_>, _>>()
-                })
+                .query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>())
                 .expect("query")
                 .collect::<Result<Vec<_>, _>>()
                 .expect("rows");
@@ -244,10 +218,7 @@ mod tests {
         for seed in 1..=3 {
             let (conn, summary) = database(30, seed);
             assert_eq!(summary.cases, 30);
-            assert_eq!(
-                summary.notes as i64,
-                count(&conn, "SELECT count(*) FROM notes")
-            );
+            assert_eq!(summary.notes as i64, count(&conn, "SELECT count(*) FROM notes"));
             for (what, sql) in [
                 ("declined consents", "SELECT count(*) FROM consents WHERE decision = 'declined'"),
                 ("withdrawn consents", "SELECT count(*) FROM consents WHERE decision = 'withdrawn'"),
@@ -282,11 +253,7 @@ mod tests {
                               AND (approved_at IS NULL OR approved_at > relayed_at)";
             assert_eq!(count(&conn, unapproved), 0, "seed {seed}");
             let late = format!("SELECT count(*) FROM audit_log WHERE at > '{TODAY}T18:00:00Z'");
-            assert_eq!(
-                count(&conn, &late),
-                0,
-                "seed {seed}: nothing is recorded after the anchor"
-            );
+            assert_eq!(count(&conn, &late), 0, "seed {seed}: nothing is recorded after the anchor");
             let not_demo = "SELECT count(*) FROM notes WHERE body NOT LIKE '%Demonstration data, not a real case.%'";
             assert_eq!(count(&conn, not_demo), 0);
         }
@@ -296,18 +263,14 @@ mod tests {
     fn adds_cases_to_a_vault_in_batches_and_refuses_a_seed_twice() {
         let dir = tempfile::tempdir().expect("tempdir");
         let pass = SecretString::from("lantern orchard velvet compass drizzle".to_owned());
-        let (mut vault, _key) =
-            Vault::create(&dir.path().join("v"), &pass, Kdf { log_n: 10 }).expect("create");
+        let (mut vault, _key) = Vault::create(&dir.path().join("v"), &pass, Kdf { log_n: 10 }).expect("create");
         let summary = add_cases(&mut vault, 45, 3, today()).expect("demo");
         assert_eq!(summary.cases, 45);
         assert_eq!(count(vault.conn(), "SELECT count(*) FROM cases"), 45);
         // 45 cases at 20 per edit: three journal records.
         assert_eq!(vault.stats().expect("stats").journal_records, 3);
         let again = add_cases(&mut vault, 5, 3, today()).expect_err("the same seed again");
-        assert!(
-            matches!(again, DemoError::SeedUsed { seed: 3 }),
-            "{again:?}"
-        );
+        assert!(matches!(again, DemoError::SeedUsed { seed: 3 }), "{again:?}");
         assert_eq!(again.kind(), ErrorKind::InvalidInput);
         add_cases(&mut vault, 5, 4, today()).expect("another seed");
         assert_eq!(count(vault.conn(), "SELECT count(*) FROM cases"), 50);

@@ -23,24 +23,16 @@ pub fn statement(story: &mut Story<'_, '_>) -> (String, String) {
     (needs, story.pick(words::JUSTICE).to_owned())
 }
 
-pub fn add_person(
-    story: &mut Story<'_, '_>,
-    role: Role,
-    related_to: Option<usize>,
-) -> Result<usize, ModelError> {
+pub fn add_person(story: &mut Story<'_, '_>, role: Role, related_to: Option<usize>) -> Result<usize, ModelError> {
     let alias = story.new_alias();
     let progress_updates = (role == Role::PersonHarmed).then(|| {
-        *[
-            ProgressUpdates::ThroughFacilitator,
-            ProgressUpdates::Directly,
-            ProgressUpdates::NotAtAll,
-        ]
-        .choose_weighted(story.rng, |u| match u {
-            ProgressUpdates::ThroughFacilitator => 5,
-            ProgressUpdates::Directly => 3,
-            ProgressUpdates::NotAtAll => 1,
-        })
-        .unwrap_or(&ProgressUpdates::ThroughFacilitator)
+        *[ProgressUpdates::ThroughFacilitator, ProgressUpdates::Directly, ProgressUpdates::NotAtAll]
+            .choose_weighted(story.rng, |u| match u {
+                ProgressUpdates::ThroughFacilitator => 5,
+                ProgressUpdates::Directly => 3,
+                ProgressUpdates::NotAtAll => 1,
+            })
+            .unwrap_or(&ProgressUpdates::ThroughFacilitator)
     });
     let args = NewParticipant {
         case_id: story.case.clone(),
@@ -57,22 +49,12 @@ pub fn add_person(
     let ctx = story.ctx();
     let participant = participants::add_participant(story.tx, &ctx, args)?;
     story.summary.participants += 1;
-    story.people.push(Person {
-        id: participant.id,
-        alias,
-        role,
-        related_to,
-        review_on: None,
-    });
+    story.people.push(Person { id: participant.id, alias, role, related_to, review_on: None });
     Ok(story.people.len() - 1)
 }
 
 /// A readiness and risk assessment of `who` at the current stage, with a review date.
-pub fn assess(
-    story: &mut Story<'_, '_>,
-    who: usize,
-    decision: AssessmentDecision,
-) -> Result<(), ModelError> {
+pub fn assess(story: &mut Story<'_, '_>, who: usize, decision: AssessmentDecision) -> Result<(), ModelError> {
     let mut checklist = words::CHECKLIST.to_vec();
     checklist.shuffle(story.rng);
     let checklist = checklist
@@ -122,17 +104,8 @@ pub fn assess(
 
 /// Assesses the two parties again where a review has come due.
 pub fn reviews(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
-    for who in [
-        story.person(Role::PersonHarmed),
-        story.person(Role::PersonResponsible),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if story.people[who]
-            .review_on
-            .is_some_and(|d| d <= story.today())
-        {
+    for who in [story.person(Role::PersonHarmed), story.person(Role::PersonResponsible)].into_iter().flatten() {
+        if story.people[who].review_on.is_some_and(|d| d <= story.today()) {
             assess(story, who, AssessmentDecision::Proceed)?;
         }
     }

@@ -12,9 +12,7 @@ use super::words;
 use crate::model::accountability::{self, CommitmentUpdate, NewCommitment, NewProgress};
 use crate::model::attachments::{self, NewAttachment};
 use crate::model::progress_report::{self, ProgressReportFor};
-use crate::model::{
-    participants, CommitmentId, CommitmentKind, CommitmentStatus, ModelError, ProgressUpdates, Role,
-};
+use crate::model::{participants, CommitmentId, CommitmentKind, CommitmentStatus, ModelError, ProgressUpdates, Role};
 
 /// A commitment as the story follows it.
 #[derive(Debug, Clone)]
@@ -39,17 +37,15 @@ const KINDS: &[(CommitmentKind, u32)] = &[
 
 /// Two to four commitments of the person responsible, each due in one to six months (no contact has no end).
 pub fn commit(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
-    let Some(pr) = story.person(Role::PersonResponsible) else {
-        return Ok(());
-    };
+    let Some(pr) = story.person(Role::PersonResponsible) else { return Ok(()) };
     let count = story.rng.gen_range(2..=4);
     let kinds: Vec<CommitmentKind> = KINDS
         .choose_multiple_weighted(story.rng, count, |k| k.1)
         .map(|it| it.map(|k| k.0).collect())
         .unwrap_or_default();
     for kind in kinds {
-        let due_on = (kind != CommitmentKind::NoContact)
-            .then(|| story.today() + Days::new(story.rng.gen_range(30..=180)));
+        let due_on =
+            (kind != CommitmentKind::NoContact).then(|| story.today() + Days::new(story.rng.gen_range(30..=180)));
         let description = story.pick(words::commitment_texts(kind));
         let ctx = story.ctx();
         let commitment = accountability::add_commitment(
@@ -64,12 +60,7 @@ pub fn commit(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
             },
         )?;
         story.summary.commitments += 1;
-        story.pledges.push(Pledge {
-            id: commitment.id,
-            kind,
-            due_on,
-            status: CommitmentStatus::NotStarted,
-        });
+        story.pledges.push(Pledge { id: commitment.id, kind, due_on, status: CommitmentStatus::NotStarted });
     }
     Ok(())
 }
@@ -81,12 +72,7 @@ fn move_on(
     due_on: Option<NaiveDate>,
 ) -> Result<(), ModelError> {
     let ctx = story.ctx();
-    let update = CommitmentUpdate {
-        commitment_id: story.pledges[i].id.clone(),
-        status,
-        due_on,
-        description: None,
-    };
+    let update = CommitmentUpdate { commitment_id: story.pledges[i].id.clone(), status, due_on, description: None };
     accountability::update_commitment(story.tx, &ctx, update)?;
     story.pledges[i].status = status;
     if due_on.is_some() {
@@ -97,16 +83,9 @@ fn move_on(
 
 /// A round of progress: entries on most open commitments, and statuses moving on as due dates pass.
 pub fn progress(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
-    let verifier = story
-        .person(Role::CoFacilitator)
-        .map(|i| story.alias(i).to_owned());
+    let verifier = story.person(Role::CoFacilitator).map(|i| story.alias(i).to_owned());
     for i in 0..story.pledges.len() {
-        let Pledge {
-            id,
-            kind,
-            due_on,
-            status,
-        } = story.pledges[i].clone();
+        let Pledge { id, kind, due_on, status } = story.pledges[i].clone();
         if status == CommitmentStatus::Done {
             continue;
         }
@@ -122,19 +101,9 @@ pub fn progress(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
             let verified_by = match (&verifier, verified) {
                 (_, false) => String::new(),
                 (Some(alias), true) if story.chance(0.5) => alias.clone(),
-                (_, true) => story
-                    .pick(&[
-                        words::FACILITATOR,
-                        "Counsellor (demo)",
-                        "Course tutor (demo)",
-                    ])
-                    .to_owned(),
+                (_, true) => story.pick(&[words::FACILITATOR, "Counsellor (demo)", "Course tutor (demo)"]).to_owned(),
             };
-            let verification = if verified {
-                story.pick(words::VERIFICATIONS).to_owned()
-            } else {
-                String::new()
-            };
+            let verification = if verified { story.pick(words::VERIFICATIONS).to_owned() } else { String::new() };
             let entry = NewProgress {
                 commitment_id: id,
                 entry_on: None,
@@ -168,13 +137,8 @@ pub fn progress(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
 /// The finished apology letter, kept in the vault as a text file.
 fn keep_letter(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     let count = story.rng.gen_range(2..=4);
-    let paragraphs: Vec<&str> = words::LETTER_PARAGRAPHS
-        .choose_multiple(story.rng, count)
-        .copied()
-        .collect();
-    let to = story
-        .person(Role::PersonHarmed)
-        .map_or("you", |i| story.alias(i));
+    let paragraphs: Vec<&str> = words::LETTER_PARAGRAPHS.choose_multiple(story.rng, count).copied().collect();
+    let to = story.person(Role::PersonHarmed).map_or("you", |i| story.alias(i));
     let letter = format!("To {to},\n\n{}\n", paragraphs.join("\n\n"));
     let args = NewAttachment {
         case_id: story.case.clone(),
@@ -190,9 +154,7 @@ fn keep_letter(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
 
 /// The shareable progress report for the person harmed, if they chose to hear of progress.
 pub fn report(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
-    let Some(ph) = story.person(Role::PersonHarmed) else {
-        return Ok(());
-    };
+    let Some(ph) = story.person(Role::PersonHarmed) else { return Ok(()) };
     let participant = participants::load(story.tx, &story.people[ph].id)?;
     if participant.progress_updates == ProgressUpdates::NotAtAll || story.pledges.is_empty() {
         return Ok(());
@@ -201,10 +163,7 @@ pub fn report(story: &mut Story<'_, '_>) -> Result<(), ModelError> {
     progress_report::progress_report(
         story.tx,
         &ctx,
-        ProgressReportFor {
-            case_id: story.case.clone(),
-            participant_id: participant.id,
-        },
+        ProgressReportFor { case_id: story.case.clone(), participant_id: participant.id },
     )?;
     Ok(())
 }

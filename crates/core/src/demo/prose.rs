@@ -174,12 +174,7 @@ const PLACES: &[&str] = &[
     "a room at the family centre",
     "the usual meeting room",
 ];
-const SUPPORT: &[&str] = &[
-    "Their supporter",
-    "A friend they trust",
-    "Their sister",
-    "A community member they chose",
-];
+const SUPPORT: &[&str] = &["Their supporter", "A friend they trust", "Their sister", "A community member they chose"];
 
 const GENERAL: &[&str] = &[
     "No new concerns were raised.",
@@ -238,12 +233,7 @@ fn fill(rng: &mut StdRng, sentence: &str) -> String {
 
 /// The kind's and the general sentences, each once, in a shuffled order.
 fn shuffled(rng: &mut StdRng, kind: NoteKind) -> Vec<&'static str> {
-    let mut pool: Vec<&str> = bank(kind)
-        .sentences
-        .iter()
-        .chain(GENERAL)
-        .copied()
-        .collect();
+    let mut pool: Vec<&str> = bank(kind).sentences.iter().chain(GENERAL).copied().collect();
     pool.shuffle(rng);
     pool
 }
@@ -313,10 +303,7 @@ pub fn note_bodies(seed: u64) -> impl Iterator<Item = String> {
         NoteKind::FollowUp,
     ];
     let mut rng = StdRng::seed_from_u64(seed);
-    kinds
-        .into_iter()
-        .cycle()
-        .map(move |kind| note_body(&mut rng, kind))
+    kinds.into_iter().cycle().map(move |kind| note_body(&mut rng, kind))
 }
 
 #[cfg(test)]
@@ -326,27 +313,12 @@ mod tests {
     #[test]
     fn notes_stay_in_range_say_they_are_demo_data_and_never_repeat_a_sentence() {
         for body in note_bodies(1).take(300) {
-            assert!(
-                NOTE_BYTES.contains(&body.len()),
-                "note of {} bytes",
-                body.len()
-            );
-            assert!(
-                body.starts_with("## ") && body.contains(DEMO_LINE),
-                "{body}"
-            );
+            assert!(NOTE_BYTES.contains(&body.len()), "note of {} bytes", body.len());
+            assert!(body.starts_with("## ") && body.contains(DEMO_LINE), "{body}");
             assert!(!body.contains('{'), "unfilled slot in {body}");
-            let sentences: Vec<&str> = body
-                .split_inclusive('.')
-                .map(str::trim)
-                .filter(|s| s.len() > 20)
-                .collect();
+            let sentences: Vec<&str> = body.split_inclusive('.').map(str::trim).filter(|s| s.len() > 20).collect();
             let unique: std::collections::HashSet<&&str> = sentences.iter().collect();
-            assert_eq!(
-                unique.len(),
-                sentences.len(),
-                "a sentence repeats in {body}"
-            );
+            assert_eq!(unique.len(), sentences.len(), "a sentence repeats in {body}");
         }
     }
 }

@@ -17,8 +17,7 @@ use crate::model::consent::{self, ConsentEntry, RecordConsent};
 use crate::model::notes::{self, NewNote};
 use crate::model::tasks::{self, NewTask, TaskRef};
 use crate::model::{
-    Activity, CaseId, ConsentDecision, ConsentMethod, Ctx, ModelError, ParticipantId, Role,
-    SessionId, Stage, TaskId,
+    Activity, CaseId, ConsentDecision, ConsentMethod, Ctx, ModelError, ParticipantId, Role, SessionId, Stage, TaskId,
 };
 
 /// The actor of every demo operation in the audit log.
@@ -84,8 +83,7 @@ impl<'s, 'c> Story<'s, 'c> {
 
     /// A context one to four minutes after the previous operation, with ids no other context repeats.
     pub fn ctx(&mut self) -> Ctx {
-        self.at += Duration::seconds(self.rng.gen_range(60..240))
-            + Duration::milliseconds(self.rng.gen_range(0..1000));
+        self.at += Duration::seconds(self.rng.gen_range(60..240)) + Duration::milliseconds(self.rng.gen_range(0..1000));
         Ctx::fixed_from(self.at, ACTOR, self.rng.gen())
     }
 
@@ -131,9 +129,7 @@ impl<'s, 'c> Story<'s, 'c> {
 
     /// Everyone with `role`, with who they relate to.
     pub fn all(&self, role: Role) -> Vec<usize> {
-        (0..self.people.len())
-            .filter(|&i| self.people[i].role == role)
-            .collect()
+        (0..self.people.len()).filter(|&i| self.people[i].role == role).collect()
     }
 
     pub fn alias(&self, who: usize) -> &str {
@@ -144,9 +140,7 @@ impl<'s, 'c> Story<'s, 'c> {
     pub fn new_alias(&mut self) -> String {
         loop {
             let alias = self.pick(words::ALIASES);
-            if !self.people.iter().any(|p| p.alias == alias)
-                || self.people.len() >= words::ALIASES.len()
-            {
+            if !self.people.iter().any(|p| p.alias == alias) || self.people.len() >= words::ALIASES.len() {
                 return alias.to_owned();
             }
         }
@@ -160,11 +154,7 @@ impl<'s, 'c> Story<'s, 'c> {
         expires_on: Option<NaiveDate>,
         note: &str,
     ) -> Result<ConsentEntry, ModelError> {
-        let method = if self.chance(0.7) {
-            ConsentMethod::Written
-        } else {
-            ConsentMethod::Verbal
-        };
+        let method = if self.chance(0.7) { ConsentMethod::Written } else { ConsentMethod::Verbal };
         let ctx = self.ctx();
         let entry = consent::record_consent(
             self.tx,
@@ -200,13 +190,7 @@ impl<'s, 'c> Story<'s, 'c> {
     }
 
     /// Asks `who` for consent to `activity` (granted with probability `yes`, else declined); returns whether granted.
-    pub fn ask(
-        &mut self,
-        who: usize,
-        activity: Activity,
-        yes: f64,
-        until: NaiveDate,
-    ) -> Result<bool, ModelError> {
+    pub fn ask(&mut self, who: usize, activity: Activity, yes: f64, until: NaiveDate) -> Result<bool, ModelError> {
         if self.chance(yes) {
             let expires_on = self.expiry(until);
             let note = self.pick(words::CONSENT_NOTES);
@@ -221,21 +205,10 @@ impl<'s, 'c> Story<'s, 'c> {
 
     /// Whether `who` consents to `activity` today and on `until`: asks if never asked, renews a grant that
     /// expires before `until`, and respects a decline or withdrawal.
-    pub fn consents(
-        &mut self,
-        who: usize,
-        activity: Activity,
-        until: NaiveDate,
-    ) -> Result<bool, ModelError> {
+    pub fn consents(&mut self, who: usize, activity: Activity, until: NaiveDate) -> Result<bool, ModelError> {
         let latest = consent::latest(self.tx, &self.people[who].id, activity, "")?;
-        let yes = if matches!(
-            self.people[who].role,
-            Role::PersonHarmed | Role::PersonResponsible
-        ) {
-            0.94
-        } else {
-            0.85
-        };
+        let yes =
+            if matches!(self.people[who].role, Role::PersonHarmed | Role::PersonResponsible) { 0.94 } else { 0.85 };
         match latest {
             None => self.ask(who, activity, yes, until),
             Some(e) if e.decision != ConsentDecision::Granted => Ok(false),
@@ -256,11 +229,7 @@ impl<'s, 'c> Story<'s, 'c> {
         }
         let ctx = self.ctx();
         let note = self.pick(words::WITHDRAW_NOTES);
-        let method = if self.chance(0.5) {
-            ConsentMethod::Verbal
-        } else {
-            ConsentMethod::Written
-        };
+        let method = if self.chance(0.5) { ConsentMethod::Verbal } else { ConsentMethod::Written };
         consent::withdraw_consent(
             self.tx,
             &ctx,
@@ -290,9 +259,7 @@ impl<'s, 'c> Story<'s, 'c> {
                 method: ConsentMethod::Written,
                 decided_at: None,
                 expires_on: None,
-                note: Some(
-                    "Only what is needed for their support, and only to this recipient.".into(),
-                ),
+                note: Some("Only what is needed for their support, and only to this recipient.".into()),
                 shared_with: Some(recipient.to_owned()),
             },
         )?;
@@ -309,13 +276,8 @@ impl<'s, 'c> Story<'s, 'c> {
     ) -> Result<(), ModelError> {
         let about = match about {
             Some(who)
-                if consent::current(
-                    self.tx,
-                    &self.people[who].id,
-                    Activity::KeepingNotes,
-                    "",
-                    self.today(),
-                )? == consent::ConsentState::Granted =>
+                if consent::current(self.tx, &self.people[who].id, Activity::KeepingNotes, "", self.today())?
+                    == consent::ConsentState::Granted =>
             {
                 Some(self.people[who].id.clone())
             }
@@ -347,12 +309,7 @@ impl<'s, 'c> Story<'s, 'c> {
         let task = tasks::add_task(
             self.tx,
             &ctx,
-            NewTask {
-                case_id: self.case.clone(),
-                title: title.to_owned(),
-                due_on: Some(due_on),
-                session_id: None,
-            },
+            NewTask { case_id: self.case.clone(), title: title.to_owned(), due_on: Some(due_on), session_id: None },
         )?;
         self.open_tasks.push((task.id.clone(), due_on));
         Ok(task.id)
@@ -389,7 +346,5 @@ pub fn working_day(day: NaiveDate) -> NaiveDate {
 
 /// `day` at `hour:minute` UTC.
 pub fn at_hour(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    day.and_hms_opt(hour, minute, 0)
-        .unwrap_or_default()
-        .and_utc()
+    day.and_hms_opt(hour, minute, 0).unwrap_or_default().and_utc()
 }

@@ -7,8 +7,8 @@ use rand::seq::SliceRandom;
 use crate::model::{CommitmentKind, Outcome, Stage};
 
 pub const TREES: &[&str] = &[
-    "Alder", "Ash", "Aspen", "Birch", "Cedar", "Elm", "Hawthorn", "Hazel", "Juniper", "Larch",
-    "Linden", "Maple", "Oak", "Pine", "Rowan", "Spruce", "Sycamore", "Willow", "Yew", "Hornbeam",
+    "Alder", "Ash", "Aspen", "Birch", "Cedar", "Elm", "Hawthorn", "Hazel", "Juniper", "Larch", "Linden", "Maple",
+    "Oak", "Pine", "Rowan", "Spruce", "Sycamore", "Willow", "Yew", "Hornbeam",
 ];
 pub const BIRDS: &[&str] = &[
     "Avocet",
@@ -34,10 +34,9 @@ pub const BIRDS: &[&str] = &[
 ];
 /// Participants' aliases: plain words no one is called, so that nobody mistakes a demo person for a real one.
 pub const ALIASES: &[&str] = &[
-    "Amber", "Basil", "Bracken", "Briar", "Clover", "Coral", "Dune", "Ember", "Fern", "Flint",
-    "Garnet", "Heath", "Indigo", "Ivy", "Jasper", "Kelp", "Lichen", "Marram", "Moss", "Nettle",
-    "Opal", "Pebble", "Quartz", "Quill", "Reed", "Rush", "Sage", "Sedge", "Shale", "Slate",
-    "Sorrel", "Tansy", "Thistle", "Umber", "Vetch", "Yarrow",
+    "Amber", "Basil", "Bracken", "Briar", "Clover", "Coral", "Dune", "Ember", "Fern", "Flint", "Garnet", "Heath",
+    "Indigo", "Ivy", "Jasper", "Kelp", "Lichen", "Marram", "Moss", "Nettle", "Opal", "Pebble", "Quartz", "Quill",
+    "Reed", "Rush", "Sage", "Sedge", "Shale", "Slate", "Sorrel", "Tansy", "Thistle", "Umber", "Vetch", "Yarrow",
 ];
 pub const PRONOUNS: &[&str] = &["she/her", "he/him", "they/them", "", "she/they", "he/they"];
 
@@ -81,19 +80,10 @@ pub const JUSTICE: &[&str] = &[
 pub const REFERRAL_SOURCES: &[(&str, bool)] = &[
     ("Self-referral by phone", true),
     ("Self-referral through the website form", true),
-    (
-        "Sexual assault referral centre, at the person harmed's request",
-        true,
-    ),
-    (
-        "Victim support service, at the person harmed's request",
-        true,
-    ),
+    ("Sexual assault referral centre, at the person harmed's request", true),
+    ("Victim support service, at the person harmed's request", true),
     ("Their counsellor, with their agreement", true),
-    (
-        "University wellbeing service, at the student's request",
-        true,
-    ),
+    ("University wellbeing service, at the student's request", true),
     ("Probation service", false),
     ("Community organisation", false),
 ];
@@ -148,30 +138,12 @@ pub fn stage_reason(stage: Stage) -> &'static [&'static str] {
 }
 
 pub const CHECKLIST: &[(&str, &[&str])] = &[
-    (
-        "Understands what the process involves",
-        &["yes", "mostly; to revisit"],
-    ),
-    (
-        "Participation is voluntary and can stop at any time",
-        &["yes, confirmed"],
-    ),
-    (
-        "Has support in place between meetings",
-        &["yes", "partly", "counsellor arranged"],
-    ),
-    (
-        "Current safety concerns",
-        &["none known", "some; safety plan reviewed"],
-    ),
-    (
-        "Expectations are realistic",
-        &["yes", "discussed at length"],
-    ),
-    (
-        "Takes responsibility for the harm",
-        &["yes", "in part; work continues"],
-    ),
+    ("Understands what the process involves", &["yes", "mostly; to revisit"]),
+    ("Participation is voluntary and can stop at any time", &["yes, confirmed"]),
+    ("Has support in place between meetings", &["yes", "partly", "counsellor arranged"]),
+    ("Current safety concerns", &["none known", "some; safety plan reviewed"]),
+    ("Expectations are realistic", &["yes", "discussed at length"]),
+    ("Takes responsibility for the harm", &["yes", "in part; work continues"]),
 ];
 pub const ASSESSMENT_REASONS: &[&str] = &[
     "Engaged and clear about what they want from the process; supports are in place.",
@@ -192,21 +164,11 @@ pub const VENUES: &[&str] = &[
     "A room at the family centre",
     "By video call, each from a place they chose",
 ];
-pub const SUPPORTS_PRESENT: &[&str] = &[
-    "A supporter of their choice; the co-facilitator",
-    "Their supporter throughout",
-    "The co-facilitator only",
-];
-pub const PAUSE_SIGNALS: &[&str] = &[
-    "A hand placed on the table",
-    "Turning over the green card",
-    "Asking for a glass of water",
-];
-pub const STOP_SIGNALS: &[&str] = &[
-    "The red card on the table",
-    "Saying the word 'enough'",
-    "Standing up",
-];
+pub const SUPPORTS_PRESENT: &[&str] =
+    &["A supporter of their choice; the co-facilitator", "Their supporter throughout", "The co-facilitator only"];
+pub const PAUSE_SIGNALS: &[&str] =
+    &["A hand placed on the table", "Turning over the green card", "Asking for a glass of water"];
+pub const STOP_SIGNALS: &[&str] = &["The red card on the table", "Saying the word 'enough'", "Standing up"];
 pub const PLAN_NOTES: &[&str] = &[
     "Arrival fifteen minutes apart, by different entrances; the quiet room next door is free for breaks.",
     "Transport home is arranged; a check-in call the next morning at a time they chose.",
@@ -251,31 +213,18 @@ pub const CONSENT_NOTES: &[&str] = &[
     "Given at the end of the preparation meeting, after time to think.",
     "",
 ];
-pub const DECLINE_NOTES: &[&str] = &[
-    "Declined; no reason needed, and none was asked for.",
-    "Prefers not to take part in this step.",
-];
+pub const DECLINE_NOTES: &[&str] =
+    &["Declined; no reason needed, and none was asked for.", "Prefers not to take part in this step."];
 pub const WITHDRAW_NOTES: &[&str] = &[
     "Withdrawn by phone; takes effect at once.",
     "Told the facilitator they no longer wish to take part in this step.",
 ];
 pub const RENEW_NOTES: &[&str] = &["Renewed at the periodic consent review."];
-pub const SHARE_WITH: &[&str] = &[
-    "their counsellor",
-    "their probation officer",
-    "their GP",
-    "the circle's community members",
-];
+pub const SHARE_WITH: &[&str] =
+    &["their counsellor", "their probation officer", "their GP", "the circle's community members"];
 
-pub const ACCESS_NEEDS: &[&str] = &[
-    "",
-    "",
-    "",
-    "Step-free access",
-    "Meetings before noon",
-    "Large-print documents",
-    "A break every 30 minutes",
-];
+pub const ACCESS_NEEDS: &[&str] =
+    &["", "", "", "Step-free access", "Meetings before noon", "Large-print documents", "A break every 30 minutes"];
 pub const CULTURAL_NEEDS: &[&str] = &[
     "",
     "",
@@ -284,12 +233,7 @@ pub const CULTURAL_NEEDS: &[&str] = &[
     "No meetings on Fridays",
     "Prefers a facilitator of the same gender",
 ];
-pub const SAFETY_NOTES: &[&str] = &[
-    "",
-    "",
-    "Separate arrival at every meeting",
-    "Must not be contacted at work",
-];
+pub const SAFETY_NOTES: &[&str] = &["", "", "Separate arrival at every meeting", "Must not be contacted at work"];
 
 pub const MESSAGES_FROM_HARMED: &[&str] = &[
     "I want you to know how much this has affected my sense of safety at home.",
@@ -364,11 +308,7 @@ pub const VERIFICATIONS: &[&str] = &[
 ];
 
 /// Titles of the apology letter kept as an attachment when that commitment is done.
-pub const LETTER_TITLES: &[&str] = &[
-    "Apology letter (final draft)",
-    "Letter of apology, as sent",
-    "Apology letter",
-];
+pub const LETTER_TITLES: &[&str] = &["Apology letter (final draft)", "Letter of apology, as sent", "Apology letter"];
 /// Its paragraphs (fictional), a few of them per letter.
 pub const LETTER_PARAGRAPHS: &[&str] = &[
     "I am writing because I want to take responsibility for what I did, without excuses.",

@@ -9,8 +9,8 @@ use ts_rs::TS;
 
 use super::ops::Op;
 use super::{
-    audit, cases, found, required, roster, CaseId, CommitmentId, CommitmentKind, CommitmentStatus,
-    Ctx, ModelError, ParticipantId, ProgressId, Role,
+    audit, cases, found, required, roster, CaseId, CommitmentId, CommitmentKind, CommitmentStatus, Ctx, ModelError,
+    ParticipantId, ProgressId, Role,
 };
 
 pub fn ops() -> Vec<Op> {
@@ -121,11 +121,7 @@ fn commitment_from_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Re
 }
 
 /// A commitment's progress entries in date order; only the shareable ones if asked.
-pub(crate) fn progress_of(
-    conn: &Connection,
-    id: &CommitmentId,
-    shareable_only: bool,
-) -> rusqlite::Result<Vec<ProgressEntry>> {
+pub(crate) fn progress_of(conn: &Connection, id: &CommitmentId, shareable_only: bool) -> rusqlite::Result<Vec<ProgressEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, commitment_id, entry_on, text, shareable, verified_by, verification, created_at FROM progress_entries
          WHERE commitment_id = ?1 AND (shareable OR NOT ?2) ORDER BY entry_on, id",
@@ -148,24 +144,18 @@ pub(crate) fn progress_of(
 /// Reads one commitment with its progress entries.
 pub fn load(conn: &Connection, id: &CommitmentId) -> Result<Commitment, ModelError> {
     found(
-        conn.query_row(
-            &format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE id = ?1"),
-            [id],
-            |r| commitment_from_row(conn, r),
-        ),
+        conn.query_row(&format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE id = ?1"), [id], |r| {
+            commitment_from_row(conn, r)
+        }),
         "commitment",
         id,
     )
 }
 
 /// A case's commitments in the order they were made.
-pub(crate) fn commitments_of(
-    conn: &Connection,
-    case: &CaseId,
-) -> Result<Vec<Commitment>, ModelError> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE case_id = ?1 ORDER BY created_at, id"
-    ))?;
+pub(crate) fn commitments_of(conn: &Connection, case: &CaseId) -> Result<Vec<Commitment>, ModelError> {
+    let mut stmt =
+        conn.prepare(&format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE case_id = ?1 ORDER BY created_at, id"))?;
     let rows = stmt.query_map([case], |r| commitment_from_row(conn, r))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -187,11 +177,7 @@ pub fn may_move(from: CommitmentStatus, to: CommitmentStatus) -> bool {
     }
 }
 
-pub fn add_commitment(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: NewCommitment,
-) -> Result<Commitment, ModelError> {
+pub fn add_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: NewCommitment) -> Result<Commitment, ModelError> {
     cases::ensure_open(tx, &args.case_id)?;
     let member = roster::member(tx, &args.case_id, &args.participant_id)?;
     if member.role != Role::PersonResponsible {
@@ -210,22 +196,14 @@ pub fn add_commitment(
     load(tx, &id)
 }
 
-pub fn update_commitment(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: CommitmentUpdate,
-) -> Result<Commitment, ModelError> {
+pub fn update_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: CommitmentUpdate) -> Result<Commitment, ModelError> {
     let commitment = load_for_change(tx, &args.commitment_id)?;
     if !may_move(commitment.status, args.status) {
-        return Err(ModelError::NotAllowed(
-            match (commitment.status, args.status) {
-                (CommitmentStatus::Done, _) => {
-                    "this commitment is done; add a progress entry to note anything further".into()
-                }
-                (from, to) if from == to => format!("this commitment is already {to}"),
-                (_, to) => format!("a commitment that has begun does not go back to {to}"),
-            },
-        ));
+        return Err(ModelError::NotAllowed(match (commitment.status, args.status) {
+            (CommitmentStatus::Done, _) => "this commitment is done; add a progress entry to note anything further".into(),
+            (from, to) if from == to => format!("this commitment is already {to}"),
+            (_, to) => format!("a commitment that has begun does not go back to {to}"),
+        }));
     }
     let changes_terms = args.due_on.is_some() || args.description.is_some();
     if changes_terms && args.status != CommitmentStatus::Renegotiated {
@@ -250,18 +228,12 @@ pub fn update_commitment(
     load(tx, &commitment.id)
 }
 
-pub fn add_progress(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: NewProgress,
-) -> Result<ProgressEntry, ModelError> {
+pub fn add_progress(tx: &Transaction<'_>, ctx: &Ctx, args: NewProgress) -> Result<ProgressEntry, ModelError> {
     let commitment = load_for_change(tx, &args.commitment_id)?;
     required("The progress entry", &args.text)?;
     let entry_on = args.entry_on.unwrap_or_else(|| ctx.today());
     if entry_on > ctx.today() {
-        return Err(ModelError::Invalid(
-            "progress is recorded for a day that has come, not in the future".into(),
-        ));
+        return Err(ModelError::Invalid("progress is recorded for a day that has come, not in the future".into()));
     }
     let id = ProgressId(ctx.new_uuid());
     tx.execute(
@@ -278,23 +250,13 @@ pub fn add_progress(
             ctx.now()
         ],
     )?;
-    tx.execute(
-        "UPDATE commitments SET updated_at = ?2 WHERE id = ?1",
-        params![commitment.id, ctx.now()],
-    )?;
+    tx.execute("UPDATE commitments SET updated_at = ?2 WHERE id = ?1", params![commitment.id, ctx.now()])?;
     audit(tx, ctx, "create", "progress", &id)?;
     let entries = progress_of(tx, &commitment.id, false)?;
-    entries
-        .into_iter()
-        .find(|e| e.id == id)
-        .ok_or_else(|| ModelError::not_found("progress entry", &id))
+    entries.into_iter().find(|e| e.id == id).ok_or_else(|| ModelError::not_found("progress entry", &id))
 }
 
-pub fn list_commitments(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: CommitmentsOfCase,
-) -> Result<Vec<Commitment>, ModelError> {
+pub fn list_commitments(conn: &Connection, _ctx: &Ctx, args: CommitmentsOfCase) -> Result<Vec<Commitment>, ModelError> {
     cases::load(conn, &args.case_id)?;
     commitments_of(conn, &args.case_id)
 }

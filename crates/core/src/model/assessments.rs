@@ -9,8 +9,7 @@ use ts_rs::TS;
 use super::ops::Op;
 use super::participants::{self, ParticipantScope};
 use super::{
-    audit, cases, found, required, AssessmentDecision, AssessmentId, CaseId, Ctx, ModelError,
-    ParticipantId, RiskLevel, Stage,
+    audit, cases, found, required, AssessmentDecision, AssessmentId, CaseId, Ctx, ModelError, ParticipantId, RiskLevel, Stage,
 };
 
 pub fn ops() -> Vec<Op> {
@@ -77,9 +76,8 @@ const COLUMNS: &str = "a.id, a.participant_id, p.case_id, a.stage, a.checklist, 
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Assessment> {
     let checklist: String = r.get(4)?;
-    let checklist = serde_json::from_str(&checklist).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let checklist = serde_json::from_str(&checklist)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e)))?;
     Ok(Assessment {
         id: r.get(0)?,
         participant_id: r.get(1)?,
@@ -122,45 +120,28 @@ fn suggestion(decision: AssessmentDecision, stage: Stage) -> Option<String> {
     }
 }
 
-pub fn record_assessment(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: NewAssessment,
-) -> Result<RecordedAssessment, ModelError> {
+pub fn record_assessment(tx: &Transaction<'_>, ctx: &Ctx, args: NewAssessment) -> Result<RecordedAssessment, ModelError> {
     let participant = participants::load(tx, &args.participant_id)?;
     let case = cases::ensure_open(tx, &participant.case_id)?;
     required("The reasons", &args.reasons)?;
     required("Who assessed", &args.assessed_by)?;
     let stage = args.stage.unwrap_or(case.stage);
     if stage == Stage::Closed {
-        return Err(ModelError::Invalid(
-            "assessments belong to a stage before closing".into(),
-        ));
+        return Err(ModelError::Invalid("assessments belong to a stage before closing".into()));
     }
     let assessed_on = args.assessed_on.unwrap_or_else(|| ctx.today());
     if assessed_on > ctx.today() {
-        return Err(ModelError::Invalid(
-            "an assessment cannot be dated after today".into(),
-        ));
+        return Err(ModelError::Invalid("an assessment cannot be dated after today".into()));
     }
-    if args
-        .next_review_on
-        .is_some_and(|review| review < assessed_on)
-    {
-        return Err(ModelError::Invalid(
-            "the next review cannot be before the assessment".into(),
-        ));
+    if args.next_review_on.is_some_and(|review| review < assessed_on) {
+        return Err(ModelError::Invalid("the next review cannot be before the assessment".into()));
     }
     let mut checklist = args.checklist;
     for item in &mut checklist {
         required("Each checklist question", &item.question)?;
         item.question = item.question.trim().to_owned();
         item.answer = item.answer.trim().to_owned();
-        item.note = item
-            .note
-            .take()
-            .map(|n| n.trim().to_owned())
-            .filter(|n| !n.is_empty());
+        item.note = item.note.take().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     }
     let checklist = serde_json::to_string(&checklist)
         .map_err(|e| ModelError::Invalid(format!("the checklist could not be encoded: {e}")))?;
@@ -184,17 +165,10 @@ pub fn record_assessment(
         ],
     )?;
     audit(tx, ctx, "create", "assessment", &id)?;
-    Ok(RecordedAssessment {
-        assessment: load(tx, &id)?,
-        suggestion: suggestion(args.decision, case.stage),
-    })
+    Ok(RecordedAssessment { assessment: load(tx, &id)?, suggestion: suggestion(args.decision, case.stage) })
 }
 
-pub fn list_assessments(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: ParticipantScope,
-) -> Result<Vec<Assessment>, ModelError> {
+pub fn list_assessments(conn: &Connection, _ctx: &Ctx, args: ParticipantScope) -> Result<Vec<Assessment>, ModelError> {
     args.check(conn)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM assessments a JOIN participants p ON p.id = a.participant_id

@@ -87,30 +87,17 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachment> {
 }
 
 fn load(conn: &Connection, id: &AttachmentId) -> Result<Attachment, ModelError> {
-    found(
-        conn.query_row(
-            &format!("SELECT {COLUMNS} FROM attachments WHERE id = ?1"),
-            [id],
-            from_row,
-        ),
-        "attachment",
-        id,
-    )
+    found(conn.query_row(&format!("SELECT {COLUMNS} FROM attachments WHERE id = ?1"), [id], from_row), "attachment", id)
 }
 
 fn too_large(bytes: usize) -> ModelError {
     let mib = bytes as f64 / (1024.0 * 1024.0);
-    ModelError::Invalid(format!(
-        "an attachment can be at most 10 MiB; this one is {mib:.1} MiB"
-    ))
+    ModelError::Invalid(format!("an attachment can be at most 10 MiB; this one is {mib:.1} MiB"))
 }
 
 /// Decodes base64 content, refusing anything over the limit before decoding it.
 fn decode(content: &str) -> Result<Vec<u8>, ModelError> {
-    let text: String = content
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
+    let text: String = content.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     // Four base64 characters carry three bytes: the decoded size is known without decoding.
     let estimate = text.len() / 4 * 3;
     if estimate > MAX_ATTACHMENT_BYTES + 2 {
@@ -126,27 +113,17 @@ fn decode(content: &str) -> Result<Vec<u8>, ModelError> {
 }
 
 fn valid_media_type(media_type: &str) -> bool {
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
-    };
+    let token = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c));
     let essence = media_type.split(';').next().unwrap_or_default();
     matches!(essence.split_once('/'), Some((kind, sub)) if token(kind) && token(sub))
 }
 
-pub fn add_attachment(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: NewAttachment,
-) -> Result<Attachment, ModelError> {
+pub fn add_attachment(tx: &Transaction<'_>, ctx: &Ctx, args: NewAttachment) -> Result<Attachment, ModelError> {
     let case = cases::ensure_open(tx, &args.case_id)?;
     required("A title", &args.title)?;
     let media_type = args.media_type.trim().to_ascii_lowercase();
     if !valid_media_type(&media_type) {
-        return Err(ModelError::Invalid(
-            "the media type should look like `application/pdf` or `image/png`".into(),
-        ));
+        return Err(ModelError::Invalid("the media type should look like `application/pdf` or `image/png`".into()));
     }
     if let Some(note) = &args.note_id {
         ensure_in_case(tx, "note", "notes", note, &case.id)?;
@@ -165,11 +142,7 @@ pub fn add_attachment(
     load(tx, &id)
 }
 
-pub fn delete_attachment(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: AttachmentRef,
-) -> Result<(), ModelError> {
+pub fn delete_attachment(tx: &Transaction<'_>, ctx: &Ctx, args: AttachmentRef) -> Result<(), ModelError> {
     let attachment = load(tx, &args.attachment_id)?;
     cases::ensure_open(tx, &attachment.case_id)?;
     tx.execute("DELETE FROM attachments WHERE id = ?1", [&attachment.id])?;
@@ -177,11 +150,7 @@ pub fn delete_attachment(
     Ok(())
 }
 
-pub fn list_attachments(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: AttachmentFilter,
-) -> Result<Vec<Attachment>, ModelError> {
+pub fn list_attachments(conn: &Connection, _ctx: &Ctx, args: AttachmentFilter) -> Result<Vec<Attachment>, ModelError> {
     cases::load(conn, &args.case_id)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM attachments WHERE case_id = ?1 AND (?2 IS NULL OR note_id = ?2)
@@ -191,21 +160,11 @@ pub fn list_attachments(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn get_attachment(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: AttachmentRef,
-) -> Result<AttachmentContent, ModelError> {
+pub fn get_attachment(conn: &Connection, _ctx: &Ctx, args: AttachmentRef) -> Result<AttachmentContent, ModelError> {
     let attachment = load(conn, &args.attachment_id)?;
-    let bytes: Vec<u8> = conn.query_row(
-        "SELECT content FROM attachments WHERE id = ?1",
-        [&attachment.id],
-        |r| r.get(0),
-    )?;
-    Ok(AttachmentContent {
-        attachment,
-        content: B64.encode(bytes),
-    })
+    let bytes: Vec<u8> =
+        conn.query_row("SELECT content FROM attachments WHERE id = ?1", [&attachment.id], |r| r.get(0))?;
+    Ok(AttachmentContent { attachment, content: B64.encode(bytes) })
 }
 
 #[cfg(test)]
@@ -225,10 +184,7 @@ mod tests {
     fn the_limit_is_checked_before_and_after_decoding() {
         assert_eq!(decode("aGVsbG8=").expect("decodes"), b"hello");
         let exact = B64.encode(vec![0u8; MAX_ATTACHMENT_BYTES]);
-        assert_eq!(
-            decode(&exact).expect("at the limit").len(),
-            MAX_ATTACHMENT_BYTES
-        );
+        assert_eq!(decode(&exact).expect("at the limit").len(), MAX_ATTACHMENT_BYTES);
         let over = B64.encode(vec![0u8; MAX_ATTACHMENT_BYTES + 1]);
         let err = decode(&over).expect_err("over the limit");
         assert!(err.to_string().contains("at most 10 MiB"), "{err}");

@@ -42,16 +42,10 @@ pub struct AuditFilter {
     pub limit: Option<u32>,
 }
 
-pub fn list_audit(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: AuditFilter,
-) -> Result<Vec<AuditEntry>, ModelError> {
+pub fn list_audit(conn: &Connection, _ctx: &Ctx, args: AuditFilter) -> Result<Vec<AuditEntry>, ModelError> {
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
-        return Err(ModelError::Invalid(format!(
-            "the limit must be between 1 and {MAX_LIMIT}"
-        )));
+        return Err(ModelError::Invalid(format!("the limit must be between 1 and {MAX_LIMIT}")));
     }
     let record_id = args.record_id.as_deref().map(str::trim);
     let mut stmt = conn.prepare(

@@ -7,8 +7,8 @@ use ts_rs::TS;
 
 use super::ops::Op;
 use super::{
-    accountability, assessments, attachments, cases, consent, notes, participants, processes,
-    sessions, shuttle, tasks, timeline, CaseId, Ctx, ModelError,
+    accountability, assessments, attachments, cases, consent, notes, participants, processes, sessions, shuttle,
+    tasks, timeline, CaseId, Ctx, ModelError,
 };
 
 pub fn ops() -> Vec<Op> {
@@ -47,20 +47,13 @@ pub struct CaseFile {
     pub timeline: Vec<timeline::TimelineItem>,
 }
 
-pub fn case_file(
-    conn: &Connection,
-    ctx: &Ctx,
-    args: cases::CaseRef,
-) -> Result<CaseFile, ModelError> {
+pub fn case_file(conn: &Connection, ctx: &Ctx, args: cases::CaseRef) -> Result<CaseFile, ModelError> {
     let case_id: CaseId = args.case_id.clone();
     let case = cases::get_case(conn, ctx, args)?;
     let mut people = Vec::new();
     for participant in participants::of_case(conn, &case_id)? {
         let consents = consent::current_of(conn, &participant, ctx.today())?;
-        people.push(ParticipantFile {
-            participant,
-            consents,
-        });
+        people.push(ParticipantFile { participant, consents });
     }
     Ok(CaseFile {
         harmed_statement: HarmedStatement {
@@ -71,64 +64,27 @@ pub fn case_file(
         assessments: assessments::list_assessments(
             conn,
             ctx,
-            participants::ParticipantScope {
-                participant_id: None,
-                case_id: Some(case_id.clone()),
-            },
+            participants::ParticipantScope { participant_id: None, case_id: Some(case_id.clone()) },
         )?,
-        processes: processes::list_processes(
-            conn,
-            ctx,
-            processes::ProcessesOfCase {
-                case_id: case_id.clone(),
-            },
-        )?,
-        sessions: sessions::list_sessions(
-            conn,
-            ctx,
-            sessions::SessionsOfCase {
-                case_id: case_id.clone(),
-            },
-        )?,
-        messages: shuttle::list_messages(
-            conn,
-            ctx,
-            shuttle::MessagesOfCase {
-                case_id: case_id.clone(),
-            },
-        )?,
+        processes: processes::list_processes(conn, ctx, processes::ProcessesOfCase { case_id: case_id.clone() })?,
+        sessions: sessions::list_sessions(conn, ctx, sessions::SessionsOfCase { case_id: case_id.clone() })?,
+        messages: shuttle::list_messages(conn, ctx, shuttle::MessagesOfCase { case_id: case_id.clone() })?,
         commitments: accountability::list_commitments(
             conn,
             ctx,
-            accountability::CommitmentsOfCase {
-                case_id: case_id.clone(),
-            },
+            accountability::CommitmentsOfCase { case_id: case_id.clone() },
         )?,
         notes: notes::list_notes(
             conn,
             ctx,
-            notes::NoteFilter {
-                case_id: case_id.clone(),
-                participant_id: None,
-                session_id: None,
-                shareable_only: false,
-            },
+            notes::NoteFilter { case_id: case_id.clone(), participant_id: None, session_id: None, shareable_only: false },
         )?,
         attachments: attachments::list_attachments(
             conn,
             ctx,
-            attachments::AttachmentFilter {
-                case_id: case_id.clone(),
-                note_id: None,
-            },
+            attachments::AttachmentFilter { case_id: case_id.clone(), note_id: None },
         )?,
-        tasks: tasks::list_tasks(
-            conn,
-            ctx,
-            tasks::TaskFilter {
-                case_id: case_id.clone(),
-            },
-        )?,
+        tasks: tasks::list_tasks(conn, ctx, tasks::TaskFilter { case_id: case_id.clone() })?,
         timeline: timeline::case_timeline(conn, ctx, timeline::TimelineArgs { case_id })?,
         case,
     })

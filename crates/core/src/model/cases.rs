@@ -186,8 +186,7 @@ fn case_from_row(conn: &Connection, row: &rusqlite::Row<'_>) -> rusqlite::Result
 }
 
 fn tags_of(conn: &Connection, id: &CaseId) -> rusqlite::Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT tag FROM case_tags WHERE case_id = ?1 ORDER BY tag")?;
+    let mut stmt = conn.prepare_cached("SELECT tag FROM case_tags WHERE case_id = ?1 ORDER BY tag")?;
     let tags = stmt.query_map([id], |r| r.get(0))?.collect();
     tags
 }
@@ -195,22 +194,15 @@ fn tags_of(conn: &Connection, id: &CaseId) -> rusqlite::Result<Vec<String>> {
 /// Reads one case.
 pub fn load(conn: &Connection, id: &CaseId) -> Result<Case, ModelError> {
     found(
-        conn.query_row(
-            &format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"),
-            [id],
-            |r| case_from_row(conn, r),
-        ),
+        conn.query_row(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"), [id], |r| case_from_row(conn, r)),
         "case",
         id,
     )
 }
 
 fn clean_tags(tags: &[String]) -> Vec<String> {
-    let mut clean: Vec<String> = tags
-        .iter()
-        .map(|t| t.trim().to_lowercase())
-        .filter(|t| !t.is_empty())
-        .collect();
+    let mut clean: Vec<String> =
+        tags.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
     clean.sort();
     clean.dedup();
     clean
@@ -219,10 +211,7 @@ fn clean_tags(tags: &[String]) -> Vec<String> {
 fn write_tags(tx: &Connection, id: &CaseId, tags: &[String]) -> Result<(), ModelError> {
     tx.execute("DELETE FROM case_tags WHERE case_id = ?1", [id])?;
     for tag in clean_tags(tags) {
-        tx.execute(
-            "INSERT INTO case_tags(case_id, tag) VALUES(?1, ?2)",
-            params![id, tag],
-        )?;
+        tx.execute("INSERT INTO case_tags(case_id, tag) VALUES(?1, ?2)", params![id, tag])?;
     }
     Ok(())
 }
@@ -278,65 +267,33 @@ pub fn update_case(tx: &Transaction<'_>, ctx: &Ctx, args: CaseUpdate) -> Result<
 pub fn set_case_tags(tx: &Transaction<'_>, ctx: &Ctx, args: SetTags) -> Result<Case, ModelError> {
     let case = load(tx, &args.case_id)?;
     write_tags(tx, &case.id, &args.tags)?;
-    tx.execute(
-        "UPDATE cases SET updated_at = ?2 WHERE id = ?1",
-        params![case.id, ctx.now()],
-    )?;
+    tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![case.id, ctx.now()])?;
     audit(tx, ctx, "set_tags", "case", &case.id)?;
     load(tx, &case.id)
 }
 
-fn record_stage(
-    tx: &Connection,
-    ctx: &Ctx,
-    case: &Case,
-    to: Stage,
-    decided_by: &str,
-    reason: &str,
-) -> Result<(), ModelError> {
+fn record_stage(tx: &Connection, ctx: &Ctx, case: &Case, to: Stage, decided_by: &str, reason: &str) -> Result<(), ModelError> {
     tx.execute(
         "INSERT INTO case_stage_changes(id, case_id, from_stage, to_stage, decided_by, reason, at)
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            StageChangeId(ctx.new_uuid()),
-            case.id,
-            case.stage,
-            to,
-            decided_by.trim(),
-            reason.trim(),
-            ctx.now()
-        ],
+        params![StageChangeId(ctx.new_uuid()), case.id, case.stage, to, decided_by.trim(), reason.trim(), ctx.now()],
     )?;
-    tx.execute(
-        "UPDATE cases SET stage = ?2, updated_at = ?3 WHERE id = ?1",
-        params![case.id, to, ctx.now()],
-    )?;
+    tx.execute("UPDATE cases SET stage = ?2, updated_at = ?3 WHERE id = ?1", params![case.id, to, ctx.now()])?;
     Ok(())
 }
 
-pub fn change_stage(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: ChangeStage,
-) -> Result<Case, ModelError> {
+pub fn change_stage(tx: &Transaction<'_>, ctx: &Ctx, args: ChangeStage) -> Result<Case, ModelError> {
     let case = load(tx, &args.case_id)?;
     required("Who decided", &args.decided_by)?;
     required("The reason", &args.reason)?;
     if args.stage == Stage::Closed {
-        return Err(ModelError::NotAllowed(
-            "a case is closed with an outcome summary: use close_case".into(),
-        ));
+        return Err(ModelError::NotAllowed("a case is closed with an outcome summary: use close_case".into()));
     }
     if case.stage == Stage::Closed {
-        return Err(ModelError::NotAllowed(
-            "this case is closed; its records are kept until its retention date".into(),
-        ));
+        return Err(ModelError::NotAllowed("this case is closed; its records are kept until its retention date".into()));
     }
     if case.stage == args.stage {
-        return Err(ModelError::Invalid(format!(
-            "the case is already at the {} stage",
-            args.stage
-        )));
+        return Err(ModelError::Invalid(format!("the case is already at the {} stage", args.stage)));
     }
     record_stage(tx, ctx, &case, args.stage, &args.decided_by, &args.reason)?;
     audit(tx, ctx, "change_stage", "case", &case.id)?;
@@ -346,9 +303,7 @@ pub fn change_stage(
 pub fn close_case(tx: &Transaction<'_>, ctx: &Ctx, args: CloseCase) -> Result<Case, ModelError> {
     let case = load(tx, &args.case_id)?;
     if args.outcome_summary.trim().is_empty() {
-        return Err(ModelError::NotAllowed(
-            "closing a case needs an outcome summary: what happened and what helped".into(),
-        ));
+        return Err(ModelError::NotAllowed("closing a case needs an outcome summary: what happened and what helped".into()));
     }
     required("Who decided", &args.decided_by)?;
     if case.stage == Stage::Closed {
@@ -359,14 +314,7 @@ pub fn close_case(tx: &Transaction<'_>, ctx: &Ctx, args: CloseCase) -> Result<Ca
     let retention = today
         .checked_add_months(Months::new(months))
         .ok_or_else(|| ModelError::Invalid("that retention period is too long".into()))?;
-    record_stage(
-        tx,
-        ctx,
-        &case,
-        Stage::Closed,
-        &args.decided_by,
-        "closed with an outcome summary",
-    )?;
+    record_stage(tx, ctx, &case, Stage::Closed, &args.decided_by, "closed with an outcome summary")?;
     tx.execute(
         "UPDATE cases SET closed_on = ?2, outcome = ?3, outcome_summary = ?4, retention_until = ?5 WHERE id = ?1",
         params![case.id, today, args.outcome, args.outcome_summary.trim(), retention],
@@ -377,34 +325,20 @@ pub fn close_case(tx: &Transaction<'_>, ctx: &Ctx, args: CloseCase) -> Result<Ca
 
 /// Deletes a closed case past its retention date, then writes a new snapshot and drops the journal, so that
 /// the current generation holds no trace of it; older generations age out as new ones are written.
-pub fn purge_case(
-    vault: &mut UnlockedVault,
-    ctx: &Ctx,
-    args: PurgeCase,
-) -> Result<Purged, ModelError> {
+pub fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Result<Purged, ModelError> {
     let case = load(vault.conn(), &args.case_id)?;
     if case.stage != Stage::Closed {
-        return Err(ModelError::NotAllowed(
-            "only a closed case can be purged".into(),
-        ));
+        return Err(ModelError::NotAllowed("only a closed case can be purged".into()));
     }
     match case.retention_until {
         Some(until) if until <= ctx.today() => {}
         Some(until) => {
-            return Err(ModelError::NotAllowed(format!(
-                "this case is kept until {until}; it can be purged from then on"
-            )))
+            return Err(ModelError::NotAllowed(format!("this case is kept until {until}; it can be purged from then on")))
         }
-        None => {
-            return Err(ModelError::NotAllowed(
-                "this case has no retention date".into(),
-            ))
-        }
+        None => return Err(ModelError::NotAllowed("this case has no retention date".into())),
     }
     if args.confirm_code_name.trim() != case.code_name {
-        return Err(ModelError::Invalid(
-            "to purge, type the case's code name exactly as confirmation".into(),
-        ));
+        return Err(ModelError::Invalid("to purge, type the case's code name exactly as confirmation".into()));
     }
     let id = case.id.clone();
     super::ops::run_write(
@@ -421,17 +355,10 @@ pub fn purge_case(
     vault.merge_search_index()?;
     vault.conn().execute_batch("VACUUM")?;
     vault.fold().map_err(ModelError::Unsaved)?;
-    Ok(Purged {
-        case_id: id,
-        generation: vault.generation(),
-    })
+    Ok(Purged { case_id: id, generation: vault.generation() })
 }
 
-pub fn list_cases(
-    conn: &Connection,
-    _ctx: &Ctx,
-    filter: CaseFilter,
-) -> Result<Vec<Case>, ModelError> {
+pub fn list_cases(conn: &Connection, _ctx: &Ctx, filter: CaseFilter) -> Result<Vec<Case>, ModelError> {
     let include_closed = filter.include_closed || filter.stage == Some(Stage::Closed);
     let mut stmt = conn.prepare(&format!(
         "SELECT {CASE_COLUMNS} FROM cases
@@ -441,9 +368,7 @@ pub fn list_cases(
          ORDER BY updated_at DESC, id"
     ))?;
     let tag = filter.tag.map(|t| t.trim().to_lowercase());
-    let rows = stmt.query_map(params![filter.stage, tag, include_closed], |r| {
-        case_from_row(conn, r)
-    })?;
+    let rows = stmt.query_map(params![filter.stage, tag, include_closed], |r| case_from_row(conn, r))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -464,28 +389,19 @@ pub fn get_case(conn: &Connection, _ctx: &Ctx, args: CaseRef) -> Result<CaseReco
             })
         })?
         .collect::<Result<_, _>>()?;
-    Ok(CaseRecord {
-        case,
-        stage_history,
-    })
+    Ok(CaseRecord { case, stage_history })
 }
 
 /// The case id of any case-scoped record, for modules that need to check a case exists and is open.
 pub fn ensure_open(conn: &Connection, id: &CaseId) -> Result<Case, ModelError> {
     let case = load(conn, id)?;
     if case.stage == Stage::Closed {
-        return Err(ModelError::NotAllowed(format!(
-            "case {} is closed; its records can no longer change",
-            case.code_name
-        )));
+        return Err(ModelError::NotAllowed(format!("case {} is closed; its records can no longer change", case.code_name)));
     }
     Ok(case)
 }
 
 /// Whether a case exists (for checks that should not fail).
 pub fn exists(conn: &Connection, id: &CaseId) -> rusqlite::Result<bool> {
-    Ok(conn
-        .query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(conn.query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
 }

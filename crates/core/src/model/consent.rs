@@ -8,10 +8,7 @@ use ts_rs::TS;
 
 use super::ops::Op;
 use super::participants::{self, Participant, ParticipantRef, ParticipantScope};
-use super::{
-    audit, cases, found, Activity, ConsentDecision, ConsentId, ConsentMethod, Ctx, ModelError,
-    ParticipantId,
-};
+use super::{audit, cases, found, Activity, ConsentDecision, ConsentId, ConsentMethod, Ctx, ModelError, ParticipantId};
 
 pub fn ops() -> Vec<Op> {
     crate::ops! {
@@ -85,12 +82,7 @@ pub(crate) fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentE
 }
 
 /// The latest entry for a participant, activity and recipient (`""` unless information sharing).
-pub fn latest(
-    conn: &Connection,
-    participant: &ParticipantId,
-    activity: Activity,
-    shared_with: &str,
-) -> rusqlite::Result<Option<ConsentEntry>> {
+pub fn latest(conn: &Connection, participant: &ParticipantId, activity: Activity, shared_with: &str) -> rusqlite::Result<Option<ConsentEntry>> {
     conn.query_row(
         &format!(
             "SELECT {ENTRY_COLUMNS} FROM consents WHERE participant_id = ?1 AND activity = ?2 AND shared_with = ?3
@@ -118,32 +110,14 @@ pub fn state_of(entry: Option<&ConsentEntry>, today: NaiveDate) -> ConsentState 
 }
 
 /// The current consent state for a participant and activity on `today`.
-pub fn current(
-    conn: &Connection,
-    participant: &ParticipantId,
-    activity: Activity,
-    shared_with: &str,
-    today: NaiveDate,
-) -> rusqlite::Result<ConsentState> {
-    Ok(state_of(
-        latest(conn, participant, activity, shared_with)?.as_ref(),
-        today,
-    ))
+pub fn current(conn: &Connection, participant: &ParticipantId, activity: Activity, shared_with: &str, today: NaiveDate) -> rusqlite::Result<ConsentState> {
+    Ok(state_of(latest(conn, participant, activity, shared_with)?.as_ref(), today))
 }
 
 /// Refuses unless the participant's current consent covers the activity (rule 1: enforced, not just recorded).
-pub fn require(
-    conn: &Connection,
-    participant: &ParticipantId,
-    activity: Activity,
-    today: NaiveDate,
-) -> Result<(), ModelError> {
+pub fn require(conn: &Connection, participant: &ParticipantId, activity: Activity, today: NaiveDate) -> Result<(), ModelError> {
     let alias: String = found(
-        conn.query_row(
-            "SELECT alias FROM participants WHERE id = ?1",
-            [participant],
-            |r| r.get(0),
-        ),
+        conn.query_row("SELECT alias FROM participants WHERE id = ?1", [participant], |r| r.get(0)),
         "participant",
         participant,
     )?;
@@ -160,9 +134,7 @@ pub fn require(
 
 /// The next sequence number of the ledger (entries are ordered by it, not by clock).
 pub fn next_seq(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM consents", [], |r| {
-        r.get(0)
-    })
+    conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM consents", [], |r| r.get(0))
 }
 
 /// The current consent of one participant for one activity (and recipient).
@@ -225,39 +197,20 @@ fn recipient(activity: Activity, shared_with: Option<&str>) -> Result<String, Mo
     }
 }
 
-fn decision_time(
-    ctx: &Ctx,
-    decided_at: Option<DateTime<Utc>>,
-) -> Result<DateTime<Utc>, ModelError> {
+fn decision_time(ctx: &Ctx, decided_at: Option<DateTime<Utc>>) -> Result<DateTime<Utc>, ModelError> {
     let at = decided_at.unwrap_or_else(|| ctx.now());
     if at.date_naive() > ctx.today() {
-        return Err(ModelError::Invalid(
-            "a consent decision cannot be dated after today".into(),
-        ));
+        return Err(ModelError::Invalid("a consent decision cannot be dated after today".into()));
     }
     Ok(at)
 }
 
 fn load_entry(conn: &Connection, id: &ConsentId) -> Result<ConsentEntry, ModelError> {
-    found(
-        conn.query_row(
-            &format!("SELECT {ENTRY_COLUMNS} FROM consents WHERE id = ?1"),
-            [id],
-            entry_from_row,
-        ),
-        "consent entry",
-        id,
-    )
+    found(conn.query_row(&format!("SELECT {ENTRY_COLUMNS} FROM consents WHERE id = ?1"), [id], entry_from_row), "consent entry", id)
 }
 
 /// Appends one entry to the ledger (the only way entries are written).
-fn append(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: RecordConsent,
-    shared_with: String,
-    decided_at: DateTime<Utc>,
-) -> Result<ConsentEntry, ModelError> {
+fn append(tx: &Transaction<'_>, ctx: &Ctx, args: RecordConsent, shared_with: String, decided_at: DateTime<Utc>) -> Result<ConsentEntry, ModelError> {
     let id = ConsentId(ctx.new_uuid());
     tx.execute(
         "INSERT INTO consents(id, participant_id, activity, shared_with, decision, method, decided_at, expires_on, note,
@@ -282,11 +235,7 @@ fn append(
 }
 
 /// Grants and declines need an open case; a withdrawal is always accepted, even once the case is closed.
-pub fn record_consent(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: RecordConsent,
-) -> Result<ConsentEntry, ModelError> {
+pub fn record_consent(tx: &Transaction<'_>, ctx: &Ctx, args: RecordConsent) -> Result<ConsentEntry, ModelError> {
     let participant = participants::load(tx, &args.participant_id)?;
     if args.decision != ConsentDecision::Withdrawn {
         cases::ensure_open(tx, &participant.case_id)?;
@@ -295,25 +244,17 @@ pub fn record_consent(
     let decided_at = decision_time(ctx, args.decided_at)?;
     if let Some(expiry) = args.expires_on {
         if args.decision != ConsentDecision::Granted {
-            return Err(ModelError::Invalid(
-                "only a grant of consent can have an expiry date".into(),
-            ));
+            return Err(ModelError::Invalid("only a grant of consent can have an expiry date".into()));
         }
         if expiry <= decided_at.date_naive() {
-            return Err(ModelError::Invalid(
-                "a consent's expiry date must be after the day it was given".into(),
-            ));
+            return Err(ModelError::Invalid("a consent's expiry date must be after the day it was given".into()));
         }
     }
     append(tx, ctx, args, shared_with, decided_at)
 }
 
 /// Records a withdrawal of a consent whose latest entry is a grant (expired or not); it is current at once.
-pub fn withdraw_consent(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: WithdrawConsent,
-) -> Result<ConsentEntry, ModelError> {
+pub fn withdraw_consent(tx: &Transaction<'_>, ctx: &Ctx, args: WithdrawConsent) -> Result<ConsentEntry, ModelError> {
     let participant = participants::load(tx, &args.participant_id)?;
     let shared_with = recipient(args.activity, args.shared_with.as_deref())?;
     let decided_at = decision_time(ctx, args.decided_at)?;
@@ -340,24 +281,15 @@ pub fn withdraw_consent(
     append(tx, ctx, entry, shared_with, decided_at)
 }
 
-pub fn consent_history(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: ParticipantRef,
-) -> Result<Vec<ConsentEntry>, ModelError> {
+pub fn consent_history(conn: &Connection, _ctx: &Ctx, args: ParticipantRef) -> Result<Vec<ConsentEntry>, ModelError> {
     let participant = participants::load(conn, &args.participant_id)?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM consents WHERE participant_id = ?1 ORDER BY seq DESC"
-    ))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM consents WHERE participant_id = ?1 ORDER BY seq DESC"))?;
     let rows = stmt.query_map([&participant.id], entry_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn current_consents(
-    conn: &Connection,
-    ctx: &Ctx,
-    args: ParticipantScope,
-) -> Result<Vec<CurrentConsent>, ModelError> {
+pub fn current_consents(conn: &Connection, ctx: &Ctx, args: ParticipantScope) -> Result<Vec<CurrentConsent>, ModelError> {
     let mut all = Vec::new();
     for participant in args.resolve(conn)? {
         all.extend(current_of(conn, &participant, ctx.today())?);
@@ -366,11 +298,7 @@ pub fn current_consents(
 }
 
 /// For each activity (and recipient) a participant has ledger entries for: the state on `today`.
-pub fn current_of(
-    conn: &Connection,
-    participant: &Participant,
-    today: NaiveDate,
-) -> Result<Vec<CurrentConsent>, ModelError> {
+pub fn current_of(conn: &Connection, participant: &Participant, today: NaiveDate) -> Result<Vec<CurrentConsent>, ModelError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {ENTRY_COLUMNS} FROM consents c
          WHERE participant_id = ?1

@@ -130,40 +130,19 @@ const SOURCES: [Source; 5] = [
         sql: CONSENT_SQL,
         label: |p| format!("Consent to {} expires{}", label(&p[0]), alias_suffix(&p[1])),
     },
-    Source {
-        kind: DueKind::AssessmentReview,
-        sql: ASSESSMENT_SQL,
-        label: |p| format!("Assessment review{}", alias_suffix(&p[0])),
-    },
+    Source { kind: DueKind::AssessmentReview, sql: ASSESSMENT_SQL, label: |p| format!("Assessment review{}", alias_suffix(&p[0])) },
     Source {
         kind: DueKind::Commitment,
         sql: COMMITMENT_SQL,
         label: |p| format!("Commitment due: {}{}", label(&p[0]), alias_suffix(&p[1])),
     },
-    Source {
-        kind: DueKind::Supervision,
-        sql: SUPERVISION_SQL,
-        label: |_| "Supervision or case consultation (every 12 weeks)".into(),
-    },
-    Source {
-        kind: DueKind::Task,
-        sql: TASK_SQL,
-        label: |p| format!("Task: {}", p[0]),
-    },
+    Source { kind: DueKind::Supervision, sql: SUPERVISION_SQL, label: |_| "Supervision or case consultation (every 12 weeks)".into() },
+    Source { kind: DueKind::Task, sql: TASK_SQL, label: |p| format!("Task: {}", p[0]) },
 ];
 
-fn rows(
-    conn: &Connection,
-    sql: &str,
-    today: NaiveDate,
-    until: NaiveDate,
-) -> Result<Vec<Row>, ModelError> {
+fn rows(conn: &Connection, sql: &str, today: NaiveDate, until: NaiveDate) -> Result<Vec<Row>, ModelError> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let values: [(&str, &dyn ToSql); 3] = [
-        (":today", &today),
-        (":until", &until),
-        (":interval", &SUPERVISION_INTERVAL_DAYS),
-    ];
+    let values: [(&str, &dyn ToSql); 3] = [(":today", &today), (":until", &until), (":interval", &SUPERVISION_INTERVAL_DAYS)];
     for (name, value) in values {
         if let Some(index) = stmt.parameter_index(name)? {
             stmt.raw_bind_parameter(index, value)?;
@@ -187,9 +166,7 @@ fn rows(
 pub fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<Vec<DueItem>, ModelError> {
     let window = args.within_days.unwrap_or(DEFAULT_WINDOW_DAYS);
     if window > MAX_WINDOW_DAYS {
-        return Err(ModelError::Invalid(format!(
-            "look at most {MAX_WINDOW_DAYS} days ahead"
-        )));
+        return Err(ModelError::Invalid(format!("look at most {MAX_WINDOW_DAYS} days ahead")));
     }
     let today = ctx.today();
     let until = today
@@ -199,11 +176,7 @@ pub fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<Vec<DueItem>, 
     for source in SOURCES {
         for row in rows(conn, source.sql, today, until)? {
             items.push(DueItem {
-                status: if row.due_on < today {
-                    DueStatus::Overdue
-                } else {
-                    DueStatus::Upcoming
-                },
+                status: if row.due_on < today { DueStatus::Overdue } else { DueStatus::Upcoming },
                 label: (source.label)(&row.parts),
                 case_id: row.case_id,
                 case_code_name: row.code_name,
@@ -214,12 +187,7 @@ pub fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<Vec<DueItem>, 
         }
     }
     items.sort_by(|a, b| {
-        (a.due_on, &a.case_code_name, a.kind, &a.record_id).cmp(&(
-            b.due_on,
-            &b.case_code_name,
-            b.kind,
-            &b.record_id,
-        ))
+        (a.due_on, &a.case_code_name, a.kind, &a.record_id).cmp(&(b.due_on, &b.case_code_name, b.kind, &b.record_id))
     });
     Ok(items)
 }

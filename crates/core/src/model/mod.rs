@@ -51,11 +51,7 @@ pub struct Ctx {
 impl Ctx {
     /// The real clock and random UUIDv7 ids.
     pub fn new(actor: impl Into<String>) -> Ctx {
-        Ctx {
-            now: Utc::now(),
-            actor: actor.into(),
-            counter: None,
-        }
+        Ctx { now: Utc::now(), actor: actor.into(), counter: None }
     }
 
     /// A fixed instant and sequential ids (UUIDv7 layout, time from `now`): for tests and demos.
@@ -66,11 +62,7 @@ impl Ctx {
     /// Like [`Ctx::fixed`], with ids counting from `first`. Demo data draws `first` from its seeded generator, so
     /// that contexts at the same instant (other cases, other seeds) do not repeat each other's ids.
     pub fn fixed_from(now: DateTime<Utc>, actor: impl Into<String>, first: u64) -> Ctx {
-        Ctx {
-            now,
-            actor: actor.into(),
-            counter: Some(AtomicU64::new(first)),
-        }
+        Ctx { now, actor: actor.into(), counter: Some(AtomicU64::new(first)) }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -90,9 +82,7 @@ impl Ctx {
         let millis = self.now.timestamp_millis().max(0) as u64;
         let mut random = [0u8; 10];
         match &self.counter {
-            Some(counter) => {
-                random[2..].copy_from_slice(&counter.fetch_add(1, Ordering::Relaxed).to_be_bytes())
-            }
+            Some(counter) => random[2..].copy_from_slice(&counter.fetch_add(1, Ordering::Relaxed).to_be_bytes()),
             None => rand::Rng::fill(&mut rand::thread_rng(), &mut random[..]),
         }
         uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
@@ -108,12 +98,7 @@ pub enum ModelError {
     NotFound { kind: &'static str, id: String },
     /// A participant's current consent does not cover the activity.
     #[error("{alias} has no current consent to {activity} ({state}); record their consent first")]
-    ConsentRequired {
-        participant: ParticipantId,
-        alias: String,
-        activity: Activity,
-        state: String,
-    },
+    ConsentRequired { participant: ParticipantId, alias: String, activity: Activity, state: String },
     /// A shuttle message was not approved by its author.
     #[error("the author has not approved relaying this message yet")]
     ApprovalRequired,
@@ -145,21 +130,12 @@ impl ModelError {
     }
 
     pub fn not_found(kind: &'static str, id: impl std::fmt::Display) -> ModelError {
-        ModelError::NotFound {
-            kind,
-            id: id.to_string(),
-        }
+        ModelError::NotFound { kind, id: id.to_string() }
     }
 }
 
 /// Appends to the audit log: who did what to which record, never any content.
-pub fn audit(
-    conn: &Connection,
-    ctx: &Ctx,
-    action: &str,
-    record_kind: &str,
-    record_id: &dyn std::fmt::Display,
-) -> Result<(), ModelError> {
+pub fn audit(conn: &Connection, ctx: &Ctx, action: &str, record_kind: &str, record_id: &dyn std::fmt::Display) -> Result<(), ModelError> {
     conn.execute(
         "INSERT INTO audit_log(id, at, actor, action, record_kind, record_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
         rusqlite::params![AuditId(ctx.new_uuid()), ctx.now(), ctx.actor(), action, record_kind, record_id.to_string()],
@@ -176,11 +152,7 @@ pub fn required(field: &str, value: &str) -> Result<(), ModelError> {
 }
 
 /// Maps "no row" to [`ModelError::NotFound`].
-pub fn found<T>(
-    result: rusqlite::Result<T>,
-    kind: &'static str,
-    id: &dyn std::fmt::Display,
-) -> Result<T, ModelError> {
+pub fn found<T>(result: rusqlite::Result<T>, kind: &'static str, id: &dyn std::fmt::Display) -> Result<T, ModelError> {
     match result {
         Ok(v) => Ok(v),
         Err(rusqlite::Error::QueryReturnedNoRows) => Err(ModelError::not_found(kind, id)),

@@ -6,10 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::ops::Op;
-use super::{
-    audit, cases, consent, found, required, Activity, CaseId, Ctx, ModelError, NoteId,
-    ParticipantId, SessionId,
-};
+use super::{audit, cases, consent, found, required, Activity, CaseId, Ctx, ModelError, NoteId, ParticipantId, SessionId};
 
 pub fn ops() -> Vec<Op> {
     crate::ops! {
@@ -72,8 +69,7 @@ pub struct NoteFilter {
     pub shareable_only: bool,
 }
 
-const NOTE_COLUMNS: &str =
-    "id, case_id, participant_id, session_id, body, shareable, created_at, updated_at";
+const NOTE_COLUMNS: &str = "id, case_id, participant_id, session_id, body, shareable, created_at, updated_at";
 
 fn note_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Note> {
     Ok(Note {
@@ -90,15 +86,7 @@ fn note_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Note> {
 
 /// Reads one note.
 pub fn load(conn: &Connection, id: &NoteId) -> Result<Note, ModelError> {
-    found(
-        conn.query_row(
-            &format!("SELECT {NOTE_COLUMNS} FROM notes WHERE id = ?1"),
-            [id],
-            note_from_row,
-        ),
-        "note",
-        id,
-    )
+    found(conn.query_row(&format!("SELECT {NOTE_COLUMNS} FROM notes WHERE id = ?1"), [id], note_from_row), "note", id)
 }
 
 /// Refuses a participant, session or note (`kind` names the table's record) that is not part of `case`.
@@ -109,18 +97,11 @@ pub(crate) fn ensure_in_case(
     id: &dyn std::fmt::Display,
     case: &CaseId,
 ) -> Result<(), ModelError> {
-    let owner: Option<CaseId> = conn
-        .query_row(
-            &format!("SELECT case_id FROM {table} WHERE id = ?1"),
-            [id.to_string()],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let owner: Option<CaseId> =
+        conn.query_row(&format!("SELECT case_id FROM {table} WHERE id = ?1"), [id.to_string()], |r| r.get(0)).optional()?;
     match owner {
         None => Err(ModelError::not_found(kind, id)),
-        Some(owner) if &owner != case => Err(ModelError::Invalid(format!(
-            "that {kind} belongs to another case"
-        ))),
+        Some(owner) if &owner != case => Err(ModelError::Invalid(format!("that {kind} belongs to another case"))),
         Some(_) => Ok(()),
     }
 }
@@ -140,15 +121,7 @@ pub fn add_note(tx: &Transaction<'_>, ctx: &Ctx, args: NewNote) -> Result<Note, 
     tx.execute(
         "INSERT INTO notes(id, case_id, body, created_at, participant_id, session_id, shareable)
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            id,
-            case.id,
-            args.body,
-            ctx.now(),
-            args.participant_id,
-            args.session_id,
-            args.shareable
-        ],
+        params![id, case.id, args.body, ctx.now(), args.participant_id, args.session_id, args.shareable],
     )?;
     audit(tx, ctx, "create", "note", &id)?;
     load(tx, &id)
@@ -162,12 +135,7 @@ pub fn update_note(tx: &Transaction<'_>, ctx: &Ctx, args: NoteUpdate) -> Result<
     }
     tx.execute(
         "UPDATE notes SET body = ?2, shareable = ?3, updated_at = ?4 WHERE id = ?1",
-        params![
-            note.id,
-            args.body.unwrap_or(note.body),
-            args.shareable.unwrap_or(note.shareable),
-            ctx.now()
-        ],
+        params![note.id, args.body.unwrap_or(note.body), args.shareable.unwrap_or(note.shareable), ctx.now()],
     )?;
     audit(tx, ctx, "update", "note", &note.id)?;
     load(tx, &note.id)
@@ -182,11 +150,7 @@ pub fn delete_note(tx: &Transaction<'_>, ctx: &Ctx, args: NoteRef) -> Result<(),
     Ok(())
 }
 
-pub fn list_notes(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: NoteFilter,
-) -> Result<Vec<Note>, ModelError> {
+pub fn list_notes(conn: &Connection, _ctx: &Ctx, args: NoteFilter) -> Result<Vec<Note>, ModelError> {
     cases::load(conn, &args.case_id)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {NOTE_COLUMNS} FROM notes
@@ -194,14 +158,6 @@ pub fn list_notes(
            AND (NOT ?4 OR shareable)
          ORDER BY created_at DESC, id DESC"
     ))?;
-    let rows = stmt.query_map(
-        params![
-            args.case_id,
-            args.participant_id,
-            args.session_id,
-            args.shareable_only
-        ],
-        note_from_row,
-    )?;
+    let rows = stmt.query_map(params![args.case_id, args.participant_id, args.session_id, args.shareable_only], note_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

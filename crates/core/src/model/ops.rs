@@ -46,12 +46,7 @@ pub struct Op {
 
 impl Op {
     /// Runs the operation with JSON arguments and returns its JSON result.
-    pub fn call(
-        &self,
-        vault: &mut UnlockedVault,
-        ctx: &Ctx,
-        args: Value,
-    ) -> Result<Value, ModelError> {
+    pub fn call(&self, vault: &mut UnlockedVault, ctx: &Ctx, args: Value) -> Result<Value, ModelError> {
         (self.run)(vault, ctx, args)
     }
 }
@@ -85,18 +80,12 @@ pub fn config() -> ts_rs::Config {
 }
 
 fn parse<A: DeserializeOwned>(args: Value) -> Result<A, ModelError> {
-    let args = if args.is_null() {
-        Value::Object(Default::default())
-    } else {
-        args
-    };
-    serde_json::from_value(args)
-        .map_err(|e| ModelError::Invalid(format!("the arguments do not fit: {e}")))
+    let args = if args.is_null() { Value::Object(Default::default()) } else { args };
+    serde_json::from_value(args).map_err(|e| ModelError::Invalid(format!("the arguments do not fit: {e}")))
 }
 
 fn json<R: Serialize>(value: R) -> Result<Value, ModelError> {
-    serde_json::to_value(value)
-        .map_err(|e| ModelError::Invalid(format!("the result could not be encoded: {e}")))
+    serde_json::to_value(value).map_err(|e| ModelError::Invalid(format!("the result could not be encoded: {e}")))
 }
 
 pub fn run_read<A: DeserializeOwned, R: Serialize>(
@@ -145,10 +134,7 @@ where
     R::name(cfg)
 }
 
-pub fn visit<A: TS + 'static, R: TS + 'static, F: Signature<A, R>>(
-    _: F,
-    collector: &mut TypeCollector,
-) {
+pub fn visit<A: TS + 'static, R: TS + 'static, F: Signature<A, R>>(_: F, collector: &mut TypeCollector) {
     collector.visit::<A>();
     collector.visit::<R>();
 }
@@ -189,24 +175,8 @@ macro_rules! ops {
 
 impl Op {
     #[doc(hidden)]
-    pub const fn new(
-        name: &'static str,
-        summary: &'static str,
-        access: Access,
-        args: Shape,
-        returns: Shape,
-        visit: Visit,
-        run: Runner,
-    ) -> Op {
-        Op {
-            name,
-            summary,
-            access,
-            args,
-            returns,
-            visit,
-            run,
-        }
+    pub const fn new(name: &'static str, summary: &'static str, access: Access, args: Shape, returns: Shape, visit: Visit, run: Runner) -> Op {
+        Op { name, summary, access, args, returns, visit, run }
     }
 
     /// Adds the declarations of the types this operation's shapes use.
@@ -254,23 +224,15 @@ pub fn find(name: &str) -> Option<&'static Op> {
 }
 
 /// Runs the operation called `name`.
-pub fn call(
-    name: &str,
-    vault: &mut UnlockedVault,
-    ctx: &Ctx,
-    args: Value,
-) -> Result<Value, ModelError> {
-    let op = find(name)
-        .ok_or_else(|| ModelError::Invalid(format!("there is no operation called `{name}`")))?;
+pub fn call(name: &str, vault: &mut UnlockedVault, ctx: &Ctx, args: Value) -> Result<Value, ModelError> {
+    let op = find(name).ok_or_else(|| ModelError::Invalid(format!("there is no operation called `{name}`")))?;
     op.call(vault, ctx, args)
 }
 
+
 /// TypeScript for the UI's error codes: the closed `ErrorKind` union and the list of its words.
 pub fn typescript_errors() -> String {
-    let words: Vec<String> = crate::ErrorKind::ALL
-        .iter()
-        .map(|k| format!("'{}'", k.code()))
-        .collect();
+    let words: Vec<String> = crate::ErrorKind::ALL.iter().map(|k| format!("'{}'", k.code())).collect();
     format!(
         "// Generated from circlebook_core::ErrorKind. Do not edit by hand:\n\
          // `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings` rewrites it.\n\n\
@@ -338,8 +300,6 @@ mod tests {
         let mut unique = names.clone();
         unique.dedup();
         assert_eq!(names, unique);
-        assert!(names
-            .iter()
-            .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+        assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
     }
 }

@@ -8,9 +8,7 @@ use ts_rs::TS;
 
 use super::consent::{self, CurrentConsent};
 use super::ops::Op;
-use super::{
-    audit, cases, found, required, CaseId, Ctx, ModelError, ParticipantId, ProgressUpdates, Role,
-};
+use super::{audit, cases, found, required, CaseId, Ctx, ModelError, ParticipantId, ProgressUpdates, Role};
 
 pub fn ops() -> Vec<Op> {
     crate::ops! {
@@ -79,11 +77,7 @@ pub struct ParticipantUpdate {
     pub alias: Option<String>,
     #[ts(optional)]
     pub role: Option<Role>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub related_to: Option<Option<ParticipantId>>,
     #[ts(optional)]
@@ -101,9 +95,7 @@ pub struct ParticipantUpdate {
 }
 
 /// Tells a field given as `null` (`Some(None)`) from a field left out (`None`, through `#[serde(default)]`).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -132,9 +124,7 @@ impl ParticipantScope {
         match (&self.participant_id, &self.case_id) {
             (Some(p), None) => load(conn, p).map(drop),
             (None, Some(c)) => cases::load(conn, c).map(drop),
-            _ => Err(ModelError::Invalid(
-                "give either a participant or a case, not both or neither".into(),
-            )),
+            _ => Err(ModelError::Invalid("give either a participant or a case, not both or neither".into())),
         }
     }
 
@@ -143,15 +133,12 @@ impl ParticipantScope {
         match (&self.participant_id, &self.case_id) {
             (Some(p), None) => Ok(vec![load(conn, p)?]),
             (None, Some(c)) => of_case(conn, c),
-            _ => Err(ModelError::Invalid(
-                "give either a participant or a case, not both or neither".into(),
-            )),
+            _ => Err(ModelError::Invalid("give either a participant or a case, not both or neither".into())),
         }
     }
 }
 
-const COLUMNS: &str =
-    "id, case_id, alias, role, related_to, pronouns, contact, access_needs, cultural_needs, \
+const COLUMNS: &str = "id, case_id, alias, role, related_to, pronouns, contact, access_needs, cultural_needs, \
     safety_notes, progress_updates, created_at, updated_at";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Participant> {
@@ -174,44 +161,25 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Participant> {
 
 /// Reads one participant.
 pub fn load(conn: &Connection, id: &ParticipantId) -> Result<Participant, ModelError> {
-    found(
-        conn.query_row(
-            &format!("SELECT {COLUMNS} FROM participants WHERE id = ?1"),
-            [id],
-            from_row,
-        ),
-        "participant",
-        id,
-    )
+    found(conn.query_row(&format!("SELECT {COLUMNS} FROM participants WHERE id = ?1"), [id], from_row), "participant", id)
 }
 
 /// The participants of a case, in the order they joined (NotFound when the case does not exist).
 pub fn of_case(conn: &Connection, case_id: &CaseId) -> Result<Vec<Participant>, ModelError> {
     cases::load(conn, case_id)?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM participants WHERE case_id = ?1 ORDER BY created_at, id"
-    ))?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM participants WHERE case_id = ?1 ORDER BY created_at, id"))?;
     let rows = stmt.query_map([case_id], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// A relation must point at another participant of the same case.
-fn check_related(
-    conn: &Connection,
-    case_id: &CaseId,
-    this: Option<&ParticipantId>,
-    related: &ParticipantId,
-) -> Result<(), ModelError> {
+fn check_related(conn: &Connection, case_id: &CaseId, this: Option<&ParticipantId>, related: &ParticipantId) -> Result<(), ModelError> {
     if this == Some(related) {
-        return Err(ModelError::Invalid(
-            "a participant cannot be related to themselves".into(),
-        ));
+        return Err(ModelError::Invalid("a participant cannot be related to themselves".into()));
     }
     let other = load(conn, related)?;
     if other.case_id != *case_id {
-        return Err(ModelError::Invalid(
-            "a participant can only be related to someone in the same case".into(),
-        ));
+        return Err(ModelError::Invalid("a participant can only be related to someone in the same case".into()));
     }
     Ok(())
 }
@@ -220,11 +188,7 @@ fn text(value: Option<String>) -> String {
     value.map(|v| v.trim().to_owned()).unwrap_or_default()
 }
 
-pub fn add_participant(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: NewParticipant,
-) -> Result<Participant, ModelError> {
+pub fn add_participant(tx: &Transaction<'_>, ctx: &Ctx, args: NewParticipant) -> Result<Participant, ModelError> {
     let case = cases::ensure_open(tx, &args.case_id)?;
     required("An alias", &args.alias)?;
     if let Some(related) = &args.related_to {
@@ -254,11 +218,7 @@ pub fn add_participant(
     load(tx, &id)
 }
 
-pub fn update_participant(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: ParticipantUpdate,
-) -> Result<Participant, ModelError> {
+pub fn update_participant(tx: &Transaction<'_>, ctx: &Ctx, args: ParticipantUpdate) -> Result<Participant, ModelError> {
     let old = load(tx, &args.participant_id)?;
     cases::ensure_open(tx, &old.case_id)?;
     if let Some(alias) = &args.alias {
@@ -295,25 +255,14 @@ pub fn update_participant(
     load(tx, &old.id)
 }
 
-pub fn list_participants(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: CaseParticipants,
-) -> Result<Vec<Participant>, ModelError> {
+pub fn list_participants(conn: &Connection, _ctx: &Ctx, args: CaseParticipants) -> Result<Vec<Participant>, ModelError> {
     of_case(conn, &args.case_id)
 }
 
-pub fn get_participant(
-    conn: &Connection,
-    ctx: &Ctx,
-    args: ParticipantRef,
-) -> Result<ParticipantRecord, ModelError> {
+pub fn get_participant(conn: &Connection, ctx: &Ctx, args: ParticipantRef) -> Result<ParticipantRecord, ModelError> {
     let participant = load(conn, &args.participant_id)?;
     let consents = consent::current_of(conn, &participant, ctx.today())?;
-    Ok(ParticipantRecord {
-        participant,
-        consents,
-    })
+    Ok(ParticipantRecord { participant, consents })
 }
 
 #[cfg(test)]
@@ -323,20 +272,14 @@ mod tests {
     #[test]
     fn an_update_tells_a_cleared_relation_from_one_left_out() {
         let id = "0195a1b2-0000-7000-8000-000000000001";
-        let left_out: ParticipantUpdate =
-            serde_json::from_value(serde_json::json!({"participant_id": id})).expect("parse");
+        let left_out: ParticipantUpdate = serde_json::from_value(serde_json::json!({"participant_id": id})).expect("parse");
         assert_eq!(left_out.related_to, None);
         let cleared: ParticipantUpdate =
-            serde_json::from_value(serde_json::json!({"participant_id": id, "related_to": null}))
-                .expect("parse");
+            serde_json::from_value(serde_json::json!({"participant_id": id, "related_to": null})).expect("parse");
         assert_eq!(cleared.related_to, Some(None));
         let set: ParticipantUpdate =
-            serde_json::from_value(serde_json::json!({"participant_id": id, "related_to": id}))
-                .expect("parse");
-        assert_eq!(
-            set.related_to,
-            Some(Some(ParticipantId(id.parse().expect("uuid"))))
-        );
+            serde_json::from_value(serde_json::json!({"participant_id": id, "related_to": id})).expect("parse");
+        assert_eq!(set.related_to, Some(Some(ParticipantId(id.parse().expect("uuid")))));
         let decl = ParticipantUpdate::decl(&crate::model::ops::config());
         assert!(decl.contains("related_to?: ParticipantId | null"), "{decl}");
     }

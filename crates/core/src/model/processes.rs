@@ -78,21 +78,13 @@ fn process_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Process> {
 /// Reads one process.
 pub fn load(conn: &Connection, id: &ProcessId) -> Result<Process, ModelError> {
     found(
-        conn.query_row(
-            &format!("SELECT {PROCESS_COLUMNS} FROM processes WHERE id = ?1"),
-            [id],
-            process_from_row,
-        ),
+        conn.query_row(&format!("SELECT {PROCESS_COLUMNS} FROM processes WHERE id = ?1"), [id], process_from_row),
         "process",
         id,
     )
 }
 
-pub fn open_process(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: OpenProcess,
-) -> Result<Process, ModelError> {
+pub fn open_process(tx: &Transaction<'_>, ctx: &Ctx, args: OpenProcess) -> Result<Process, ModelError> {
     cases::ensure_open(tx, &args.case_id)?;
     let id = ProcessId(ctx.new_uuid());
     tx.execute(
@@ -103,60 +95,39 @@ pub fn open_process(
     load(tx, &id)
 }
 
-pub fn set_process_status(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: SetProcessStatus,
-) -> Result<Process, ModelError> {
+pub fn set_process_status(tx: &Transaction<'_>, ctx: &Ctx, args: SetProcessStatus) -> Result<Process, ModelError> {
     let process = load(tx, &args.process_id)?;
     cases::ensure_open(tx, &process.case_id)?;
     if process.status == args.status {
-        return Err(ModelError::Invalid(format!(
-            "the process is already {}",
-            args.status
-        )));
+        return Err(ModelError::Invalid(format!("the process is already {}", args.status)));
     }
     let closed_on = match args.status {
         ProcessStatus::Closed | ProcessStatus::Withdrawn => {
             let on = args.on.unwrap_or_else(|| ctx.today());
             if on < process.opened_on {
-                return Err(ModelError::Invalid(
-                    "a process cannot end before the day it was opened".into(),
-                ));
+                return Err(ModelError::Invalid("a process cannot end before the day it was opened".into()));
             }
             Some(on)
         }
         ProcessStatus::Active | ProcessStatus::Paused => {
             if args.on.is_some() {
-                return Err(ModelError::Invalid(
-                    "an end date is given only when closing or withdrawing a process".into(),
-                ));
+                return Err(ModelError::Invalid("an end date is given only when closing or withdrawing a process".into()));
             }
             None
         }
     };
     tx.execute(
         "UPDATE processes SET status = ?2, closed_on = ?3, note = ?4 WHERE id = ?1",
-        params![
-            process.id,
-            args.status,
-            closed_on,
-            args.note.as_deref().map(str::trim).unwrap_or(&process.note)
-        ],
+        params![process.id, args.status, closed_on, args.note.as_deref().map(str::trim).unwrap_or(&process.note)],
     )?;
     audit(tx, ctx, "set_status", "process", &process.id)?;
     load(tx, &process.id)
 }
 
-pub fn list_processes(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: ProcessesOfCase,
-) -> Result<Vec<Process>, ModelError> {
+pub fn list_processes(conn: &Connection, _ctx: &Ctx, args: ProcessesOfCase) -> Result<Vec<Process>, ModelError> {
     cases::load(conn, &args.case_id)?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {PROCESS_COLUMNS} FROM processes WHERE case_id = ?1 ORDER BY opened_on, id"
-    ))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {PROCESS_COLUMNS} FROM processes WHERE case_id = ?1 ORDER BY opened_on, id"))?;
     let rows = stmt.query_map([&args.case_id], process_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

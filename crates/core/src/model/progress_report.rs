@@ -10,8 +10,8 @@ use ts_rs::TS;
 use super::accountability::{commitments_of, progress_of};
 use super::ops::Op;
 use super::{
-    audit, cases, roster, CaseId, CommitmentId, CommitmentKind, CommitmentStatus, Ctx, ModelError,
-    ParticipantId, ProgressUpdates, Role,
+    audit, cases, roster, CaseId, CommitmentId, CommitmentKind, CommitmentStatus, Ctx, ModelError, ParticipantId,
+    ProgressUpdates, Role,
 };
 
 pub fn ops() -> Vec<Op> {
@@ -58,11 +58,7 @@ pub struct SharedProgress {
     pub verification: String,
 }
 
-pub fn progress_report(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: ProgressReportFor,
-) -> Result<ProgressReport, ModelError> {
+pub fn progress_report(tx: &Transaction<'_>, ctx: &Ctx, args: ProgressReportFor) -> Result<ProgressReport, ModelError> {
     cases::load(tx, &args.case_id)?;
     let member = roster::member(tx, &args.case_id, &args.participant_id)?;
     if member.role != Role::PersonHarmed {
@@ -70,11 +66,8 @@ pub fn progress_report(
             "a progress report is prepared for the person harmed; choose that participant".into(),
         ));
     }
-    let delivery: ProgressUpdates = tx.query_row(
-        "SELECT progress_updates FROM participants WHERE id = ?1",
-        [&member.id],
-        |r| r.get(0),
-    )?;
+    let delivery: ProgressUpdates =
+        tx.query_row("SELECT progress_updates FROM participants WHERE id = ?1", [&member.id], |r| r.get(0))?;
     if delivery == ProgressUpdates::NotAtAll {
         return Err(ModelError::NotAllowed(
             "the person harmed chose not to hear about progress, so no report is prepared; \
@@ -86,12 +79,7 @@ pub fn progress_report(
     for commitment in commitments_of(tx, &args.case_id)? {
         let progress = progress_of(tx, &commitment.id, true)?
             .into_iter()
-            .map(|e| SharedProgress {
-                entry_on: e.entry_on,
-                text: e.text,
-                verified_by: e.verified_by,
-                verification: e.verification,
-            })
+            .map(|e| SharedProgress { entry_on: e.entry_on, text: e.text, verified_by: e.verified_by, verification: e.verification })
             .collect();
         commitments.push(ReportedCommitment {
             commitment_id: commitment.id,
@@ -103,11 +91,5 @@ pub fn progress_report(
         });
     }
     audit(tx, ctx, "export_progress_report", "participant", &member.id)?;
-    Ok(ProgressReport {
-        case_id: args.case_id,
-        participant_id: member.id,
-        delivery,
-        prepared_at: ctx.now(),
-        commitments,
-    })
+    Ok(ProgressReport { case_id: args.case_id, participant_id: member.id, delivery, prepared_at: ctx.now(), commitments })
 }

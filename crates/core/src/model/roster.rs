@@ -14,17 +14,11 @@ pub struct Member {
 }
 
 /// The participant, if they are part of `case`; otherwise NotFound (no such person) or Invalid (another case).
-pub fn member(
-    conn: &Connection,
-    case: &CaseId,
-    participant: &ParticipantId,
-) -> Result<Member, ModelError> {
+pub fn member(conn: &Connection, case: &CaseId, participant: &ParticipantId) -> Result<Member, ModelError> {
     let row: Option<(CaseId, String, Role)> = conn
-        .query_row(
-            "SELECT case_id, alias, role FROM participants WHERE id = ?1",
-            [participant],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .query_row("SELECT case_id, alias, role FROM participants WHERE id = ?1", [participant], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     match row {
         None => Err(ModelError::not_found("participant", participant)),
@@ -36,11 +30,7 @@ pub fn member(
 }
 
 /// Each participant of the list, once, in the order given; every one must be part of `case`.
-pub fn members(
-    conn: &Connection,
-    case: &CaseId,
-    participants: &[ParticipantId],
-) -> Result<Vec<Member>, ModelError> {
+pub fn members(conn: &Connection, case: &CaseId, participants: &[ParticipantId]) -> Result<Vec<Member>, ModelError> {
     let mut out: Vec<Member> = Vec::with_capacity(participants.len());
     for id in participants {
         if out.iter().any(|m| &m.id == id) {
@@ -52,28 +42,18 @@ pub fn members(
 }
 
 /// Checks that a process belongs to `case` and is still running (active or paused); returns its status.
-pub fn running_process(
-    conn: &Connection,
-    case: &CaseId,
-    process: &ProcessId,
-) -> Result<ProcessStatus, ModelError> {
+pub fn running_process(conn: &Connection, case: &CaseId, process: &ProcessId) -> Result<ProcessStatus, ModelError> {
     let row: Option<(CaseId, ProcessStatus)> = conn
-        .query_row(
-            "SELECT case_id, status FROM processes WHERE id = ?1",
-            [process],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT case_id, status FROM processes WHERE id = ?1", [process], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     match row {
         None => Err(ModelError::not_found("process", process)),
-        Some((owner, _)) if &owner != case => Err(ModelError::Invalid(format!(
-            "process {process} belongs to another case"
-        ))),
-        Some((_, status @ (ProcessStatus::Closed | ProcessStatus::Withdrawn))) => {
-            Err(ModelError::NotAllowed(format!(
-                "that process is {status}; reopen it (set it active or paused) before adding to it"
-            )))
+        Some((owner, _)) if &owner != case => {
+            Err(ModelError::Invalid(format!("process {process} belongs to another case")))
         }
+        Some((_, status @ (ProcessStatus::Closed | ProcessStatus::Withdrawn))) => Err(ModelError::NotAllowed(format!(
+            "that process is {status}; reopen it (set it active or paused) before adding to it"
+        ))),
         Some((_, status)) => Ok(status),
     }
 }

@@ -57,15 +57,7 @@ pub struct SessionRef {
 }
 
 fn case_of_session(conn: &Connection, session: &SessionId) -> Result<CaseId, ModelError> {
-    found(
-        conn.query_row(
-            "SELECT case_id FROM sessions WHERE id = ?1",
-            [session],
-            |r| r.get(0),
-        ),
-        "session",
-        session,
-    )
+    found(conn.query_row("SELECT case_id FROM sessions WHERE id = ?1", [session], |r| r.get(0)), "session", session)
 }
 
 fn load(conn: &Connection, session: &SessionId) -> Result<Option<SafetyPlan>, ModelError> {
@@ -92,18 +84,12 @@ fn load(conn: &Connection, session: &SessionId) -> Result<Option<SafetyPlan>, Mo
         .optional()?)
 }
 
-pub fn set_safety_plan(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: SetSafetyPlan,
-) -> Result<SafetyPlan, ModelError> {
+pub fn set_safety_plan(tx: &Transaction<'_>, ctx: &Ctx, args: SetSafetyPlan) -> Result<SafetyPlan, ModelError> {
     let case_id = case_of_session(tx, &args.session_id)?;
     cases::ensure_open(tx, &case_id)?;
     let old = load(tx, &args.session_id)?;
     let keep = |new: Option<String>, old: Option<&String>| {
-        new.map(|v| v.trim().to_owned())
-            .or_else(|| old.cloned())
-            .unwrap_or_default()
+        new.map(|v| v.trim().to_owned()).or_else(|| old.cloned()).unwrap_or_default()
     };
     let plan = old.as_ref();
     tx.execute(
@@ -126,23 +112,11 @@ pub fn set_safety_plan(
             ctx.now(),
         ],
     )?;
-    audit(
-        tx,
-        ctx,
-        if old.is_some() { "update" } else { "create" },
-        "safety_plan",
-        &args.session_id,
-    )?;
-    load(tx, &args.session_id)?
-        .ok_or_else(|| ModelError::not_found("safety plan", &args.session_id))
+    audit(tx, ctx, if old.is_some() { "update" } else { "create" }, "safety_plan", &args.session_id)?;
+    load(tx, &args.session_id)?.ok_or_else(|| ModelError::not_found("safety plan", &args.session_id))
 }
 
-pub fn get_safety_plan(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: SessionRef,
-) -> Result<SafetyPlan, ModelError> {
+pub fn get_safety_plan(conn: &Connection, _ctx: &Ctx, args: SessionRef) -> Result<SafetyPlan, ModelError> {
     case_of_session(conn, &args.session_id)?;
-    load(conn, &args.session_id)?
-        .ok_or_else(|| ModelError::not_found("safety plan", &args.session_id))
+    load(conn, &args.session_id)?.ok_or_else(|| ModelError::not_found("safety plan", &args.session_id))
 }

@@ -71,11 +71,7 @@ impl rusqlite::types::FromSql for RecordKind {
             "consent" => RecordKind::Consent,
             "stage_change" => RecordKind::StageChange,
             "attachment" => RecordKind::Attachment,
-            other => {
-                return Err(rusqlite::types::FromSqlError::Other(
-                    format!("unknown record kind `{other}`").into(),
-                ))
-            }
+            other => return Err(rusqlite::types::FromSqlError::Other(format!("unknown record kind `{other}`").into())),
         })
     }
 }
@@ -119,10 +115,7 @@ pub struct SearchHit {
 /// The words of typed text that can be searched for: those with a letter or digit (punctuation and emoji alone
 /// are dropped), at most [`MAX_TERMS`].
 fn words(text: &str) -> Vec<&str> {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .take(MAX_TERMS)
-        .collect()
+    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).take(MAX_TERMS).collect()
 }
 
 /// Turns typed text into an FTS5 query that cannot be a syntax error: each word is a quoted string (FTS5
@@ -180,30 +173,15 @@ const SHOW_SQL: &str = "
 SELECT rowid, kind, record_id, case_id, (SELECT code_name FROM cases WHERE id = search_index.case_id), title, body
 FROM search_index WHERE rowid IN (SELECT value FROM json_each(?1))";
 
-pub fn search(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: SearchArgs,
-) -> Result<Vec<SearchHit>, ModelError> {
+pub fn search(conn: &Connection, _ctx: &Ctx, args: SearchArgs) -> Result<Vec<SearchHit>, ModelError> {
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
-        return Err(ModelError::Invalid(format!(
-            "the number of results should be between 1 and {MAX_LIMIT}"
-        )));
+        return Err(ModelError::Invalid(format!("the number of results should be between 1 and {MAX_LIMIT}")));
     }
     let words = words(&args.query);
-    let Some(words_query) = quote(&words) else {
-        return Ok(Vec::new());
-    };
-    let tag = args
-        .tag
-        .as_deref()
-        .map(|t| t.trim().to_lowercase())
-        .filter(|t| !t.is_empty());
-    let query = format!(
-        "{{title body}} : ({words_query}){}",
-        facet_filters(&args, tag.as_deref())
-    );
+    let Some(words_query) = quote(&words) else { return Ok(Vec::new()) };
+    let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
+    let query = format!("{{title body}} : ({words_query}){}", facet_filters(&args, tag.as_deref()));
     let terms = Terms::new(&words);
     search_rows(conn, &query, words.len(), &terms, limit).map_err(|e| match e {
         // The query is built so that FTS5 cannot reject it; should it still, say so plainly.
@@ -214,18 +192,10 @@ pub fn search(
     })
 }
 
-fn search_rows(
-    conn: &Connection,
-    query: &str,
-    words: usize,
-    terms: &Terms,
-    limit: u32,
-) -> rusqlite::Result<Vec<SearchHit>> {
+fn search_rows(conn: &Connection, query: &str, words: usize, terms: &Terms, limit: u32) -> rusqlite::Result<Vec<SearchHit>> {
     let ranked: Vec<i64> = conn
         .prepare_cached(RANK_SQL)?
-        .query_map(params![query, words as i64, limit, TITLE_WEIGHT], |r| {
-            r.get(0)
-        })?
+        .query_map(params![query, words as i64, limit, TITLE_WEIGHT], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     if ranked.is_empty() {
         return Ok(Vec::new());
@@ -238,9 +208,7 @@ fn search_rows(
             let body: String = r.get(6)?;
             // The body's snippet when the words were found there (it says more than the title, which is shown
             // anyway), otherwise the title's, otherwise the start of the body.
-            let snippet = snippet(&body, terms)
-                .or_else(|| snippet(&title, terms))
-                .unwrap_or_else(|| lead(&body));
+            let snippet = snippet(&body, terms).or_else(|| snippet(&title, terms)).unwrap_or_else(|| lead(&body));
             let hit = SearchHit {
                 kind: r.get(1)?,
                 record_id: r.get(2)?,
@@ -252,10 +220,7 @@ fn search_rows(
             Ok((r.get(0)?, hit))
         })?
         .collect::<Result<_, _>>()?;
-    Ok(ranked
-        .iter()
-        .filter_map(|rowid| shown.remove(rowid))
-        .collect())
+    Ok(ranked.iter().filter_map(|rowid| shown.remove(rowid)).collect())
 }
 
 #[cfg(test)]
@@ -264,19 +229,10 @@ mod tests {
 
     #[test]
     fn typed_text_becomes_quoted_terms() {
-        assert_eq!(
-            fts_query("apology letter").as_deref(),
-            Some("\"apology\" \"letter\"*")
-        );
+        assert_eq!(fts_query("apology letter").as_deref(), Some("\"apology\" \"letter\"*"));
         assert_eq!(fts_query("  ").as_deref(), None);
         assert_eq!(fts_query("* \" AND 🌿").as_deref(), Some("\"AND\"*"));
-        assert_eq!(
-            fts_query("say \"sorry\"").as_deref(),
-            Some("\"say\" \"\"\"sorry\"\"\"*")
-        );
-        assert_eq!(
-            fts_query("title:x NEAR(a b)").as_deref(),
-            Some("\"title:x\" \"NEAR(a\" \"b)\"*")
-        );
+        assert_eq!(fts_query("say \"sorry\"").as_deref(), Some("\"say\" \"\"\"sorry\"\"\"*"));
+        assert_eq!(fts_query("title:x NEAR(a b)").as_deref(), Some("\"title:x\" \"NEAR(a\" \"b)\"*"));
     }
 }

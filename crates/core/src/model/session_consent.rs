@@ -20,15 +20,8 @@ pub fn ops() -> Vec<Op> {
 
 /// Refuses with [`ModelError::ConsentRequired`] (naming the participant) unless each attendee's consent covers
 /// the activity of `kind` on every one of `days`. Supervision involves no participant's consent.
-pub fn require_attendees(
-    conn: &Connection,
-    attendees: &[ParticipantId],
-    kind: SessionKind,
-    days: &[NaiveDate],
-) -> Result<(), ModelError> {
-    let Some(activity) = kind.activity() else {
-        return Ok(());
-    };
+pub fn require_attendees(conn: &Connection, attendees: &[ParticipantId], kind: SessionKind, days: &[NaiveDate]) -> Result<(), ModelError> {
+    let Some(activity) = kind.activity() else { return Ok(()) };
     for attendee in attendees {
         for day in days {
             consent::require(conn, attendee, activity, *day)?;
@@ -64,14 +57,8 @@ pub struct AttentionFilter {
     pub case_id: Option<CaseId>,
 }
 
-fn gaps_of(
-    conn: &Connection,
-    session: &Session,
-    today: NaiveDate,
-) -> Result<Vec<ConsentGap>, ModelError> {
-    let Some(activity) = session.kind.activity() else {
-        return Ok(Vec::new());
-    };
+fn gaps_of(conn: &Connection, session: &Session, today: NaiveDate) -> Result<Vec<ConsentGap>, ModelError> {
+    let Some(activity) = session.kind.activity() else { return Ok(Vec::new()) };
     let mut gaps = Vec::new();
     for attendee in &session.attendees {
         for on in [today, session.scheduled_for.date_naive()] {
@@ -91,11 +78,7 @@ fn gaps_of(
     Ok(gaps)
 }
 
-pub fn sessions_needing_attention(
-    conn: &Connection,
-    ctx: &Ctx,
-    filter: AttentionFilter,
-) -> Result<Vec<SessionAttention>, ModelError> {
+pub fn sessions_needing_attention(conn: &Connection, ctx: &Ctx, filter: AttentionFilter) -> Result<Vec<SessionAttention>, ModelError> {
     if let Some(case) = &filter.case_id {
         super::cases::load(conn, case)?;
     }
@@ -105,9 +88,7 @@ pub fn sessions_needing_attention(
            AND case_id IN (SELECT id FROM cases WHERE stage <> 'closed')
          ORDER BY scheduled_for, id"
     ))?;
-    let sessions = stmt
-        .query_map([&filter.case_id], |r| session_from_row(conn, r))?
-        .collect::<Result<Vec<_>, _>>()?;
+    let sessions = stmt.query_map([&filter.case_id], |r| session_from_row(conn, r))?.collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
     for session in sessions {
         let gaps = gaps_of(conn, &session, ctx.today())?;
@@ -139,27 +120,11 @@ mod tests {
             op.collect_types(&mut collector);
         }
         for name in [
-            "Process",
-            "Session",
-            "SessionRecord",
-            "Attendee",
-            "Agreement",
-            "FollowUp",
-            "SessionAttention",
-            "ConsentGap",
-            "ConsentState",
-            "ShuttleMessage",
-            "Commitment",
-            "ProgressEntry",
-            "ProgressReport",
-            "ReportedCommitment",
-            "ScheduleSession",
-            "NewProgress",
+            "Process", "Session", "SessionRecord", "Attendee", "Agreement", "FollowUp", "SessionAttention", "ConsentGap",
+            "ConsentState", "ShuttleMessage", "Commitment", "ProgressEntry", "ProgressReport", "ReportedCommitment",
+            "ScheduleSession", "NewProgress",
         ] {
-            assert!(
-                collector.declarations.contains_key(name),
-                "no declaration of {name}"
-            );
+            assert!(collector.declarations.contains_key(name), "no declaration of {name}");
         }
     }
 }

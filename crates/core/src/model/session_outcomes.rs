@@ -9,9 +9,7 @@ use ts_rs::TS;
 use super::ops::Op;
 use super::session_consent::require_attendees;
 use super::sessions::load_for_change;
-use super::{
-    audit, required, AgreementId, Ctx, ModelError, ParticipantId, SessionId, SessionStatus, TaskId,
-};
+use super::{audit, required, AgreementId, Ctx, ModelError, ParticipantId, SessionId, SessionStatus, TaskId};
 
 pub fn ops() -> Vec<Op> {
     crate::ops! {
@@ -61,10 +59,7 @@ pub struct NewFollowUp {
     pub due_on: Option<NaiveDate>,
 }
 
-pub(crate) fn agreements_of(
-    conn: &Connection,
-    session: &SessionId,
-) -> rusqlite::Result<Vec<Agreement>> {
+pub(crate) fn agreements_of(conn: &Connection, session: &SessionId) -> rusqlite::Result<Vec<Agreement>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, session_id, text, agreed_by, agreed_on FROM agreements WHERE session_id = ?1 ORDER BY agreed_on, id",
     )?;
@@ -72,98 +67,57 @@ pub(crate) fn agreements_of(
         let agreed_by: String = r.get(3)?;
         let agreed_by = serde_json::from_str(&agreed_by)
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(3, Type::Text, Box::new(e)))?;
-        Ok(Agreement {
-            id: r.get(0)?,
-            session_id: r.get(1)?,
-            text: r.get(2)?,
-            agreed_by,
-            agreed_on: r.get(4)?,
-        })
+        Ok(Agreement { id: r.get(0)?, session_id: r.get(1)?, text: r.get(2)?, agreed_by, agreed_on: r.get(4)? })
     })?;
     rows.collect()
 }
 
-pub(crate) fn follow_ups_of(
-    conn: &Connection,
-    session: &SessionId,
-) -> rusqlite::Result<Vec<FollowUp>> {
+pub(crate) fn follow_ups_of(conn: &Connection, session: &SessionId) -> rusqlite::Result<Vec<FollowUp>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, title, due_on, done_at FROM tasks WHERE session_id = ?1 ORDER BY due_on IS NULL, due_on, id",
     )?;
-    let rows = stmt.query_map([session], |r| {
-        Ok(FollowUp {
-            id: r.get(0)?,
-            title: r.get(1)?,
-            due_on: r.get(2)?,
-            done_at: r.get(3)?,
-        })
-    })?;
+    let rows =
+        stmt.query_map([session], |r| Ok(FollowUp { id: r.get(0)?, title: r.get(1)?, due_on: r.get(2)?, done_at: r.get(3)? }))?;
     rows.collect()
 }
 
 /// Records an agreement of a held session. Those who agreed must have attended, and their consent to the
 /// session's activity must hold today: an agreement is not recorded in the name of someone who has withdrawn.
-pub fn add_agreement(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: NewAgreement,
-) -> Result<Agreement, ModelError> {
+pub fn add_agreement(tx: &Transaction<'_>, ctx: &Ctx, args: NewAgreement) -> Result<Agreement, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
-    let Some(held_on) = session
-        .held_on
-        .filter(|_| session.status == SessionStatus::Held)
-    else {
-        return Err(ModelError::NotAllowed(
-            "agreements are recorded for a session that was held; record the session first".into(),
-        ));
+    let Some(held_on) = session.held_on.filter(|_| session.status == SessionStatus::Held) else {
+        return Err(ModelError::NotAllowed("agreements are recorded for a session that was held; record the session first".into()));
     };
     required("The agreement's text", &args.text)?;
     let mut agreed_by: Vec<ParticipantId> = Vec::with_capacity(args.agreed_by.len());
     for id in &args.agreed_by {
         if !session.attendees.iter().any(|a| &a.participant_id == id) {
-            return Err(ModelError::Invalid(format!(
-                "participant {id} did not attend this session; only attendees can agree"
-            )));
+            return Err(ModelError::Invalid(format!("participant {id} did not attend this session; only attendees can agree")));
         }
         if !agreed_by.contains(id) {
             agreed_by.push(id.clone());
         }
     }
     if agreed_by.is_empty() {
-        return Err(ModelError::Invalid(
-            "say who agreed: at least one attendee who consented to the agreement".into(),
-        ));
+        return Err(ModelError::Invalid("say who agreed: at least one attendee who consented to the agreement".into()));
     }
     require_attendees(tx, &agreed_by, session.kind, &[ctx.today()])?;
     let agreed_on = args.agreed_on.unwrap_or(held_on);
     if agreed_on < held_on || agreed_on > ctx.today() {
-        return Err(ModelError::Invalid(
-            "an agreement is dated between the day the session was held and today".into(),
-        ));
+        return Err(ModelError::Invalid("an agreement is dated between the day the session was held and today".into()));
     }
-    let agreed_by_json = serde_json::to_string(&agreed_by).map_err(|e| {
-        ModelError::Invalid(format!("the list of who agreed could not be stored: {e}"))
-    })?;
+    let agreed_by_json =
+        serde_json::to_string(&agreed_by).map_err(|e| ModelError::Invalid(format!("the list of who agreed could not be stored: {e}")))?;
     let id = AgreementId(ctx.new_uuid());
     tx.execute(
         "INSERT INTO agreements(id, session_id, text, agreed_by, agreed_on) VALUES(?1, ?2, ?3, ?4, ?5)",
         params![id, session.id, args.text.trim(), agreed_by_json, agreed_on],
     )?;
     audit(tx, ctx, "create", "agreement", &id)?;
-    Ok(Agreement {
-        id,
-        session_id: session.id,
-        text: args.text.trim().to_owned(),
-        agreed_by,
-        agreed_on,
-    })
+    Ok(Agreement { id, session_id: session.id, text: args.text.trim().to_owned(), agreed_by, agreed_on })
 }
 
-pub fn add_follow_up(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: NewFollowUp,
-) -> Result<FollowUp, ModelError> {
+pub fn add_follow_up(tx: &Transaction<'_>, ctx: &Ctx, args: NewFollowUp) -> Result<FollowUp, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     required("A title", &args.title)?;
     let id = TaskId(ctx.new_uuid());
@@ -172,10 +126,5 @@ pub fn add_follow_up(
         params![id, session.case_id, session.id, args.title.trim(), args.due_on, ctx.now()],
     )?;
     audit(tx, ctx, "create", "task", &id)?;
-    Ok(FollowUp {
-        id,
-        title: args.title.trim().to_owned(),
-        due_on: args.due_on,
-        done_at: None,
-    })
+    Ok(FollowUp { id, title: args.title.trim().to_owned(), due_on: args.due_on, done_at: None })
 }

@@ -12,8 +12,8 @@ use super::ops::Op;
 use super::session_consent::require_attendees;
 use super::session_outcomes::{agreements_of, follow_ups_of, Agreement, FollowUp};
 use super::{
-    audit, cases, found, required, roster, CaseId, Ctx, ModelError, ParticipantId, ProcessId, Role,
-    SessionId, SessionKind, SessionStatus,
+    audit, cases, found, required, roster, CaseId, Ctx, ModelError, ParticipantId, ProcessId, Role, SessionId,
+    SessionKind, SessionStatus,
 };
 
 pub fn ops() -> Vec<Op> {
@@ -126,14 +126,10 @@ pub struct SessionRef {
     pub session_id: SessionId,
 }
 
-pub(crate) const SESSION_COLUMNS: &str =
-    "id, case_id, process_id, kind, status, scheduled_for, held_on, private_notes, \
+pub(crate) const SESSION_COLUMNS: &str = "id, case_id, process_id, kind, status, scheduled_for, held_on, private_notes, \
     shareable_summary, cancel_reason, created_at, updated_at";
 
-pub(crate) fn session_from_row(
-    conn: &Connection,
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<Session> {
+pub(crate) fn session_from_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
     let id: SessionId = r.get(0)?;
     let attendees = attendees_of(conn, &id)?;
     Ok(Session {
@@ -158,24 +154,16 @@ fn attendees_of(conn: &Connection, id: &SessionId) -> rusqlite::Result<Vec<Atten
         "SELECT p.id, p.alias, p.role FROM session_attendees a JOIN participants p ON p.id = a.participant_id
          WHERE a.session_id = ?1 ORDER BY p.alias, p.id",
     )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(Attendee {
-            participant_id: r.get(0)?,
-            alias: r.get(1)?,
-            role: r.get(2)?,
-        })
-    })?;
+    let rows = stmt.query_map([id], |r| Ok(Attendee { participant_id: r.get(0)?, alias: r.get(1)?, role: r.get(2)? }))?;
     rows.collect()
 }
 
 /// Reads one session with its attendees.
 pub fn load(conn: &Connection, id: &SessionId) -> Result<Session, ModelError> {
     found(
-        conn.query_row(
-            &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"),
-            [id],
-            |r| session_from_row(conn, r),
-        ),
+        conn.query_row(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"), [id], |r| {
+            session_from_row(conn, r)
+        }),
         "session",
         id,
     )
@@ -194,38 +182,22 @@ fn ensure_scheduled(session: &Session, action: &str) -> Result<(), ModelError> {
         SessionStatus::Held => "was already held",
         SessionStatus::Cancelled => "was cancelled",
     };
-    Err(ModelError::NotAllowed(format!(
-        "this session {state}; {action} only while a session is scheduled"
-    )))
+    Err(ModelError::NotAllowed(format!("this session {state}; {action} only while a session is scheduled")))
 }
 
 fn touch(tx: &Connection, ctx: &Ctx, id: &SessionId) -> Result<(), ModelError> {
-    tx.execute(
-        "UPDATE sessions SET updated_at = ?2 WHERE id = ?1",
-        params![id, ctx.now()],
-    )?;
+    tx.execute("UPDATE sessions SET updated_at = ?2 WHERE id = ?1", params![id, ctx.now()])?;
     Ok(())
 }
 
-pub fn schedule_session(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: ScheduleSession,
-) -> Result<Session, ModelError> {
+pub fn schedule_session(tx: &Transaction<'_>, ctx: &Ctx, args: ScheduleSession) -> Result<Session, ModelError> {
     cases::ensure_open(tx, &args.case_id)?;
     if let Some(process) = &args.process_id {
         roster::running_process(tx, &args.case_id, process)?;
     }
-    let attendees: Vec<ParticipantId> = roster::members(tx, &args.case_id, &args.attendees)?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
-    require_attendees(
-        tx,
-        &attendees,
-        args.kind,
-        &[args.scheduled_for.date_naive(), ctx.today()],
-    )?;
+    let attendees: Vec<ParticipantId> =
+        roster::members(tx, &args.case_id, &args.attendees)?.into_iter().map(|m| m.id).collect();
+    require_attendees(tx, &attendees, args.kind, &[args.scheduled_for.date_naive(), ctx.today()])?;
     let id = SessionId(ctx.new_uuid());
     tx.execute(
         "INSERT INTO sessions(id, case_id, process_id, kind, status, scheduled_for, created_at, updated_at)
@@ -233,53 +205,27 @@ pub fn schedule_session(
         params![id, args.case_id, args.process_id, args.kind, args.scheduled_for, ctx.now()],
     )?;
     for attendee in &attendees {
-        tx.execute(
-            "INSERT INTO session_attendees(session_id, participant_id) VALUES(?1, ?2)",
-            params![id, attendee],
-        )?;
+        tx.execute("INSERT INTO session_attendees(session_id, participant_id) VALUES(?1, ?2)", params![id, attendee])?;
     }
     audit(tx, ctx, "schedule", "session", &id)?;
     load(tx, &id)
 }
 
-pub fn add_attendee(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: AttendeeChange,
-) -> Result<Session, ModelError> {
+pub fn add_attendee(tx: &Transaction<'_>, ctx: &Ctx, args: AttendeeChange) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     ensure_scheduled(&session, "attendees can change")?;
     let member = roster::member(tx, &session.case_id, &args.participant_id)?;
-    if session
-        .attendees
-        .iter()
-        .any(|a| a.participant_id == member.id)
-    {
-        return Err(ModelError::Invalid(format!(
-            "{} already attends this session",
-            member.alias
-        )));
+    if session.attendees.iter().any(|a| a.participant_id == member.id) {
+        return Err(ModelError::Invalid(format!("{} already attends this session", member.alias)));
     }
-    require_attendees(
-        tx,
-        std::slice::from_ref(&member.id),
-        session.kind,
-        &[session.scheduled_for.date_naive(), ctx.today()],
-    )?;
-    tx.execute(
-        "INSERT INTO session_attendees(session_id, participant_id) VALUES(?1, ?2)",
-        params![session.id, member.id],
-    )?;
+    require_attendees(tx, std::slice::from_ref(&member.id), session.kind, &[session.scheduled_for.date_naive(), ctx.today()])?;
+    tx.execute("INSERT INTO session_attendees(session_id, participant_id) VALUES(?1, ?2)", params![session.id, member.id])?;
     touch(tx, ctx, &session.id)?;
     audit(tx, ctx, "add_attendee", "session", &session.id)?;
     load(tx, &session.id)
 }
 
-pub fn remove_attendee(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: AttendeeChange,
-) -> Result<Session, ModelError> {
+pub fn remove_attendee(tx: &Transaction<'_>, ctx: &Ctx, args: AttendeeChange) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     ensure_scheduled(&session, "attendees can change")?;
     let removed = tx.execute(
@@ -287,9 +233,7 @@ pub fn remove_attendee(
         params![session.id, args.participant_id],
     )?;
     if removed == 0 {
-        return Err(ModelError::Invalid(
-            "that participant does not attend this session".into(),
-        ));
+        return Err(ModelError::Invalid("that participant does not attend this session".into()));
     }
     touch(tx, ctx, &session.id)?;
     audit(tx, ctx, "remove_attendee", "session", &session.id)?;
@@ -298,24 +242,14 @@ pub fn remove_attendee(
 
 /// Marks a session held. Every attendee's consent is checked again now: a withdrawal since scheduling refuses
 /// the recording at once (the session stays scheduled and shows in `sessions_needing_attention`).
-pub fn record_session(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: RecordSession,
-) -> Result<Session, ModelError> {
+pub fn record_session(tx: &Transaction<'_>, ctx: &Ctx, args: RecordSession) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     ensure_scheduled(&session, "it can be recorded as held")?;
     let held_on = args.held_on.unwrap_or_else(|| ctx.today());
     if held_on > ctx.today() {
-        return Err(ModelError::Invalid(
-            "a session is recorded as held on a day that has come; not in the future".into(),
-        ));
+        return Err(ModelError::Invalid("a session is recorded as held on a day that has come; not in the future".into()));
     }
-    let attendees: Vec<ParticipantId> = session
-        .attendees
-        .iter()
-        .map(|a| a.participant_id.clone())
-        .collect();
+    let attendees: Vec<ParticipantId> = session.attendees.iter().map(|a| a.participant_id.clone()).collect();
     require_attendees(tx, &attendees, session.kind, &[held_on, ctx.today()])?;
     tx.execute(
         "UPDATE sessions SET status = 'held', held_on = ?2, private_notes = ?3, shareable_summary = ?4, updated_at = ?5
@@ -326,11 +260,7 @@ pub fn record_session(
     load(tx, &session.id)
 }
 
-pub fn cancel_session(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: CancelSession,
-) -> Result<Session, ModelError> {
+pub fn cancel_session(tx: &Transaction<'_>, ctx: &Ctx, args: CancelSession) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     ensure_scheduled(&session, "it can be cancelled")?;
     required("The reason", &args.reason)?;
@@ -342,16 +272,10 @@ pub fn cancel_session(
     load(tx, &session.id)
 }
 
-pub fn update_session_notes(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: SessionNotes,
-) -> Result<Session, ModelError> {
+pub fn update_session_notes(tx: &Transaction<'_>, ctx: &Ctx, args: SessionNotes) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     if args.private_notes.is_none() && args.shareable_summary.is_none() {
-        return Err(ModelError::Invalid(
-            "give the private notes, the shareable summary or both".into(),
-        ));
+        return Err(ModelError::Invalid("give the private notes, the shareable summary or both".into()));
     }
     tx.execute(
         "UPDATE sessions SET private_notes = ?2, shareable_summary = ?3, updated_at = ?4 WHERE id = ?1",
@@ -366,33 +290,18 @@ pub fn update_session_notes(
     load(tx, &session.id)
 }
 
-pub fn list_sessions(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: SessionsOfCase,
-) -> Result<Vec<Session>, ModelError> {
+pub fn list_sessions(conn: &Connection, _ctx: &Ctx, args: SessionsOfCase) -> Result<Vec<Session>, ModelError> {
     cases::load(conn, &args.case_id)?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {SESSION_COLUMNS} FROM sessions WHERE case_id = ?1 ORDER BY scheduled_for, id"
-    ))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE case_id = ?1 ORDER BY scheduled_for, id"))?;
     let rows = stmt.query_map([&args.case_id], |r| session_from_row(conn, r))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn get_session(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: SessionRef,
-) -> Result<SessionRecord, ModelError> {
+pub fn get_session(conn: &Connection, _ctx: &Ctx, args: SessionRef) -> Result<SessionRecord, ModelError> {
     let session = load(conn, &args.session_id)?;
-    let has_safety_plan = conn
-        .query_row(
-            "SELECT 1 FROM safety_plans WHERE session_id = ?1",
-            [&session.id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
+    let has_safety_plan =
+        conn.query_row("SELECT 1 FROM safety_plans WHERE session_id = ?1", [&session.id], |_| Ok(())).optional()?.is_some();
     Ok(SessionRecord {
         agreements: agreements_of(conn, &session.id)?,
         follow_ups: follow_ups_of(conn, &session.id)?,

@@ -8,8 +8,8 @@ use ts_rs::TS;
 
 use super::ops::Op;
 use super::{
-    audit, cases, consent, found, required, roster, Activity, CaseId, Ctx, MessageId, ModelError,
-    ParticipantId, ProcessId,
+    audit, cases, consent, found, required, roster, Activity, CaseId, Ctx, MessageId, ModelError, ParticipantId,
+    ProcessId,
 };
 
 pub fn ops() -> Vec<Op> {
@@ -91,11 +91,7 @@ fn message_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ShuttleMessage> {
 /// Reads one message.
 pub fn load(conn: &Connection, id: &MessageId) -> Result<ShuttleMessage, ModelError> {
     found(
-        conn.query_row(
-            &format!("SELECT {MESSAGE_COLUMNS} FROM shuttle_messages WHERE id = ?1"),
-            [id],
-            message_from_row,
-        ),
+        conn.query_row(&format!("SELECT {MESSAGE_COLUMNS} FROM shuttle_messages WHERE id = ?1"), [id], message_from_row),
         "message",
         id,
     )
@@ -107,18 +103,11 @@ fn load_for_change(conn: &Connection, id: &MessageId) -> Result<ShuttleMessage, 
     Ok(message)
 }
 
-pub fn write_message(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: NewMessage,
-) -> Result<ShuttleMessage, ModelError> {
+pub fn write_message(tx: &Transaction<'_>, ctx: &Ctx, args: NewMessage) -> Result<ShuttleMessage, ModelError> {
     cases::ensure_open(tx, &args.case_id)?;
     required("The message", &args.content)?;
     if args.author_id == args.recipient_id {
-        return Err(ModelError::Invalid(
-            "a message goes from one participant to another; the author and recipient are the same"
-                .into(),
-        ));
+        return Err(ModelError::Invalid("a message goes from one participant to another; the author and recipient are the same".into()));
     }
     roster::member(tx, &args.case_id, &args.author_id)?;
     roster::member(tx, &args.case_id, &args.recipient_id)?;
@@ -135,22 +124,14 @@ pub fn write_message(
     load(tx, &id)
 }
 
-pub fn approve_message(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: ApproveMessage,
-) -> Result<ShuttleMessage, ModelError> {
+pub fn approve_message(tx: &Transaction<'_>, ctx: &Ctx, args: ApproveMessage) -> Result<ShuttleMessage, ModelError> {
     let message = load_for_change(tx, &args.message_id)?;
     if message.approved_at.is_some() {
-        return Err(ModelError::Invalid(
-            "the author has already approved this message".into(),
-        ));
+        return Err(ModelError::Invalid("the author has already approved this message".into()));
     }
     let approved_at = args.approved_at.unwrap_or_else(|| ctx.now());
     if approved_at < message.written_at || approved_at > ctx.now() {
-        return Err(ModelError::Invalid(
-            "the approval falls between the time the message was written and now".into(),
-        ));
+        return Err(ModelError::Invalid("the approval falls between the time the message was written and now".into()));
     }
     tx.execute(
         "UPDATE shuttle_messages SET approved_at = ?2, approval_note = ?3 WHERE id = ?1",
@@ -162,45 +143,22 @@ pub fn approve_message(
 
 /// Marks a message relayed: refused before the author approved it ([`ModelError::ApprovalRequired`]), and
 /// unless both author and recipient consent to indirect dialogue today ([`ModelError::ConsentRequired`]).
-pub fn relay_message(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: MessageRef,
-) -> Result<ShuttleMessage, ModelError> {
+pub fn relay_message(tx: &Transaction<'_>, ctx: &Ctx, args: MessageRef) -> Result<ShuttleMessage, ModelError> {
     let message = load_for_change(tx, &args.message_id)?;
     if message.relayed_at.is_some() {
-        return Err(ModelError::NotAllowed(
-            "this message was already relayed; a message is relayed once".into(),
-        ));
+        return Err(ModelError::NotAllowed("this message was already relayed; a message is relayed once".into()));
     }
     if message.approved_at.is_none() {
         return Err(ModelError::ApprovalRequired);
     }
-    consent::require(
-        tx,
-        &message.author_id,
-        Activity::IndirectDialogue,
-        ctx.today(),
-    )?;
-    consent::require(
-        tx,
-        &message.recipient_id,
-        Activity::IndirectDialogue,
-        ctx.today(),
-    )?;
-    tx.execute(
-        "UPDATE shuttle_messages SET relayed_at = ?2 WHERE id = ?1",
-        params![message.id, ctx.now()],
-    )?;
+    consent::require(tx, &message.author_id, Activity::IndirectDialogue, ctx.today())?;
+    consent::require(tx, &message.recipient_id, Activity::IndirectDialogue, ctx.today())?;
+    tx.execute("UPDATE shuttle_messages SET relayed_at = ?2 WHERE id = ?1", params![message.id, ctx.now()])?;
     audit(tx, ctx, "relay", "message", &message.id)?;
     load(tx, &message.id)
 }
 
-pub fn list_messages(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: MessagesOfCase,
-) -> Result<Vec<ShuttleMessage>, ModelError> {
+pub fn list_messages(conn: &Connection, _ctx: &Ctx, args: MessagesOfCase) -> Result<Vec<ShuttleMessage>, ModelError> {
     cases::load(conn, &args.case_id)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {MESSAGE_COLUMNS} FROM shuttle_messages WHERE case_id = ?1 ORDER BY written_at, id"

@@ -35,20 +35,14 @@ impl Terms {
         let mut hits = Vec::new();
         for start in 0..folded.len() {
             for (p, phrase) in self.phrases.iter().enumerate() {
-                let Some(words) = folded.get(start..start + phrase.len()) else {
-                    continue;
-                };
-                let matched = words
-                    .iter()
-                    .zip(phrase)
-                    .enumerate()
-                    .all(|(j, (word, token))| {
-                        if p == last_phrase && j + 1 == phrase.len() {
-                            word.starts_with(token.as_str())
-                        } else {
-                            word == token
-                        }
-                    });
+                let Some(words) = folded.get(start..start + phrase.len()) else { continue };
+                let matched = words.iter().zip(phrase).enumerate().all(|(j, (word, token))| {
+                    if p == last_phrase && j + 1 == phrase.len() {
+                        word.starts_with(token.as_str())
+                    } else {
+                        word == token
+                    }
+                });
                 if matched {
                     hits.extend((start..start + phrase.len()).map(|i| (i, p)));
                 }
@@ -84,10 +78,7 @@ fn fold(word: &str) -> String {
     if word.is_ascii() {
         return word.to_ascii_lowercase();
     }
-    word.nfd()
-        .filter(|&c| !is_combining_mark(c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    word.nfd().filter(|&c| !is_combining_mark(c)).flat_map(char::to_lowercase).collect()
 }
 
 /// About [`WIDTH`] words of `text` around the best cluster of matched words, each between « and », with "…" where
@@ -95,21 +86,14 @@ fn fold(word: &str) -> String {
 /// can. `None` when no word of `text` matches.
 pub fn snippet(text: &str, terms: &Terms) -> Option<String> {
     let words: Vec<Range<usize>> = tokens(text).collect();
-    let folded: Vec<String> = words
-        .iter()
-        .map(|range| fold(&text[range.clone()]))
-        .collect();
+    let folded: Vec<String> = words.iter().map(|range| fold(&text[range.clone()])).collect();
     let hits = terms.hits(&folded);
     if hits.is_empty() {
         return None;
     }
     let last_start = words.len().saturating_sub(WIDTH);
     let score = |start: usize| {
-        let inside: Vec<usize> = hits
-            .iter()
-            .filter(|(i, _)| (start..start + WIDTH).contains(i))
-            .map(|&(_, t)| t)
-            .collect();
+        let inside: Vec<usize> = hits.iter().filter(|(i, _)| (start..start + WIDTH).contains(i)).map(|&(_, t)| t).collect();
         let mut distinct = inside.clone();
         distinct.sort_unstable();
         distinct.dedup();
@@ -117,11 +101,7 @@ pub fn snippet(text: &str, terms: &Terms) -> Option<String> {
     };
     // Candidates: each match at the start of the window, or in its middle.
     let mut best = (0, (0, 0));
-    for start in hits
-        .iter()
-        .flat_map(|&(i, _)| [i.saturating_sub(WIDTH / 2), i])
-        .map(|s| s.min(last_start))
-    {
+    for start in hits.iter().flat_map(|&(i, _)| [i.saturating_sub(WIDTH / 2), i]).map(|s| s.min(last_start)) {
         let s = score(start);
         if s > best.1 || (s == best.1 && start < best.0) {
             best = (start, s);
@@ -187,37 +167,19 @@ mod tests {
 
     #[test]
     fn short_text_is_shown_whole_with_matches_marked() {
-        assert_eq!(
-            snippet("Garden visit", &terms("garden")).as_deref(),
-            Some("«Garden» visit")
-        );
-        assert_eq!(
-            snippet("a quiet ending", &terms("end")).as_deref(),
-            Some("a quiet «ending»")
-        );
-        assert_eq!(
-            snippet("Un café, s'il vous plaît", &terms("cafe")).as_deref(),
-            Some("Un «café», s'il vous plaît")
-        );
+        assert_eq!(snippet("Garden visit", &terms("garden")).as_deref(), Some("«Garden» visit"));
+        assert_eq!(snippet("a quiet ending", &terms("end")).as_deref(), Some("a quiet «ending»"));
+        assert_eq!(snippet("Un café, s'il vous plaît", &terms("cafe")).as_deref(), Some("Un «café», s'il vous plaît"));
         assert_eq!(snippet("nothing here", &terms("garden")), None);
         assert_eq!(lead("nothing here"), "nothing here");
         assert_eq!(lead(" …"), "");
-        assert_eq!(
-            lead(&"word ".repeat(20)),
-            format!("{}…", ["word"; WIDTH].join(" "))
-        );
+        assert_eq!(lead(&"word ".repeat(20)), format!("{}…", ["word"; WIDTH].join(" ")));
     }
 
     #[test]
     fn only_the_last_word_matches_as_a_prefix() {
-        assert_eq!(
-            snippet("garden gardens", &terms("garden")).as_deref(),
-            Some("«garden» «gardens»")
-        );
-        assert_eq!(
-            snippet("garden gardens", &terms("garden visit")).as_deref(),
-            Some("«garden» gardens")
-        );
+        assert_eq!(snippet("garden gardens", &terms("garden")).as_deref(), Some("«garden» «gardens»"));
+        assert_eq!(snippet("garden gardens", &terms("garden visit")).as_deref(), Some("«garden» gardens"));
     }
 
     #[test]
@@ -244,45 +206,9 @@ mod tests {
         use crate::model::search::fts_query;
 
         const WORDS: &[&str] = &[
-            "Café",
-            "cafe",
-            "CAFÉ",
-            "école",
-            "ÉCOLE",
-            "naïve",
-            "naive",
-            "garden",
-            "gardens",
-            "Garden's",
-            "日本語",
-            "x2",
-            "Ærø",
-            "søster",
-            "Łódź",
-            "lodz",
-            "Zoë",
-            "zoe",
-            "über",
-            "uber",
-            "año",
-            "ano",
-            "—",
-            "‹oui›",
-            "(old)",
-            "col:umn",
-            "re-entry",
-            "it's",
-            "",
-            "İstanbul",
-            "istanbul",
-            "Straße",
-            "ﬁne",
-            "fine",
-            "Ωmega",
-            "ωmega",
-            "١٢٣",
-            "e\u{301}cole",
-            "ecole",
+            "Café", "cafe", "CAFÉ", "école", "ÉCOLE", "naïve", "naive", "garden", "gardens", "Garden's", "日本語",
+            "x2", "Ærø", "søster", "Łódź", "lodz", "Zoë", "zoe", "über", "uber", "año", "ano", "—", "‹oui›", "(old)",
+            "col:umn", "re-entry", "it's", "", "İstanbul", "istanbul", "Straße", "ﬁne", "fine", "Ωmega", "ωmega", "١٢٣", "e\u{301}cole", "ecole",
         ];
 
         fn text() -> impl Strategy<Value = String> {

@@ -54,25 +54,14 @@ pub struct ProgrammeReport {
     pub sessions_held_by_kind: Vec<Count>,
 }
 
-fn counts<K: std::fmt::Display>(
-    conn: &Connection,
-    all: &[K],
-    sql: &str,
-    bind: &[&dyn ToSql],
-) -> Result<Vec<Count>, ModelError> {
+fn counts<K: std::fmt::Display>(conn: &Connection, all: &[K], sql: &str, bind: &[&dyn ToSql]) -> Result<Vec<Count>, ModelError> {
     let mut stmt = conn.prepare(sql)?;
     let mut found = std::collections::BTreeMap::<String, i64>::new();
     let mut rows = stmt.query(bind)?;
     while let Some(row) = rows.next()? {
         found.insert(row.get(0)?, row.get(1)?);
     }
-    Ok(all
-        .iter()
-        .map(|k| Count {
-            key: k.to_string(),
-            value: found.get(&k.to_string()).copied().unwrap_or(0),
-        })
-        .collect())
+    Ok(all.iter().map(|k| Count { key: k.to_string(), value: found.get(&k.to_string()).copied().unwrap_or(0) }).collect())
 }
 
 fn count(conn: &Connection, sql: &str, bind: &[&dyn ToSql]) -> Result<i64, ModelError> {
@@ -95,24 +84,14 @@ fn days_to_close(conn: &Connection, args: &ReportArgs) -> Result<Option<f64>, Mo
         "SELECT coalesce(opened_on, date(created_at)), closed_on FROM cases
          WHERE closed_on IS NOT NULL AND closed_on BETWEEN ?1 AND ?2",
     )?;
-    let rows = stmt.query_map(params![args.from, args.to], |r| {
-        Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, NaiveDate>(1)?))
-    })?;
-    let days = rows
-        .map(|r| r.map(|(opened, closed)| (closed - opened).num_days()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = stmt.query_map(params![args.from, args.to], |r| Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, NaiveDate>(1)?)))?;
+    let days = rows.map(|r| r.map(|(opened, closed)| (closed - opened).num_days())).collect::<Result<Vec<_>, _>>()?;
     Ok(median(days))
 }
 
-fn report(
-    conn: &Connection,
-    today: NaiveDate,
-    args: ReportArgs,
-) -> Result<ProgrammeReport, ModelError> {
+fn report(conn: &Connection, today: NaiveDate, args: ReportArgs) -> Result<ProgrammeReport, ModelError> {
     if args.from > args.to {
-        return Err(ModelError::Invalid(
-            "the range should start on or before the day it ends".into(),
-        ));
+        return Err(ModelError::Invalid("the range should start on or before the day it ends".into()));
     }
     let range: &[&dyn ToSql] = &[&args.from, &args.to];
     Ok(ProgrammeReport {
@@ -158,11 +137,7 @@ fn report(
     })
 }
 
-pub fn programme_report(
-    conn: &Connection,
-    ctx: &Ctx,
-    args: ReportArgs,
-) -> Result<ProgrammeReport, ModelError> {
+pub fn programme_report(conn: &Connection, ctx: &Ctx, args: ReportArgs) -> Result<ProgrammeReport, ModelError> {
     report(conn, ctx.today(), args)
 }
 
@@ -187,24 +162,13 @@ pub fn to_csv(report: &ProgrammeReport) -> String {
     }
     line("consent", "withdrawals", &report.consent_withdrawals);
     line("commitments_due_in_range", "done", &report.commitments_done);
-    line(
-        "commitments_due_in_range",
-        "missed",
-        &report.commitments_missed,
-    );
-    let median = report
-        .median_days_to_close
-        .map(|d| d.to_string())
-        .unwrap_or_default();
+    line("commitments_due_in_range", "missed", &report.commitments_missed);
+    let median = report.median_days_to_close.map(|d| d.to_string()).unwrap_or_default();
     line("cases_closed", "median_days_to_close", &median);
     out
 }
 
-pub fn export_programme_report_csv(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: ReportArgs,
-) -> Result<String, ModelError> {
+pub fn export_programme_report_csv(tx: &Transaction<'_>, ctx: &Ctx, args: ReportArgs) -> Result<String, ModelError> {
     let range = format!("{}..{}", args.from, args.to);
     let report = report(tx, ctx.today(), args)?;
     audit(tx, ctx, "export_report", "programme_report", &range)?;

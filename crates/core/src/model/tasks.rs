@@ -64,15 +64,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
 }
 
 fn load(conn: &Connection, id: &TaskId) -> Result<Task, ModelError> {
-    found(
-        conn.query_row(
-            &format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1"),
-            [id],
-            from_row,
-        ),
-        "task",
-        id,
-    )
+    found(conn.query_row(&format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1"), [id], from_row), "task", id)
 }
 
 pub fn add_task(tx: &Transaction<'_>, ctx: &Ctx, args: NewTask) -> Result<Task, ModelError> {
@@ -96,10 +88,7 @@ pub fn complete_task(tx: &Transaction<'_>, ctx: &Ctx, args: TaskRef) -> Result<T
     if task.done_at.is_some() {
         return Err(ModelError::Invalid("this task is already done".into()));
     }
-    tx.execute(
-        "UPDATE tasks SET done_at = ?2 WHERE id = ?1",
-        params![task.id, ctx.now()],
-    )?;
+    tx.execute("UPDATE tasks SET done_at = ?2 WHERE id = ?1", params![task.id, ctx.now()])?;
     audit(tx, ctx, "complete", "task", &task.id)?;
     load(tx, &task.id)
 }
@@ -115,11 +104,7 @@ pub fn reopen_task(tx: &Transaction<'_>, ctx: &Ctx, args: TaskRef) -> Result<Tas
     load(tx, &task.id)
 }
 
-pub fn list_tasks(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: TaskFilter,
-) -> Result<Vec<Task>, ModelError> {
+pub fn list_tasks(conn: &Connection, _ctx: &Ctx, args: TaskFilter) -> Result<Vec<Task>, ModelError> {
     cases::load(conn, &args.case_id)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM tasks WHERE case_id = ?1

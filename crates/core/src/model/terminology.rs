@@ -56,23 +56,12 @@ pub fn default_label(role: Role) -> &'static str {
 
 /// The stored overrides; words that are no longer roles are ignored.
 fn overrides(conn: &Connection) -> Result<BTreeMap<Role, String>, ModelError> {
-    let stored: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [SETTING_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(stored) = stored else {
-        return Ok(BTreeMap::new());
-    };
-    let map: BTreeMap<String, String> = serde_json::from_str(&stored).map_err(|_| {
-        ModelError::Invalid("the stored terminology could not be read; set it again".into())
-    })?;
-    Ok(map
-        .into_iter()
-        .filter_map(|(role, label)| Some((role.parse().ok()?, label)))
-        .collect())
+    let stored: Option<String> =
+        conn.query_row("SELECT value FROM settings WHERE key = ?1", [SETTING_KEY], |r| r.get(0)).optional()?;
+    let Some(stored) = stored else { return Ok(BTreeMap::new()) };
+    let map: BTreeMap<String, String> = serde_json::from_str(&stored)
+        .map_err(|_| ModelError::Invalid("the stored terminology could not be read; set it again".into()))?;
+    Ok(map.into_iter().filter_map(|(role, label)| Some((role.parse().ok()?, label))).collect())
 }
 
 /// Every role with its label, in the vocabulary's order.
@@ -82,38 +71,23 @@ pub fn labels(conn: &Connection) -> Result<Vec<RoleLabel>, ModelError> {
         .iter()
         .map(|&role| RoleLabel {
             role,
-            label: chosen
-                .remove(&role)
-                .unwrap_or_else(|| default_label(role).to_owned()),
+            label: chosen.remove(&role).unwrap_or_else(|| default_label(role).to_owned()),
             default_label: default_label(role).to_owned(),
         })
         .collect())
 }
 
-pub fn get_terminology(
-    conn: &Connection,
-    _ctx: &Ctx,
-    _args: NoArgs,
-) -> Result<Vec<RoleLabel>, ModelError> {
+pub fn get_terminology(conn: &Connection, _ctx: &Ctx, _args: NoArgs) -> Result<Vec<RoleLabel>, ModelError> {
     labels(conn)
 }
 
-pub fn set_terminology(
-    tx: &Transaction<'_>,
-    ctx: &Ctx,
-    args: SetTerminology,
-) -> Result<Vec<RoleLabel>, ModelError> {
+pub fn set_terminology(tx: &Transaction<'_>, ctx: &Ctx, args: SetTerminology) -> Result<Vec<RoleLabel>, ModelError> {
     let mut chosen = BTreeMap::new();
     for (word, label) in &args.labels {
-        let role: Role = word
-            .trim()
-            .parse()
-            .map_err(|_| ModelError::Invalid(format!("`{word}` is not a role")))?;
+        let role: Role = word.trim().parse().map_err(|_| ModelError::Invalid(format!("`{word}` is not a role")))?;
         let label = label.trim();
         if label.is_empty() {
-            return Err(ModelError::Invalid(format!(
-                "the label for {role} cannot be empty"
-            )));
+            return Err(ModelError::Invalid(format!("the label for {role} cannot be empty")));
         }
         if chosen.insert(role, label.to_owned()).is_some() {
             return Err(ModelError::Invalid(format!("{role} is given twice")));
@@ -121,20 +95,12 @@ pub fn set_terminology(
     }
     let mut seen = BTreeMap::new();
     for &role in Role::ALL {
-        let label = chosen
-            .get(&role)
-            .map(String::as_str)
-            .unwrap_or(default_label(role));
+        let label = chosen.get(&role).map(String::as_str).unwrap_or(default_label(role));
         if let Some(other) = seen.insert(label.to_lowercase(), role) {
-            return Err(ModelError::Invalid(format!(
-                "{other} and {role} would both be shown as \"{label}\"; choose distinct labels"
-            )));
+            return Err(ModelError::Invalid(format!("{other} and {role} would both be shown as \"{label}\"; choose distinct labels")));
         }
     }
-    let stored: BTreeMap<&str, &String> = chosen
-        .iter()
-        .map(|(role, label)| (role.as_str(), label))
-        .collect();
+    let stored: BTreeMap<&str, &String> = chosen.iter().map(|(role, label)| (role.as_str(), label)).collect();
     let json = serde_json::to_string(&stored)
         .map_err(|e| ModelError::Invalid(format!("the terminology could not be encoded: {e}")))?;
     tx.execute(

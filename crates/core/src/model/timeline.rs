@@ -88,15 +88,10 @@ pub(crate) fn parse_when(text: &str) -> Option<(DateTime<Utc>, bool)> {
     if let Ok(at) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%:z") {
         return Some((at.with_timezone(&Utc), false));
     }
-    [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-    .map(|at| (at.and_utc(), false))
+    ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        .map(|at| (at.and_utc(), false))
 }
 
 /// The rows of one source query: (when, record id, summary parts…).
@@ -255,22 +250,14 @@ fn text(value: rusqlite::types::ValueRef<'_>) -> String {
     }
 }
 
-fn read_source(
-    conn: &Connection,
-    case: &CaseId,
-    source: &Source,
-    out: &mut Vec<TimelineItem>,
-) -> Result<(), ModelError> {
+fn read_source(conn: &Connection, case: &CaseId, source: &Source, out: &mut Vec<TimelineItem>) -> Result<(), ModelError> {
     let mut stmt = conn.prepare_cached(source.sql)?;
     let columns = stmt.column_count();
     let mut rows = stmt.query(params![case])?;
     while let Some(row) = rows.next()? {
-        let values: Vec<String> = (0..columns)
-            .map(|i| row.get_ref(i).map(text))
-            .collect::<Result<_, _>>()?;
-        let (at, all_day) = parse_when(&values[0]).ok_or_else(|| {
-            ModelError::Invalid("a date in this case's records could not be read".into())
-        })?;
+        let values: Vec<String> = (0..columns).map(|i| row.get_ref(i).map(text)).collect::<Result<_, _>>()?;
+        let (at, all_day) = parse_when(&values[0])
+            .ok_or_else(|| ModelError::Invalid("a date in this case's records could not be read".into()))?;
         out.push(TimelineItem {
             at,
             all_day,
@@ -282,11 +269,7 @@ fn read_source(
     Ok(())
 }
 
-pub fn case_timeline(
-    conn: &Connection,
-    _ctx: &Ctx,
-    args: TimelineArgs,
-) -> Result<Vec<TimelineItem>, ModelError> {
+pub fn case_timeline(conn: &Connection, _ctx: &Ctx, args: TimelineArgs) -> Result<Vec<TimelineItem>, ModelError> {
     let case = cases::load(conn, &args.case_id)?;
     let mut items = Vec::new();
     for source in SOURCES {
@@ -302,18 +285,12 @@ mod tests {
 
     #[test]
     fn stored_times_and_dates_are_read() {
-        let day = NaiveDate::from_ymd_opt(2026, 3, 1)
-            .expect("date")
-            .and_time(NaiveTime::MIN)
-            .and_utc();
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date").and_time(NaiveTime::MIN).and_utc();
         assert_eq!(parse_when("2026-03-01"), Some((day, true)));
         let ten = day + chrono::Duration::hours(10);
         assert_eq!(parse_when("2026-03-01T10:00:00Z"), Some((ten, false)));
         assert_eq!(parse_when("2026-03-01 10:00:00+00:00"), Some((ten, false)));
-        assert_eq!(
-            parse_when("2026-03-01 12:00:00.5+02:00"),
-            Some((ten + chrono::Duration::milliseconds(500), false))
-        );
+        assert_eq!(parse_when("2026-03-01 12:00:00.5+02:00"), Some((ten + chrono::Duration::milliseconds(500), false)));
         assert_eq!(parse_when("2026-03-01T10:00"), Some((ten, false)));
         assert_eq!(parse_when("soon"), None);
     }

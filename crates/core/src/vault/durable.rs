@@ -19,10 +19,7 @@ pub fn options() -> OpenOptions {
 
 /// Creates a vault folder (and its parents) with owner-only permissions.
 pub fn create_dir(path: &Path) -> io::Result<()> {
-    DirBuilder::new()
-        .recursive(true)
-        .mode(DIR_MODE)
-        .create(path)
+    DirBuilder::new().recursive(true).mode(DIR_MODE).create(path)
 }
 
 /// Suffix of a file being written; a leftover one is an interrupted write, never data.
@@ -35,22 +32,13 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// Writes `path` atomically: the content goes to `path.tmp`, is synced, renamed over `path`, and the folder is
 /// synced. On failure the temp file is removed and `path` is as it was.
-pub fn replace_with(
-    path: &Path,
-    write: impl FnOnce(&mut File) -> io::Result<()>,
-) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| io::Error::other("a vault file has no folder"))?;
+pub fn replace_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    let dir = path.parent().ok_or_else(|| io::Error::other("a vault file has no folder"))?;
     let mut temp_name = path.file_name().unwrap_or_default().to_owned();
     temp_name.push(TEMP_SUFFIX);
     let temp = dir.join(temp_name);
     let result = (|| {
-        let mut file = options()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&temp)?;
+        let mut file = options().write(true).create(true).truncate(true).open(&temp)?;
         write(&mut file)?;
         file.flush()?;
         file.sync_all()?;

@@ -14,9 +14,7 @@ pub enum OpenError {
     #[error("there is no Circlebook vault in {0}")]
     NoVault(PathBuf),
     /// Another process holds the vault's lock.
-    #[error(
-        "this vault is already open in another Circlebook window or command; close it there first"
-    )]
+    #[error("this vault is already open in another Circlebook window or command; close it there first")]
     AlreadyOpen,
     /// The folder could not be read.
     #[error("the vault folder could not be opened: {0}")]

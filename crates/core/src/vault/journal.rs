@@ -26,9 +26,7 @@ impl Columns {
     fn of(&mut self, conn: &Connection, table: &str) -> rusqlite::Result<&[String]> {
         if !self.0.contains_key(table) {
             let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
-            let names = stmt
-                .query_map([table], |r| r.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
+            let names = stmt.query_map([table], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
             self.0.insert(table.to_owned(), names);
         }
         Ok(&self.0[table])
@@ -59,19 +57,13 @@ pub fn changeset_sql(
         let pk = item.pk()?.to_vec();
         let names = columns.of(conn, &table)?;
         if names.len() < count {
-            return Err(rusqlite::Error::InvalidColumnName(format!(
-                "{table}: schema changed without a snapshot"
-            )));
+            return Err(rusqlite::Error::InvalidColumnName(format!("{table}: schema changed without a snapshot")));
         }
         let key_clause = |old: bool| -> rusqlite::Result<String> {
             let mut parts = Vec::new();
             for (i, is_pk) in pk.iter().enumerate().take(count) {
                 if *is_pk != 0 {
-                    let value = if old {
-                        item.old_value(i)?
-                    } else {
-                        item.new_value(i)?
-                    };
+                    let value = if old { item.old_value(i)? } else { item.new_value(i)? };
                     parts.push(format!("{}={}", ident(&names[i]), literal(value)));
                 }
             }
@@ -84,13 +76,7 @@ pub fn changeset_sql(
                 for i in 0..count {
                     vals.push(literal(item.new_value(i)?));
                 }
-                let _ = writeln!(
-                    sql,
-                    "INSERT INTO {}({}) VALUES({});",
-                    ident(&table),
-                    cols.join(","),
-                    vals.join(",")
-                );
+                let _ = writeln!(sql, "INSERT INTO {}({}) VALUES({});", ident(&table), cols.join(","), vals.join(","));
             }
             rusqlite::hooks::Action::SQLITE_DELETE => {
                 let key = key_clause(true)?;
@@ -108,13 +94,7 @@ pub fn changeset_sql(
                     continue;
                 }
                 let key = key_clause(true)?;
-                let _ = writeln!(
-                    sql,
-                    "UPDATE {} SET {} WHERE {};",
-                    ident(&table),
-                    sets.join(","),
-                    key
-                );
+                let _ = writeln!(sql, "UPDATE {} SET {} WHERE {};", ident(&table), sets.join(","), key);
             }
             _ => {}
         }
@@ -181,41 +161,30 @@ pub enum ReadFailure {
 }
 
 /// Reads a journal file: complete records must all decrypt and be in order; an incomplete last record is torn.
-pub fn read(
-    identity: &x25519::Identity,
-    generation: u64,
-    bytes: &[u8],
-) -> Result<Replay, ReadFailure> {
+pub fn read(identity: &x25519::Identity, generation: u64, bytes: &[u8]) -> Result<Replay, ReadFailure> {
     let mut scripts = Vec::new();
     let mut offset = 0;
     let end_marker = END_MARKER.as_bytes();
     while offset < bytes.len() {
         let rest = &bytes[offset..];
-        let Some(end) = find(rest, end_marker) else {
-            break;
-        };
+        let Some(end) = find(rest, end_marker) else { break };
         let mut record_end = end + end_marker.len();
         while record_end < rest.len() && (rest[record_end] == b'\n' || rest[record_end] == b'\r') {
             record_end += 1;
         }
         let record = &rest[..record_end];
         let sequence = scripts.len() as u64 + 1;
-        let damaged = |detail: String| ReadFailure::Damaged {
-            record: sequence,
-            detail,
-        };
+        let damaged = |detail: String| ReadFailure::Damaged { record: sequence, detail };
         if !record.starts_with(BEGIN_MARKER.as_bytes()) {
             return Err(damaged("it does not start with an age armor line".into()));
         }
-        let plain =
-            keys::decrypt_all(identity, ArmoredReader::new(record)).map_err(|e| match e {
-                OpenFailure::WrongKey => ReadFailure::WrongKey,
-                OpenFailure::Damaged(d) => damaged(d),
-                OpenFailure::ExcessiveWork(_) => damaged("unexpected passphrase record".into()),
-                OpenFailure::Io(e) => damaged(e.to_string()),
-            })?;
-        let text =
-            String::from_utf8(plain.to_vec()).map_err(|_| damaged("it is not text".into()))?;
+        let plain = keys::decrypt_all(identity, ArmoredReader::new(record)).map_err(|e| match e {
+            OpenFailure::WrongKey => ReadFailure::WrongKey,
+            OpenFailure::Damaged(d) => damaged(d),
+            OpenFailure::ExcessiveWork(_) => damaged("unexpected passphrase record".into()),
+            OpenFailure::Io(e) => damaged(e.to_string()),
+        })?;
+        let text = String::from_utf8(plain.to_vec()).map_err(|_| damaged("it is not text".into()))?;
         let text = Zeroizing::new(text);
         if text.lines().next() != Some(header_line(generation, sequence).as_str()) {
             return Err(damaged("it belongs to another place in the journal".into()));
@@ -223,11 +192,7 @@ pub fn read(
         scripts.push(text);
         offset += record_end;
     }
-    Ok(Replay {
-        scripts,
-        complete_len: offset,
-        torn_bytes: bytes.len() - offset,
-    })
+    Ok(Replay { scripts, complete_len: offset, torn_bytes: bytes.len() - offset })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -253,9 +218,8 @@ mod tests {
         ];
         for value in cases {
             let lit = literal(ValueRef::from(&value));
-            let back: rusqlite::types::Value = conn
-                .query_row(&format!("SELECT {lit}"), [], |r| r.get(0))
-                .expect("query");
+            let back: rusqlite::types::Value =
+                conn.query_row(&format!("SELECT {lit}"), [], |r| r.get(0)).expect("query");
             assert_eq!(back, value, "literal {lit}");
         }
     }

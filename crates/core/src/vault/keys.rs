@@ -27,9 +27,7 @@ pub enum OpenFailure {
 
 fn classify(e: age::DecryptError) -> OpenFailure {
     match e {
-        age::DecryptError::NoMatchingKeys | age::DecryptError::KeyDecryptionFailed => {
-            OpenFailure::WrongKey
-        }
+        age::DecryptError::NoMatchingKeys | age::DecryptError::KeyDecryptionFailed => OpenFailure::WrongKey,
         age::DecryptError::ExcessiveWork { required, .. } => OpenFailure::ExcessiveWork(required),
         age::DecryptError::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
             OpenFailure::Damaged("it ends too early (truncated)".into())
@@ -66,16 +64,11 @@ pub fn parse_recovery_key(text: &SecretString) -> Option<x25519::Identity> {
 }
 
 /// Wraps the identity with a passphrase at the given work factor.
-pub fn wrap_identity(
-    identity: &x25519::Identity,
-    passphrase: &SecretString,
-    log_n: u8,
-) -> io::Result<Vec<u8>> {
+pub fn wrap_identity(identity: &x25519::Identity, passphrase: &SecretString, log_n: u8) -> io::Result<Vec<u8>> {
     let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
     recipient.set_work_factor(log_n);
-    let encryptor =
-        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-            .map_err(io::Error::other)?;
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+        .map_err(io::Error::other)?;
     let mut out = Vec::new();
     let mut writer = encryptor.wrap_output(&mut out)?;
     writer.write_all(identity.to_string().expose_secret().as_bytes())?;
@@ -84,25 +77,18 @@ pub fn wrap_identity(
 }
 
 /// Unwraps the identity with a passphrase, refusing work factors above [`MAX_LOG_N`] before any work.
-pub fn unwrap_identity(
-    wrapped: &[u8],
-    passphrase: &SecretString,
-) -> Result<x25519::Identity, OpenFailure> {
+pub fn unwrap_identity(wrapped: &[u8], passphrase: &SecretString) -> Result<x25519::Identity, OpenFailure> {
     let mut identity = age::scrypt::Identity::new(passphrase.clone());
     identity.set_max_work_factor(MAX_LOG_N);
     let decryptor = age::Decryptor::new_buffered(wrapped).map_err(classify)?;
     if !decryptor.is_scrypt() {
-        return Err(OpenFailure::Damaged(
-            "the identity file is not passphrase-protected".into(),
-        ));
+        return Err(OpenFailure::Damaged("the identity file is not passphrase-protected".into()));
     }
     // A wrong passphrase fails the stanza's AEAD: age reports it as `DecryptionFailed`.
-    let mut reader = decryptor
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(|e| match e {
-            age::DecryptError::DecryptionFailed => OpenFailure::WrongKey,
-            other => classify(other),
-        })?;
+    let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
+        age::DecryptError::DecryptionFailed => OpenFailure::WrongKey,
+        other => classify(other),
+    })?;
     let mut text = Zeroizing::new(String::new());
     reader.read_to_string(&mut text).map_err(read_failure)?;
     x25519::Identity::from_str(text.trim())
@@ -110,10 +96,7 @@ pub fn unwrap_identity(
 }
 
 /// Starts an age encryption to the identity's own recipient (derived, never read from disk).
-pub fn encrypt_to<W: Write>(
-    identity: &x25519::Identity,
-    out: W,
-) -> io::Result<age::stream::StreamWriter<W>> {
+pub fn encrypt_to<W: Write>(identity: &x25519::Identity, out: W) -> io::Result<age::stream::StreamWriter<W>> {
     let recipient = identity.to_public();
     age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
         .map_err(io::Error::other)?
@@ -121,14 +104,9 @@ pub fn encrypt_to<W: Write>(
 }
 
 /// Decrypts a whole age file made for the identity into a zeroizing buffer.
-pub fn decrypt_all<R: Read>(
-    identity: &x25519::Identity,
-    input: R,
-) -> Result<Zeroizing<Vec<u8>>, OpenFailure> {
+pub fn decrypt_all<R: Read>(identity: &x25519::Identity, input: R) -> Result<Zeroizing<Vec<u8>>, OpenFailure> {
     let decryptor = age::Decryptor::new(input).map_err(classify)?;
-    let mut reader = decryptor
-        .decrypt(std::iter::once(identity as &dyn age::Identity))
-        .map_err(classify)?;
+    let mut reader = decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(classify)?;
     let mut plain = Zeroizing::new(Vec::new());
     reader.read_to_end(&mut plain).map_err(read_failure)?;
     Ok(plain)
@@ -142,9 +120,7 @@ pub fn decrypt_stream<R: Read + std::io::Seek>(
 ) -> Result<(age::stream::StreamReader<R>, u64), OpenFailure> {
     use std::io::{Seek, SeekFrom};
     let decryptor = age::Decryptor::new(input).map_err(classify)?;
-    let mut reader = decryptor
-        .decrypt(std::iter::once(identity as &dyn age::Identity))
-        .map_err(classify)?;
+    let mut reader = decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(classify)?;
     let len = reader.seek(SeekFrom::End(0)).map_err(read_failure)?;
     reader.seek(SeekFrom::Start(0)).map_err(read_failure)?;
     Ok((reader, len))
@@ -153,9 +129,7 @@ pub fn decrypt_stream<R: Read + std::io::Seek>(
 /// Checks only that the identity opens the file's header (cheap: reads no payload).
 pub fn opens_header<R: Read>(identity: &x25519::Identity, input: R) -> Result<(), OpenFailure> {
     let decryptor = age::Decryptor::new(input).map_err(classify)?;
-    decryptor
-        .decrypt(std::iter::once(identity as &dyn age::Identity))
-        .map_err(classify)?;
+    decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(classify)?;
     Ok(())
 }
 
@@ -169,10 +143,7 @@ mod tests {
         let right = SecretString::from("lantern orchard velvet compass drizzle".to_owned());
         let wrapped = wrap_identity(&identity, &right, 10).expect("wraps");
         let wrong = SecretString::from("lantern orchard velvet compass".to_owned());
-        assert!(matches!(
-            unwrap_identity(&wrapped, &wrong),
-            Err(OpenFailure::WrongKey)
-        ));
+        assert!(matches!(unwrap_identity(&wrapped, &wrong), Err(OpenFailure::WrongKey)));
         assert!(unwrap_identity(&wrapped, &right).is_ok());
     }
 }

@@ -17,9 +17,7 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(root: &Path) -> Self {
-        Self {
-            root: root.to_path_buf(),
-        }
+        Self { root: root.to_path_buf() }
     }
     pub fn root(&self) -> &Path {
         &self.root
@@ -76,10 +74,7 @@ fn numbered(dir: &Path, suffix: &str) -> io::Result<Vec<u64>> {
     for entry in fs::read_dir(dir)? {
         let name = entry?.file_name();
         let Some(name) = name.to_str() else { continue };
-        if let Some(number) = name
-            .strip_suffix(suffix)
-            .and_then(|n| n.parse::<u64>().ok())
-        {
+        if let Some(number) = name.strip_suffix(suffix).and_then(|n| n.parse::<u64>().ok()) {
             found.push(number);
         }
     }

@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
-pub use errors::{
-    CreateError, EditError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError,
-};
+pub use errors::{CreateError, EditError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
 pub use keys::{MAX_LOG_N, STANDARD_LOG_N};
 pub use layout::Layout;
 pub use unlocked::{Generation, Stats, UnlockedVault, VerifyReport};
@@ -35,9 +33,7 @@ pub struct Kdf {
 
 impl Kdf {
     /// What Circlebook writes: 2^18.
-    pub const STANDARD: Kdf = Kdf {
-        log_n: STANDARD_LOG_N,
-    };
+    pub const STANDARD: Kdf = Kdf { log_n: STANDARD_LOG_N };
 }
 
 /// What opens a vault.
@@ -94,10 +90,7 @@ impl Vault {
             return Err(OpenError::NoVault(dir.to_path_buf()));
         }
         let lock = take_lock(&layout)?;
-        Ok(Vault {
-            layout,
-            _lock: lock,
-        })
+        Ok(Vault { layout, _lock: lock })
     }
 
     /// Creates a vault in `dir` (which must be empty or absent) and returns it unlocked, with its recovery key.
@@ -130,35 +123,23 @@ impl Vault {
         }
         let identity = result.expect("checked");
         let recovery = RecoveryKey(identity.to_string());
-        let vault = Vault {
-            layout,
-            _lock: lock,
-        };
-        let unlocked =
-            load::load(vault, identity, load::Source::Latest).map_err(|f| match f.error {
-                UnlockError::Io(e) => CreateError::Io(e),
-                other => CreateError::Io(std::io::Error::other(other.to_string())),
-            })?;
+        let vault = Vault { layout, _lock: lock };
+        let unlocked = load::load(vault, identity, load::Source::Latest).map_err(|f| match f.error {
+            UnlockError::Io(e) => CreateError::Io(e),
+            other => CreateError::Io(std::io::Error::other(other.to_string())),
+        })?;
         Ok((unlocked, recovery))
     }
 
-    fn create_locked(
-        layout: &Layout,
-        passphrase: &SecretString,
-        kdf: Kdf,
-    ) -> Result<age::x25519::Identity, CreateError> {
+    fn create_locked(layout: &Layout, passphrase: &SecretString, kdf: Kdf) -> Result<age::x25519::Identity, CreateError> {
         durable::create_dir(&layout.snapshots())?;
         durable::create_dir(&layout.journals())?;
         let identity = keys::generate();
         let mut conn = rusqlite::Connection::open_in_memory()?;
-        crate::schema::migrate(&conn)
-            .map_err(|e| CreateError::Io(std::io::Error::other(e.to_string())))?;
+        crate::schema::migrate(&conn).map_err(|e| CreateError::Io(std::io::Error::other(e.to_string())))?;
         let data = conn.serialize(rusqlite::MAIN_DB)?;
         unlocked::write_snapshot(layout, 1, &identity, &data)?;
-        durable::replace(
-            &layout.identity(),
-            &keys::wrap_identity(&identity, passphrase, kdf.log_n)?,
-        )?;
+        durable::replace(&layout.identity(), &keys::wrap_identity(&identity, passphrase, kdf.log_n)?)?;
         durable::replace(&layout.marker(), layout::MARKER_CONTENT.as_bytes())?;
         durable::sync_dir(layout.root())?;
         Ok(identity)
@@ -180,17 +161,12 @@ impl Vault {
         new_passphrase: &SecretString,
         kdf: Kdf,
     ) -> Result<(), PassphraseError> {
-        let identity = self
-            .identity(&UnlockKey::RecoveryKey(recovery_key.clone()))
-            .map_err(|e| match e {
-                UnlockError::WrongRecoveryKey => PassphraseError::WrongRecoveryKey,
-                other => PassphraseError::Unlock(other),
-            })?;
+        let identity = self.identity(&UnlockKey::RecoveryKey(recovery_key.clone())).map_err(|e| match e {
+            UnlockError::WrongRecoveryKey => PassphraseError::WrongRecoveryKey,
+            other => PassphraseError::Unlock(other),
+        })?;
         check_passphrase(new_passphrase)?;
-        durable::replace(
-            &self.layout.identity(),
-            &keys::wrap_identity(&identity, new_passphrase, kdf.log_n)?,
-        )?;
+        durable::replace(&self.layout.identity(), &keys::wrap_identity(&identity, new_passphrase, kdf.log_n)?)?;
         Ok(())
     }
 
@@ -211,37 +187,26 @@ impl Vault {
                 keys::unwrap_identity(&wrapped, passphrase).map_err(|e| match e {
                     keys::OpenFailure::WrongKey => UnlockError::WrongPassphrase,
                     keys::OpenFailure::ExcessiveWork(n) => UnlockError::ExcessiveWork(n),
-                    keys::OpenFailure::Damaged(detail) => UnlockError::Damaged {
-                        file: "identity.age".into(),
-                        detail,
-                    },
+                    keys::OpenFailure::Damaged(detail) => UnlockError::Damaged { file: "identity.age".into(), detail },
                     keys::OpenFailure::Io(e) => UnlockError::Io(e),
                 })
             }
             UnlockKey::RecoveryKey(text) => {
-                let identity =
-                    keys::parse_recovery_key(text).ok_or(UnlockError::WrongRecoveryKey)?;
-                let latest = *self.layout.snapshot_generations()?.last().ok_or_else(|| {
-                    UnlockError::Damaged {
-                        file: "snapshots/".into(),
-                        detail: "there is no snapshot".into(),
-                    }
+                let identity = keys::parse_recovery_key(text).ok_or(UnlockError::WrongRecoveryKey)?;
+                let latest = *self.layout.snapshot_generations()?.last().ok_or_else(|| UnlockError::Damaged {
+                    file: "snapshots/".into(),
+                    detail: "there is no snapshot".into(),
                 })?;
                 let file = File::open(self.layout.snapshot(latest))?;
-                keys::opens_header(&identity, std::io::BufReader::new(file)).map_err(
-                    |e| match e {
-                        keys::OpenFailure::WrongKey => UnlockError::WrongRecoveryKey,
-                        keys::OpenFailure::Io(e) => UnlockError::Io(e),
-                        keys::OpenFailure::Damaged(detail) => UnlockError::Damaged {
-                            file: load::snapshot_name(latest),
-                            detail,
-                        },
-                        keys::OpenFailure::ExcessiveWork(_) => UnlockError::Damaged {
-                            file: load::snapshot_name(latest),
-                            detail: "it is passphrase-encrypted, not a snapshot".into(),
-                        },
+                keys::opens_header(&identity, std::io::BufReader::new(file)).map_err(|e| match e {
+                    keys::OpenFailure::WrongKey => UnlockError::WrongRecoveryKey,
+                    keys::OpenFailure::Io(e) => UnlockError::Io(e),
+                    keys::OpenFailure::Damaged(detail) => UnlockError::Damaged { file: load::snapshot_name(latest), detail },
+                    keys::OpenFailure::ExcessiveWork(_) => UnlockError::Damaged {
+                        file: load::snapshot_name(latest),
+                        detail: "it is passphrase-encrypted, not a snapshot".into(),
                     },
-                )?;
+                })?;
                 Ok(identity)
             }
         }
@@ -249,20 +214,13 @@ impl Vault {
 }
 
 fn take_lock(layout: &Layout) -> Result<File, OpenError> {
-    let file = durable::options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(layout.lock())?;
+    let file = durable::options().read(true).write(true).create(true).truncate(false).open(layout.lock())?;
     // A lock just released can still be shared for a moment with a child process between its fork and exec
     // (any thread's `Command::spawn`): wait briefly before saying another process has the vault open.
     for attempt in 0..25 {
         match file.try_lock() {
             Ok(()) => return Ok(file),
-            Err(fs::TryLockError::WouldBlock) if attempt < 24 => {
-                std::thread::sleep(std::time::Duration::from_millis(10))
-            }
+            Err(fs::TryLockError::WouldBlock) if attempt < 24 => std::thread::sleep(std::time::Duration::from_millis(10)),
             Err(fs::TryLockError::WouldBlock) => return Err(OpenError::AlreadyOpen),
             Err(fs::TryLockError::Error(e)) => return Err(OpenError::Io(e)),
         }

@@ -80,12 +80,7 @@ pub struct UnlockedVault {
     torn_tail: u64,
 }
 
-pub(super) fn write_snapshot(
-    layout: &Layout,
-    generation: u64,
-    identity: &x25519::Identity,
-    data: &[u8],
-) -> std::io::Result<()> {
+pub(super) fn write_snapshot(layout: &Layout, generation: u64, identity: &x25519::Identity, data: &[u8]) -> std::io::Result<()> {
     durable::replace_with(&layout.snapshot(generation), |file| {
         let mut writer = keys::encrypt_to(identity, BufWriter::with_capacity(1 << 20, &mut *file))?;
         writer.write_all(data)?;
@@ -95,19 +90,12 @@ pub(super) fn write_snapshot(
 
 impl std::fmt::Debug for UnlockedVault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UnlockedVault")
-            .field("dir", &self.dir())
-            .field("generation", &self.generation)
-            .finish_non_exhaustive()
+        f.debug_struct("UnlockedVault").field("dir", &self.dir()).field("generation", &self.generation).finish_non_exhaustive()
     }
 }
 
 impl UnlockedVault {
-    pub(super) fn assemble(
-        vault: Vault,
-        identity: x25519::Identity,
-        parts: Parts,
-    ) -> Result<Self, (Vault, rusqlite::Error)> {
+    pub(super) fn assemble(vault: Vault, identity: x25519::Identity, parts: Parts) -> Result<Self, (Vault, rusqlite::Error)> {
         let tables = match schema::journaled_tables(&parts.conn) {
             Ok(t) => t,
             Err(e) => return Err((vault, e)),
@@ -170,36 +158,18 @@ impl UnlockedVault {
     ) -> Result<T, EditError<E>> {
         let tables = Arc::clone(&self.tables);
         let (value, changeset) = {
-            let mut session =
-                Session::new(&self.conn).map_err(|e| EditError::Rejected(e.into()))?;
+            let mut session = Session::new(&self.conn).map_err(|e| EditError::Rejected(e.into()))?;
             session.table_filter(Some(move |t: &str| tables.contains(t)));
-            session
-                .attach::<&str>(None)
-                .map_err(|e| EditError::Rejected(e.into()))?;
-            let tx = self
-                .conn
-                .unchecked_transaction()
-                .map_err(|e| EditError::Rejected(e.into()))?;
+            session.attach::<&str>(None).map_err(|e| EditError::Rejected(e.into()))?;
+            let tx = self.conn.unchecked_transaction().map_err(|e| EditError::Rejected(e.into()))?;
             let value = f(&tx).map_err(EditError::Rejected)?;
             tx.commit().map_err(|e| EditError::Rejected(e.into()))?;
-            let changeset = if session.is_empty() {
-                None
-            } else {
-                Some(session.changeset())
-            };
+            let changeset = if session.is_empty() { None } else { Some(session.changeset()) };
             (value, changeset)
         };
-        let Some(changeset) = changeset else {
-            return Ok(value);
-        };
+        let Some(changeset) = changeset else { return Ok(value) };
         let record = changeset.map_err(SaveError::from).and_then(|cs| {
-            let sql = journal::changeset_sql(
-                &self.conn,
-                &mut self.columns,
-                &cs,
-                self.generation,
-                self.sequence + 1,
-            )?;
+            let sql = journal::changeset_sql(&self.conn, &mut self.columns, &cs, self.generation, self.sequence + 1)?;
             Ok(journal::seal(&self.identity, &sql)?)
         });
         match record {
@@ -238,9 +208,7 @@ impl UnlockedVault {
         let written = file.write_all(&batch).and_then(|()| file.sync_data());
         if let Err(e) = written {
             // Leave the journal exactly as it was: the records stay pending in memory.
-            let _ = file
-                .set_len(self.journal_len)
-                .and_then(|()| file.sync_data());
+            let _ = file.set_len(self.journal_len).and_then(|()| file.sync_data());
             if created {
                 self.journal = None;
                 let _ = fs::remove_file(&path);
@@ -296,10 +264,7 @@ impl UnlockedVault {
     pub fn lock(mut self) -> Result<Vault, LockFailure> {
         if self.has_unsaved_changes() {
             if let Err(error) = self.save() {
-                return Err(LockFailure {
-                    vault: Box::new(self),
-                    error,
-                });
+                return Err(LockFailure { vault: Box::new(self), error });
             }
         }
         if self.sequence > 0 {
@@ -310,11 +275,7 @@ impl UnlockedVault {
     }
 
     /// Re-wraps the identity with a new passphrase. The data is not re-encrypted.
-    pub fn change_passphrase(
-        &mut self,
-        new_passphrase: &SecretString,
-        kdf: Kdf,
-    ) -> Result<(), PassphraseError> {
+    pub fn change_passphrase(&mut self, new_passphrase: &SecretString, kdf: Kdf) -> Result<(), PassphraseError> {
         check_passphrase(new_passphrase)?;
         let wrapped = keys::wrap_identity(&self.identity, new_passphrase, kdf.log_n)?;
         durable::replace(&self.vault.layout.identity(), &wrapped)?;
@@ -333,9 +294,7 @@ impl UnlockedVault {
                 Generation {
                     number,
                     bytes: meta.as_ref().map_or(0, |m| m.len()),
-                    written_at: meta
-                        .and_then(|m| m.modified().ok())
-                        .map(chrono::DateTime::<chrono::Utc>::from),
+                    written_at: meta.and_then(|m| m.modified().ok()).map(chrono::DateTime::<chrono::Utc>::from),
                     current: number == self.generation,
                 }
             })
@@ -348,11 +307,7 @@ impl UnlockedVault {
         if !self.generations().iter().any(|g| g.number == number) {
             return Err(RestoreError::NoSuchGeneration(number));
         }
-        let parts = load::load_parts(
-            &self.vault.layout,
-            &self.identity,
-            Source::Generation(number),
-        )?;
+        let parts = load::load_parts(&self.vault.layout, &self.identity, Source::Generation(number))?;
         if self.sequence > 0 || self.has_unsaved_changes() {
             self.fold()?;
         }
@@ -362,12 +317,7 @@ impl UnlockedVault {
             return Err(e.into());
         }
         self.columns = Columns::default();
-        self.tables = Arc::new(
-            schema::journaled_tables(&self.conn)
-                .map_err(SaveError::from)?
-                .into_iter()
-                .collect(),
-        );
+        self.tables = Arc::new(schema::journaled_tables(&self.conn).map_err(SaveError::from)?.into_iter().collect());
         Ok(())
     }
 
@@ -376,8 +326,7 @@ impl UnlockedVault {
     /// (`secure_delete` is on). The records stay as they were, so nothing is journaled, and should the snapshot
     /// then fail, nothing the user wrote has changed. Every unlocked database has the index (migration 1 makes it).
     pub(crate) fn merge_search_index(&self) -> Result<(), rusqlite::Error> {
-        self.conn
-            .execute_batch("INSERT INTO search_index(search_index) VALUES('optimize')")
+        self.conn.execute_batch("INSERT INTO search_index(search_index) VALUES('optimize')")
     }
 
     /// Folds and then deletes every other generation: one snapshot, no journal, and no deleted text in it (the
@@ -395,11 +344,7 @@ impl UnlockedVault {
         let page_size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
         let mut tables = Vec::new();
         for table in self.tables.iter() {
-            let n: i64 = self.conn.query_row(
-                &format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")),
-                [],
-                |r| r.get(0),
-            )?;
+            let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")), [], |r| r.get(0))?;
             tables.push((table.clone(), n as u64));
         }
         tables.sort();
@@ -408,10 +353,7 @@ impl UnlockedVault {
             schema_version: schema::version(&self.conn)?,
             generation: self.generation,
             generations_kept: generations.len(),
-            snapshot_bytes: generations
-                .iter()
-                .find(|g| g.current)
-                .map_or(0, |g| g.bytes),
+            snapshot_bytes: generations.iter().find(|g| g.current).map_or(0, |g| g.bytes),
             journal_records: self.sequence,
             journal_bytes: self.journal_len,
             unsaved_changes: self.has_unsaved_changes(),
@@ -425,18 +367,10 @@ impl UnlockedVault {
         let layout = &self.vault.layout;
         let mut generations = Vec::new();
         for g in layout.snapshot_generations().unwrap_or_default() {
-            let checked = load::read_snapshot(layout, &self.identity, g)
-                .map_err(|e| e.to_string())
-                .and_then(|conn| {
-                    let r: String = conn
-                        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-                        .map_err(|e| e.to_string())?;
-                    if r == "ok" {
-                        Ok(())
-                    } else {
-                        Err(r)
-                    }
-                });
+            let checked = load::read_snapshot(layout, &self.identity, g).map_err(|e| e.to_string()).and_then(|conn| {
+                let r: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+                if r == "ok" { Ok(()) } else { Err(r) }
+            });
             generations.push((g, checked));
         }
         let journal_records = match load::load_parts(layout, &self.identity, Source::Latest) {
@@ -446,13 +380,7 @@ impl UnlockedVault {
                 0
             }
         };
-        let integrity: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        Ok(VerifyReport {
-            generations,
-            journal_records,
-            integrity,
-        })
+        let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(VerifyReport { generations, journal_records, integrity })
     }
 }

@@ -28,22 +28,11 @@ impl Fixture {
         let (vault, key) = Vault::create(&dir, &pass(PASSPHRASE), FAST).expect("create");
         let key_file = tmp.path().join("recovery.txt");
         std::fs::write(&key_file, format!("{}\n", key.expose())).expect("key file");
-        (
-            Fixture {
-                _tmp: tmp,
-                dir,
-                key,
-                key_file,
-            },
-            vault,
-        )
+        (Fixture { _tmp: tmp, dir, key, key_file }, vault)
     }
 
     pub fn unlock(&self) -> UnlockedVault {
-        Vault::open(&self.dir)
-            .expect("open")
-            .unlock(&self.by_key())
-            .expect("unlock")
+        Vault::open(&self.dir).expect("open").unlock(&self.by_key()).expect("unlock")
     }
 
     pub fn by_key(&self) -> UnlockKey {
@@ -65,10 +54,7 @@ pub fn fingerprint(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                out.insert(
-                    path.strip_prefix(dir).expect("prefix").to_path_buf(),
-                    std::fs::read(&path).expect("read"),
-                );
+                out.insert(path.strip_prefix(dir).expect("prefix").to_path_buf(), std::fs::read(&path).expect("read"));
             }
         }
     }
@@ -89,41 +75,24 @@ pub fn add_case(vault: &mut UnlockedVault, id: &str, name: &str) {
 pub fn add_note(vault: &mut UnlockedVault, id: &str, case: &str, body: &str) {
     vault
         .edit(|tx| {
-            tx.execute(
-                "INSERT INTO notes(id, case_id, body, created_at) VALUES(?1, ?2, ?3, '2026-01-02')",
-                [id, case, body],
-            )
+            tx.execute("INSERT INTO notes(id, case_id, body, created_at) VALUES(?1, ?2, ?3, '2026-01-02')", [id, case, body])
         })
         .expect("add note");
 }
 
 pub fn case_names(vault: &UnlockedVault) -> Vec<(String, String)> {
-    let mut stmt = vault
-        .conn()
-        .prepare("SELECT id, code_name FROM cases ORDER BY id")
-        .expect("prepare");
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("query");
+    let mut stmt = vault.conn().prepare("SELECT id, code_name FROM cases ORDER BY id").expect("prepare");
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("query");
     rows.collect::<Result<_, _>>().expect("rows")
 }
 
 /// Runs a real command line tool; panics with its stderr when it fails.
 pub fn run(cmd: &mut Command) -> Vec<u8> {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("could not run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cmd.output().unwrap_or_else(|e| panic!("could not run {cmd:?}: {e}"));
+    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     out.stdout
 }
 
 pub fn sqlite(db: &Path, sql: &str) -> String {
-    String::from_utf8(run(Command::new("sqlite3").arg(db).arg(sql)))
-        .expect("utf8")
-        .trim()
-        .to_owned()
+    String::from_utf8(run(Command::new("sqlite3").arg(db).arg(sql))).expect("utf8").trim().to_owned()
 }

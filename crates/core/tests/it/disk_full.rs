@@ -20,19 +20,10 @@ impl Tmpfs {
         let holder = tempfile::tempdir().expect("tmp");
         let path = holder.path().join("small");
         fs::create_dir(&path).expect("mkdir");
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(&path)
-            .output();
+        let out = Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(&path).output();
         match out {
-            Ok(o) if o.status.success() => Tmpfs {
-                path,
-                _holder: holder,
-            },
-            Ok(o) => panic!(
-                "this test mounts a small tmpfs and must run as root (as CI does): {}",
-                String::from_utf8_lossy(&o.stderr)
-            ),
+            Ok(o) if o.status.success() => Tmpfs { path, _holder: holder },
+            Ok(o) => panic!("this test mounts a small tmpfs and must run as root (as CI does): {}", String::from_utf8_lossy(&o.stderr)),
             Err(e) => panic!("this test needs `mount` and root (as CI has): {e}"),
         }
     }
@@ -72,31 +63,19 @@ fn a_full_disk_fails_the_save_clearly_keeps_the_edits_and_a_later_save_succeeds(
 
     let big = "a long note ".repeat(2000);
     let err = vault
-        .edit(|tx| {
-            tx.execute(
-                "INSERT INTO notes(id, case_id, body, created_at) VALUES('n1', 'c1', ?1, 't')",
-                [&big],
-            )
-        })
+        .edit(|tx| tx.execute("INSERT INTO notes(id, case_id, body, created_at) VALUES('n1', 'c1', ?1, 't')", [&big]))
         .expect_err("the disk is full");
-    let EditError::Unsaved(save) = err else {
-        panic!("expected an unsaved edit, got {err:?}")
-    };
+    let EditError::Unsaved(save) = err else { panic!("expected an unsaved edit, got {err:?}") };
     assert!(matches!(save, SaveError::DiskFull(_)), "{save:?}");
     assert_eq!(save.kind(), ErrorKind::DiskFull);
     assert!(save.to_string().contains("disk is full"));
     assert_eq!(fingerprint(&dir), before, "the files on disk are unchanged");
     assert!(vault.has_unsaved_changes());
-    let body: String = vault
-        .conn()
-        .query_row("SELECT body FROM notes WHERE id = 'n1'", [], |r| r.get(0))
-        .expect("in memory");
+    let body: String = vault.conn().query_row("SELECT body FROM notes WHERE id = 'n1'", [], |r| r.get(0)).expect("in memory");
     assert_eq!(body.len(), big.len());
 
     // A second edit while full is kept too; folding fails the same way and changes nothing.
-    let err = vault
-        .edit(|tx| tx.execute("UPDATE cases SET stage = 'intake' WHERE id = 'c1'", []))
-        .expect_err("still full");
+    let err = vault.edit(|tx| tx.execute("UPDATE cases SET stage = 'intake' WHERE id = 'c1'", [])).expect_err("still full");
     assert!(matches!(err, EditError::Unsaved(SaveError::DiskFull(_))));
     assert!(matches!(vault.fold(), Err(SaveError::DiskFull(_))));
     assert_eq!(fingerprint(&dir), before);

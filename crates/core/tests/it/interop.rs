@@ -7,10 +7,7 @@ use std::process::Command;
 use crate::common::*;
 
 fn recipient(fx: &Fixture) -> String {
-    String::from_utf8(run(Command::new("age-keygen").arg("-y").arg(&fx.key_file)))
-        .expect("utf8")
-        .trim()
-        .to_owned()
+    String::from_utf8(run(Command::new("age-keygen").arg("-y").arg(&fx.key_file))).expect("utf8").trim().to_owned()
 }
 
 /// Decrypts a snapshot with `age`, changes it with `sqlite3`, and encrypts it back with `age -r`.
@@ -18,20 +15,9 @@ pub fn rewrite_snapshot(fx: &Fixture, generation: u64, sql: &str) {
     let snapshot = fx.dir.join(format!("snapshots/{generation:08}.age"));
     let db = fx.scratch("rewrite.db");
     let _ = fs::remove_file(&db);
-    run(Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(&fx.key_file)
-        .arg("-o")
-        .arg(&db)
-        .arg(&snapshot));
+    run(Command::new("age").arg("-d").arg("-i").arg(&fx.key_file).arg("-o").arg(&db).arg(&snapshot));
     sqlite(&db, sql);
-    run(Command::new("age")
-        .arg("-r")
-        .arg(recipient(fx))
-        .arg("-o")
-        .arg(&snapshot)
-        .arg(&db));
+    run(Command::new("age").arg("-r").arg(recipient(fx)).arg("-o").arg(&snapshot).arg(&db));
     fs::remove_file(&db).expect("remove plaintext");
 }
 
@@ -43,47 +29,23 @@ fn recipe() -> std::path::PathBuf {
 fn the_recovery_recipe_rebuilds_the_database_with_age_and_sqlite3() {
     let (fx, mut vault) = Fixture::new();
     add_case(&mut vault, "c1", "Birch 1");
-    add_note(
-        &mut vault,
-        "n1",
-        "c1",
-        "it's a note with 'quotes' and a ; semicolon",
-    );
+    add_note(&mut vault, "n1", "c1", "it's a note with 'quotes' and a ; semicolon");
     vault.fold().expect("fold");
     add_case(&mut vault, "c2", "Birch 2");
-    vault
-        .edit(|tx| tx.execute("UPDATE cases SET stage = 'intake' WHERE id = 'c1'", []))
-        .expect("update");
-    vault
-        .edit(|tx| tx.execute("DELETE FROM notes WHERE id = 'n1'", []))
-        .expect("delete");
+    vault.edit(|tx| tx.execute("UPDATE cases SET stage = 'intake' WHERE id = 'c1'", [])).expect("update");
+    vault.edit(|tx| tx.execute("DELETE FROM notes WHERE id = 'n1'", [])).expect("delete");
     add_note(&mut vault, "n2", "c2", "second\nline");
     drop(vault); // as after a crash: snapshot 2 plus a journal of four records
     let out = fx.scratch("recovered.db");
-    let printed = String::from_utf8(run(Command::new("sh")
-        .arg(recipe())
-        .arg(&fx.dir)
-        .arg(&fx.key_file)
-        .arg(&out)))
-    .expect("utf8");
+    let printed = String::from_utf8(run(Command::new("sh").arg(recipe()).arg(&fx.dir).arg(&fx.key_file).arg(&out)))
+        .expect("utf8");
     assert_eq!(printed.trim(), "ok");
-    assert_eq!(
-        sqlite(&out, "SELECT id || ':' || stage FROM cases ORDER BY id"),
-        "c1:intake\nc2:referral"
-    );
-    assert_eq!(
-        sqlite(&out, "SELECT id || ':' || body FROM notes"),
-        "n2:second\nline"
-    );
-    let format = fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/FORMAT.md"),
-    )
-    .expect("docs/FORMAT.md");
+    assert_eq!(sqlite(&out, "SELECT id || ':' || stage FROM cases ORDER BY id"), "c1:intake\nc2:referral");
+    assert_eq!(sqlite(&out, "SELECT id || ':' || body FROM notes"), "n2:second\nline");
+    let format = fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/FORMAT.md"))
+        .expect("docs/FORMAT.md");
     let script = fs::read_to_string(recipe()).expect("recipe");
-    assert!(
-        format.contains(script.trim()),
-        "docs/FORMAT.md must show assets/recover.sh verbatim"
-    );
+    assert!(format.contains(script.trim()), "docs/FORMAT.md must show assets/recover.sh verbatim");
 }
 
 #[test]
@@ -94,13 +56,7 @@ fn compact_leaves_one_snapshot_that_age_alone_turns_into_the_database() {
     let gen = vault.generation();
     drop(vault);
     let db = fx.scratch("plain.db");
-    run(Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(&fx.key_file)
-        .arg("-o")
-        .arg(&db)
-        .arg(fx.dir.join(format!("snapshots/{gen:08}.age"))));
+    run(Command::new("age").arg("-d").arg("-i").arg(&fx.key_file).arg("-o").arg(&db).arg(fx.dir.join(format!("snapshots/{gen:08}.age"))));
     assert_eq!(sqlite(&db, "PRAGMA integrity_check"), "ok");
     assert_eq!(sqlite(&db, "SELECT code_name FROM cases"), "Larch");
 }
@@ -114,21 +70,11 @@ fn files_encrypted_by_the_age_cli_to_the_vault_recipient_are_read_by_the_core() 
     let sql = "-- circlebook journal generation 1 sequence 1\nBEGIN;\nUPDATE cases SET stage = 'paused' WHERE id = 'x';\nCOMMIT;\n";
     let plain = fx.scratch("record.sql");
     fs::write(&plain, sql).expect("write");
-    run(Command::new("age")
-        .arg("-a")
-        .arg("-r")
-        .arg(recipient(&fx))
-        .arg("-o")
-        .arg(fx.dir.join("journal/00000001.journal"))
-        .arg(&plain));
+    run(Command::new("age").arg("-a").arg("-r").arg(recipient(&fx)).arg("-o").arg(fx.dir.join("journal/00000001.journal")).arg(&plain));
     let vault = fx.unlock();
     let row: (String, String) = vault
         .conn()
-        .query_row(
-            "SELECT code_name, stage FROM cases WHERE id = 'x'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT code_name, stage FROM cases WHERE id = 'x'", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("row");
     assert_eq!(row, ("From the CLI".into(), "paused".into()));
 }
@@ -141,10 +87,7 @@ fn migration_2_rebuilds_the_search_index_so_that_debian_sqlite3_can_use_it() {
     let fx = Fixture::new().0;
     let db = fx.scratch("version1.db");
     let conn = rusqlite::Connection::open(&db).expect("open");
-    assert_eq!(
-        migrate_with(&conn, &MIGRATIONS[..1]).expect("migration 1"),
-        1
-    );
+    assert_eq!(migrate_with(&conn, &MIGRATIONS[..1]).expect("migration 1"), 1);
     conn.execute_batch(
         "INSERT INTO cases(id, code_name, stage, created_at, updated_at) VALUES('c1', 'Heron', 'active', 't', 't');
          INSERT INTO case_tags(case_id, tag) VALUES('c1', 'family');
@@ -155,21 +98,11 @@ fn migration_2_rebuilds_the_search_index_so_that_debian_sqlite3_can_use_it() {
     )
     .expect("version-1 rows");
     drop(conn);
-    let refused = Command::new("sqlite3")
-        .arg(&db)
-        .arg("UPDATE notes SET body = 'x' WHERE id = 'n1'")
-        .output()
-        .expect("sqlite3");
-    assert!(
-        !refused.status.success(),
-        "the format-5 index should be out of reach of Debian's sqlite3 (this test's premise)"
-    );
+    let refused = Command::new("sqlite3").arg(&db).arg("UPDATE notes SET body = 'x' WHERE id = 'n1'").output().expect("sqlite3");
+    assert!(!refused.status.success(), "the format-5 index should be out of reach of Debian's sqlite3 (this test's premise)");
 
     let conn = rusqlite::Connection::open(&db).expect("open");
-    assert_eq!(
-        migrate_with(&conn, &MIGRATIONS[..2]).expect("migration 2"),
-        1
-    );
+    assert_eq!(migrate_with(&conn, &MIGRATIONS[..2]).expect("migration 2"), 1);
     assert_eq!(version(&conn).expect("version"), 2);
     crate::model_search::assert_index_agrees_with_tables(&conn);
     drop(conn);
@@ -192,10 +125,7 @@ fn migration_3_indexes_every_text_field_and_debian_sqlite3_keeps_it_so() {
     let fx = Fixture::new().0;
     let db = fx.scratch("version2.db");
     let conn = rusqlite::Connection::open(&db).expect("open");
-    assert_eq!(
-        migrate_with(&conn, &MIGRATIONS[..2]).expect("migrations 1 and 2"),
-        2
-    );
+    assert_eq!(migrate_with(&conn, &MIGRATIONS[..2]).expect("migrations 1 and 2"), 2);
     conn.execute_batch(
         "INSERT INTO cases(id, code_name, stage, created_at, updated_at) VALUES('c1', 'Heron', 'active', 't', 't');
          INSERT INTO participants(id, case_id, alias, role, pronouns, created_at, updated_at)
@@ -206,29 +136,14 @@ fn migration_3_indexes_every_text_field_and_debian_sqlite3_keeps_it_so() {
     )
     .expect("version-2 rows");
     let unindexed = |conn: &rusqlite::Connection, word: &str| -> i64 {
-        conn.query_row(
-            "SELECT count(*) FROM search_index WHERE search_index MATCH ?1",
-            [word],
-            |r| r.get(0),
-        )
-        .expect("match")
+        conn.query_row("SELECT count(*) FROM search_index WHERE search_index MATCH ?1", [word], |r| r.get(0)).expect("match")
     };
-    assert_eq!(
-        unindexed(&conn, "xenpronoun")
-            + unindexed(&conn, "chosenindirect")
-            + unindexed(&conn, "bothwilling"),
-        0
-    );
+    assert_eq!(unindexed(&conn, "xenpronoun") + unindexed(&conn, "chosenindirect") + unindexed(&conn, "bothwilling"), 0);
 
     assert_eq!(migrate_with(&conn, MIGRATIONS).expect("migration 3"), 1);
     assert_eq!(version(&conn).expect("version"), 3);
     crate::model_search::assert_index_agrees_with_tables(&conn);
-    for word in [
-        "xenpronoun",
-        "chosenindirect",
-        "facilitatorjo",
-        "bothwilling",
-    ] {
+    for word in ["xenpronoun", "chosenindirect", "facilitatorjo", "bothwilling"] {
         assert_eq!(unindexed(&conn, word), 1, "{word}");
     }
     drop(conn);
@@ -252,16 +167,8 @@ fn migration_3_indexes_every_text_field_and_debian_sqlite3_keeps_it_so() {
 #[test]
 fn the_recovery_recipe_replays_case_model_edits_with_debian_sqlite3() {
     let (fx, mut vault) = Fixture::new();
-    circlebook_core::demo::add_cases(&mut vault, 3, 7, "2026-06-15".parse().expect("date"))
-        .expect("demo");
-    vault
-        .edit(|tx| {
-            tx.execute(
-                "DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes LIMIT 2)",
-                [],
-            )
-        })
-        .expect("delete");
+    circlebook_core::demo::add_cases(&mut vault, 3, 7, "2026-06-15".parse().expect("date")).expect("demo");
+    vault.edit(|tx| tx.execute("DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes LIMIT 2)", [])).expect("delete");
     vault.fold().expect("fold");
     vault
         .edit(|tx| {
@@ -275,38 +182,17 @@ fn the_recovery_recipe_replays_case_model_edits_with_debian_sqlite3() {
         })
         .expect("edits");
     let expected: Vec<(String, String)> = {
-        let mut stmt = vault
-            .conn()
-            .prepare("SELECT kind, record_id FROM search_index ORDER BY kind, record_id")
-            .expect("prepare");
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("rows")
+        let mut stmt = vault.conn().prepare("SELECT kind, record_id FROM search_index ORDER BY kind, record_id").expect("prepare");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").collect::<Result<_, _>>().expect("rows")
     };
     drop(vault); // as after a crash: the journal holds the edits
-    assert!(fs::read_dir(fx.dir.join("journal"))
-        .expect("journal")
-        .any(|e| e.expect("entry").metadata().expect("meta").len() > 0));
+    assert!(fs::read_dir(fx.dir.join("journal")).expect("journal").any(|e| e.expect("entry").metadata().expect("meta").len() > 0));
     let out = fx.scratch("recovered.db");
-    let printed = String::from_utf8(run(Command::new("sh")
-        .arg(recipe())
-        .arg(&fx.dir)
-        .arg(&fx.key_file)
-        .arg(&out)))
-    .expect("utf8");
+    let printed = String::from_utf8(run(Command::new("sh").arg(recipe()).arg(&fx.dir).arg(&fx.key_file).arg(&out)))
+        .expect("utf8");
     assert_eq!(printed.trim(), "ok");
-    assert_eq!(
-        sqlite(
-            &out,
-            "SELECT count(*) FROM search_index WHERE search_index MATCH 'heron'"
-        ),
-        "1"
-    );
-    let recovered = sqlite(
-        &out,
-        "SELECT kind || ' ' || record_id FROM search_index ORDER BY kind, record_id",
-    );
+    assert_eq!(sqlite(&out, "SELECT count(*) FROM search_index WHERE search_index MATCH 'heron'"), "1");
+    let recovered = sqlite(&out, "SELECT kind || ' ' || record_id FROM search_index ORDER BY kind, record_id");
     let expected: Vec<String> = expected.iter().map(|(k, r)| format!("{k} {r}")).collect();
     assert_eq!(recovered, expected.join("\n"));
     let conn = rusqlite::Connection::open(&out).expect("open");
@@ -319,42 +205,17 @@ fn the_recovery_recipe_replays_case_model_edits_with_debian_sqlite3() {
 fn compact_leaves_no_deleted_words_in_the_snapshot() {
     let (fx, mut vault) = Fixture::new();
     add_case(&mut vault, "c1", "Larch");
-    add_note(
-        &mut vault,
-        "n1",
-        "c1",
-        "the word quetzalcoatlus stays private",
-    );
+    add_note(&mut vault, "n1", "c1", "the word quetzalcoatlus stays private");
     add_note(&mut vault, "n2", "c1", "another note");
     vault.fold().expect("fold");
-    vault
-        .edit(|tx| tx.execute("DELETE FROM notes WHERE id = 'n1'", []))
-        .expect("delete");
+    vault.edit(|tx| tx.execute("DELETE FROM notes WHERE id = 'n1'", [])).expect("delete");
     vault.compact().expect("compact");
     let gen = vault.generation();
     drop(vault);
     let db = fx.scratch("compacted.db");
-    run(Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(&fx.key_file)
-        .arg("-o")
-        .arg(&db)
-        .arg(fx.dir.join(format!("snapshots/{gen:08}.age"))));
+    run(Command::new("age").arg("-d").arg("-i").arg(&fx.key_file).arg("-o").arg(&db).arg(fx.dir.join(format!("snapshots/{gen:08}.age"))));
     let bytes = fs::read(&db).expect("read");
-    assert!(
-        bytes.windows(5).any(|w| w == b"Larch"),
-        "the snapshot should hold the case (this test's premise)"
-    );
-    assert!(
-        !bytes.windows(14).any(|w| w == b"quetzalcoatlus"),
-        "a deleted note's word is still in the snapshot"
-    );
-    assert_eq!(
-        sqlite(
-            &db,
-            "SELECT count(*) FROM search_index WHERE search_index MATCH 'another'"
-        ),
-        "1"
-    );
+    assert!(bytes.windows(5).any(|w| w == b"Larch"), "the snapshot should hold the case (this test's premise)");
+    assert!(!bytes.windows(14).any(|w| w == b"quetzalcoatlus"), "a deleted note's word is still in the snapshot");
+    assert_eq!(sqlite(&db, "SELECT count(*) FROM search_index WHERE search_index MATCH 'another'"), "1");
 }

@@ -31,43 +31,22 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-const STAGES: [&str; 6] = [
-    "referral",
-    "intake",
-    "preparation",
-    "active",
-    "follow-up",
-    "closed",
-];
+const STAGES: [&str; 6] = ["referral", "intake", "preparation", "active", "follow-up", "closed"];
 
 type Model = BTreeMap<String, (String, Vec<String>)>;
 
 fn observe(vault: &circlebook_core::UnlockedVault) -> Model {
     let mut model = Model::new();
     let conn = vault.conn();
-    let mut stmt = conn
-        .prepare("SELECT id, stage FROM cases")
-        .expect("prepare");
-    for row in stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .expect("q")
-    {
+    let mut stmt = conn.prepare("SELECT id, stage FROM cases").expect("prepare");
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).expect("q") {
         let (id, stage) = row.expect("row");
         model.insert(id, (stage, Vec::new()));
     }
-    let mut stmt = conn
-        .prepare("SELECT case_id, body FROM notes ORDER BY created_at, id")
-        .expect("prepare");
-    for row in stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .expect("q")
-    {
+    let mut stmt = conn.prepare("SELECT case_id, body FROM notes ORDER BY created_at, id").expect("prepare");
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).expect("q") {
         let (case, body) = row.expect("row");
-        model
-            .get_mut(&case)
-            .expect("note of a live case")
-            .1
-            .push(body);
+        model.get_mut(&case).expect("note of a live case").1.push(body);
     }
     model
 }

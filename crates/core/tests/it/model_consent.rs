@@ -31,9 +31,7 @@ fn grant(person: &str, activity: &str) -> Value {
 }
 
 fn with(mut args: Value, extra: Value) -> Value {
-    args.as_object_mut()
-        .expect("object")
-        .extend(extra.as_object().expect("object").clone());
+    args.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
     args
 }
 
@@ -49,53 +47,17 @@ fn information_sharing_names_a_recipient_and_nothing_else_does() {
     let (mut d, _case, robin) = setup();
     let err = d.refuse("record_consent", grant(&robin, "information_sharing"));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let err = d.refuse(
-        "record_consent",
-        with(
-            grant(&robin, "information_sharing"),
-            json!({"shared_with": "  "}),
-        ),
-    );
+    let err = d.refuse("record_consent", with(grant(&robin, "information_sharing"), json!({"shared_with": "  "})));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let err = d.refuse(
-        "record_consent",
-        with(grant(&robin, "intake"), json!({"shared_with": "Sam"})),
-    );
+    let err = d.refuse("record_consent", with(grant(&robin, "intake"), json!({"shared_with": "Sam"})));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let entry = d.call(
-        "record_consent",
-        with(
-            grant(&robin, "information_sharing"),
-            json!({"shared_with": " Sam (supporter) "}),
-        ),
-    );
+    let entry = d.call("record_consent", with(grant(&robin, "information_sharing"), json!({"shared_with": " Sam (supporter) "})));
     assert_eq!(entry["shared_with"], "Sam (supporter)");
-    let state = consent::current(
-        d.vault.conn(),
-        &pid(&robin),
-        Activity::InformationSharing,
-        "Sam (supporter)",
-        day(0),
-    )
-    .expect("current");
+    let state = consent::current(d.vault.conn(), &pid(&robin), Activity::InformationSharing, "Sam (supporter)", day(0)).expect("current");
     assert_eq!(state, ConsentState::Granted);
-    let state = consent::current(
-        d.vault.conn(),
-        &pid(&robin),
-        Activity::InformationSharing,
-        "police",
-        day(0),
-    )
-    .expect("current");
-    assert_eq!(
-        state,
-        ConsentState::NotAsked,
-        "consent to share with one recipient covers no other"
-    );
-    let err = d.refuse(
-        "withdraw_consent",
-        json!({"participant_id": robin, "activity": "information_sharing", "method": "verbal"}),
-    );
+    let state = consent::current(d.vault.conn(), &pid(&robin), Activity::InformationSharing, "police", day(0)).expect("current");
+    assert_eq!(state, ConsentState::NotAsked, "consent to share with one recipient covers no other");
+    let err = d.refuse("withdraw_consent", json!({"participant_id": robin, "activity": "information_sharing", "method": "verbal"}));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     d.call("withdraw_consent", json!({"participant_id": robin, "activity": "information_sharing", "shared_with": "Sam (supporter)", "method": "verbal"}));
 }
@@ -104,70 +66,24 @@ fn information_sharing_names_a_recipient_and_nothing_else_does() {
 fn an_expiry_must_follow_the_decision_and_belongs_to_grants() {
     let (mut d, _case, robin) = setup();
     for expires_on in ["2026-03-01", "2026-02-27"] {
-        let err = d.refuse(
-            "record_consent",
-            with(grant(&robin, "intake"), json!({"expires_on": expires_on})),
-        );
-        assert_eq!(
-            err.to_string(),
-            "a consent's expiry date must be after the day it was given"
-        );
+        let err = d.refuse("record_consent", with(grant(&robin, "intake"), json!({"expires_on": expires_on})));
+        assert_eq!(err.to_string(), "a consent's expiry date must be after the day it was given");
     }
-    let err = d.refuse(
-        "record_consent",
-        with(
-            grant(&robin, "intake"),
-            json!({"decided_at": "2026-01-10T09:00:00Z", "expires_on": "2026-01-10"}),
-        ),
-    );
+    let err = d.refuse("record_consent", with(grant(&robin, "intake"), json!({"decided_at": "2026-01-10T09:00:00Z", "expires_on": "2026-01-10"})));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let back_dated = d.call(
-        "record_consent",
-        with(
-            grant(&robin, "intake"),
-            json!({"decided_at": "2026-01-10T09:00:00Z", "expires_on": "2026-01-11"}),
-        ),
-    );
+    let back_dated = d.call("record_consent", with(grant(&robin, "intake"), json!({"decided_at": "2026-01-10T09:00:00Z", "expires_on": "2026-01-11"})));
     assert_eq!(back_dated["decided_at"], "2026-01-10T09:00:00Z");
     assert_eq!(back_dated["recorded_at"], "2026-03-01T10:00:00Z");
     let err = d.refuse("record_consent", json!({
         "participant_id": robin, "activity": "intake", "decision": "declined", "method": "verbal", "expires_on": "2026-04-01"
     }));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let err = d.refuse(
-        "record_consent",
-        with(
-            grant(&robin, "intake"),
-            json!({"decided_at": "2026-03-02T09:00:00Z"}),
-        ),
-    );
-    assert_eq!(
-        err.kind(),
-        ErrorKind::InvalidInput,
-        "a decision is not dated in the future"
-    );
-    assert_eq!(
-        d.refuse("record_consent", grant(UNKNOWN, "intake")).kind(),
-        ErrorKind::NotFound
-    );
-    assert_eq!(
-        d.refuse("consent_history", json!({"participant_id": UNKNOWN}))
-            .kind(),
-        ErrorKind::NotFound
-    );
-    assert_eq!(
-        d.refuse("current_consents", json!({"participant_id": UNKNOWN}))
-            .kind(),
-        ErrorKind::NotFound
-    );
-    assert_eq!(
-        d.refuse(
-            "withdraw_consent",
-            json!({"participant_id": UNKNOWN, "activity": "intake", "method": "verbal"})
-        )
-        .kind(),
-        ErrorKind::NotFound
-    );
+    let err = d.refuse("record_consent", with(grant(&robin, "intake"), json!({"decided_at": "2026-03-02T09:00:00Z"})));
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "a decision is not dated in the future");
+    assert_eq!(d.refuse("record_consent", grant(UNKNOWN, "intake")).kind(), ErrorKind::NotFound);
+    assert_eq!(d.refuse("consent_history", json!({"participant_id": UNKNOWN})).kind(), ErrorKind::NotFound);
+    assert_eq!(d.refuse("current_consents", json!({"participant_id": UNKNOWN})).kind(), ErrorKind::NotFound);
+    assert_eq!(d.refuse("withdraw_consent", json!({"participant_id": UNKNOWN, "activity": "intake", "method": "verbal"})).kind(), ErrorKind::NotFound);
 }
 
 #[test]
@@ -175,43 +91,18 @@ fn withdrawal_needs_a_grant_and_takes_effect_at_once() {
     let (mut d, _case, robin) = setup();
     let withdraw = json!({"participant_id": robin, "activity": "direct_dialogue", "method": "verbal", "note": "by phone"});
     let err = d.refuse("withdraw_consent", withdraw.clone());
-    assert_eq!(
-        err.to_string(),
-        "Robin has no granted consent to direct_dialogue to withdraw (not yet asked)"
-    );
+    assert_eq!(err.to_string(), "Robin has no granted consent to direct_dialogue to withdraw (not yet asked)");
     d.call("record_consent", json!({"participant_id": robin, "activity": "direct_dialogue", "decision": "declined", "method": "verbal"}));
-    assert_eq!(
-        d.refuse("withdraw_consent", withdraw.clone()).kind(),
-        ErrorKind::InvalidInput
-    );
+    assert_eq!(d.refuse("withdraw_consent", withdraw.clone()).kind(), ErrorKind::InvalidInput);
 
     d.call("record_consent", grant(&robin, "direct_dialogue"));
-    consent::require(
-        d.vault.conn(),
-        &pid(&robin),
-        Activity::DirectDialogue,
-        day(0),
-    )
-    .expect("granted");
+    consent::require(d.vault.conn(), &pid(&robin), Activity::DirectDialogue, day(0)).expect("granted");
     let entry = d.call("withdraw_consent", withdraw.clone());
     assert_eq!(entry["decision"], "withdrawn");
     assert_eq!(entry["note"], "by phone");
-    match consent::require(
-        d.vault.conn(),
-        &pid(&robin),
-        Activity::DirectDialogue,
-        day(0),
-    ) {
-        Err(ModelError::ConsentRequired {
-            alias,
-            activity,
-            state,
-            ..
-        }) => {
-            assert_eq!(
-                (alias.as_str(), activity, state.as_str()),
-                ("Robin", Activity::DirectDialogue, "withdrawn")
-            );
+    match consent::require(d.vault.conn(), &pid(&robin), Activity::DirectDialogue, day(0)) {
+        Err(ModelError::ConsentRequired { alias, activity, state, .. }) => {
+            assert_eq!((alias.as_str(), activity, state.as_str()), ("Robin", Activity::DirectDialogue, "withdrawn"));
         }
         other => panic!("expected ConsentRequired, got {other:?}"),
     }
@@ -222,38 +113,20 @@ fn withdrawal_needs_a_grant_and_takes_effect_at_once() {
 #[test]
 fn require_refuses_after_expiry_and_before_any_consent() {
     let (mut d, _case, robin) = setup();
-    let err = consent::require(d.vault.conn(), &pid(&robin), Activity::Conference, day(0))
-        .expect_err("not asked");
+    let err = consent::require(d.vault.conn(), &pid(&robin), Activity::Conference, day(0)).expect_err("not asked");
     assert_eq!(err.kind(), ErrorKind::ConsentRequired);
-    assert_eq!(
-        err.to_string(),
-        "Robin has no current consent to conference (not yet asked); record their consent first"
-    );
-    d.call(
-        "record_consent",
-        with(
-            grant(&robin, "conference"),
-            json!({"expires_on": "2026-03-10"}),
-        ),
-    );
-    consent::require(d.vault.conn(), &pid(&robin), Activity::Conference, day(9))
-        .expect("still granted on the expiry day");
-    let err = consent::require(d.vault.conn(), &pid(&robin), Activity::Conference, day(10))
-        .expect_err("expired");
+    assert_eq!(err.to_string(), "Robin has no current consent to conference (not yet asked); record their consent first");
+    d.call("record_consent", with(grant(&robin, "conference"), json!({"expires_on": "2026-03-10"})));
+    consent::require(d.vault.conn(), &pid(&robin), Activity::Conference, day(9)).expect("still granted on the expiry day");
+    let err = consent::require(d.vault.conn(), &pid(&robin), Activity::Conference, day(10)).expect_err("expired");
     assert_eq!(err.kind(), ErrorKind::ConsentRequired);
     assert!(err.to_string().contains("(expired)"), "{err}");
 
     d.at("2026-03-11T09:00:00Z".parse().expect("time"));
     let current = d.call("current_consents", json!({"participant_id": robin}));
     assert_eq!(current[0]["state"], "expired");
-    let entry = d.call(
-        "withdraw_consent",
-        json!({"participant_id": robin, "activity": "conference", "method": "written"}),
-    );
-    assert_eq!(
-        entry["decision"], "withdrawn",
-        "an expired grant can still be withdrawn explicitly"
-    );
+    let entry = d.call("withdraw_consent", json!({"participant_id": robin, "activity": "conference", "method": "written"}));
+    assert_eq!(entry["decision"], "withdrawn", "an expired grant can still be withdrawn explicitly");
 }
 
 #[test]
@@ -262,88 +135,37 @@ fn history_is_newest_first_and_no_operation_rewrites_it() {
     let sam = d.person(&case, "Sam", "supporter");
     d.call("record_consent", grant(&robin, "intake"));
     d.call("record_consent", grant(&robin, "keeping_notes"));
-    d.call(
-        "withdraw_consent",
-        json!({"participant_id": robin, "activity": "intake", "method": "verbal"}),
-    );
+    d.call("withdraw_consent", json!({"participant_id": robin, "activity": "intake", "method": "verbal"}));
     d.call("record_consent", grant(&sam, "conference"));
     let history = d.call("consent_history", json!({"participant_id": robin}));
     let entries: Vec<(&str, &str)> = history
         .as_array()
         .expect("history")
         .iter()
-        .map(|e| {
-            (
-                e["activity"].as_str().expect("a"),
-                e["decision"].as_str().expect("d"),
-            )
-        })
+        .map(|e| (e["activity"].as_str().expect("a"), e["decision"].as_str().expect("d")))
         .collect();
-    assert_eq!(
-        entries,
-        [
-            ("intake", "withdrawn"),
-            ("keeping_notes", "granted"),
-            ("intake", "granted")
-        ]
-    );
+    assert_eq!(entries, [("intake", "withdrawn"), ("keeping_notes", "granted"), ("intake", "granted")]);
 
     let of_robin = d.call("get_participant", json!({"participant_id": robin}))["consents"].clone();
     let states: Vec<(&str, &str)> = of_robin
         .as_array()
         .expect("consents")
         .iter()
-        .map(|c| {
-            (
-                c["activity"].as_str().expect("a"),
-                c["state"].as_str().expect("s"),
-            )
-        })
+        .map(|c| (c["activity"].as_str().expect("a"), c["state"].as_str().expect("s")))
         .collect();
-    assert_eq!(
-        states,
-        [("intake", "withdrawn"), ("keeping_notes", "granted")]
-    );
+    assert_eq!(states, [("intake", "withdrawn"), ("keeping_notes", "granted")]);
     let of_case = d.call("current_consents", json!({"case_id": case}));
     let rows: Vec<(&str, &str, &str)> = of_case
         .as_array()
         .expect("consents")
         .iter()
-        .map(|c| {
-            (
-                c["alias"].as_str().expect("alias"),
-                c["activity"].as_str().expect("a"),
-                c["state"].as_str().expect("s"),
-            )
-        })
+        .map(|c| (c["alias"].as_str().expect("alias"), c["activity"].as_str().expect("a"), c["state"].as_str().expect("s")))
         .collect();
-    assert_eq!(
-        rows,
-        [
-            ("Robin", "intake", "withdrawn"),
-            ("Robin", "keeping_notes", "granted"),
-            ("Sam", "conference", "granted")
-        ]
-    );
-    assert_eq!(
-        d.refuse("current_consents", json!({})).kind(),
-        ErrorKind::InvalidInput
-    );
+    assert_eq!(rows, [("Robin", "intake", "withdrawn"), ("Robin", "keeping_notes", "granted"), ("Sam", "conference", "granted")]);
+    assert_eq!(d.refuse("current_consents", json!({})).kind(), ErrorKind::InvalidInput);
 
-    let consent_ops: Vec<&str> = ops::all()
-        .iter()
-        .map(|op| op.name)
-        .filter(|n| n.contains("consent"))
-        .collect();
-    assert_eq!(
-        consent_ops,
-        [
-            "consent_history",
-            "current_consents",
-            "record_consent",
-            "withdraw_consent"
-        ]
-    );
+    let consent_ops: Vec<&str> = ops::all().iter().map(|op| op.name).filter(|n| n.contains("consent")).collect();
+    assert_eq!(consent_ops, ["consent_history", "current_consents", "record_consent", "withdraw_consent"]);
 }
 
 #[test]
@@ -353,48 +175,23 @@ fn a_closed_case_takes_withdrawals_but_not_grants() {
     d.close(&case);
     let err = d.refuse("record_consent", grant(&robin, "intake"));
     assert_eq!(err.kind(), ErrorKind::NotAllowed);
-    d.call(
-        "withdraw_consent",
-        json!({"participant_id": robin, "activity": "progress_updates", "method": "verbal"}),
-    );
-    let state = consent::current(
-        d.vault.conn(),
-        &pid(&robin),
-        Activity::ProgressUpdates,
-        "",
-        day(0),
-    )
-    .expect("current");
+    d.call("withdraw_consent", json!({"participant_id": robin, "activity": "progress_updates", "method": "verbal"}));
+    let state = consent::current(d.vault.conn(), &pid(&robin), Activity::ProgressUpdates, "", day(0)).expect("current");
     assert_eq!(state, ConsentState::Withdrawn);
 }
 
 // The property test: the ledger against a model where the latest entry per (participant, activity, recipient)
 // decides and an expired grant is not current.
 
-const ACTIVITIES: [(&str, Activity); 3] = [
-    ("intake", Activity::Intake),
-    ("direct_dialogue", Activity::DirectDialogue),
-    ("information_sharing", Activity::InformationSharing),
-];
+const ACTIVITIES: [(&str, Activity); 3] =
+    [("intake", Activity::Intake), ("direct_dialogue", Activity::DirectDialogue), ("information_sharing", Activity::InformationSharing)];
 const RECIPIENTS: [&str; 3] = ["", "Sam", "police liaison"];
 const DECISIONS: [&str; 3] = ["granted", "declined", "withdrawn"];
 
 #[derive(Debug, Clone)]
 enum Step {
-    Record {
-        who: usize,
-        activity: usize,
-        recipient: usize,
-        decision: usize,
-        expiry: Option<i64>,
-        day: u64,
-    },
-    Withdraw {
-        who: usize,
-        activity: usize,
-        recipient: usize,
-        day: u64,
-    },
+    Record { who: usize, activity: usize, recipient: usize, decision: usize, expiry: Option<i64>, day: u64 },
+    Withdraw { who: usize, activity: usize, recipient: usize, day: u64 },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -424,43 +221,22 @@ fn recipient_ok(activity: usize, recipient: usize) -> bool {
     (activity == 2) == (recipient != 0)
 }
 
-fn check(
-    d: &Desk,
-    people: &[String; 2],
-    model: &Ledger,
-    today: NaiveDate,
-) -> Result<(), TestCaseError> {
+fn check(d: &Desk, people: &[String; 2], model: &Ledger, today: NaiveDate) -> Result<(), TestCaseError> {
     let conn = d.vault.conn();
     for (who, person) in people.iter().enumerate() {
         for (a, (_, activity)) in ACTIVITIES.iter().enumerate() {
             for (r, recipient) in RECIPIENTS.iter().enumerate() {
                 let expected = model_state(model.get(&(who, a, r)), today);
-                let actual = consent::current(conn, &pid(person), *activity, recipient, today)
-                    .expect("current");
-                prop_assert_eq!(
-                    actual,
-                    expected,
-                    "{} {:?} {:?} on {}",
-                    who,
-                    activity,
-                    recipient,
-                    today
-                );
+                let actual = consent::current(conn, &pid(person), *activity, recipient, today).expect("current");
+                prop_assert_eq!(actual, expected, "{} {:?} {:?} on {}", who, activity, recipient, today);
             }
             let required = consent::require(conn, &pid(person), *activity, today);
             match (model_state(model.get(&(who, a, 0)), today), required) {
                 (ConsentState::Granted, Ok(())) => {}
-                (state, Err(ModelError::ConsentRequired { state: said, .. }))
-                    if state != ConsentState::Granted =>
-                {
+                (state, Err(ModelError::ConsentRequired { state: said, .. })) if state != ConsentState::Granted => {
                     prop_assert_eq!(said, state.describe());
                 }
-                (state, other) => prop_assert!(
-                    false,
-                    "require disagrees: model {:?}, ledger {:?}",
-                    state,
-                    other
-                ),
+                (state, other) => prop_assert!(false, "require disagrees: model {:?}, ledger {:?}", state, other),
             }
         }
     }
@@ -474,18 +250,9 @@ fn current_by_op(d: &mut Desk, case: &str, people: &[String; 2]) -> BTreeMap<Key
         .expect("list")
         .iter()
         .map(|c| {
-            let who = people
-                .iter()
-                .position(|p| c["participant_id"] == p.as_str())
-                .expect("participant");
-            let a = ACTIVITIES
-                .iter()
-                .position(|(w, _)| c["activity"] == *w)
-                .expect("activity");
-            let r = RECIPIENTS
-                .iter()
-                .position(|w| c["shared_with"] == *w)
-                .expect("recipient");
+            let who = people.iter().position(|p| c["participant_id"] == p.as_str()).expect("participant");
+            let a = ACTIVITIES.iter().position(|(w, _)| c["activity"] == *w).expect("activity");
+            let r = RECIPIENTS.iter().position(|w| c["shared_with"] == *w).expect("recipient");
             ((who, a, r), c["state"].as_str().expect("state").to_owned())
         })
         .collect()

@@ -12,10 +12,7 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 
 /// A fresh UUIDv7-shaped id; ids made later sort later.
 pub fn id() -> String {
-    format!(
-        "01900000-0000-7000-8000-{:012x}",
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
+    format!("01900000-0000-7000-8000-{:012x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 fn opt(value: Option<&str>) -> Value {
@@ -23,9 +20,7 @@ fn opt(value: Option<&str>) -> Value {
 }
 
 fn insert(vault: &mut UnlockedVault, sql: &str, values: Vec<Value>) {
-    vault
-        .edit(|tx| tx.execute(sql, rusqlite::params_from_iter(values)))
-        .expect("insert fixture row");
+    vault.edit(|tx| tx.execute(sql, rusqlite::params_from_iter(values))).expect("insert fixture row");
 }
 
 fn text(v: &str) -> Value {
@@ -33,12 +28,7 @@ fn text(v: &str) -> Value {
 }
 
 /// A case through the registry; `extra` adds fields of `create_case`.
-pub fn case(
-    vault: &mut UnlockedVault,
-    ctx: &Ctx,
-    code_name: &str,
-    extra: serde_json::Value,
-) -> String {
+pub fn case(vault: &mut UnlockedVault, ctx: &Ctx, code_name: &str, extra: serde_json::Value) -> String {
     let mut args = json!({ "code_name": code_name });
     if let (Some(args), Some(extra)) = (args.as_object_mut(), extra.as_object()) {
         args.extend(extra.clone());
@@ -48,11 +38,7 @@ pub fn case(
 }
 
 pub fn set_stage(vault: &mut UnlockedVault, case: &str, stage: &str) {
-    insert(
-        vault,
-        "UPDATE cases SET stage = ?2 WHERE id = ?1",
-        vec![text(case), text(stage)],
-    );
+    insert(vault, "UPDATE cases SET stage = ?2 WHERE id = ?1", vec![text(case), text(stage)]);
 }
 
 pub fn participant(vault: &mut UnlockedVault, case: &str, alias: &str, role: &str) -> String {
@@ -65,30 +51,13 @@ pub fn participant(vault: &mut UnlockedVault, case: &str, alias: &str, role: &st
     id
 }
 
-pub fn participant_with(
-    vault: &mut UnlockedVault,
-    case: &str,
-    alias: &str,
-    role: &str,
-    access_needs: &str,
-) -> String {
+pub fn participant_with(vault: &mut UnlockedVault, case: &str, alias: &str, role: &str, access_needs: &str) -> String {
     let id = participant(vault, case, alias, role);
-    insert(
-        vault,
-        "UPDATE participants SET access_needs = ?2 WHERE id = ?1",
-        vec![text(&id), text(access_needs)],
-    );
+    insert(vault, "UPDATE participants SET access_needs = ?2 WHERE id = ?1", vec![text(&id), text(access_needs)]);
     id
 }
 
-pub fn consent(
-    vault: &mut UnlockedVault,
-    participant: &str,
-    activity: &str,
-    decision: &str,
-    decided_at: &str,
-    expires_on: Option<&str>,
-) -> String {
+pub fn consent(vault: &mut UnlockedVault, participant: &str, activity: &str, decision: &str, decided_at: &str, expires_on: Option<&str>) -> String {
     let id = id();
     insert(
         vault,
@@ -99,14 +68,7 @@ pub fn consent(
     id
 }
 
-pub fn process(
-    vault: &mut UnlockedVault,
-    case: &str,
-    kind: &str,
-    opened_on: &str,
-    closed_on: Option<&str>,
-    status: &str,
-) -> String {
+pub fn process(vault: &mut UnlockedVault, case: &str, kind: &str, opened_on: &str, closed_on: Option<&str>, status: &str) -> String {
     let id = id();
     insert(
         vault,
@@ -116,14 +78,7 @@ pub fn process(
     id
 }
 
-pub fn session(
-    vault: &mut UnlockedVault,
-    case: &str,
-    kind: &str,
-    status: &str,
-    scheduled_for: &str,
-    held_on: Option<&str>,
-) -> String {
+pub fn session(vault: &mut UnlockedVault, case: &str, kind: &str, status: &str, scheduled_for: &str, held_on: Option<&str>) -> String {
     session_with(vault, case, kind, status, scheduled_for, held_on, "")
 }
 
@@ -147,21 +102,10 @@ pub fn session_with(
 }
 
 pub fn attendee(vault: &mut UnlockedVault, session: &str, participant: &str) {
-    insert(
-        vault,
-        "INSERT INTO session_attendees(session_id, participant_id) VALUES(?1, ?2)",
-        vec![text(session), text(participant)],
-    );
+    insert(vault, "INSERT INTO session_attendees(session_id, participant_id) VALUES(?1, ?2)", vec![text(session), text(participant)]);
 }
 
-pub fn assessment(
-    vault: &mut UnlockedVault,
-    participant: &str,
-    decision: &str,
-    assessed_on: &str,
-    next_review_on: Option<&str>,
-    reasons: &str,
-) -> String {
+pub fn assessment(vault: &mut UnlockedVault, participant: &str, decision: &str, assessed_on: &str, next_review_on: Option<&str>, reasons: &str) -> String {
     let id = id();
     insert(
         vault,
@@ -173,15 +117,7 @@ pub fn assessment(
     id
 }
 
-pub fn commitment(
-    vault: &mut UnlockedVault,
-    case: &str,
-    participant: &str,
-    kind: &str,
-    description: &str,
-    due_on: Option<&str>,
-    status: &str,
-) -> String {
+pub fn commitment(vault: &mut UnlockedVault, case: &str, participant: &str, kind: &str, description: &str, due_on: Option<&str>, status: &str) -> String {
     let id = id();
     insert(
         vault,

@@ -10,9 +10,7 @@ use crate::seed_people::*;
 
 fn consent_state(err: &ModelError) -> (String, String) {
     match err {
-        ModelError::ConsentRequired {
-            participant, state, ..
-        } => (participant.to_string(), state.clone()),
+        ModelError::ConsentRequired { participant, state, .. } => (participant.to_string(), state.clone()),
         other => panic!("expected ConsentRequired, got {other:?}"),
     }
 }
@@ -35,56 +33,30 @@ fn a_message_is_relayed_after_approval_with_both_sides_consenting_and_only_once(
     // Before approval: refused even with both consents in place.
     grant(&mut vault, &harmed, "indirect_dialogue");
     grant(&mut vault, &responsible, "indirect_dialogue");
-    let err =
-        ops::call("relay_message", &mut vault, &ctx, relay.clone()).expect_err("not approved");
+    let err = ops::call("relay_message", &mut vault, &ctx, relay.clone()).expect_err("not approved");
     assert!(matches!(err, ModelError::ApprovalRequired));
     assert_eq!(err.kind(), ErrorKind::ApprovalRequired);
 
     let later = Ctx::fixed("2026-03-02T09:00:00Z".parse().expect("time"), "facilitator");
-    let approved = ops::call(
-        "approve_message",
-        &mut vault,
-        &later,
-        json!({"message_id": id, "approval_note": "read back by phone"}),
-    )
-    .expect("approve");
+    let approved = ops::call("approve_message", &mut vault, &later, json!({"message_id": id, "approval_note": "read back by phone"}))
+        .expect("approve");
     assert_eq!(approved["approval_note"], "read back by phone");
-    assert!(approved["approved_at"]
-        .as_str()
-        .expect("approved at")
-        .starts_with("2026-03-02"));
-    let err = ops::call(
-        "approve_message",
-        &mut vault,
-        &later,
-        json!({"message_id": id}),
-    )
-    .expect_err("twice");
+    assert!(approved["approved_at"].as_str().expect("approved at").starts_with("2026-03-02"));
+    let err = ops::call("approve_message", &mut vault, &later, json!({"message_id": id})).expect_err("twice");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 
     // Either side without current consent to indirect dialogue: refused, naming who.
     consent_to(&mut vault, &harmed, "indirect_dialogue", "withdrawn", None);
-    let err = ops::call("relay_message", &mut vault, &later, relay.clone())
-        .expect_err("recipient withdrew");
+    let err = ops::call("relay_message", &mut vault, &later, relay.clone()).expect_err("recipient withdrew");
     assert_eq!(consent_state(&err), (harmed.clone(), "withdrawn".into()));
     grant(&mut vault, &harmed, "indirect_dialogue");
-    consent_to(
-        &mut vault,
-        &responsible,
-        "indirect_dialogue",
-        "granted",
-        Some("2026-03-01"),
-    );
-    let err = ops::call("relay_message", &mut vault, &later, relay.clone())
-        .expect_err("author's consent expired");
+    consent_to(&mut vault, &responsible, "indirect_dialogue", "granted", Some("2026-03-01"));
+    let err = ops::call("relay_message", &mut vault, &later, relay.clone()).expect_err("author's consent expired");
     assert_eq!(consent_state(&err), (responsible.clone(), "expired".into()));
     grant(&mut vault, &responsible, "indirect_dialogue");
 
     let relayed = ops::call("relay_message", &mut vault, &later, relay.clone()).expect("relay");
-    assert!(relayed["relayed_at"]
-        .as_str()
-        .expect("relayed at")
-        .starts_with("2026-03-02"));
+    assert!(relayed["relayed_at"].as_str().expect("relayed at").starts_with("2026-03-02"));
     let err = ops::call("relay_message", &mut vault, &later, relay).expect_err("twice");
     assert_eq!(err.kind(), ErrorKind::NotAllowed);
 
@@ -109,68 +81,22 @@ fn relay_needs_consent_from_the_author_and_the_recipient_alike() {
         id
     };
     let first = write(&mut vault);
-    let err = ops::call(
-        "relay_message",
-        &mut vault,
-        &ctx,
-        json!({"message_id": first}),
-    )
-    .expect_err("nobody consents");
-    assert_eq!(
-        consent_state(&err),
-        (harmed.clone(), "not yet asked".into())
-    );
+    let err = ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("nobody consents");
+    assert_eq!(consent_state(&err), (harmed.clone(), "not yet asked".into()));
     grant(&mut vault, &harmed, "indirect_dialogue");
-    let err = ops::call(
-        "relay_message",
-        &mut vault,
-        &ctx,
-        json!({"message_id": first}),
-    )
-    .expect_err("recipient not asked");
-    assert_eq!(
-        consent_state(&err),
-        (responsible.clone(), "not yet asked".into())
-    );
-    consent_to(
-        &mut vault,
-        &responsible,
-        "indirect_dialogue",
-        "declined",
-        None,
-    );
-    let err = ops::call(
-        "relay_message",
-        &mut vault,
-        &ctx,
-        json!({"message_id": first}),
-    )
-    .expect_err("recipient declined");
-    assert_eq!(
-        consent_state(&err),
-        (responsible.clone(), "declined".into())
-    );
+    let err = ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("recipient not asked");
+    assert_eq!(consent_state(&err), (responsible.clone(), "not yet asked".into()));
+    consent_to(&mut vault, &responsible, "indirect_dialogue", "declined", None);
+    let err = ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("recipient declined");
+    assert_eq!(consent_state(&err), (responsible.clone(), "declined".into()));
     // Consent to direct dialogue is not consent to shuttle dialogue.
     grant(&mut vault, &responsible, "direct_dialogue");
-    assert!(ops::call(
-        "relay_message",
-        &mut vault,
-        &ctx,
-        json!({"message_id": first})
-    )
-    .is_err());
+    assert!(ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).is_err());
     grant(&mut vault, &responsible, "indirect_dialogue");
-    ops::call(
-        "relay_message",
-        &mut vault,
-        &ctx,
-        json!({"message_id": first}),
-    )
-    .expect("relay");
+    ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect("relay");
 
     let second = write(&mut vault);
-    let list =
-        ops::call("list_messages", &mut vault, &ctx, json!({"case_id": case})).expect("list");
+    let list = ops::call("list_messages", &mut vault, &ctx, json!({"case_id": case})).expect("list");
     assert_eq!(list.as_array().expect("messages").len(), 2);
     assert_eq!(list[0]["id"], first.as_str());
     assert_eq!(list[1]["id"], second.as_str());
@@ -188,59 +114,20 @@ fn messages_stay_within_the_case_between_two_people() {
     let harmed = participant(&mut vault, &case, "Ash", "person_harmed");
     let responsible = participant(&mut vault, &case, "Elm", "person_responsible");
     let stranger = participant(&mut vault, &other, "Dune", "person_responsible");
-    let write = |vault: &mut circlebook_core::UnlockedVault,
-                 author: &str,
-                 recipient: &str,
-                 content: &str| {
-        ops::call(
-            "write_message",
-            vault,
-            &ctx,
-            json!({"case_id": case, "author_id": author, "recipient_id": recipient, "content": content}),
-        )
+    let write = |vault: &mut circlebook_core::UnlockedVault, author: &str, recipient: &str, content: &str| {
+        ops::call("write_message", vault, &ctx, json!({"case_id": case, "author_id": author, "recipient_id": recipient, "content": content}))
     };
-    assert_eq!(
-        write(&mut vault, &harmed, &harmed, "x")
-            .expect_err("same")
-            .kind(),
-        ErrorKind::InvalidInput
-    );
-    assert_eq!(
-        write(&mut vault, &harmed, &stranger, "x")
-            .expect_err("other case")
-            .kind(),
-        ErrorKind::InvalidInput
-    );
-    assert_eq!(
-        write(&mut vault, &stranger, &harmed, "x")
-            .expect_err("other case")
-            .kind(),
-        ErrorKind::InvalidInput
-    );
-    assert_eq!(
-        write(&mut vault, &harmed, &responsible, "  ")
-            .expect_err("empty")
-            .kind(),
-        ErrorKind::InvalidInput
-    );
-    let process = ops::call(
-        "open_process",
-        &mut vault,
-        &ctx,
-        json!({"case_id": case, "kind": "indirect_dialogue"}),
-    )
-    .expect("process");
+    assert_eq!(write(&mut vault, &harmed, &harmed, "x").expect_err("same").kind(), ErrorKind::InvalidInput);
+    assert_eq!(write(&mut vault, &harmed, &stranger, "x").expect_err("other case").kind(), ErrorKind::InvalidInput);
+    assert_eq!(write(&mut vault, &stranger, &harmed, "x").expect_err("other case").kind(), ErrorKind::InvalidInput);
+    assert_eq!(write(&mut vault, &harmed, &responsible, "  ").expect_err("empty").kind(), ErrorKind::InvalidInput);
+    let process = ops::call("open_process", &mut vault, &ctx, json!({"case_id": case, "kind": "indirect_dialogue"})).expect("process");
     let m = ops::call("write_message", &mut vault, &ctx, json!({
         "case_id": case, "process_id": id_of(&process), "author_id": harmed, "recipient_id": responsible, "content": "hello"
     })).expect("write in process");
     assert_eq!(m["process_id"], process["id"]);
-    let err = ops::call(
-        "approve_message",
-        &mut vault,
-        &ctx,
-        json!({"message_id": id_of(&m), "approved_at": "2026-02-01T00:00:00Z"}),
-    )
-    .expect_err("approved before written");
+    let err = ops::call("approve_message", &mut vault, &ctx, json!({"message_id": id_of(&m), "approved_at": "2026-02-01T00:00:00Z"}))
+        .expect_err("approved before written");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(audited(&vault, "write", "message"), 1);
 }

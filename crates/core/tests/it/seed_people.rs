@@ -10,8 +10,7 @@ pub use crate::model_cases::ctx;
 
 /// A new open case through the registry; returns its id.
 pub fn open_case(vault: &mut UnlockedVault, ctx: &Ctx, code_name: &str) -> String {
-    let case =
-        ops::call("create_case", vault, ctx, json!({"code_name": code_name})).expect("create case");
+    let case = ops::call("create_case", vault, ctx, json!({"code_name": code_name})).expect("create case");
     case["id"].as_str().expect("case id").to_owned()
 }
 
@@ -31,13 +30,7 @@ pub fn participant(vault: &mut UnlockedVault, case: &str, alias: &str, role: &st
 }
 
 /// Appends a consent ledger entry: `decision` is granted, declined or withdrawn.
-pub fn consent_to(
-    vault: &mut UnlockedVault,
-    who: &str,
-    activity: &str,
-    decision: &str,
-    expires_on: Option<&str>,
-) {
+pub fn consent_to(vault: &mut UnlockedVault, who: &str, activity: &str, decision: &str, expires_on: Option<&str>) {
     let id = Ctx::new("seed").new_uuid().hyphenated().to_string();
     vault
         .edit(|tx| {
@@ -60,11 +53,9 @@ pub fn grant(vault: &mut UnlockedVault, who: &str, activity: &str) {
 pub fn audited(vault: &UnlockedVault, action: &str, record_kind: &str) -> i64 {
     vault
         .conn()
-        .query_row(
-            "SELECT count(*) FROM audit_log WHERE action = ?1 AND record_kind = ?2",
-            [action, record_kind],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM audit_log WHERE action = ?1 AND record_kind = ?2", [action, record_kind], |r| {
+            r.get(0)
+        })
         .expect("count audit rows")
 }
 

@@ -3,9 +3,7 @@
 use std::fs;
 use std::io::Write;
 
-use circlebook_core::vault::{
-    EditError, OpenError, PassphraseError, RestoreError, UnlockError, KEPT_GENERATIONS,
-};
+use circlebook_core::vault::{EditError, OpenError, PassphraseError, RestoreError, UnlockError, KEPT_GENERATIONS};
 use circlebook_core::{ErrorKind, Kdf, UnlockKey, Vault};
 
 use crate::common::*;
@@ -17,15 +15,10 @@ fn create_edit_lock_unlock_with_passphrase_and_recovery_key() {
     add_case(&mut vault, "c1", "Birch 1");
     add_note(&mut vault, "n1", "c1", "first meeting went calmly");
     let locked = vault.lock().expect("lock");
-    let vault = locked
-        .unlock(&UnlockKey::Passphrase(pass(PASSPHRASE)))
-        .expect("unlock");
+    let vault = locked.unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect("unlock");
     assert_eq!(case_names(&vault), vec![("c1".into(), "Birch 1".into())]);
     drop(vault);
-    assert_eq!(
-        case_names(&fx.unlock()),
-        vec![("c1".into(), "Birch 1".into())]
-    );
+    assert_eq!(case_names(&fx.unlock()), vec![("c1".into(), "Birch 1".into())]);
 }
 
 #[test]
@@ -36,17 +29,8 @@ fn the_standard_work_factor_is_2_pow_18_and_round_trips() {
     drop(vault);
     let header = fs::read(dir.join("identity.age")).expect("identity");
     let text = String::from_utf8_lossy(&header[..200.min(header.len())]).to_string();
-    assert!(
-        text.contains("-> scrypt ")
-            && text
-                .lines()
-                .any(|l| l.starts_with("-> scrypt ") && l.ends_with(" 18")),
-        "{text}"
-    );
-    Vault::open(&dir)
-        .expect("open")
-        .unlock(&UnlockKey::Passphrase(pass(PASSPHRASE)))
-        .expect("unlock");
+    assert!(text.contains("-> scrypt ") && text.lines().any(|l| l.starts_with("-> scrypt ") && l.ends_with(" 18")), "{text}");
+    Vault::open(&dir).expect("open").unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect("unlock");
 }
 
 #[test]
@@ -73,22 +57,13 @@ fn a_wrong_passphrase_is_refused_and_leaves_the_files_byte_identical() {
     add_case(&mut vault, "c1", "Alder 1");
     drop(vault); // leaves a journal behind, as after a crash
     let before = fingerprint(&fx.dir);
-    let failure = Vault::open(&fx.dir)
-        .expect("open")
-        .unlock(&UnlockKey::Passphrase(pass("not the passphrase at all")))
-        .expect_err("wrong");
+    let failure = Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::Passphrase(pass("not the passphrase at all"))).expect_err("wrong");
     assert!(matches!(failure.error, UnlockError::WrongPassphrase));
     assert_eq!(failure.error.kind(), ErrorKind::WrongPassphrase);
-    assert_eq!(
-        failure.error.to_string(),
-        "that passphrase does not open this vault"
-    );
+    assert_eq!(failure.error.to_string(), "that passphrase does not open this vault");
     assert_eq!(fingerprint(&fx.dir), before);
     // The app stays usable: the same handle unlocks with the right passphrase.
-    let vault = failure
-        .vault
-        .unlock(&UnlockKey::Passphrase(pass(PASSPHRASE)))
-        .expect("retry");
+    let vault = failure.vault.unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect("retry");
     assert_eq!(case_names(&vault).len(), 1);
 }
 
@@ -99,20 +74,9 @@ fn a_recovery_key_of_another_vault_or_garbage_is_refused() {
     let (other, v2) = Fixture::new();
     drop(v2);
     let before = fingerprint(&fx.dir);
-    for key in [
-        other.key.expose().to_owned(),
-        "AGE-SECRET-KEY-1NOTAKEY".to_owned(),
-        String::new(),
-    ] {
-        let failure = Vault::open(&fx.dir)
-            .expect("open")
-            .unlock(&UnlockKey::RecoveryKey(pass(&key)))
-            .expect_err("wrong key");
-        assert!(
-            matches!(failure.error, UnlockError::WrongRecoveryKey),
-            "{:?}",
-            failure.error
-        );
+    for key in [other.key.expose().to_owned(), "AGE-SECRET-KEY-1NOTAKEY".to_owned(), String::new()] {
+        let failure = Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::RecoveryKey(pass(&key))).expect_err("wrong key");
+        assert!(matches!(failure.error, UnlockError::WrongRecoveryKey), "{:?}", failure.error);
     }
     assert_eq!(fingerprint(&fx.dir), before);
 }
@@ -130,10 +94,7 @@ fn a_second_opener_gets_already_open() {
 #[test]
 fn opening_a_folder_without_a_vault_says_so() {
     let tmp = tempfile::tempdir().expect("tmp");
-    assert_eq!(
-        Vault::open(tmp.path()).expect_err("none").kind(),
-        ErrorKind::NoVault
-    );
+    assert_eq!(Vault::open(tmp.path()).expect_err("none").kind(), ErrorKind::NoVault);
 }
 
 #[test]
@@ -142,25 +103,13 @@ fn changing_the_passphrase_rewraps_the_identity_only() {
     add_case(&mut vault, "c1", "Rowan 1");
     let snapshots_before = fs::read_dir(fx.dir.join("snapshots")).expect("dir").count();
     let new = "quiet harbour lantern meadow seventeen";
-    assert!(matches!(
-        vault.change_passphrase(&pass("short"), FAST),
-        Err(PassphraseError::Weak(_))
-    ));
+    assert!(matches!(vault.change_passphrase(&pass("short"), FAST), Err(PassphraseError::Weak(_))));
     vault.change_passphrase(&pass(new), FAST).expect("change");
-    assert_eq!(
-        fs::read_dir(fx.dir.join("snapshots")).expect("dir").count(),
-        snapshots_before
-    );
+    assert_eq!(fs::read_dir(fx.dir.join("snapshots")).expect("dir").count(), snapshots_before);
     drop(vault);
-    let failure = Vault::open(&fx.dir)
-        .expect("open")
-        .unlock(&UnlockKey::Passphrase(pass(PASSPHRASE)))
-        .expect_err("old");
+    let failure = Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect_err("old");
     assert!(matches!(failure.error, UnlockError::WrongPassphrase));
-    let vault = failure
-        .vault
-        .unlock(&UnlockKey::Passphrase(pass(new)))
-        .expect("new works");
+    let vault = failure.vault.unlock(&UnlockKey::Passphrase(pass(new))).expect("new works");
     assert_eq!(case_names(&vault).len(), 1);
     drop(vault);
     // The recovery key still works after a passphrase change: it is the identity itself.
@@ -179,16 +128,9 @@ fn recover_sets_a_new_passphrase_with_the_recovery_key() {
         locked.recover(&pass(other.key.expose()), &pass(new), FAST),
         Err(PassphraseError::WrongRecoveryKey)
     ));
-    assert!(matches!(
-        locked.recover(&pass(fx.key.expose()), &pass("weak"), FAST),
-        Err(PassphraseError::Weak(_))
-    ));
-    locked
-        .recover(&pass(fx.key.expose()), &pass(new), FAST)
-        .expect("recover");
-    locked
-        .unlock(&UnlockKey::Passphrase(pass(new)))
-        .expect("new passphrase");
+    assert!(matches!(locked.recover(&pass(fx.key.expose()), &pass("weak"), FAST), Err(PassphraseError::Weak(_))));
+    locked.recover(&pass(fx.key.expose()), &pass(new), FAST).expect("recover");
+    locked.unlock(&UnlockKey::Passphrase(pass(new))).expect("new passphrase");
 }
 
 #[test]
@@ -198,38 +140,18 @@ fn an_excessive_work_factor_is_refused_before_any_work() {
     let path = fx.dir.join("identity.age");
     let text = fs::read(&path).expect("identity");
     let header = String::from_utf8_lossy(&text).to_string();
-    let line = header
-        .lines()
-        .find(|l| l.starts_with("-> scrypt "))
-        .expect("scrypt line")
-        .to_owned();
-    let patched: Vec<u8> = String::from_utf8_lossy(&text)
-        .replacen(&line, &line.replace(" 10", " 30"), 1)
-        .into_bytes();
+    let line = header.lines().find(|l| l.starts_with("-> scrypt ")).expect("scrypt line").to_owned();
+    let patched: Vec<u8> = String::from_utf8_lossy(&text).replacen(&line, &line.replace(" 10", " 30"), 1).into_bytes();
     fs::write(&path, &patched).expect("write");
     let before = fingerprint(&fx.dir);
     let started = std::time::Instant::now();
-    let failure = Vault::open(&fx.dir)
-        .expect("open")
-        .unlock(&UnlockKey::Passphrase(pass(PASSPHRASE)))
-        .expect_err("refused");
-    assert!(
-        matches!(failure.error, UnlockError::ExcessiveWork(30)),
-        "{:?}",
-        failure.error
-    );
-    assert!(
-        started.elapsed().as_secs() < 30,
-        "2^30 would take far longer: the limit was checked first"
-    );
+    let failure = Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect_err("refused");
+    assert!(matches!(failure.error, UnlockError::ExcessiveWork(30)), "{:?}", failure.error);
+    assert!(started.elapsed().as_secs() < 30, "2^30 would take far longer: the limit was checked first");
     assert_eq!(fingerprint(&fx.dir), before);
 }
 
-fn damage(
-    fx: &Fixture,
-    relative: &str,
-    how: impl FnOnce(&mut Vec<u8>),
-) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+fn damage(fx: &Fixture, relative: &str, how: impl FnOnce(&mut Vec<u8>)) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let path = fx.dir.join(relative);
     let mut bytes = fs::read(&path).expect("read");
     how(&mut bytes);
@@ -239,20 +161,13 @@ fn damage(
 
 fn expect_damaged(fx: &Fixture, file_part: &str) {
     let before = fingerprint(&fx.dir);
-    let failure = Vault::open(&fx.dir)
-        .expect("open")
-        .unlock(&fx.by_key())
-        .expect_err("damaged");
+    let failure = Vault::open(&fx.dir).expect("open").unlock(&fx.by_key()).expect_err("damaged");
     match &failure.error {
         UnlockError::Damaged { file, .. } => assert!(file.contains(file_part), "{file}"),
         other => panic!("expected damage in {file_part}, got {other:?}"),
     }
     assert_eq!(failure.error.kind(), ErrorKind::Damaged);
-    assert_eq!(
-        fingerprint(&fx.dir),
-        before,
-        "a damaged vault is never overwritten"
-    );
+    assert_eq!(fingerprint(&fx.dir), before, "a damaged vault is never overwritten");
 }
 
 #[test]
@@ -307,11 +222,7 @@ fn a_torn_last_journal_record_is_dropped_and_reported() {
     let mut vault = fx.unlock();
     assert!(vault.torn_tail_dropped() > 0);
     assert_eq!(case_names(&vault).len(), 2);
-    assert_eq!(
-        fs::read(&path).expect("journal"),
-        whole,
-        "the torn tail is cut off, the whole records stay"
-    );
+    assert_eq!(fs::read(&path).expect("journal"), whole, "the torn tail is cut off, the whole records stay");
     add_case(&mut vault, "c3", "Spruce");
     drop(vault);
     let vault = fx.unlock();
@@ -323,11 +234,7 @@ fn a_torn_last_journal_record_is_dropped_and_reported() {
 fn a_journal_for_a_missing_snapshot_is_refused() {
     let (fx, vault) = Fixture::new();
     drop(vault);
-    fs::copy(
-        fx.dir.join("snapshots/00000001.age"),
-        fx.dir.join("journal/00000009.journal"),
-    )
-    .expect("copy");
+    fs::copy(fx.dir.join("snapshots/00000001.age"), fx.dir.join("journal/00000009.journal")).expect("copy");
     expect_damaged(&fx, "journal/00000009.journal");
 }
 
@@ -336,20 +243,11 @@ fn a_rejected_edit_changes_nothing() {
     let (fx, mut vault) = Fixture::new();
     let before = fingerprint(&fx.dir);
     let result: Result<(), EditError<rusqlite::Error>> = vault.edit(|tx| {
-        tx.execute(
-            "INSERT INTO cases(id, code_name, created_at, updated_at) VALUES('x','Yew','t','t')",
-            [],
-        )?;
-        tx.execute(
-            "INSERT INTO notes(id, case_id, body, created_at) VALUES('n','no such case','b','t')",
-            [],
-        )?;
+        tx.execute("INSERT INTO cases(id, code_name, created_at, updated_at) VALUES('x','Yew','t','t')", [])?;
+        tx.execute("INSERT INTO notes(id, case_id, body, created_at) VALUES('n','no such case','b','t')", [])?;
         Ok(())
     });
-    assert!(
-        matches!(result, Err(EditError::Rejected(_))),
-        "the foreign key refuses the note"
-    );
+    assert!(matches!(result, Err(EditError::Rejected(_))), "the foreign key refuses the note");
     assert!(case_names(&vault).is_empty());
     assert_eq!(fingerprint(&fx.dir), before);
 }
@@ -363,21 +261,11 @@ fn five_generations_are_kept_and_one_can_be_restored_and_undone() {
     }
     let generations = vault.generations();
     assert_eq!(generations.len(), KEPT_GENERATIONS);
-    assert_eq!(
-        generations.iter().map(|g| g.number).collect::<Vec<_>>(),
-        vec![5, 6, 7, 8, 9]
-    );
+    assert_eq!(generations.iter().map(|g| g.number).collect::<Vec<_>>(), vec![5, 6, 7, 8, 9]);
     assert!(generations.last().expect("last").current);
-    assert!(matches!(
-        vault.restore(2),
-        Err(RestoreError::NoSuchGeneration(2))
-    ));
+    assert!(matches!(vault.restore(2), Err(RestoreError::NoSuchGeneration(2))));
     vault.restore(6).expect("restore");
-    assert_eq!(
-        case_names(&vault).len(),
-        5,
-        "generation 6 holds cases c0..c4"
-    );
+    assert_eq!(case_names(&vault).len(), 5, "generation 6 holds cases c0..c4");
     add_case(&mut vault, "after", "Ash");
     drop(vault);
     let mut vault = fx.unlock();
@@ -396,14 +284,8 @@ fn compact_leaves_exactly_one_snapshot_and_no_journal() {
     }
     add_case(&mut vault, "c9", "Elm");
     vault.compact().expect("compact");
-    assert_eq!(
-        fs::read_dir(fx.dir.join("snapshots")).expect("dir").count(),
-        1
-    );
-    assert_eq!(
-        fs::read_dir(fx.dir.join("journal")).expect("dir").count(),
-        0
-    );
+    assert_eq!(fs::read_dir(fx.dir.join("snapshots")).expect("dir").count(), 1);
+    assert_eq!(fs::read_dir(fx.dir.join("journal")).expect("dir").count(), 0);
     assert_eq!(case_names(&vault).len(), 4);
 }
 
@@ -411,12 +293,7 @@ fn compact_leaves_exactly_one_snapshot_and_no_journal() {
 fn verify_and_stats_report_without_content() {
     let (_fx, mut vault) = Fixture::new();
     add_case(&mut vault, "c1", "Willow");
-    add_note(
-        &mut vault,
-        "n1",
-        "c1",
-        "a private note that must not appear in stats",
-    );
+    add_note(&mut vault, "n1", "c1", "a private note that must not appear in stats");
     let report = vault.verify().expect("verify");
     assert!(report.ok(), "{report:?}");
     assert_eq!(report.journal_records, 2);
@@ -446,19 +323,9 @@ fn a_newer_vault_is_refused_with_a_message() {
     drop(vault);
     crate::interop::rewrite_snapshot(&fx, 1, "PRAGMA user_version = 99;");
     let before = fingerprint(&fx.dir);
-    let failure = Vault::open(&fx.dir)
-        .expect("open")
-        .unlock(&fx.by_key())
-        .expect_err("newer");
-    assert!(
-        matches!(failure.error, UnlockError::NewerFormat { found: 99, .. }),
-        "{:?}",
-        failure.error
-    );
-    assert!(failure
-        .error
-        .to_string()
-        .contains("newer version of Circlebook"));
+    let failure = Vault::open(&fx.dir).expect("open").unlock(&fx.by_key()).expect_err("newer");
+    assert!(matches!(failure.error, UnlockError::NewerFormat { found: 99, .. }), "{:?}", failure.error);
+    assert!(failure.error.to_string().contains("newer version of Circlebook"));
     assert_eq!(fingerprint(&fx.dir), before);
 }
 
@@ -475,18 +342,11 @@ fn vault_files_and_folders_are_for_the_owner_only() {
         let mode = fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
         if path.is_dir() {
             assert_eq!(mode, 0o700, "{}", path.display());
-            stack.extend(
-                fs::read_dir(&path)
-                    .expect("dir")
-                    .map(|e| e.expect("entry").path()),
-            );
+            stack.extend(fs::read_dir(&path).expect("dir").map(|e| e.expect("entry").path()));
         } else {
             assert_eq!(mode, 0o600, "{}", path.display());
         }
         checked += 1;
     }
-    assert!(
-        checked >= 7,
-        "marker, lock, identity, two folders, a snapshot and a journal"
-    );
+    assert!(checked >= 7, "marker, lock, identity, two folders, a snapshot and a journal");
 }
