@@ -2,7 +2,7 @@
 # Debian 12 with a Rust toolchain (cargo) is assumed; everything else comes from apt, npm and crates.io.
 
 BUILD_PACKAGES="build-essential pkg-config libssl-dev libclang-dev libwebkit2gtk-4.1-dev"
-TEST_PACKAGES="xvfb xauth x11-utils webkit2gtk-driver imagemagick age sqlite3"
+TEST_PACKAGES="xvfb xauth x11-utils webkit2gtk-driver imagemagick age sqlite3 xclip"
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -44,4 +44,16 @@ ensure_ui() {
     fi
     npm run --silent build
   )
+}
+
+# The end-to-end tests photograph screens in English and Spanish: WebKitGTK takes the language from the C locale.
+ensure_locales() {
+  if ! locale -a 2>/dev/null | grep -qx 'es_ES.utf8' || ! locale -a 2>/dev/null | grep -qx 'en_GB.utf8'; then
+    ensure_apt locales
+    echo "==> generating the en_GB and es_ES locales"
+    for l in en_GB es_ES; do
+      grep -q "^$l.UTF-8 UTF-8" /etc/locale.gen || echo "$l.UTF-8 UTF-8" | as_root tee -a /etc/locale.gen >/dev/null
+    done
+    as_root locale-gen >/dev/null
+  fi
 }

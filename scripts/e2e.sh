@@ -5,8 +5,9 @@ cd "$(dirname "$0")/.."
 . scripts/deps.sh
 
 ensure_toolchains
-ensure_apt $BUILD_PACKAGES xvfb xauth webkit2gtk-driver
+ensure_apt $BUILD_PACKAGES xvfb xauth webkit2gtk-driver xclip
 ensure_tauri_driver
+ensure_locales
 ensure_ui
 cargo build --workspace --quiet
 xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p circlebook-e2e -- --nocapture

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 ensure_toolchains
 ensure_apt $BUILD_PACKAGES $TEST_PACKAGES
 ensure_tauri_driver
+ensure_locales
 ensure_ui
 
 echo "==> invariant: no network client in the shipped binaries"

@@ -1,7 +1,24 @@
 //! Generates the Tauri context and declares the app's own commands, so that Tauri checks their ACL.
 
 /// Every command in `src/commands/`; each must also be granted in `capabilities/default.json`.
-const COMMANDS: &[&str] = &["vault_status", "create_vault", "unlock", "lock", "check_passphrase", "call"];
+const COMMANDS: &[&str] = &[
+    "vault_status",
+    "create_vault",
+    "unlock",
+    "lock",
+    "check_passphrase",
+    "call",
+    "activity",
+    "idle_setting",
+    "set_idle_setting",
+    "quick_exit",
+    "copy_sensitive",
+    "unlock_with_recovery_key",
+    "change_passphrase",
+    "backups",
+    "kept_backups",
+    "restore_backup",
+];
 
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);

@@ -1,7 +1,7 @@
 //! The one error shape the UI sees: a closed `code` to branch on and a sentence to show.
 
 use circlebook_core::model::{ErrorDetails, ModelError};
-use circlebook_core::vault::{CreateError, OpenError, SaveError, UnlockError};
+use circlebook_core::vault::{CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
 use circlebook_core::ErrorKind;
 use serde::Serialize;
 
@@ -23,6 +23,11 @@ impl IpcError {
         Self { code, message: sentence(&message.to_string()), details: None }
     }
 
+    /// An error of the app's own (clipboard, settings) with a code from the closed set.
+    pub fn with_code(code: ErrorKind, message: &dyn std::fmt::Display) -> Self {
+        Self::new(code, message)
+    }
+
     /// A case-model operation was asked for while the vault is locked.
     pub fn locked() -> Self {
         Self::new(ErrorKind::Locked, &"the vault is locked; unlock it first")
@@ -39,7 +44,7 @@ macro_rules! from_core {
     )*};
 }
 
-from_core!(CreateError, OpenError, UnlockError, SaveError);
+from_core!(CreateError, OpenError, UnlockError, SaveError, PassphraseError, RestoreError);
 
 impl From<ModelError> for IpcError {
     fn from(error: ModelError) -> Self {
@@ -78,7 +83,11 @@ mod tests {
     #[test]
     fn the_ui_knows_every_status() {
         let commands = include_str!("../../ui/src/lib/ipc/commands.ts");
-        let statuses = [crate::session::VaultStatus::NoVault, crate::session::VaultStatus::Locked, crate::session::VaultStatus::Unlocked];
+        let statuses = [
+            crate::session::VaultStatus::NoVault,
+            crate::session::VaultStatus::Locked,
+            crate::session::VaultStatus::Unlocked,
+        ];
         for status in statuses {
             let name = serde_json::to_value(status).expect("serialises");
             let quoted = format!("'{}'", name.as_str().expect("a string"));

@@ -3,28 +3,52 @@
 
 mod commands;
 mod error;
+mod safety;
 mod session;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use safety::clipboard::Copies;
+use safety::idle::IdleClock;
 use session::AppState;
+use tauri::Manager;
 
 /// Set by the end-to-end tests to a fresh folder; otherwise the platform's data directory is used.
 const VAULT_DIR_VAR: &str = "CIRCLEBOOK_VAULT";
 
 fn main() -> ExitCode {
     if let Err(error) = circlebook_core::hardening::disable_core_dumps() {
-        eprintln!("circlebook: could not switch off crash dumps ({error}); not starting, so no case data can reach one");
+        eprintln!(
+            "circlebook: could not switch off crash dumps ({error}); not starting, so no case data can reach one"
+        );
         return ExitCode::FAILURE;
     }
     let Some(dir) = vault_dir() else {
         eprintln!("circlebook: no vault folder: set {VAULT_DIR_VAR} or HOME");
         return ExitCode::FAILURE;
     };
+    // Mesa's shader cache (~/.cache/mesa_shader_cache) holds no case data, but nothing of the window belongs on disk.
+    std::env::set_var("MESA_SHADER_CACHE_DISABLE", "true");
     let state = AppState::open(dir);
     let app = tauri::Builder::default()
+        .plugin(prevent_default())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
+        .manage(IdleClock::new(safety::settings::default_path()))
+        .manage(Copies::default())
+        .setup(|app| {
+            safety::window::create(app)?;
+            safety::idle::watch(app.handle().clone());
+            safety::logind::watch(app.handle().clone());
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window locks before anything else happens (RunEvent::Exit locks again, harmlessly).
+            if let tauri::WindowEvent::CloseRequested { .. } = event {
+                session::lock_on_exit(window.app_handle());
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::vault::vault_status,
             commands::vault::create_vault,
@@ -32,6 +56,16 @@ fn main() -> ExitCode {
             commands::vault::lock,
             commands::passphrase::check_passphrase,
             commands::registry::call,
+            commands::safety::activity,
+            commands::safety::idle_setting,
+            commands::safety::set_idle_setting,
+            commands::safety::quick_exit,
+            commands::safety::copy_sensitive,
+            commands::keys::unlock_with_recovery_key,
+            commands::keys::change_passphrase,
+            commands::keys::backups,
+            commands::keys::kept_backups,
+            commands::keys::restore_backup,
         ])
         .build(tauri::generate_context!());
     match app {
@@ -39,6 +73,7 @@ fn main() -> ExitCode {
             app.run(|handle, event| {
                 if let tauri::RunEvent::Exit = event {
                     session::lock_on_exit(handle);
+                    safety::window::remove_automation_data(handle);
                 }
             });
             ExitCode::SUCCESS
@@ -48,6 +83,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Browser shortcuts that could reveal or reload the page (view source, reload, print, find, downloads, the
+/// context menu, devtools) do nothing. Shift+Tab and caret browsing stay: people move through the window with them.
+fn prevent_default<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_prevent_default::Flags;
+    let flags = Flags::all().difference(Flags::FOCUS_MOVE | Flags::CARET_BROWSING);
+    tauri_plugin_prevent_default::Builder::new().with_flags(flags).build()
 }
 
 fn vault_dir() -> Option<PathBuf> {

@@ -3,6 +3,10 @@
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+import { forgetWebStorage } from './lib/safety/storage';
+
+// Issue 10: nothing from an earlier page (before a lock) survives in web storage.
+forgetWebStorage();
 
 const errors: string[] = [];
 (window as unknown as { __circlebookErrors: string[] }).__circlebookErrors = errors;

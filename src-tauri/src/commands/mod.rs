@@ -1,5 +1,7 @@
 //! The UI's commands, grouped by area. Each takes the state, calls one core function and maps the error.
 
+pub mod keys;
 pub mod passphrase;
 pub mod registry;
+pub mod safety;
 pub mod vault;

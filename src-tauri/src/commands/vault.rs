@@ -4,10 +4,12 @@
 
 use circlebook_core::{SecretString, UnlockKey};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::error::IpcError;
+use crate::safety::idle::IdleClock;
+use crate::safety::{lock_and_reset, LockReason};
 use crate::session::{AppState, VaultStatus};
 
 /// Which screen the UI should show.
@@ -36,15 +38,22 @@ pub async fn create_vault(state: State<'_, AppState>, passphrase: String) -> Res
     Ok(Created { recovery_key: recovery.expose().to_owned() })
 }
 
-/// Unlocks with the passphrase.
+/// Unlocks with the passphrase; the idle lock's deadline starts afresh (under the session's lock).
 #[tauri::command]
-pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<(), IpcError> {
+pub async fn unlock(
+    state: State<'_, AppState>,
+    clock: State<'_, IdleClock>,
+    passphrase: String,
+) -> Result<(), IpcError> {
     let key = UnlockKey::Passphrase(SecretString::from(passphrase));
-    state.session().unlock(state.dir(), &key)
+    let mut session = state.session();
+    session.unlock(state.dir(), &key)?;
+    clock.touch();
+    Ok(())
 }
 
-/// Saves what is unsaved and drops the keys from memory.
+/// Saves what is unsaved, drops the keys from memory and resets the page (the Lock button and Ctrl+L).
 #[tauri::command]
-pub async fn lock(state: State<'_, AppState>) -> Result<(), IpcError> {
-    state.session().lock()
+pub async fn lock(app: AppHandle) -> Result<(), IpcError> {
+    lock_and_reset(&app, LockReason::Asked)
 }

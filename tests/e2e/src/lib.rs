@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod harness;
+
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
@@ -101,9 +103,9 @@ impl TauriDriver {
         for (key, value) in env {
             command.env(key, value);
         }
-        let child = command
-            .spawn()
-            .map_err(|e| format!("tauri-driver could not be started ({e}); install it with `cargo install tauri-driver --locked`"))?;
+        let child = command.spawn().map_err(|e| {
+            format!("tauri-driver could not be started ({e}); install it with `cargo install tauri-driver --locked`")
+        })?;
         let driver = Self { child, port };
         driver.wait_until_listening()?;
         Ok(driver)

@@ -6,8 +6,11 @@ const KEY = 'circlebook.language';
 
 function stored(): Locale {
   // Not case data: the language is kept in the webview's own storage so the unlock screen already speaks it.
+  // Until the person chooses, the system's language (LANG) when it is one of ours.
   const saved = globalThis.localStorage?.getItem(KEY);
-  return saved && isLocale(saved) ? saved : baseLocale;
+  if (saved && isLocale(saved)) return saved;
+  const system = globalThis.navigator?.language?.slice(0, 2).toLowerCase();
+  return system && isLocale(system) ? system : baseLocale;
 }
 
 const state = $state<{ locale: Locale }>({ locale: stored() });

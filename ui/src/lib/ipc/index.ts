@@ -2,3 +2,4 @@
 export * from './commands';
 export { ops } from './generated/ops';
 export type * from './generated/ops';
+export * from './safety';

@@ -1,0 +1,61 @@
+// Typed calls for safety in the window and for keys and backups; shapes mirror src-tauri/src/commands/safety.rs
+// and keys.rs. Only the ipc folder talks to Tauri.
+import { invoke } from '@tauri-apps/api/core';
+import { call, type CallResult } from './commands';
+
+/** Tells the Rust side that the person did something; the idle lock's deadline moves on. Never fails loudly. */
+export function reportActivity(): void {
+  invoke('activity').catch(() => undefined);
+}
+
+export interface IdleSetting {
+  seconds: number;
+}
+
+export function idleSetting(): Promise<CallResult<IdleSetting>> {
+  return call<IdleSetting>('idle_setting');
+}
+
+export function setIdleSetting(seconds: number): Promise<CallResult<IdleSetting>> {
+  return call<IdleSetting>('set_idle_setting', { seconds });
+}
+
+/** Hides the window, locks and quits. Does not come back. */
+export function quickExit(): void {
+  invoke('quick_exit').catch(() => undefined);
+}
+
+/** Copies sensitive text; Circlebook clears the clipboard after 30 seconds if it still holds it. */
+export function copySensitive(text: string): Promise<CallResult<null>> {
+  return call<null>('copy_sensitive', { text });
+}
+
+export function unlockWithRecoveryKey(recoveryKey: string): Promise<CallResult<null>> {
+  return call<null>('unlock_with_recovery_key', { recoveryKey });
+}
+
+export function changePassphrase(newPassphrase: string): Promise<CallResult<null>> {
+  return call<null>('change_passphrase', { newPassphrase });
+}
+
+/** One kept generation of the vault (a backup). */
+export interface Backup {
+  number: number;
+  bytes: number;
+  written_at: string | null;
+  current: boolean;
+}
+
+/** The kept generations of the unlocked vault. */
+export function backups(): Promise<CallResult<Backup[]>> {
+  return call<Backup[]>('backups');
+}
+
+/** The kept generations, read from the folder without a key (for a vault that does not open). */
+export function keptBackups(): Promise<CallResult<Backup[]>> {
+  return call<Backup[]>('kept_backups');
+}
+
+export function restoreBackup(number: number): Promise<CallResult<null>> {
+  return call<null>('restore_backup', { number });
+}
