@@ -1,3 +1,4 @@
+import type { ParticipantId } from '../ipc';
 // Every error code is worded in both languages, and a consent error names who and which activity.
 import { afterEach, expect, it } from 'vitest';
 import { ERROR_CODES, type CommandError } from '../ipc';
@@ -24,7 +25,16 @@ it('names the participant, activity and state of a consent error', () => {
   const error: CommandError = {
     code: 'consent_required',
     message: 'Wren has no current consent to direct_dialogue (withdrawn)',
-    details: { participant: 'p1', alias: 'Wren', activity: 'direct_dialogue', state: 'withdrawn' },
+    details: {
+      kind: 'consent_required',
+      participant_id: 'p1' as ParticipantId,
+      alias: 'Wren',
+      activity: 'direct_dialogue',
+      shared_with: '',
+      state: 'withdrawn',
+      on: '2026-12-04',
+      needs_grant: true,
+    },
   };
   expect(describeError(error)).toBe(
     'Wren has not consented to Direct dialogue (the ledger says: Withdrawn). Record their consent first.',

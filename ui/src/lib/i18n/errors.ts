@@ -63,14 +63,14 @@ export function errorDetail(error: CommandError): string | null {
 }
 
 function consentRequired(error: CommandError): string {
-  const { alias, activity, state } = error.details ?? {};
-  if (typeof alias === 'string' && typeof activity === 'string' && activity in activityWords) {
-    const words = activityWords[activity as keyof typeof activityWords]();
-    const stateWord =
-      typeof state === 'string' && state in consentStateWords
-        ? consentStateWords[state as keyof typeof consentStateWords]()
-        : consentStateWords.not_asked();
-    return m.err_consent_required_who({ alias, activity: words, state: stateWord });
+  const details = error.details;
+  if (details?.kind === 'consent_required') {
+    const { alias, activity, state } = details;
+    return m.err_consent_required_who({
+      alias,
+      activity: activityWords[activity](),
+      state: consentStateWords[state](),
+    });
   }
   return m.err_consent_required();
 }

@@ -2,6 +2,7 @@
 // The shapes mirror src-tauri/src/commands/*.rs and src-tauri/src/error.rs; keep them in step.
 import { invoke } from '@tauri-apps/api/core';
 import { ERROR_KINDS } from './generated/errors';
+import type { ErrorDetails } from './generated/ops';
 
 /** Every `code` the Rust side sends (generated from circlebook_core::ErrorKind), plus `internal` for a failed call. */
 export const ERROR_CODES = [...ERROR_KINDS, 'internal'] as const;
@@ -9,18 +10,11 @@ export const ERROR_CODES = [...ERROR_KINDS, 'internal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
- * Structured details some errors carry (which participant, activity and consent state; which field and rule).
- * The UI words the error from `code` and these; `message` is the core's English wording, kept as a detail.
+ * Structured details some errors carry (for `consent_required`: who, which activity, which state, as of which day),
+ * generated from the core's `ErrorDetails`. The UI words the error from `code` and these; `message` is the core's
+ * English wording, kept as a detail.
  */
-export interface ErrorDetails {
-  participant?: string;
-  alias?: string;
-  activity?: string;
-  state?: string;
-  field?: string;
-  rule?: string;
-  [key: string]: unknown;
-}
+export type { ErrorDetails };
 
 /** An error across the boundary: a closed code to branch on, optional details, and the core's own wording. */
 export interface CommandError {
