@@ -206,6 +206,15 @@ fn a_format_1_vault_is_upgraded_once_and_a_downgrade_is_refused() {
     let recipient = crate::vault_forged::recipient(&fx);
     run(Command::new("age").arg("-a").arg("-r").arg(&recipient).arg("-o").arg(fx.dir.join("journal/00000002.journal")).arg(&plain));
 
+    // The recipe reads format 1 only when told to trust it.
+    let refused = crate::vault_forged::run_recipe(&fx, &fx.scratch("v1-refused.db"));
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("ACCEPT_UNAUTHENTICATED=1"));
+    let v1 = fx.scratch("v1.db");
+    let script = crate::vault_forged::recipe();
+    let accepted_v1 = Command::new("sh").arg(&script).arg(&fx.dir).arg(&fx.key_file).arg(&v1).env("ACCEPT_UNAUTHENTICATED", "1").output().expect("sh");
+    assert!(accepted_v1.status.success(), "{}", String::from_utf8_lossy(&accepted_v1.stderr));
+    assert_eq!(sqlite(&v1, "SELECT stage FROM cases WHERE id = 'c1'"), "paused");
     let message = refused_as_rollback(&fx);
     assert!(message.contains("format-1"), "{message}");
     let options = UnlockOptions { accept_rollback: true, ..UnlockOptions::default() };
