@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "backups",
     "kept_backups",
     "restore_backup",
+    "vault_notices",
 ];
 
 fn main() {

@@ -66,6 +66,7 @@ fn main() -> ExitCode {
             commands::keys::backups,
             commands::keys::kept_backups,
             commands::keys::restore_backup,
+            commands::vault::vault_notices,
         ])
         .build(tauri::generate_context!());
     match app {

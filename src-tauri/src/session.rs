@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use circlebook_core::model::{ops, Ctx};
-use circlebook_core::vault::CreateError;
+use circlebook_core::vault::{CreateError, Notice};
 use circlebook_core::{Kdf, RecoveryKey, SecretString, UnlockKey, UnlockedVault, Vault};
 use serde::Serialize;
 use tauri::Manager;
@@ -51,6 +51,15 @@ impl Session {
         let (vault, recovery) = Vault::create(dir, passphrase, Kdf::STANDARD)?;
         *self = Session::Unlocked(Box::new(vault));
         Ok(recovery)
+    }
+
+    /// What the last unlock found and repaired or accepted (a torn tail moved aside, a rollback accepted on
+    /// purpose, a format upgrade); empty when locked.
+    pub fn notices(&self) -> Vec<Notice> {
+        match self {
+            Session::Unlocked(vault) => vault.notices().to_vec(),
+            _ => Vec::new(),
+        }
     }
 
     /// Unlocks, taking the folder lock first if needed; already unlocked is fine.

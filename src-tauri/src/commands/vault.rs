@@ -2,6 +2,7 @@
 //!
 //! They are `async` so that scrypt (about a second) runs off the main thread and the window stays responsive.
 
+use circlebook_core::vault::Notice;
 use circlebook_core::{SecretString, UnlockKey};
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -50,6 +51,12 @@ pub async fn unlock(
     session.unlock(state.dir(), &key)?;
     clock.touch();
     Ok(())
+}
+
+/// What the unlock found and repaired or accepted, for the workspace to tell the person (issue 8 items 1, 3).
+#[tauri::command]
+pub async fn vault_notices(state: State<'_, AppState>) -> Result<Vec<Notice>, IpcError> {
+    Ok(state.session().notices())
 }
 
 /// Saves what is unsaved, drops the keys from memory and resets the page (the Lock button and Ctrl+L).

@@ -89,3 +89,13 @@ export function lock(): Promise<CallResult<null>> {
 export function checkPassphrase(passphrase: string): Promise<CallResult<PassphraseCheck>> {
   return call<PassphraseCheck>('check_passphrase', { passphrase });
 }
+
+/** What the last unlock found and repaired or accepted (mirrors circlebook_core::vault::Notice; no case data). */
+export type VaultNotice =
+  | { kind: 'torn_tail'; journal: string; moved_to: string; bytes: number }
+  | { kind: 'rollback_accepted'; detail: string }
+  | { kind: 'format_upgraded'; from: number; generation: number };
+
+export function vaultNotices(): Promise<CallResult<VaultNotice[]>> {
+  return call<VaultNotice[]>('vault_notices');
+}
