@@ -236,6 +236,20 @@ async fn consent_withdrawn_blocks_scheduling_and_says_why() -> Result<(), Error>
         click(client, "report-preview").await?;
         wait_for_text(client, "progress-report", "First draft written.").await?;
         check_screen(client, &mut shots, "plan").await?;
+        // A task, marked done.
+        click(client, "tab-tasks").await?;
+        type_into(client, "task-title", "Send Wren the shareable summary").await?;
+        type_into(client, "task-due", "2030-05-08").await?;
+        click(client, "task-add").await?;
+        wait_for_text(client, "task-list", "Send Wren the shareable summary").await?;
+        click(client, "task-done").await?;
+        client
+            .wait()
+            .at_most(circlebook_e2e::STEP)
+            .for_element(Locator::Css("[data-testid=\"task-done\"]:checked"))
+            .await?;
+        check_screen(client, &mut shots, "tasks").await?;
+
         click(client, "tab-timeline").await?;
         wait_for_text(client, "timeline", "Session held").await?;
         check_screen(client, &mut shots, "timeline").await?;
