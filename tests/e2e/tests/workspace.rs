@@ -20,6 +20,10 @@ async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
         assert!(count.ends_with("cases"), "a count of cases: {count}");
         wait_for(client, "case-row").await?;
         wait_for(client, "due-list").await?;
+        // A virtual list: only the rows in view (and a few more) are in the page, whatever the number of cases.
+        let listed: usize = count.split_whitespace().next().unwrap_or_default().replace(',', "").parse()?;
+        let mounted = client.find_all(Locator::Css("[data-testid=\"case-row\"]")).await?.len();
+        assert!(listed > 150 && mounted < 60, "{listed} cases listed, {mounted} rows mounted");
         check_screen(client, &mut shots, "home").await?;
 
         // Filter by stage: every row shown is at that stage.
@@ -232,6 +236,20 @@ async fn consent_withdrawn_blocks_scheduling_and_says_why() -> Result<(), Error>
         click(client, "report-preview").await?;
         wait_for_text(client, "progress-report", "First draft written.").await?;
         check_screen(client, &mut shots, "plan").await?;
+        // A task, marked done.
+        click(client, "tab-tasks").await?;
+        type_into(client, "task-title", "Send Wren the shareable summary").await?;
+        type_into(client, "task-due", "2030-05-08").await?;
+        click(client, "task-add").await?;
+        wait_for_text(client, "task-list", "Send Wren the shareable summary").await?;
+        click(client, "task-done").await?;
+        client
+            .wait()
+            .at_most(circlebook_e2e::STEP)
+            .for_element(Locator::Css("[data-testid=\"task-done\"]:checked"))
+            .await?;
+        check_screen(client, &mut shots, "tasks").await?;
+
         click(client, "tab-timeline").await?;
         wait_for_text(client, "timeline", "Session held").await?;
         check_screen(client, &mut shots, "timeline").await?;
