@@ -25,6 +25,9 @@ pub struct Options {
     pub default_vault_dir: bool,
 }
 
+/// One WebDriver session at a time: `cargo test --workspace` runs a binary's tests on parallel threads.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The app, its WebDriver session and its folders.
 #[derive(Debug)]
 pub struct AppUnderTest {
@@ -33,6 +36,7 @@ pub struct AppUnderTest {
     pub home: tempfile::TempDir,
     pub vault: PathBuf,
     pub binary: PathBuf,
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
 
 impl AppUnderTest {
@@ -72,9 +76,10 @@ impl AppUnderTest {
             env.push(("LANGUAGE", lang.split('_').next().unwrap_or(lang).into()));
         }
         let binary = options.app.clone().unwrap_or_else(app_binary);
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let driver = TauriDriver::start(&env)?;
         let client = driver.session(&binary).await?;
-        Ok(Self { client, driver, home, vault, binary })
+        Ok(Self { client, driver, home, vault, binary, _turn: turn })
     }
 
     /// Creates the vault through the app's IPC and reloads, as if the person had gone through the screens.
@@ -134,9 +139,11 @@ impl AppUnderTest {
 
     /// Ends the WebDriver session (which closes the app) and tauri-driver; keeps the folders.
     pub async fn close(self) -> Result<tempfile::TempDir, Error> {
-        let _ = self.client.close().await;
-        drop(self.driver);
-        Ok(self.home)
+        let Self { client, driver, home, _turn, .. } = self;
+        let _ = client.close().await;
+        drop(driver);
+        drop(_turn);
+        Ok(home)
     }
 }
 

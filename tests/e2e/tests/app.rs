@@ -68,10 +68,11 @@ async fn walk_through(client: &Client) -> Result<(), Error> {
     assert_registry_call_enforces_consent(client).await?;
 
     // Lock, then a wrong passphrase: a clear, calm message.
+    // Locking starts the page again (issue 10): ask the new page, once the unlock screen is there.
     click(client, "lock").await?;
+    wait_for(client, "unlock-screen").await?;
     let locked = invoke(client, "create_case", serde_json::json!({"code_name": "Heron"})).await?;
     assert_eq!(locked["error"]["code"], "locked", "no case-model operation while locked: {locked}");
-    wait_for(client, "unlock-screen").await?;
     wait_for(client, "unlock-passphrase").await?.send_keys(WRONG).await?;
     shots.take(client, "unlock-typed").await?;
     click(client, "unlock-submit").await?;
