@@ -13,4 +13,13 @@ for package in circlebook-app circlebook-cli circlebook-core; do
     echo "$package: no network client crates"
   fi
 done
+# Issue 8 (the shape of the core): the demo generator is for the CLI, tests and benches only; the desktop app
+# and core's shipped code must not link it.
+for package in circlebook-app circlebook-core; do
+  if cargo tree -p "$package" -e normal,build --prefix none | grep -q '^circlebook-demo v'; then
+    echo "$package depends on circlebook-demo (the demo generator must not ship)" >&2; status=1
+  else
+    echo "$package: no demo generator"
+  fi
+done
 exit $status

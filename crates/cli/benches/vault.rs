@@ -3,7 +3,8 @@
 
 use std::hint::black_box;
 
-use circlebook_core::{demo, Kdf, SecretString, UnlockKey, UnlockedVault, Vault};
+use circlebook_core::{Kdf, SecretString, UnlockKey, UnlockedVault, Vault};
+use circlebook_demo as demo;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const PASS: &str = "lantern orchard velvet compass drizzle";

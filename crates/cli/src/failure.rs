@@ -6,10 +6,10 @@
 use std::fmt::Display;
 use std::process::ExitCode;
 
-use circlebook_core::demo::DemoError;
 use circlebook_core::model::{ErrorDetails, ModelError};
 use circlebook_core::vault::{CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
 use circlebook_core::{ErrorKind, LockFailure, UnlockFailure};
+use circlebook_demo::DemoError;
 use serde::Serialize;
 
 /// Exit code of every failure that is not a usage error.

@@ -5,7 +5,6 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod demo;
 pub mod error;
 pub mod hardening;
 pub mod model;

@@ -11,8 +11,8 @@ use std::fs::{self, OpenOptions};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use circlebook_core::demo::{self, DemoSummary};
 use circlebook_core::{EditError, ErrorKind, Kdf, SecretString, UnlockKey, UnlockedVault, Vault};
+use circlebook_demo::{self as demo, DemoSummary};
 
 use self::baseline::PlainSqlite;
 use self::report::{Edit, Goal, Growth};

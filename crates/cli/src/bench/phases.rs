@@ -5,7 +5,8 @@ use std::io::{BufReader, Read};
 use std::str::FromStr;
 
 use circlebook_core::vault::Layout;
-use circlebook_core::{demo, ErrorKind, ExposeSecret, SecretString, UnlockKey, UnlockedVault, Vault};
+use circlebook_core::{ErrorKind, ExposeSecret, SecretString, UnlockKey, UnlockedVault, Vault};
+use circlebook_demo as demo;
 
 use super::baseline::{self, PlainSqlite};
 use super::report::{Goal, Replay, Report, Unlock};

@@ -1,7 +1,7 @@
 //! Commands that change the vault: `demo`, `compact`, `restore`. Each saves and locks before it reports.
 
 use chrono::{NaiveDate, Utc};
-use circlebook_core::demo;
+use circlebook_demo as demo;
 use serde_json::json;
 
 use circlebook_core::vault::{UnlockError, UnlockOptions};

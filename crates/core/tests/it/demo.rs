@@ -1,6 +1,6 @@
 //! Demo data through a real vault: every table the case model has gets rows, and the vault verifies.
 
-use circlebook_core::demo;
+use circlebook_demo as demo;
 
 use crate::common::*;
 

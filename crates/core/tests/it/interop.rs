@@ -211,7 +211,7 @@ fn migration_3_indexes_every_text_field_and_debian_sqlite3_keeps_it_so() {
 #[test]
 fn the_recovery_recipe_replays_case_model_edits_with_debian_sqlite3() {
     let (fx, mut vault) = Fixture::new();
-    circlebook_core::demo::add_cases(&mut vault, 3, 7, "2026-06-15".parse().expect("date")).expect("demo");
+    circlebook_demo::add_cases(&mut vault, 3, 7, "2026-06-15".parse().expect("date")).expect("demo");
     vault.edit(|tx| tx.execute("DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes LIMIT 2)", [])).expect("delete");
     vault.fold().expect("fold");
     vault

@@ -359,7 +359,7 @@ fn every_text_a_facilitator_writes_is_found_but_not_private_contact_details() {
 fn results_come_in_bm25_order() {
     use circlebook_core::model::search::fts_query;
     let (_fx, mut vault) = Fixture::new();
-    circlebook_core::demo::add_cases(&mut vault, 12, 3, "2026-06-15".parse().expect("date")).expect("demo");
+    circlebook_demo::add_cases(&mut vault, 12, 3, "2026-06-15".parse().expect("date")).expect("demo");
     let cases = [
         (json!({"query": "consent"}), ""),
         (json!({"query": "safety plan"}), ""),

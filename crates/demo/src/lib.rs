@@ -9,6 +9,11 @@
 //! closing with its outcome. Nothing is recorded after the anchor date; meetings may be booked after it.
 //!
 //! The same seed and anchor date always give the same cases, ids included.
+//!
+//! This crate sits outside circlebook-core so that the desktop app never ships it: only the CLI, tests and
+//! benchmarks depend on it. It works through core's public case model operations only.
+#![forbid(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod endings;
 mod flow;
@@ -29,9 +34,9 @@ use serde::Serialize;
 
 pub use self::prose::{note_bodies, NOTE_BYTES};
 use self::story::{at_hour, working_day, Story};
-use crate::error::ErrorKind;
-use crate::model::ModelError;
-use crate::vault::{EditError, SaveError, UnlockedVault};
+use circlebook_core::error::ErrorKind;
+use circlebook_core::model::ModelError;
+use circlebook_core::vault::{EditError, SaveError, UnlockedVault};
 
 /// How many cases go into one edit (one journal record) when adding to a vault.
 pub const CASES_PER_EDIT: usize = 20;
@@ -166,7 +171,7 @@ mod tests {
     use rusqlite::Connection;
 
     use super::*;
-    use crate::{Kdf, SecretString, Vault};
+    use circlebook_core::{Kdf, SecretString, Vault};
 
     const TODAY: &str = "2026-06-15";
 
@@ -177,7 +182,7 @@ mod tests {
     /// A database with the schema and `cases` demo cases of `seed`, without a vault.
     fn database(cases: usize, seed: u64) -> (Connection, DemoSummary) {
         let mut conn = Connection::open_in_memory().expect("db");
-        crate::schema::migrate(&conn).expect("schema");
+        circlebook_core::schema::migrate(&conn).expect("schema");
         let tx = conn.transaction().expect("tx");
         let summary = Demo::new(seed, today()).add(&tx, cases).expect("demo");
         tx.commit().expect("commit");
@@ -190,7 +195,7 @@ mod tests {
 
     fn rows(conn: &Connection) -> Vec<Vec<Value>> {
         let mut all = Vec::new();
-        for table in crate::schema::journaled_tables(conn).expect("tables") {
+        for table in circlebook_core::schema::journaled_tables(conn).expect("tables") {
             let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")).expect("select");
             let n = stmt.column_count();
             let table_rows = stmt

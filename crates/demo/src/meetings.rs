@@ -9,13 +9,12 @@ use rand::Rng;
 use super::prose::{self, NoteKind};
 use super::story::{at_hour, working_day, Story};
 use super::words;
-use crate::model::processes::{self, OpenProcess, Process, SetProcessStatus};
-use crate::model::safety::{self, SetSafetyPlan};
-use crate::model::session_outcomes::{self, NewAgreement, NewFollowUp};
-use crate::model::sessions::{self, CancelSession, RecordSession, ScheduleSession};
-use crate::model::shuttle::{self, ApproveMessage, MessageRef, NewMessage};
-use crate::model::timeline::title_label;
-use crate::model::{ModelError, ProcessKind, ProcessStatus, Role, SessionId, SessionKind};
+use circlebook_core::model::processes::{self, OpenProcess, Process, SetProcessStatus};
+use circlebook_core::model::safety::{self, SetSafetyPlan};
+use circlebook_core::model::session_outcomes::{self, NewAgreement, NewFollowUp};
+use circlebook_core::model::sessions::{self, CancelSession, RecordSession, ScheduleSession};
+use circlebook_core::model::shuttle::{self, ApproveMessage, MessageRef, NewMessage};
+use circlebook_core::model::{ModelError, ProcessKind, ProcessStatus, Role, SessionId, SessionKind};
 
 /// A process of the case and how many more rounds of meetings it has.
 #[derive(Debug, Clone)]
@@ -367,7 +366,7 @@ fn shuttle_round(story: &mut Story<'_, '_>, track: usize) -> Result<bool, ModelE
         &ctx,
         ApproveMessage { message_id: message.id.clone(), approval_note, approved_at: None },
     )?;
-    let activity = crate::model::Activity::IndirectDialogue;
+    let activity = circlebook_core::model::Activity::IndirectDialogue;
     let today = story.today();
     if story.consents(recipient, activity, today)? && story.consents(author, activity, today)? {
         let ctx = story.ctx();
@@ -390,10 +389,21 @@ pub fn supervise(story: &mut Story<'_, '_>) -> Result<bool, ModelError> {
 /// Cancels every session still scheduled (when a case pauses, is withdrawn or closes).
 pub fn cancel_pending(story: &mut Story<'_, '_>, reason: &str) -> Result<(), ModelError> {
     for session in std::mem::take(&mut story.pending) {
-        if sessions::load(story.tx, &session)?.status == crate::model::SessionStatus::Scheduled {
+        if sessions::load(story.tx, &session)?.status == circlebook_core::model::SessionStatus::Scheduled {
             let ctx = story.ctx();
             sessions::cancel_session(story.tx, &ctx, CancelSession { session_id: session, reason: reason.to_owned() })?;
         }
     }
     Ok(())
+}
+
+/// A vocabulary word as a title: `direct_dialogue` → `Direct dialogue` (as core's timeline labels it; kept here so
+/// that core need not make its helper public).
+fn title_label(word: &str) -> String {
+    let words = word.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
 }

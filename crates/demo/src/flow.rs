@@ -17,8 +17,8 @@ use super::plan;
 use super::prose::NoteKind;
 use super::story::Story;
 use super::words::{self, FACILITATOR};
-use crate::model::cases::{self, CaseUpdate, ChangeStage, NewCase, SetTags};
-use crate::model::{
+use circlebook_core::model::cases::{self, CaseUpdate, ChangeStage, NewCase, SetTags};
+use circlebook_core::model::{
     Activity, AssessmentDecision, ModelError, Outcome, ProcessKind, ProcessStatus, Role, SessionKind, Stage,
 };
 

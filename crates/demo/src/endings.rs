@@ -12,8 +12,8 @@ use super::plan;
 use super::prose::NoteKind;
 use super::story::{at_hour, working_day, Story};
 use super::words::{self, FACILITATOR};
-use crate::model::cases::{self, CloseCase};
-use crate::model::{
+use circlebook_core::model::cases::{self, CloseCase};
+use circlebook_core::model::{
     Activity, AssessmentDecision, ModelError, Outcome, ProcessKind, ProcessStatus, Role, SessionKind, Stage,
 };
 

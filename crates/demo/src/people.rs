@@ -7,9 +7,9 @@ use rand::Rng;
 
 use super::story::{Person, Story};
 use super::words::{self, FACILITATOR};
-use crate::model::assessments::{self, ChecklistItem, NewAssessment};
-use crate::model::participants::{self, NewParticipant};
-use crate::model::{AssessmentDecision, ModelError, ProgressUpdates, RiskLevel, Role};
+use circlebook_core::model::assessments::{self, ChecklistItem, NewAssessment};
+use circlebook_core::model::participants::{self, NewParticipant};
+use circlebook_core::model::{AssessmentDecision, ModelError, ProgressUpdates, RiskLevel, Role};
 
 /// The person harmed's statement: their needs (the first line is what lists show) and what justice would be.
 pub fn statement(story: &mut Story<'_, '_>) -> (String, String) {

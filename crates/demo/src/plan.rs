@@ -9,10 +9,12 @@ use rand::Rng;
 
 use super::story::Story;
 use super::words;
-use crate::model::accountability::{self, CommitmentUpdate, NewCommitment, NewProgress};
-use crate::model::attachments::{self, NewAttachment};
-use crate::model::progress_report::{self, ProgressReportFor};
-use crate::model::{participants, CommitmentId, CommitmentKind, CommitmentStatus, ModelError, ProgressUpdates, Role};
+use circlebook_core::model::accountability::{self, CommitmentUpdate, NewCommitment, NewProgress};
+use circlebook_core::model::attachments::{self, NewAttachment};
+use circlebook_core::model::progress_report::{self, ProgressReportFor};
+use circlebook_core::model::{
+    participants, CommitmentId, CommitmentKind, CommitmentStatus, ModelError, ProgressUpdates, Role,
+};
 
 /// A commitment as the story follows it.
 #[derive(Debug, Clone)]

@@ -13,11 +13,11 @@ use super::plan::Pledge;
 use super::prose::{self, NoteKind};
 use super::words::{self, pick};
 use super::DemoSummary;
-use crate::model::consent::{self, ConsentEntry, RecordConsent};
-use crate::model::notes::{self, NewNote};
-use crate::model::sessions;
-use crate::model::tasks::{self, NewTask, TaskRef};
-use crate::model::{
+use circlebook_core::model::consent::{self, ConsentEntry, RecordConsent};
+use circlebook_core::model::notes::{self, NewNote};
+use circlebook_core::model::sessions;
+use circlebook_core::model::tasks::{self, NewTask, TaskRef};
+use circlebook_core::model::{
     Activity, CaseId, ConsentDecision, ConsentMethod, Ctx, ModelError, ParticipantId, Role, SessionId, Stage, TaskId,
 };
 
@@ -94,7 +94,7 @@ impl<'s, 'c> Story<'s, 'c> {
 
     /// Whether records naming these participants may be written today: none of them has declined or withdrawn
     /// consent to notes being kept (the rule `sessions`, `notes` and `accountability` enforce).
-    pub fn may_keep_notes(&self, ids: &[crate::model::ParticipantId]) -> Result<bool, ModelError> {
+    pub fn may_keep_notes(&self, ids: &[circlebook_core::model::ParticipantId]) -> Result<bool, ModelError> {
         for id in ids {
             let state = consent::state_on(self.tx, self.zone(), id, Activity::KeepingNotes, "", self.today())?;
             if !consent::Needs::NoRefusal.allows(state) {
@@ -105,8 +105,8 @@ impl<'s, 'c> Story<'s, 'c> {
     }
 
     /// The demo tells its story in UTC (its contexts are fixed ones), so its days are UTC days.
-    pub fn zone(&self) -> crate::model::Zone {
-        crate::model::Zone::utc()
+    pub fn zone(&self) -> circlebook_core::model::Zone {
+        circlebook_core::model::Zone::utc()
     }
 
     pub fn end_day(&self) -> NaiveDate {

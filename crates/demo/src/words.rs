@@ -4,7 +4,7 @@
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use crate::model::{CommitmentKind, Outcome, Stage};
+use circlebook_core::model::{CommitmentKind, Outcome, Stage};
 
 pub const TREES: &[&str] = &[
     "Alder", "Ash", "Aspen", "Birch", "Cedar", "Elm", "Hawthorn", "Hazel", "Juniper", "Larch", "Linden", "Maple",
