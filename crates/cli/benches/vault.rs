@@ -12,7 +12,8 @@ const PASS: &str = "lantern orchard velvet compass drizzle";
 /// A vault of `cases` demo cases, compacted; its folder, recovery key and the unlocked vault.
 fn vault(cases: usize) -> (tempfile::TempDir, SecretString, UnlockedVault) {
     let temp = tempfile::tempdir().expect("temp");
-    let (mut vault, key) = Vault::create(&temp.path().join("v"), &SecretString::from(PASS), Kdf { log_n: 10 }).expect("create");
+    let (mut vault, key) =
+        Vault::create(&temp.path().join("v"), &SecretString::from(PASS), Kdf { log_n: 10 }).expect("create");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date");
     demo::add_cases(&mut vault, cases, 1, today).expect("demo");
     vault.compact().expect("compact");

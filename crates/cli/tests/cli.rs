@@ -96,7 +96,9 @@ pub fn quick_vault(temp: &Path) -> (PathBuf, String) {
     let dir = temp.join("vault");
     // In-process vaults keep their high-water marks beside the test's folders, never in the real state folder.
     static STATE: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    circlebook_core::vault::use_state_dir_for_this_process(STATE.get_or_init(|| tempfile::tempdir().expect("state")).path());
+    circlebook_core::vault::use_state_dir_for_this_process(
+        STATE.get_or_init(|| tempfile::tempdir().expect("state")).path(),
+    );
     let (vault, key) = Vault::create(&dir, &SecretString::from(PASS), Kdf { log_n: 10 }).expect("create");
     vault.lock().expect("lock");
     (dir, key.expose().to_owned())
@@ -130,9 +132,23 @@ pub fn tool(program: &str, args: &[&std::ffi::OsStr]) -> String {
 #[test]
 fn usage_errors_exit_2() {
     let temp = tempfile::tempdir().expect("temp");
-    for args in [&[][..], &["frobnicate"], &["stats", "--bogus"], &["restore", "abc"], &["demo"], &["bench", "--samples", "0"], &["bench", "--cases", "0"],
-        &["call"], &["call", "--list", "create_case"], &["search"], &["search", "x", "--role", "judge"], &["report", "--from", "2026-01-01"],
-        &["report", "--from", "2026-13-01", "--to", "2026-12-31"], &["due", "--within", "soon"], &["demo", "--cases", "1", "--today", "May"]] {
+    for args in [
+        &[][..],
+        &["frobnicate"],
+        &["stats", "--bogus"],
+        &["restore", "abc"],
+        &["demo"],
+        &["bench", "--samples", "0"],
+        &["bench", "--cases", "0"],
+        &["call"],
+        &["call", "--list", "create_case"],
+        &["search"],
+        &["search", "x", "--role", "judge"],
+        &["report", "--from", "2026-01-01"],
+        &["report", "--from", "2026-13-01", "--to", "2026-12-31"],
+        &["due", "--within", "soon"],
+        &["demo", "--cases", "1", "--today", "May"],
+    ] {
         let run = finish(cli(temp.path()).args(args));
         assert_eq!(run.code, 2, "{args:?}: {run:?}");
     }

@@ -63,7 +63,8 @@ fn child(dir: &str) {
 }
 
 fn parent() {
-    let seed: u64 = std::env::var("CIRCLEBOOK_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
+    let seed: u64 =
+        std::env::var("CIRCLEBOOK_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
     println!("crash: seed {seed} (set CIRCLEBOOK_CRASH_SEED to replay)");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let tmp = tempfile::tempdir().expect("tmp");
@@ -74,7 +75,9 @@ fn parent() {
     let pass = SecretString::from("lantern orchard velvet compass drizzle".to_owned());
     let (mut vault, key) = Vault::create(&dir, &pass, Kdf { log_n: 10 }).expect("create");
     vault
-        .edit(|tx| tx.execute("INSERT INTO cases(id, code_name, created_at, updated_at) VALUES('c', 'Crash', 't', 't')", []))
+        .edit(|tx| {
+            tx.execute("INSERT INTO cases(id, code_name, created_at, updated_at) VALUES('c', 'Crash', 't', 't')", [])
+        })
         .expect("case");
     drop(vault.lock().expect("lock"));
     let exe = std::env::current_exe().expect("exe");

@@ -173,7 +173,11 @@ unsafe extern "C" fn rank(
 
 /// # Safety
 /// `api` and `fts` are what FTS5 passed to this call; `args` are its argument values.
-unsafe fn score(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context, args: &[*mut ffi::sqlite3_value]) -> Result<f64, Fault> {
+unsafe fn score(
+    api: &ffi::Fts5ExtensionApi,
+    fts: *mut ffi::Fts5Context,
+    args: &[*mut ffi::sqlite3_value],
+) -> Result<f64, Fault> {
     // SAFETY: the auxiliary data slot belongs to this query's cursor; it holds null or a `Query` we boxed below.
     let mut query = unsafe { call!(api, xGetAuxdata, fts, 0) }.cast::<Query>();
     if query.is_null() {
@@ -250,7 +254,11 @@ impl Query {
 ///
 /// # Safety
 /// As for [`score`].
-unsafe fn start(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context, args: &[*mut ffi::sqlite3_value]) -> Result<Query, Fault> {
+unsafe fn start(
+    api: &ffi::Fts5ExtensionApi,
+    fts: *mut ffi::Fts5Context,
+    args: &[*mut ffi::sqlite3_value],
+) -> Result<Query, Fault> {
     let usage = c"use circlebook_rank(table, words, keep, weight, ...): words is how many phrases of the query to score (0 or more), keep how many rows the query keeps (at least 1)";
     if args.len() < 2 {
         return Err(Fault::Usage(usage));
@@ -259,7 +267,9 @@ unsafe fn start(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context, args: &
     let (words, keep) = unsafe { (ffi::sqlite3_value_int64(args[0]), ffi::sqlite3_value_int64(args[1])) };
     // SAFETY: plain reads of the cursor's query.
     let (phrases, columns) = unsafe { (call!(api, xPhraseCount, fts), call!(api, xColumnCount, fts)) };
-    let (Ok(words), Ok(keep)) = (usize::try_from(words), usize::try_from(keep)) else { return Err(Fault::Usage(usage)) };
+    let (Ok(words), Ok(keep)) = (usize::try_from(words), usize::try_from(keep)) else {
+        return Err(Fault::Usage(usage));
+    };
     if keep == 0 {
         return Err(Fault::Usage(usage));
     }
@@ -267,7 +277,8 @@ unsafe fn start(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context, args: &
     let words = words.min(usize::try_from(phrases).unwrap_or(0));
     let columns = usize::try_from(columns).unwrap_or(0);
     // SAFETY: the argument values are valid for this call.
-    let weights = (0..columns).map(|c| args.get(2 + c).map_or(1.0, |&v| unsafe { ffi::sqlite3_value_double(v) })).collect();
+    let weights =
+        (0..columns).map(|c| args.get(2 + c).map_or(1.0, |&v| unsafe { ffi::sqlite3_value_double(v) })).collect();
 
     let (mut rows, mut tokens): (i64, i64) = (0, 0);
     // SAFETY: out-parameters for the table's row count and total number of tokens.

@@ -12,7 +12,8 @@ fn table(rows: &[(String, String, String)]) -> Connection {
     super::register(&conn).expect("register");
     conn.execute_batch("CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, title, body, facets)").expect("table");
     for (title, body, facets) in rows {
-        conn.execute("INSERT INTO t(id, title, body, facets) VALUES ('x', ?1, ?2, ?3)", [title, body, facets]).expect("row");
+        conn.execute("INSERT INTO t(id, title, body, facets) VALUES ('x', ?1, ?2, ?3)", [title, body, facets])
+            .expect("row");
     }
     conn
 }
@@ -33,15 +34,22 @@ fn row() -> impl Strategy<Value = (String, String, String)> {
 }
 
 fn query() -> impl Strategy<Value = (Vec<&'static str>, bool, Option<&'static str>)> {
-    (prop::collection::vec(prop::sample::select(WORDS), 1..4), any::<bool>(), prop::option::of(prop::sample::select(FACETS)))
+    (
+        prop::collection::vec(prop::sample::select(WORDS), 1..4),
+        any::<bool>(),
+        prop::option::of(prop::sample::select(FACETS)),
+    )
 }
 
 /// The query as Circlebook builds it: the words in title and body (the last one also as a prefix, if chosen), then
 /// a filter that is matched but not scored.
 fn match_text(words: &[&str], prefix: bool, facet: Option<&str>) -> String {
     let last = words.len() - 1;
-    let words: Vec<String> =
-        words.iter().enumerate().map(|(i, w)| if prefix && i == last { format!("\"{w}\"*") } else { format!("\"{w}\"") }).collect();
+    let words: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| if prefix && i == last { format!("\"{w}\"*") } else { format!("\"{w}\"") })
+        .collect();
     let mut query = format!("{{title body}} : ({})", words.join(" "));
     if let Some(facet) = facet {
         query += &format!(" AND facets : \"{facet}\"");
@@ -103,7 +111,8 @@ fn a_title_match_outranks_a_body_match_and_a_short_row_a_long_one() {
 fn wrong_calls_are_refused_with_a_message() {
     let conn = table(&[("consent".into(), "plan".into(), "sactive".into())]);
     let query = "{title body} : (\"consent\") AND facets : \"sactive\"";
-    for call in ["circlebook_rank(t)", "circlebook_rank(t, 1)", "circlebook_rank(t, -1, 5)", "circlebook_rank(t, 1, 0)"] {
+    for call in ["circlebook_rank(t)", "circlebook_rank(t, 1)", "circlebook_rank(t, -1, 5)", "circlebook_rank(t, 1, 0)"]
+    {
         let sql = format!("SELECT {call} FROM t WHERE t MATCH ?1");
         let error = conn.query_row(&sql, [query], |r| r.get::<_, f64>(0)).expect_err(call);
         assert!(error.to_string().contains("use circlebook_rank(table, words, keep"), "{call}: {error}");
@@ -117,7 +126,8 @@ fn wrong_calls_are_refused_with_a_message() {
 
 #[test]
 fn a_typed_word_without_a_token_changes_nothing() {
-    let conn = table(&[("consent".into(), "plan".into(), "sactive".into()), ("".into(), "consent".into(), "sactive".into())]);
+    let conn =
+        table(&[("consent".into(), "plan".into(), "sactive".into()), ("".into(), "consent".into(), "sactive".into())]);
     let with_emoji = "{title body} : (\"consent\" \"🌿\"*) AND facets : \"sactive\"";
     let plain = "{title body} : (\"consent\") AND facets : \"sactive\"";
     let ours = ranked(&conn, "circlebook_rank(t, 2, 5, 0.0, 10.0, 1.0, 0.0)", with_emoji, 5);

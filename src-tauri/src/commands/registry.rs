@@ -9,11 +9,7 @@ use crate::session::AppState;
 
 /// Performs the registry operation `name` with `args` on the unlocked vault.
 #[tauri::command]
-pub async fn call(
-    state: State<'_, AppState>,
-    name: String,
-    args: Value,
-) -> Result<Value, IpcError> {
+pub async fn call(state: State<'_, AppState>, name: String, args: Value) -> Result<Value, IpcError> {
     state.session().call(&name, args)
 }
 
@@ -28,9 +24,7 @@ mod tests {
     fn branded(ts: &str) -> String {
         ts.lines()
             .map(|line| {
-                let name = line
-                    .strip_prefix("export type ")
-                    .and_then(|rest| rest.strip_suffix(" = string;"));
+                let name = line.strip_prefix("export type ").and_then(|rest| rest.strip_suffix(" = string;"));
                 match name {
                     Some(name) if name.ends_with("Id") => {
                         format!("export type {name} = string & {{ readonly __brand: '{name}' }};")
@@ -45,17 +39,17 @@ mod tests {
     #[test]
     fn id_types_are_branded() {
         let ts = branded("export type CaseId = string;\nexport type Stage = \"referral\";\n");
-        assert_eq!(ts, "export type CaseId = string & { readonly __brand: 'CaseId' };\nexport type Stage = \"referral\";\n");
+        assert_eq!(
+            ts,
+            "export type CaseId = string & { readonly __brand: 'CaseId' };\nexport type Stage = \"referral\";\n"
+        );
     }
 
     /// The committed TypeScript bindings are what the registry generates now.
     #[test]
     fn bindings_are_fresh() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/generated");
-        for (file, fresh) in [
-            ("ops.ts", branded(&ops::typescript())),
-            ("errors.ts", ops::typescript_errors()),
-        ] {
+        for (file, fresh) in [("ops.ts", branded(&ops::typescript())), ("errors.ts", ops::typescript_errors())] {
             let path = dir.join(file);
             if std::env::var_os("UPDATE_BINDINGS").is_some() {
                 std::fs::create_dir_all(&dir).expect("mkdir");

@@ -14,12 +14,10 @@ const TAGS: &str = "['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']";
 
 fn axe_source() -> Result<&'static str, Error> {
     static SOURCE: OnceLock<Result<String, String>> = OnceLock::new();
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/node_modules/axe-core/axe.min.js");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/node_modules/axe-core/axe.min.js");
     SOURCE
         .get_or_init(|| {
-            std::fs::read_to_string(&path)
-                .map_err(|e| format!("{} ({e}): run `npm install` in ui/", path.display()))
+            std::fs::read_to_string(&path).map_err(|e| format!("{} ({e}): run `npm install` in ui/", path.display()))
         })
         .as_deref()
         .map_err(|e| e.clone().into())
@@ -37,9 +35,7 @@ pub async fn watch_csp(client: &Client) -> Result<(), Error> {
 
 /// Fails when the page has refused anything under its CSP since `watch_csp`.
 pub async fn assert_no_csp_violations(client: &Client, screen: &str) -> Result<(), Error> {
-    let seen = client
-        .execute("return window.__cspViolations || [];", Vec::new())
-        .await?;
+    let seen = client.execute("return window.__cspViolations || [];", Vec::new()).await?;
     let list = seen.as_array().cloned().unwrap_or_default();
     if !list.is_empty() {
         return Err(format!("CSP violations on {screen}: {list:?}").into());
@@ -50,13 +46,9 @@ pub async fn assert_no_csp_violations(client: &Client, screen: &str) -> Result<(
 /// Runs axe-core on the whole document; fails on any serious or critical violation, listing each.
 pub async fn assert_accessible(client: &Client, screen: &str) -> Result<(), Error> {
     settle(client).await?;
-    let loaded = client
-        .execute("return typeof window.axe === 'object';", Vec::new())
-        .await?;
+    let loaded = client.execute("return typeof window.axe === 'object';", Vec::new()).await?;
     if loaded != serde_json::json!(true) {
-        client
-            .execute(&format!("{}\nreturn true;", axe_source()?), Vec::new())
-            .await?;
+        client.execute(&format!("{}\nreturn true;", axe_source()?), Vec::new()).await?;
     }
     let script = format!(
         "const done = arguments[arguments.length - 1]; \

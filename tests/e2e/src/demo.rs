@@ -17,11 +17,7 @@ pub fn cli_binary() -> PathBuf {
     let path = std::env::var_os("CIRCLEBOOK_CLI")
         .map(PathBuf::from)
         .unwrap_or_else(|| app_binary().with_file_name("circlebook-cli"));
-    assert!(
-        path.is_file(),
-        "{} is missing: build it with `cargo build --workspace`",
-        path.display()
-    );
+    assert!(path.is_file(), "{} is missing: build it with `cargo build --workspace`", path.display());
     path
 }
 
@@ -33,11 +29,7 @@ fn cli(vault: &Path, args: &[&str]) -> Result<(), Error> {
         .env("CIRCLEBOOK_PASSPHRASE", PASSPHRASE)
         .output()?;
     if !output.status.success() {
-        return Err(format!(
-            "circlebook-cli {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
+        return Err(format!("circlebook-cli {args:?} failed: {}", String::from_utf8_lossy(&output.stderr)).into());
     }
     Ok(())
 }
@@ -63,18 +55,11 @@ impl DemoApp {
         let driver = TauriDriver::start(&[
             ("CIRCLEBOOK_VAULT", OsString::from(vault)),
             ("XDG_DATA_HOME", home.path().join("data").into_os_string()),
-            (
-                "XDG_CONFIG_HOME",
-                home.path().join("config").into_os_string(),
-            ),
+            ("XDG_CONFIG_HOME", home.path().join("config").into_os_string()),
         ])?;
         let client = driver.session(&app_binary()).await?;
         crate::axe::watch_csp(&client).await?;
-        Ok(Self {
-            home,
-            driver,
-            client,
-        })
+        Ok(Self { home, driver, client })
     }
 
     /// Unlocks through the unlock screen, as a person would, and waits for the home screen's list.
@@ -92,20 +77,9 @@ impl DemoApp {
                 // What the window showed when it failed: its text, and a screenshot to look at.
                 let mut shots = crate::Screenshots::in_target("failures")?;
                 let _ = shots.take(&self.client, "failure").await;
-                let text = self
-                    .client
-                    .execute(
-                        "return document.body ? document.body.innerText : '';",
-                        Vec::new(),
-                    )
-                    .await;
-                let text = text.map(|v| {
-                    v.as_str()
-                        .unwrap_or_default()
-                        .chars()
-                        .take(1500)
-                        .collect::<String>()
-                });
+                let text =
+                    self.client.execute("return document.body ? document.body.innerText : '';", Vec::new()).await;
+                let text = text.map(|v| v.as_str().unwrap_or_default().chars().take(1500).collect::<String>());
                 Err(format!("{error}\nThe window showed: {}", text.unwrap_or_default()).into())
             }
         };

@@ -28,9 +28,7 @@ pub async fn click(client: &Client, id: &str) -> Result<(), Error> {
         let element = wait_for(client, id).await?;
         // Into view first, inside any scrolled list or dialog, as a person scrolls to what they click.
         let script = "arguments[0].scrollIntoView({ block: 'center' }); return true;";
-        client
-            .execute(script, vec![serde_json::to_value(&element)?])
-            .await?;
+        client.execute(script, vec![serde_json::to_value(&element)?]).await?;
         match element.click().await {
             Ok(()) => return Ok(()),
             Err(e) if start.elapsed() > STEP => return Err(format!("clicking {id}: {e}").into()),
@@ -44,9 +42,7 @@ pub async fn type_into(client: &Client, id: &str, text: &str) -> Result<(), Erro
     let field = wait_for(client, id).await?;
     field.click().await?;
     // Control held for "a", then Null releases it.
-    field
-        .send_keys(&format!("{}a{}", &*Key::Control, &*Key::Null))
-        .await?;
+    field.send_keys(&format!("{}a{}", &*Key::Control, &*Key::Null)).await?;
     field.send_keys(&Key::Backspace).await?;
     if !text.is_empty() {
         field.send_keys(text).await?;
@@ -86,9 +82,7 @@ pub async fn keys(client: &Client, text: &str) -> Result<(), Error> {
                 actions = actions.then(KeyAction::Up { value: modifier });
             }
         } else {
-            actions = actions
-                .then(KeyAction::Down { value: key })
-                .then(KeyAction::Up { value: key });
+            actions = actions.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
         }
     }
     for modifier in held.drain(..).rev() {
@@ -118,9 +112,7 @@ pub async fn wait_focus(client: &Client, id: &str) -> Result<(), Error> {
             return Ok(());
         }
         if start.elapsed() > STEP {
-            return Err(
-                format!("{id} did not get focus within {STEP:?}; focus is on {now}").into(),
-            );
+            return Err(format!("{id} did not get focus within {STEP:?}; focus is on {now}").into());
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
@@ -134,11 +126,7 @@ pub async fn tab_to(client: &Client, id: &str, limit: usize) -> Result<(), Error
         }
         keys(client, &Key::Tab).await?;
     }
-    Err(format!(
-        "{id} was not reached with {limit} presses of Tab; focus is on {}",
-        focused(client).await?
-    )
-    .into())
+    Err(format!("{id} was not reached with {limit} presses of Tab; focus is on {}", focused(client).await?).into())
 }
 
 /// Tabs backwards (Shift+Tab) until the element with this `data-testid` has focus (at most `limit` presses).
@@ -147,25 +135,14 @@ pub async fn tab_back_to(client: &Client, id: &str, limit: usize) -> Result<(), 
         if focused(client).await? == id {
             return Ok(());
         }
-        keys(
-            client,
-            &format!("{}{}{}", &*Key::Shift, &*Key::Tab, &*Key::Null),
-        )
-        .await?;
+        keys(client, &format!("{}{}{}", &*Key::Shift, &*Key::Tab, &*Key::Null)).await?;
     }
-    Err(format!(
-        "{id} was not reached with {limit} presses of Shift+Tab; focus is on {}",
-        focused(client).await?
-    )
-    .into())
+    Err(format!("{id} was not reached with {limit} presses of Shift+Tab; focus is on {}", focused(client).await?)
+        .into())
 }
 
 /// A finished screen: no serious or critical axe violation, no CSP violation, and a screenshot named `name`.
-pub async fn check_screen(
-    client: &Client,
-    shots: &mut Screenshots,
-    name: &str,
-) -> Result<(), Error> {
+pub async fn check_screen(client: &Client, shots: &mut Screenshots, name: &str) -> Result<(), Error> {
     assert_accessible(client, name).await?;
     assert_no_csp_violations(client, name).await?;
     shots.take(client, name).await?;
@@ -173,15 +150,9 @@ pub async fn check_screen(
 }
 
 /// Calls a registry operation from the page, as the UI's generated bindings do; returns `{ok}` or `{error}`.
-pub async fn invoke(
-    client: &Client,
-    name: &str,
-    args: serde_json::Value,
-) -> Result<serde_json::Value, Error> {
+pub async fn invoke(client: &Client, name: &str, args: serde_json::Value) -> Result<serde_json::Value, Error> {
     let script = "const [name, args, done] = arguments; \
         window.__TAURI_INTERNALS__.invoke('call', { name, args }) \
           .then((ok) => done({ ok }), (error) => done({ error }));";
-    Ok(client
-        .execute_async(script, vec![serde_json::json!(name), args])
-        .await?)
+    Ok(client.execute_async(script, vec![serde_json::json!(name), args]).await?)
 }

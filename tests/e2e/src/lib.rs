@@ -43,11 +43,7 @@ pub fn app_binary() -> PathBuf {
     let path = std::env::var_os("CIRCLEBOOK_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| target_dir().join("debug").join("circlebook"));
-    assert!(
-        path.is_file(),
-        "{} is missing: build the app first with `cargo build --workspace`",
-        path.display()
-    );
+    assert!(path.is_file(), "{} is missing: build the app first with `cargo build --workspace`", path.display());
     path
 }
 
@@ -66,9 +62,7 @@ fn tauri_driver_binary() -> PathBuf {
 
 /// A port nobody listens on right now (other engineers may run this suite on the same machine).
 fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
-        .local_addr()?
-        .port())
+    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
 }
 
 /// tauri-driver (and the WebKitWebDriver and app it starts) in a process group of its own;
@@ -86,16 +80,11 @@ impl TauriDriver {
 
         let port = free_port()?;
         let native_port = free_port()?;
-        let native_driver = which("WebKitWebDriver")
-            .ok_or("WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)")?;
+        let native_driver =
+            which("WebKitWebDriver").ok_or("WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)")?;
         let mut command = Command::new(tauri_driver_binary());
         command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .arg("--native-driver")
             .arg(native_driver)
             .stdin(Stdio::null())
@@ -115,11 +104,7 @@ impl TauriDriver {
         let start = Instant::now();
         while TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)).is_err() {
             if start.elapsed() > STEP {
-                return Err(format!(
-                    "tauri-driver did not listen on port {} within {STEP:?}",
-                    self.port
-                )
-                .into());
+                return Err(format!("tauri-driver did not listen on port {} within {STEP:?}", self.port).into());
             }
             std::thread::sleep(POLL);
         }
@@ -130,10 +115,7 @@ impl TauriDriver {
     pub async fn session(&self, app: &Path) -> Result<Client, Error> {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), serde_json::json!("wry"));
-        capabilities.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": app }),
-        );
+        capabilities.insert("tauri:options".into(), serde_json::json!({ "application": app }));
         let client = ClientBuilder::rustls()?
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{}", self.port))
@@ -151,9 +133,7 @@ impl Drop for TauriDriver {
 }
 
 fn which(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(name))
-        .find(|path| path.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(name)).find(|path| path.is_file())
 }
 
 /// The CSS locator of a `data-testid`.
@@ -164,12 +144,7 @@ pub fn testid(id: &str) -> String {
 /// Waits for the element with this `data-testid` to appear.
 pub async fn wait_for(client: &Client, id: &str) -> Result<Element, Error> {
     let css = testid(id);
-    let found = client
-        .wait()
-        .at_most(STEP)
-        .every(POLL)
-        .for_element(Locator::Css(&css))
-        .await;
+    let found = client.wait().at_most(STEP).every(POLL).for_element(Locator::Css(&css)).await;
     found.map_err(|e| format!("{id} did not appear within {STEP:?}: {e}").into())
 }
 
@@ -185,10 +160,7 @@ pub async fn wait_for_text(client: &Client, id: &str, needle: &str) -> Result<St
             }
         }
         if start.elapsed() > STEP {
-            return Err(format!(
-                "{id} did not show {needle:?} within {STEP:?}; it showed {last:?}"
-            )
-            .into());
+            return Err(format!("{id} did not show {needle:?} within {STEP:?}; it showed {last:?}").into());
         }
         tokio::time::sleep(POLL).await;
     }

@@ -3,8 +3,7 @@
 
 use circlebook_e2e::demo::DemoApp;
 use circlebook_e2e::drive::{
-    check_screen, choose, click, focused, keys, tab_back_to, tab_to, type_into, wait_focus,
-    wait_ready,
+    check_screen, choose, click, focused, keys, tab_back_to, tab_to, type_into, wait_focus, wait_ready,
 };
 use circlebook_e2e::{wait_for, wait_for_text, Error, Screenshots};
 use fantoccini::key::Key;
@@ -38,25 +37,13 @@ async fn keyboard_only_case_person_consent_and_search() -> Result<(), Error> {
         tab_to(client, "person-alias", 60).await?;
         keys(client, "Wren").await?;
         keys(client, &Key::Tab).await?;
-        assert_eq!(
-            focused(client).await?,
-            "person-role",
-            "the role select follows the alias"
-        );
+        assert_eq!(focused(client).await?, "person-role", "the role select follows the alias");
         keys(client, &Key::Enter).await?;
         wait_for(client, "person-role-person_harmed").await?;
         check_screen(client, &mut shots, "role-select-open").await?;
         // The first option is highlighted; Enter chooses it.
-        let highlighted = client
-            .find(Locator::Css("[data-highlighted]"))
-            .await?
-            .attr("data-testid")
-            .await?;
-        assert_eq!(
-            highlighted.as_deref(),
-            Some("person-role-person_harmed"),
-            "arrow keys start at the first option"
-        );
+        let highlighted = client.find(Locator::Css("[data-highlighted]")).await?.attr("data-testid").await?;
+        assert_eq!(highlighted.as_deref(), Some("person-role-person_harmed"), "arrow keys start at the first option");
         keys(client, &Key::Enter).await?;
         wait_for_text(client, "person-role", "Person harmed").await?;
         tab_to(client, "person-add", 10).await?;
@@ -66,11 +53,7 @@ async fn keyboard_only_case_person_consent_and_search() -> Result<(), Error> {
         // Consent: to the tab, then the cell, then the dialog's button, all by keyboard.
         tab_back_to(client, "tab-people", 40).await?;
         keys(client, &Key::Right).await?;
-        assert_eq!(
-            focused(client).await?,
-            "tab-consent",
-            "arrow keys move between tabs"
-        );
+        assert_eq!(focused(client).await?, "tab-consent", "arrow keys move between tabs");
         keys(client, &Key::Enter).await?;
         wait_for(client, "consent-grid").await?;
         tab_to(client, "consent-Wren-intake", 30).await?;
@@ -82,15 +65,9 @@ async fn keyboard_only_case_person_consent_and_search() -> Result<(), Error> {
         client
             .wait()
             .at_most(circlebook_e2e::STEP)
-            .for_element(Locator::Css(
-                "[data-testid=\"consent-Wren-intake\"][data-state=\"granted\"]",
-            ))
+            .for_element(Locator::Css("[data-testid=\"consent-Wren-intake\"][data-state=\"granted\"]"))
             .await?;
-        assert_eq!(
-            focused(client).await?,
-            "consent-Wren-intake",
-            "focus returns to the cell after the dialog"
-        );
+        assert_eq!(focused(client).await?, "consent-Wren-intake", "focus returns to the cell after the dialog");
 
         // Ctrl+K from anywhere, type, arrow, Enter.
         keys(client, &format!("{}k{}", &*Key::Control, &*Key::Null)).await?;
@@ -120,26 +97,15 @@ async fn spanish_workflow_from_case_to_held_session() -> Result<(), Error> {
         click(client, "nav-settings").await?;
         click(client, "language-es").await?;
         wait_for_text(client, "nav-cases", "Casos").await?;
-        let lang = client
-            .execute("return document.documentElement.lang;", Vec::new())
-            .await?;
-        assert_eq!(
-            lang,
-            serde_json::json!("es"),
-            "the page says it is in Spanish"
-        );
+        let lang = client.execute("return document.documentElement.lang;", Vec::new()).await?;
+        assert_eq!(lang, serde_json::json!("es"), "the page says it is in Spanish");
 
         click(client, "nav-cases").await?;
         wait_for_text(client, "home-screen", "Ningún caso").await?;
         click(client, "new-case").await?;
         wait_for_text(client, "new-case-screen", "Abrir un caso nuevo").await?;
         type_into(client, "nc-code", "Garza").await?;
-        type_into(
-            client,
-            "nc-needs",
-            "Ser escuchada y saber que no volverá a pasar.",
-        )
-        .await?;
+        type_into(client, "nc-needs", "Ser escuchada y saber que no volverá a pasar.").await?;
         check_screen(client, &mut shots, "caso-nuevo").await?;
         click(client, "nc-submit").await?;
         wait_ready(client, "case-screen").await?;
@@ -162,14 +128,8 @@ async fn spanish_workflow_from_case_to_held_session() -> Result<(), Error> {
             wait_for_text(client, "consent-dialog", "Diálogo directo").await?;
             click(client, "decision-granted").await?;
             click(client, "consent-submit").await?;
-            let css = format!(
-                "[data-testid=\"consent-{alias}-direct_dialogue\"][data-state=\"granted\"]"
-            );
-            client
-                .wait()
-                .at_most(circlebook_e2e::STEP)
-                .for_element(Locator::Css(&css))
-                .await?;
+            let css = format!("[data-testid=\"consent-{alias}-direct_dialogue\"][data-state=\"granted\"]");
+            client.wait().at_most(circlebook_e2e::STEP).for_element(Locator::Css(&css)).await?;
         }
         wait_for_text(client, "consent-grid", "Concedido").await?;
         check_screen(client, &mut shots, "consentimientos").await?;
@@ -185,18 +145,8 @@ async fn spanish_workflow_from_case_to_held_session() -> Result<(), Error> {
         let row = wait_for_text(client, "session-row", "Con Alba y Bruno").await?;
         assert!(row.contains("2030"), "the date in Spanish: {row}");
         click(client, "session-record").await?;
-        wait_for_text(
-            client,
-            "record-dialog",
-            "Registrar la sesión como celebrada",
-        )
-        .await?;
-        type_into(
-            client,
-            "held-summary",
-            "Las dos personas hablaron y se escucharon.",
-        )
-        .await?;
+        wait_for_text(client, "record-dialog", "Registrar la sesión como celebrada").await?;
+        type_into(client, "held-summary", "Las dos personas hablaron y se escucharon.").await?;
         click(client, "record-submit").await?;
         wait_for_text(client, "session-row", "Celebrada").await?;
         check_screen(client, &mut shots, "sesiones").await?;

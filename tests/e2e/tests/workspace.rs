@@ -29,14 +29,9 @@ async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
         // Filter by stage: every row shown is at that stage.
         choose(client, "filter-stage", "active").await?;
         wait_for_text(client, "case-row", "Active").await?;
-        let rows = client
-            .find_all(Locator::Css("[data-testid=\"case-row\"]"))
-            .await?;
+        let rows = client.find_all(Locator::Css("[data-testid=\"case-row\"]")).await?;
         for row in rows.iter().take(5) {
-            assert!(
-                row.text().await?.contains("Active"),
-                "a row at another stage after filtering"
-            );
+            assert!(row.text().await?.contains("Active"), "a row at another stage after filtering");
         }
         choose(client, "sort", "code_name").await?;
         check_screen(client, &mut shots, "home-filtered").await?;
@@ -46,15 +41,10 @@ async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
         click(client, "case-row").await?;
         wait_ready(client, "case-screen").await?;
         wait_for(client, "case-needs").await?;
-        for tab in [
-            "people", "consent", "sessions", "notes", "plan", "tasks", "timeline", "audit",
-        ] {
+        for tab in ["people", "consent", "sessions", "notes", "plan", "tasks", "timeline", "audit"] {
             click(client, &format!("tab-{tab}")).await?;
             wait_for_text(client, &format!("tab-{tab}"), "").await?;
-            let selected = wait_for(client, &format!("tab-{tab}"))
-                .await?
-                .attr("aria-selected")
-                .await?;
+            let selected = wait_for(client, &format!("tab-{tab}")).await?.attr("aria-selected").await?;
             assert_eq!(selected.as_deref(), Some("true"), "tab {tab} selected");
             check_screen(client, &mut shots, &format!("case-{tab}")).await?;
         }
@@ -64,12 +54,7 @@ async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
         wait_for(client, "stage-dialog").await?;
         choose(client, "new-stage", "paused").await?;
         type_into(client, "stage-who", "Facilitator team").await?;
-        type_into(
-            client,
-            "stage-why",
-            "The person harmed asked for a pause over the holidays.",
-        )
-        .await?;
+        type_into(client, "stage-why", "The person harmed asked for a pause over the holidays.").await?;
         check_screen(client, &mut shots, "case-stage-dialog").await?;
         click(client, "stage-submit").await?;
         wait_for_text(client, "case-stage", "Paused").await?;
@@ -203,7 +188,12 @@ async fn consent_withdrawn_blocks_scheduling_and_says_why() -> Result<(), Error>
 
         // A note in Markdown; the search palette finds a word typed into it and opens its case.
         click(client, "tab-notes").await?;
-        type_into(client, "note-body", "Wren would like the *quillwort* garden as a meeting place.\n\n- quiet\n- near a bus stop").await?;
+        type_into(
+            client,
+            "note-body",
+            "Wren would like the *quillwort* garden as a meeting place.\n\n- quiet\n- near a bus stop",
+        )
+        .await?;
         click(client, "note-add").await?;
         let note = wait_for_text(client, "note", "quillwort").await?;
         assert!(note.contains("near a bus stop"));
@@ -292,19 +282,32 @@ async fn xss_payloads_render_as_text() -> Result<(), Error> {
         app.unlock().await?;
         let payloads = payloads();
         assert!(payloads.len() >= 40, "{} payloads", payloads.len());
-        let case = invoke(client, "create_case", serde_json::json!({"code_name": payloads[0], "harmed_needs": payloads[1]})).await?;
+        let case =
+            invoke(client, "create_case", serde_json::json!({"code_name": payloads[0], "harmed_needs": payloads[1]}))
+                .await?;
         let case_id = case["ok"]["id"].clone();
         assert!(case_id.is_string(), "{case}");
         for (i, payload) in payloads.iter().enumerate().skip(2).take(6) {
-            let named = invoke(client, "create_case", serde_json::json!({"code_name": format!("{payload} {i}")})).await?;
+            let named =
+                invoke(client, "create_case", serde_json::json!({"code_name": format!("{payload} {i}")})).await?;
             assert!(named.get("ok").is_some(), "{named}");
         }
         for payload in payloads.iter().take(6) {
-            let added = invoke(client, "add_participant", serde_json::json!({"case_id": case_id, "alias": payload, "role": "supporter"})).await?;
+            let added = invoke(
+                client,
+                "add_participant",
+                serde_json::json!({"case_id": case_id, "alias": payload, "role": "supporter"}),
+            )
+            .await?;
             assert!(added.get("ok").is_some(), "{added}");
         }
         for payload in &payloads {
-            let note = invoke(client, "add_note", serde_json::json!({"case_id": case_id, "body": format!("{payload} xsscanaryword"), "shareable": false})).await?;
+            let note = invoke(
+                client,
+                "add_note",
+                serde_json::json!({"case_id": case_id, "body": format!("{payload} xsscanaryword"), "shareable": false}),
+            )
+            .await?;
             assert!(note.get("ok").is_some(), "{note}");
         }
         // Home again, so that it reads the cases just made.
@@ -352,16 +355,8 @@ async fn assert_inert(client: &Client, screen: &str) -> Result<(), Error> {
             Vec::new(),
         )
         .await?;
-    assert_eq!(
-        found["canary"],
-        serde_json::Value::Null,
-        "a payload ran on {screen}"
-    );
-    assert_eq!(
-        found["elements"],
-        serde_json::json!([]),
-        "elements from payloads on {screen}"
-    );
+    assert_eq!(found["canary"], serde_json::Value::Null, "a payload ran on {screen}");
+    assert_eq!(found["elements"], serde_json::json!([]), "elements from payloads on {screen}");
     Ok(())
 }
 
@@ -418,12 +413,7 @@ fn payloads() -> Vec<String> {
 }
 
 /// Opens a case from Home through the new-case form.
-async fn open_case(
-    client: &Client,
-    shots: &mut Screenshots,
-    code: &str,
-    needs: &str,
-) -> Result<(), Error> {
+async fn open_case(client: &Client, shots: &mut Screenshots, code: &str, needs: &str) -> Result<(), Error> {
     click(client, "new-case").await?;
     wait_for(client, "new-case-screen").await?;
     type_into(client, "nc-code", code).await?;
@@ -457,12 +447,7 @@ async fn add_person(client: &Client, alias: &str, role: &str) -> Result<(), Erro
     }
 }
 
-async fn record_consent(
-    client: &Client,
-    alias: &str,
-    activity: &str,
-    decision: &str,
-) -> Result<(), Error> {
+async fn record_consent(client: &Client, alias: &str, activity: &str, decision: &str) -> Result<(), Error> {
     click(client, &format!("consent-{alias}-{activity}")).await?;
     wait_for(client, "consent-dialog").await?;
     click(client, &format!("decision-{decision}")).await?;
@@ -479,26 +464,9 @@ async fn record_consent(
 
 /// The id of a participant of the open case (the plan's select offers participants by id).
 async fn person_id(client: &Client, alias: &str) -> Result<String, Error> {
-    let hash = client
-        .execute("return window.location.hash;", Vec::new())
-        .await?;
-    let case_id = hash
-        .as_str()
-        .unwrap_or_default()
-        .split('/')
-        .nth(2)
-        .unwrap_or_default()
-        .to_owned();
-    let people = invoke(
-        client,
-        "list_participants",
-        serde_json::json!({"case_id": case_id}),
-    )
-    .await?;
-    let found = people["ok"]
-        .as_array()
-        .and_then(|list| list.iter().find(|p| p["alias"] == alias).cloned());
-    Ok(found
-        .and_then(|p| p["id"].as_str().map(str::to_owned))
-        .ok_or(format!("no participant {alias}: {people}"))?)
+    let hash = client.execute("return window.location.hash;", Vec::new()).await?;
+    let case_id = hash.as_str().unwrap_or_default().split('/').nth(2).unwrap_or_default().to_owned();
+    let people = invoke(client, "list_participants", serde_json::json!({"case_id": case_id})).await?;
+    let found = people["ok"].as_array().and_then(|list| list.iter().find(|p| p["alias"] == alias).cloned());
+    Ok(found.and_then(|p| p["id"].as_str().map(str::to_owned)).ok_or(format!("no participant {alias}: {people}"))?)
 }

@@ -28,7 +28,10 @@ const UNLOCK_GOAL: f64 = 1.3;
 /// Times `samples` durable edits (one note's body replaced) in each vault and its plain SQLite twin, taking
 /// turns across every size, so that all of them see the same state of the disk (fsync times here vary over
 /// time far more than between sizes). Returns (vault, SQLite) per target, in order.
-pub fn edits(targets: &mut [(&mut UnlockedVault, &mut PlainSqlite)], samples: usize) -> Result<Vec<(Summary, Summary)>, Failure> {
+pub fn edits(
+    targets: &mut [(&mut UnlockedVault, &mut PlainSqlite)],
+    samples: usize,
+) -> Result<Vec<(Summary, Summary)>, Failure> {
     let mut ids: Vec<Vec<String>> = Vec::new();
     for (vault, _) in targets.iter() {
         let mut stmt = vault.conn().prepare("SELECT id FROM notes ORDER BY id")?;
@@ -40,8 +43,9 @@ pub fn edits(targets: &mut [(&mut UnlockedVault, &mut PlainSqlite)], samples: us
         for (((vault, plain), ids), (in_vault, in_plain)) in targets.iter_mut().zip(&ids).zip(&mut times) {
             let id = &ids[(i * 7919) % ids.len()];
             let body = &bodies[i % bodies.len()];
-            let (edited, vault_ms) =
-                time(|| vault.edit(|tx| tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (body, id)).map(|_| ())));
+            let (edited, vault_ms) = time(|| {
+                vault.edit(|tx| tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (body, id)).map(|_| ()))
+            });
             edited.map_err(edit_failure)?;
             let (updated, plain_ms) = time(|| plain.update_note(id, body));
             updated?;
@@ -138,13 +142,20 @@ fn unlock(fx: &Fixture, snapshot: &std::path::Path, samples: usize) -> Result<Un
 }
 
 /// Fills the journal to [`JOURNAL_RECORDS`] and times unlocking with it; returns the last unlocked vault.
-fn replay(fx: &Fixture, mut vault: UnlockedVault, without: f64, samples: usize) -> Result<(Replay, UnlockedVault), Failure> {
+fn replay(
+    fx: &Fixture,
+    mut vault: UnlockedVault,
+    without: f64,
+    samples: usize,
+) -> Result<(Replay, UnlockedVault), Failure> {
     let note: String = vault.conn().query_row("SELECT id FROM notes ORDER BY id LIMIT 1", [], |r| r.get(0))?;
     let mut i = 0u64;
     while vault.stats()?.journal_records < JOURNAL_RECORDS {
         i += 1;
         let body = format!("Replay measurement edit {i} (demonstration data).");
-        vault.edit(|tx| tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (&body, &note)).map(|_| ())).map_err(edit_failure)?;
+        vault
+            .edit(|tx| tx.execute("UPDATE notes SET body = ?1 WHERE id = ?2", (&body, &note)).map(|_| ()))
+            .map_err(edit_failure)?;
     }
     let journal = vault.stats()?;
     // Dropped, not locked: locking would fold the journal away.

@@ -130,7 +130,10 @@ impl Report {
             "{:<36} {:>4} {:>9} {:>9} {:>9}  {:<26} {}",
             "measure", "n", "median", "p95", "mean", "compared with (median)", "ratio  goal"
         ));
-        let age = self.unlock.age_cli.map_or_else(|| "age -d: not run".to_owned(), |a| format!("age -d: {}", ms(a.median_ms)));
+        let age = self
+            .unlock
+            .age_cli
+            .map_or_else(|| "age -d: not run".to_owned(), |a| format!("age -d: {}", ms(a.median_ms)));
         row("unlock without KDF (recovery key)", &self.unlock.vault, &age, &self.unlock.goal.cells());
         row("  part: age crate decrypt", &self.unlock.age_crate_decrypt, "in-process, same snapshot", "");
         row("  part: SQLite deserialize", &self.unlock.sqlite_deserialize, "copy into SQLite", "");
@@ -171,7 +174,13 @@ impl Report {
             &slowest,
         );
         let rss = |b: Option<u64>| b.map_or_else(|| "unknown".to_owned(), out::bytes);
-        out::line(format_args!("{:<36} {:>4} {:>9}  {}", "peak RSS, whole run (VmHWM)", "", rss(self.peak_rss_bytes), "scrypt uses 256 MiB"));
+        out::line(format_args!(
+            "{:<36} {:>4} {:>9}  {}",
+            "peak RSS, whole run (VmHWM)",
+            "",
+            rss(self.peak_rss_bytes),
+            "scrypt uses 256 MiB"
+        ));
         out::line(format_args!(
             "{:<36} {:>4} {:>9}  {}",
             "peak RSS, vault work without KDF",

@@ -21,7 +21,14 @@ pub fn summarize(samples: &[f64]) -> Summary {
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
     if n == 0 {
-        return Summary { n, median_ms: f64::NAN, mean_ms: f64::NAN, p95_ms: f64::NAN, min_ms: f64::NAN, max_ms: f64::NAN };
+        return Summary {
+            n,
+            median_ms: f64::NAN,
+            mean_ms: f64::NAN,
+            p95_ms: f64::NAN,
+            min_ms: f64::NAN,
+            max_ms: f64::NAN,
+        };
     }
     let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
     let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);

@@ -18,7 +18,8 @@ fn create_private_file(path: &Path) -> Result<File, Failure> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path).map_err(|e| {
-        let why = if e.kind() == std::io::ErrorKind::AlreadyExists { "it already exists".to_owned() } else { e.to_string() };
+        let why =
+            if e.kind() == std::io::ErrorKind::AlreadyExists { "it already exists".to_owned() } else { e.to_string() };
         Failure::new(
             ErrorKind::of_io(&e),
             format_args!("the recovery key file {} could not be created ({why}); no vault was created", path.display()),
@@ -42,7 +43,10 @@ fn write_key(mut file: File, key: &RecoveryKey) -> std::io::Result<()> {
 /// `init [--recovery-out FILE]`.
 pub fn init(ctx: &mut Context, recovery_out: Option<&Path>) -> Result<(), Failure> {
     if Vault::exists(&ctx.dir) {
-        return Err(Failure::new(ErrorKind::VaultExists, format_args!("there is already a vault in {}", ctx.dir.display())));
+        return Err(Failure::new(
+            ErrorKind::VaultExists,
+            format_args!("there is already a vault in {}", ctx.dir.display()),
+        ));
     }
     let passphrase = ctx.secrets.chosen_passphrase()?;
     let key_file = recovery_out.map(|path| create_private_file(path).map(|file| (path, file))).transpose()?;
@@ -65,7 +69,10 @@ pub fn init(ctx: &mut Context, recovery_out: Option<&Path>) -> Result<(), Failur
                 show_key(ctx.json, &ctx.dir, &key);
                 return Err(Failure::new(
                     ErrorKind::of_io(&e),
-                    format_args!("the recovery key could not be written to {} ({e}); it was printed instead", path.display()),
+                    format_args!(
+                        "the recovery key could not be written to {} ({e}); it was printed instead",
+                        path.display()
+                    ),
                 ));
             }
             if ctx.json {

@@ -28,7 +28,9 @@ pub fn stats(ctx: &mut Context) -> Result<(), Failure> {
         ("database", format!("{} in memory", out::bytes(stats.database_bytes))),
         ("unsaved changes", if stats.unsaved_changes { "yes" } else { "no" }.to_owned()),
     ];
-    for (label, value) in rows.iter().cloned().chain(stats.tables.iter().map(|(t, n)| (t.as_str(), format!("{n} rows")))) {
+    for (label, value) in
+        rows.iter().cloned().chain(stats.tables.iter().map(|(t, n)| (t.as_str(), format!("{n} rows"))))
+    {
         out::line(format_args!("{label:<16} {value}"));
     }
     Ok(())

@@ -116,7 +116,8 @@ pub fn close(vault: UnlockedVault) -> Result<(), Failure> {
 pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
     match cli.command {
         Command::Bench { cases, vault_dir, samples } => {
-            let options = crate::bench::Options { cases: cases.map(|n| n as usize), vault_dir, samples: samples as usize };
+            let options =
+                crate::bench::Options { cases: cases.map(|n| n as usize), vault_dir, samples: samples as usize };
             return crate::bench::run(&options, cli.json);
         }
         Command::Call { list: true, .. } => return call::list(cli.json),
@@ -136,7 +137,9 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
         Command::Backups => inspect::backups(&mut ctx),
         Command::Compact => upkeep::compact(&mut ctx),
         Command::Restore { generation } => upkeep::restore(&mut ctx, generation),
-        Command::Call { name, args, args_file, .. } => call::call(&mut ctx, name.as_deref(), args.as_deref(), args_file.as_deref()),
+        Command::Call { name, args, args_file, .. } => {
+            call::call(&mut ctx, name.as_deref(), args.as_deref(), args_file.as_deref())
+        }
         Command::Cases { stage, tag, all } => reads::cases(&mut ctx, stage, tag, all),
         Command::Show { case } => show::show(&mut ctx, &case),
         Command::Search { query, stage, process, tag, role, limit } => {

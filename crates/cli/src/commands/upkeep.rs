@@ -75,7 +75,9 @@ pub fn restore(ctx: &mut Context, number: u64) -> Result<(), Failure> {
             let now = vault.generation();
             close(vault)?;
             if ctx.json {
-                out::json(&json!({ "restored": number, "generation": now, "previous": null, "damaged_newest": now - 1 }));
+                out::json(
+                    &json!({ "restored": number, "generation": now, "previous": null, "damaged_newest": now - 1 }),
+                );
             } else {
                 out::line(format_args!(
                     "Restored generation {number}: it is now the current state (generation {now}). The newest \

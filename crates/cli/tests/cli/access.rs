@@ -17,13 +17,24 @@ fn init_writes_the_recovery_key_to_a_new_private_file() {
     assert!(!out.stdout.contains("AGE-SECRET-KEY"), "the key must not also be printed");
     // The real age CLI reads the key file as an identity and opens the first snapshot.
     let snapshot = vault.join("snapshots/00000001.age");
-    tool("age", &["-d".as_ref(), "-i".as_ref(), key_file.as_os_str(), "-o".as_ref(), temp.path().join("db").as_os_str(), snapshot.as_os_str()]);
+    tool(
+        "age",
+        &[
+            "-d".as_ref(),
+            "-i".as_ref(),
+            key_file.as_os_str(),
+            "-o".as_ref(),
+            temp.path().join("db").as_os_str(),
+            snapshot.as_os_str(),
+        ],
+    );
     let stats = run(&vault, Some(PASS), &["stats", "--json"]).ok().json();
     assert_eq!(stats["tables"]["cases"], 0);
 
     run(&vault, Some(PASS), &["init"]).fails_with("already a vault");
     let other = temp.path().join("other");
-    run(&other, Some(PASS), &["init", "--recovery-out", key_file.to_str().expect("utf-8")]).fails_with("already exists");
+    run(&other, Some(PASS), &["init", "--recovery-out", key_file.to_str().expect("utf-8")])
+        .fails_with("already exists");
     assert!(!Vault::exists(&other), "no vault is made when the key file cannot be");
 }
 
@@ -51,11 +62,23 @@ fn passwd_then_the_old_passphrase_fails_and_the_new_one_works() {
     let (vault, _) = quick_vault(temp.path());
     let home = temp.path();
     let weak = finish(
-        cli(home).arg("--vault").arg(&vault).arg("passwd").env("CIRCLEBOOK_PASSPHRASE", PASS).env("CIRCLEBOOK_NEW_PASSPHRASE", "short"),
+        cli(home)
+            .arg("--vault")
+            .arg(&vault)
+            .arg("passwd")
+            .env("CIRCLEBOOK_PASSPHRASE", PASS)
+            .env("CIRCLEBOOK_NEW_PASSPHRASE", "short"),
     );
     weak.fails_with("too short");
-    finish(cli(home).arg("--vault").arg(&vault).arg("passwd").env("CIRCLEBOOK_PASSPHRASE", PASS).env("CIRCLEBOOK_NEW_PASSPHRASE", NEW_PASS))
-        .ok();
+    finish(
+        cli(home)
+            .arg("--vault")
+            .arg(&vault)
+            .arg("passwd")
+            .env("CIRCLEBOOK_PASSPHRASE", PASS)
+            .env("CIRCLEBOOK_NEW_PASSPHRASE", NEW_PASS),
+    )
+    .ok();
     run(&vault, Some(PASS), &["stats"]).fails_with("passphrase does not open this vault");
     run(&vault, Some(NEW_PASS), &["stats"]).ok();
 }

@@ -6,15 +6,15 @@ use super::*;
 fn bench_runs_on_a_temporary_vault_and_reports_json() {
     let temp = tempfile::tempdir().expect("temp");
     let dir = temp.path().join("bench");
-    let report = finish(
-        cli(temp.path()).args(["bench", "--cases", "10", "--samples", "1", "--json", "--vault-dir"]).arg(&dir),
-    )
-    .ok()
-    .json();
+    let report =
+        finish(cli(temp.path()).args(["bench", "--cases", "10", "--samples", "1", "--json", "--vault-dir"]).arg(&dir))
+            .ok()
+            .json();
     assert_eq!(report["cases"], 10);
     assert_eq!(report["unlock"]["vault"]["n"], 1);
     assert!(report["unlock"]["age_cli"]["median_ms"].as_f64().is_some(), "age -d ran: {report}");
-    let sizes: Vec<u64> = report["edits"].as_array().expect("edits").iter().map(|e| e["cases"].as_u64().expect("n")).collect();
+    let sizes: Vec<u64> =
+        report["edits"].as_array().expect("edits").iter().map(|e| e["cases"].as_u64().expect("n")).collect();
     assert_eq!(sizes, [10, 50]);
     assert_eq!(report["replay"]["records"], 200);
     assert!(report["peak_rss_bytes"].as_u64().is_some_and(|b| b > 0));

@@ -8,13 +8,9 @@ use super::*;
 fn vault_with_journal(temp: &Path) -> PathBuf {
     let (vault, _) = quick_vault(temp);
     run(&vault, Some(PASS), &["demo", "--cases", "30"]).ok();
-    let mut unlocked = Vault::open(&vault)
-        .expect("open")
-        .unlock(&UnlockKey::Passphrase(SecretString::from(PASS)))
-        .expect("unlock");
-    unlocked
-        .edit(|tx| tx.execute("UPDATE cases SET stage = 'paused' WHERE rowid = 1", []).map(|_| ()))
-        .expect("edit");
+    let mut unlocked =
+        Vault::open(&vault).expect("open").unlock(&UnlockKey::Passphrase(SecretString::from(PASS))).expect("unlock");
+    unlocked.edit(|tx| tx.execute("UPDATE cases SET stage = 'paused' WHERE rowid = 1", []).map(|_| ())).expect("edit");
     drop(unlocked); // dropped, not locked: the journal stays
     vault
 }
@@ -60,7 +56,8 @@ fn read_only_commands_report_and_leave_the_journal_alone() {
     assert!(human.contains("cases") && human.contains("30 rows"), "{human}");
 
     let backups = run(&vault, Some(PASS), &["backups", "--json"]).ok().json();
-    let numbers: Vec<u64> = backups.as_array().expect("list").iter().map(|g| g["number"].as_u64().expect("n")).collect();
+    let numbers: Vec<u64> =
+        backups.as_array().expect("list").iter().map(|g| g["number"].as_u64().expect("n")).collect();
     assert_eq!(numbers, [1, 2]);
     assert_eq!(backups[1]["current"], true);
     assert!(run(&vault, Some(PASS), &["backups"]).ok().stdout.contains("current"));
@@ -119,7 +116,8 @@ fn a_torn_tail_moved_aside_is_reported_on_stderr_and_in_json() {
 fn a_rolled_back_journal_is_refused_and_accepted_only_on_purpose() {
     let temp = tempfile::tempdir().expect("temp");
     let vault = vault_with_journal(temp.path());
-    let mut unlocked = Vault::open(&vault).expect("open").unlock(&UnlockKey::Passphrase(SecretString::from(PASS))).expect("unlock");
+    let mut unlocked =
+        Vault::open(&vault).expect("open").unlock(&UnlockKey::Passphrase(SecretString::from(PASS))).expect("unlock");
     unlocked.edit(|tx| tx.execute("UPDATE cases SET stage = 'intake' WHERE rowid = 2", []).map(|_| ())).expect("edit");
     drop(unlocked);
     let journal = vault.join("journal/00000002.journal");

@@ -36,7 +36,10 @@ fn demo_restore_and_compact_round_trip_through_age_and_sqlite3() {
     std::fs::write(&key_file, key).expect("key");
     let db = temp.path().join("plain.db");
     let snapshot = vault.join(format!("snapshots/{generation:08}.age"));
-    tool("age", &["-d".as_ref(), "-i".as_ref(), key_file.as_os_str(), "-o".as_ref(), db.as_os_str(), snapshot.as_os_str()]);
+    tool(
+        "age",
+        &["-d".as_ref(), "-i".as_ref(), key_file.as_os_str(), "-o".as_ref(), db.as_os_str(), snapshot.as_os_str()],
+    );
     assert_eq!(count(&db, "cases"), 30);
     assert_eq!(count(&db, "notes"), notes);
     assert_eq!(run(&vault, Some(PASS), &["verify", "--json"]).ok().json()["ok"], true);

@@ -9,7 +9,8 @@ use ts_rs::TS;
 use super::ops::Op;
 use super::participants::{self, ParticipantScope};
 use super::{
-    audit, cases, found, required, AssessmentDecision, AssessmentId, CaseId, Ctx, ModelError, ParticipantId, RiskLevel, Stage,
+    audit, cases, found, required, AssessmentDecision, AssessmentId, CaseId, Ctx, ModelError, ParticipantId, RiskLevel,
+    Stage,
 };
 
 pub fn ops() -> Vec<Op> {
@@ -97,7 +98,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Assessment> {
 fn load(conn: &Connection, id: &AssessmentId) -> Result<Assessment, ModelError> {
     found(
         conn.query_row(
-            &format!("SELECT {COLUMNS} FROM assessments a JOIN participants p ON p.id = a.participant_id WHERE a.id = ?1"),
+            &format!(
+                "SELECT {COLUMNS} FROM assessments a JOIN participants p ON p.id = a.participant_id WHERE a.id = ?1"
+            ),
             [id],
             from_row,
         ),
@@ -120,7 +123,11 @@ fn suggestion(decision: AssessmentDecision, stage: Stage) -> Option<String> {
     }
 }
 
-pub fn record_assessment(tx: &Transaction<'_>, ctx: &Ctx, args: NewAssessment) -> Result<RecordedAssessment, ModelError> {
+pub fn record_assessment(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: NewAssessment,
+) -> Result<RecordedAssessment, ModelError> {
     let participant = participants::load(tx, &args.participant_id)?;
     let case = cases::ensure_open(tx, &participant.case_id)?;
     required("The reasons", &args.reasons)?;

@@ -7,8 +7,8 @@ use ts_rs::TS;
 
 use super::ops::Op;
 use super::{
-    accountability, assessments, attachments, cases, consent, notes, participants, processes, sessions, shuttle,
-    tasks, timeline, CaseId, Ctx, ModelError,
+    accountability, assessments, attachments, cases, consent, notes, participants, processes, sessions, shuttle, tasks,
+    timeline, CaseId, Ctx, ModelError,
 };
 
 pub fn ops() -> Vec<Op> {
@@ -77,7 +77,12 @@ pub fn case_file(conn: &Connection, ctx: &Ctx, args: cases::CaseRef) -> Result<C
         notes: notes::list_notes(
             conn,
             ctx,
-            notes::NoteFilter { case_id: case_id.clone(), participant_id: None, session_id: None, shareable_only: false },
+            notes::NoteFilter {
+                case_id: case_id.clone(),
+                participant_id: None,
+                session_id: None,
+                shareable_only: false,
+            },
         )?,
         attachments: attachments::list_attachments(
             conn,

@@ -201,8 +201,7 @@ pub fn load(conn: &Connection, id: &CaseId) -> Result<Case, ModelError> {
 }
 
 fn clean_tags(tags: &[String]) -> Vec<String> {
-    let mut clean: Vec<String> =
-        tags.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
+    let mut clean: Vec<String> = tags.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
     clean.sort();
     clean.dedup();
     clean
@@ -272,7 +271,14 @@ pub fn set_case_tags(tx: &Transaction<'_>, ctx: &Ctx, args: SetTags) -> Result<C
     load(tx, &case.id)
 }
 
-fn record_stage(tx: &Connection, ctx: &Ctx, case: &Case, to: Stage, decided_by: &str, reason: &str) -> Result<(), ModelError> {
+fn record_stage(
+    tx: &Connection,
+    ctx: &Ctx,
+    case: &Case,
+    to: Stage,
+    decided_by: &str,
+    reason: &str,
+) -> Result<(), ModelError> {
     tx.execute(
         "INSERT INTO case_stage_changes(id, case_id, from_stage, to_stage, decided_by, reason, at)
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -290,7 +296,9 @@ pub fn change_stage(tx: &Transaction<'_>, ctx: &Ctx, args: ChangeStage) -> Resul
         return Err(ModelError::NotAllowed("a case is closed with an outcome summary: use close_case".into()));
     }
     if case.stage == Stage::Closed {
-        return Err(ModelError::NotAllowed("this case is closed; its records are kept until its retention date".into()));
+        return Err(ModelError::NotAllowed(
+            "this case is closed; its records are kept until its retention date".into(),
+        ));
     }
     if case.stage == args.stage {
         return Err(ModelError::Invalid(format!("the case is already at the {} stage", args.stage)));
@@ -303,7 +311,9 @@ pub fn change_stage(tx: &Transaction<'_>, ctx: &Ctx, args: ChangeStage) -> Resul
 pub fn close_case(tx: &Transaction<'_>, ctx: &Ctx, args: CloseCase) -> Result<Case, ModelError> {
     let case = load(tx, &args.case_id)?;
     if args.outcome_summary.trim().is_empty() {
-        return Err(ModelError::NotAllowed("closing a case needs an outcome summary: what happened and what helped".into()));
+        return Err(ModelError::NotAllowed(
+            "closing a case needs an outcome summary: what happened and what helped".into(),
+        ));
     }
     required("Who decided", &args.decided_by)?;
     if case.stage == Stage::Closed {
@@ -333,7 +343,9 @@ pub fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Resu
     match case.retention_until {
         Some(until) if until <= ctx.today() => {}
         Some(until) => {
-            return Err(ModelError::NotAllowed(format!("this case is kept until {until}; it can be purged from then on")))
+            return Err(ModelError::NotAllowed(format!(
+                "this case is kept until {until}; it can be purged from then on"
+            )))
         }
         None => return Err(ModelError::NotAllowed("this case has no retention date".into())),
     }
@@ -397,7 +409,10 @@ pub fn get_case(conn: &Connection, _ctx: &Ctx, args: CaseRef) -> Result<CaseReco
 pub fn ensure_open(conn: &Connection, id: &CaseId) -> Result<Case, ModelError> {
     let case = load(conn, id)?;
     if case.stage == Stage::Closed {
-        return Err(ModelError::NotAllowed(format!("case {} is closed; its records can no longer change", case.code_name)));
+        return Err(ModelError::NotAllowed(format!(
+            "case {} is closed; its records can no longer change",
+            case.code_name
+        )));
     }
     Ok(case)
 }

@@ -129,19 +129,28 @@ const SOURCES: [Source; 5] = [
         sql: CONSENT_SQL,
         label: |p| format!("Consent to {} expires{}", label(&p[0]), alias_suffix(&p[1])),
     },
-    Source { kind: DueKind::AssessmentReview, sql: ASSESSMENT_SQL, label: |p| format!("Assessment review{}", alias_suffix(&p[0])) },
+    Source {
+        kind: DueKind::AssessmentReview,
+        sql: ASSESSMENT_SQL,
+        label: |p| format!("Assessment review{}", alias_suffix(&p[0])),
+    },
     Source {
         kind: DueKind::Commitment,
         sql: COMMITMENT_SQL,
         label: |p| format!("Commitment due: {}{}", label(&p[0]), alias_suffix(&p[1])),
     },
-    Source { kind: DueKind::Supervision, sql: SUPERVISION_SQL, label: |_| "Supervision or case consultation (every 12 weeks)".into() },
+    Source {
+        kind: DueKind::Supervision,
+        sql: SUPERVISION_SQL,
+        label: |_| "Supervision or case consultation (every 12 weeks)".into(),
+    },
     Source { kind: DueKind::Task, sql: TASK_SQL, label: |p| format!("Task: {}", p[0]) },
 ];
 
 fn rows(conn: &Connection, sql: &str, today: NaiveDate, until: NaiveDate) -> Result<Vec<Row>, ModelError> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let values: [(&str, &dyn ToSql); 3] = [(":today", &today), (":until", &until), (":interval", &SUPERVISION_INTERVAL_DAYS)];
+    let values: [(&str, &dyn ToSql); 3] =
+        [(":today", &today), (":until", &until), (":interval", &SUPERVISION_INTERVAL_DAYS)];
     for (name, value) in values {
         if let Some(index) = stmt.parameter_index(name)? {
             stmt.raw_bind_parameter(index, value)?;

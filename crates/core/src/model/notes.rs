@@ -8,8 +8,7 @@ use ts_rs::TS;
 use super::ops::Op;
 use super::session_consent::require_session_record;
 use super::{
-    audit, cases, consent, found, required, Activity, CaseId, Ctx, ModelError, NoteId, ParticipantId,
-    SessionId,
+    audit, cases, consent, found, required, Activity, CaseId, Ctx, ModelError, NoteId, ParticipantId, SessionId,
 };
 
 pub fn ops() -> Vec<Op> {

@@ -161,19 +161,29 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Participant> {
 
 /// Reads one participant.
 pub fn load(conn: &Connection, id: &ParticipantId) -> Result<Participant, ModelError> {
-    found(conn.query_row(&format!("SELECT {COLUMNS} FROM participants WHERE id = ?1"), [id], from_row), "participant", id)
+    found(
+        conn.query_row(&format!("SELECT {COLUMNS} FROM participants WHERE id = ?1"), [id], from_row),
+        "participant",
+        id,
+    )
 }
 
 /// The participants of a case, in the order they joined (NotFound when the case does not exist).
 pub fn of_case(conn: &Connection, case_id: &CaseId) -> Result<Vec<Participant>, ModelError> {
     cases::load(conn, case_id)?;
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM participants WHERE case_id = ?1 ORDER BY created_at, id"))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {COLUMNS} FROM participants WHERE case_id = ?1 ORDER BY created_at, id"))?;
     let rows = stmt.query_map([case_id], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// A relation must point at another participant of the same case.
-fn check_related(conn: &Connection, case_id: &CaseId, this: Option<&ParticipantId>, related: &ParticipantId) -> Result<(), ModelError> {
+fn check_related(
+    conn: &Connection,
+    case_id: &CaseId,
+    this: Option<&ParticipantId>,
+    related: &ParticipantId,
+) -> Result<(), ModelError> {
     if this == Some(related) {
         return Err(ModelError::Invalid("a participant cannot be related to themselves".into()));
     }
@@ -255,7 +265,11 @@ pub fn update_participant(tx: &Transaction<'_>, ctx: &Ctx, args: ParticipantUpda
     load(tx, &old.id)
 }
 
-pub fn list_participants(conn: &Connection, _ctx: &Ctx, args: CaseParticipants) -> Result<Vec<Participant>, ModelError> {
+pub fn list_participants(
+    conn: &Connection,
+    _ctx: &Ctx,
+    args: CaseParticipants,
+) -> Result<Vec<Participant>, ModelError> {
     of_case(conn, &args.case_id)
 }
 
@@ -272,7 +286,8 @@ mod tests {
     #[test]
     fn an_update_tells_a_cleared_relation_from_one_left_out() {
         let id = "0195a1b2-0000-7000-8000-000000000001";
-        let left_out: ParticipantUpdate = serde_json::from_value(serde_json::json!({"participant_id": id})).expect("parse");
+        let left_out: ParticipantUpdate =
+            serde_json::from_value(serde_json::json!({"participant_id": id})).expect("parse");
         assert_eq!(left_out.related_to, None);
         let cleared: ParticipantUpdate =
             serde_json::from_value(serde_json::json!({"participant_id": id, "related_to": null})).expect("parse");

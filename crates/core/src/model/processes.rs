@@ -111,7 +111,9 @@ pub fn set_process_status(tx: &Transaction<'_>, ctx: &Ctx, args: SetProcessStatu
         }
         ProcessStatus::Active | ProcessStatus::Paused => {
             if args.on.is_some() {
-                return Err(ModelError::Invalid("an end date is given only when closing or withdrawing a process".into()));
+                return Err(ModelError::Invalid(
+                    "an end date is given only when closing or withdrawing a process".into(),
+                ));
             }
             None
         }

@@ -196,7 +196,13 @@ pub fn search(conn: &Connection, _ctx: &Ctx, args: SearchArgs) -> Result<Vec<Sea
     })
 }
 
-fn search_rows(conn: &Connection, query: &str, words: usize, terms: &Terms, limit: u32) -> rusqlite::Result<Vec<SearchHit>> {
+fn search_rows(
+    conn: &Connection,
+    query: &str,
+    words: usize,
+    terms: &Terms,
+    limit: u32,
+) -> rusqlite::Result<Vec<SearchHit>> {
     let ranked: Vec<i64> = conn
         .prepare_cached(RANK_SQL)?
         .query_map(params![query, words as i64, limit, TITLE_WEIGHT], |r| r.get(0))?
@@ -250,7 +256,8 @@ mod tests {
         conn.execute_batch("CREATE VIRTUAL TABLE t USING fts5(body); INSERT INTO t VALUES ('apology letter');")
             .expect("index");
         let query = fts_query("apology\0lett").expect("a query");
-        let found: i64 = conn.query_row("SELECT count(*) FROM t WHERE t MATCH ?1", [query], |r| r.get(0)).expect("parses");
+        let found: i64 =
+            conn.query_row("SELECT count(*) FROM t WHERE t MATCH ?1", [query], |r| r.get(0)).expect("parses");
         assert_eq!(found, 1);
     }
 }

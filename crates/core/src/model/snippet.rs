@@ -93,7 +93,8 @@ pub fn snippet(text: &str, terms: &Terms) -> Option<String> {
     }
     let last_start = words.len().saturating_sub(WIDTH);
     let score = |start: usize| {
-        let inside: Vec<usize> = hits.iter().filter(|(i, _)| (start..start + WIDTH).contains(i)).map(|&(_, t)| t).collect();
+        let inside: Vec<usize> =
+            hits.iter().filter(|(i, _)| (start..start + WIDTH).contains(i)).map(|&(_, t)| t).collect();
         let mut distinct = inside.clone();
         distinct.sort_unstable();
         distinct.dedup();
@@ -187,7 +188,10 @@ mod tests {
         let text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen apology \
                     sixteen seventeen eighteen nineteen twenty twentyone twentytwo twentythree twentyfour";
         let shown = snippet(text, &terms("apology")).expect("a match");
-        assert_eq!(shown, "…nine ten eleven twelve thirteen fourteen «apology» sixteen seventeen eighteen nineteen twenty…");
+        assert_eq!(
+            shown,
+            "…nine ten eleven twelve thirteen fourteen «apology» sixteen seventeen eighteen nineteen twenty…"
+        );
         // Two different words close together beat one word repeated.
         let text = "river river river one two three four five six seven eight nine ten eleven twelve thirteen \
                     fourteen fifteen garden river end";
@@ -206,9 +210,45 @@ mod tests {
         use crate::model::search::fts_query;
 
         const WORDS: &[&str] = &[
-            "Café", "cafe", "CAFÉ", "école", "ÉCOLE", "naïve", "naive", "garden", "gardens", "Garden's", "日本語",
-            "x2", "Ærø", "søster", "Łódź", "lodz", "Zoë", "zoe", "über", "uber", "año", "ano", "—", "‹oui›", "(old)",
-            "col:umn", "re-entry", "it's", "", "İstanbul", "istanbul", "Straße", "ﬁne", "fine", "Ωmega", "ωmega", "١٢٣", "e\u{301}cole", "ecole",
+            "Café",
+            "cafe",
+            "CAFÉ",
+            "école",
+            "ÉCOLE",
+            "naïve",
+            "naive",
+            "garden",
+            "gardens",
+            "Garden's",
+            "日本語",
+            "x2",
+            "Ærø",
+            "søster",
+            "Łódź",
+            "lodz",
+            "Zoë",
+            "zoe",
+            "über",
+            "uber",
+            "año",
+            "ano",
+            "—",
+            "‹oui›",
+            "(old)",
+            "col:umn",
+            "re-entry",
+            "it's",
+            "",
+            "İstanbul",
+            "istanbul",
+            "Straße",
+            "ﬁne",
+            "fine",
+            "Ωmega",
+            "ωmega",
+            "١٢٣",
+            "e\u{301}cole",
+            "ecole",
         ];
 
         fn text() -> impl Strategy<Value = String> {

@@ -54,14 +54,22 @@ pub struct ProgrammeReport {
     pub sessions_held_by_kind: Vec<Count>,
 }
 
-fn counts<K: std::fmt::Display>(conn: &Connection, all: &[K], sql: &str, bind: &[&dyn ToSql]) -> Result<Vec<Count>, ModelError> {
+fn counts<K: std::fmt::Display>(
+    conn: &Connection,
+    all: &[K],
+    sql: &str,
+    bind: &[&dyn ToSql],
+) -> Result<Vec<Count>, ModelError> {
     let mut stmt = conn.prepare(sql)?;
     let mut found = std::collections::BTreeMap::<String, i64>::new();
     let mut rows = stmt.query(bind)?;
     while let Some(row) = rows.next()? {
         found.insert(row.get(0)?, row.get(1)?);
     }
-    Ok(all.iter().map(|k| Count { key: k.to_string(), value: found.get(&k.to_string()).copied().unwrap_or(0) }).collect())
+    Ok(all
+        .iter()
+        .map(|k| Count { key: k.to_string(), value: found.get(&k.to_string()).copied().unwrap_or(0) })
+        .collect())
 }
 
 fn count(conn: &Connection, sql: &str, bind: &[&dyn ToSql]) -> Result<i64, ModelError> {
@@ -84,7 +92,8 @@ fn days_to_close(conn: &Connection, args: &ReportArgs) -> Result<Option<f64>, Mo
         "SELECT coalesce(opened_on, date(created_at)), closed_on FROM cases
          WHERE closed_on IS NOT NULL AND closed_on BETWEEN ?1 AND ?2",
     )?;
-    let rows = stmt.query_map(params![args.from, args.to], |r| Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, NaiveDate>(1)?)))?;
+    let rows =
+        stmt.query_map(params![args.from, args.to], |r| Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, NaiveDate>(1)?)))?;
     let days = rows.map(|r| r.map(|(opened, closed)| (closed - opened).num_days())).collect::<Result<Vec<_>, _>>()?;
     Ok(median(days))
 }

@@ -97,7 +97,9 @@ pub fn set_terminology(tx: &Transaction<'_>, ctx: &Ctx, args: SetTerminology) ->
     for &role in Role::ALL {
         let label = chosen.get(&role).map(String::as_str).unwrap_or(default_label(role));
         if let Some(other) = seen.insert(label.to_lowercase(), role) {
-            return Err(ModelError::Invalid(format!("{other} and {role} would both be shown as \"{label}\"; choose distinct labels")));
+            return Err(ModelError::Invalid(format!(
+                "{other} and {role} would both be shown as \"{label}\"; choose distinct labels"
+            )));
         }
     }
     let stored: BTreeMap<&str, &String> = chosen.iter().map(|(role, label)| (role.as_str(), label)).collect();

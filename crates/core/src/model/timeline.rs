@@ -250,7 +250,12 @@ fn text(value: rusqlite::types::ValueRef<'_>) -> String {
     }
 }
 
-fn read_source(conn: &Connection, case: &CaseId, source: &Source, out: &mut Vec<TimelineItem>) -> Result<(), ModelError> {
+fn read_source(
+    conn: &Connection,
+    case: &CaseId,
+    source: &Source,
+    out: &mut Vec<TimelineItem>,
+) -> Result<(), ModelError> {
     let mut stmt = conn.prepare_cached(source.sql)?;
     let columns = stmt.column_count();
     let mut rows = stmt.query(params![case])?;

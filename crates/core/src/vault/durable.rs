@@ -62,7 +62,10 @@ pub fn open(path: &Path, options: &OpenOptions) -> io::Result<File> {
         Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
             return Err(not_ours(path, "a symbolic link", "a file"))
         }
-        Err(e) if e.kind() == io::ErrorKind::IsADirectory || e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) => {
+        Err(e)
+            if e.kind() == io::ErrorKind::IsADirectory
+                || e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) =>
+        {
             let what = fs::symlink_metadata(path).map_or("not a file", |m| describe(m.file_type()));
             return Err(not_ours(path, what, "a file"));
         }

@@ -62,9 +62,7 @@ impl UnlockedVault {
                 Generation {
                     number,
                     bytes: meta.as_ref().map_or(0, |m| m.len()),
-                    written_at: meta
-                        .and_then(|m| m.modified().ok())
-                        .map(chrono::DateTime::<chrono::Utc>::from),
+                    written_at: meta.and_then(|m| m.modified().ok()).map(chrono::DateTime::<chrono::Utc>::from),
                     current: number == self.generation,
                 }
             })
@@ -77,11 +75,9 @@ impl UnlockedVault {
         let page_size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
         let mut tables = Vec::new();
         for table in self.tables.iter() {
-            let n: i64 = self.conn.query_row(
-                &format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")),
-                [],
-                |r| r.get(0),
-            )?;
+            let n: i64 =
+                self.conn
+                    .query_row(&format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")), [], |r| r.get(0))?;
             tables.push((table.clone(), n as u64));
         }
         tables.sort();
@@ -90,10 +86,7 @@ impl UnlockedVault {
             schema_version: schema::version(&self.conn)?,
             generation: self.generation,
             generations_kept: generations.len(),
-            snapshot_bytes: generations
-                .iter()
-                .find(|g| g.current)
-                .map_or(0, |g| g.bytes),
+            snapshot_bytes: generations.iter().find(|g| g.current).map_or(0, |g| g.bytes),
             journal_records: self.sequence,
             journal_bytes: self.journal_len,
             unsaved_changes: self.has_unsaved_changes(),
@@ -110,9 +103,8 @@ impl UnlockedVault {
             let checked = snapshot::read(layout, &self.identity, Some(&self.key), g)
                 .map_err(|e| e.to_string())
                 .and_then(|(conn, _)| {
-                    let r: String = conn
-                        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-                        .map_err(|e| e.to_string())?;
+                    let r: String =
+                        conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
                     if r == "ok" {
                         Ok(())
                     } else {
@@ -121,21 +113,14 @@ impl UnlockedVault {
                 });
             generations.push((g, checked));
         }
-        let journal_records =
-            match load::load_parts(layout, &self.identity, &self.key, Source::Latest) {
-                Ok(parts) => parts.sequence,
-                Err(e) => {
-                    generations.push((self.generation, Err(format!("journal: {e}"))));
-                    0
-                }
-            };
-        let integrity: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        Ok(VerifyReport {
-            generations,
-            journal_records,
-            integrity,
-        })
+        let journal_records = match load::load_parts(layout, &self.identity, &self.key, Source::Latest) {
+            Ok(parts) => parts.sequence,
+            Err(e) => {
+                generations.push((self.generation, Err(format!("journal: {e}"))));
+                0
+            }
+        };
+        let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(VerifyReport { generations, journal_records, integrity })
     }
 }

@@ -41,7 +41,14 @@ pub fn header_line(generation: u64, sequence: u64) -> String {
 
 /// A format-2 record's text and tag: the header line `-- circlebook journal generation G sequence S mac TAG`, then
 /// the body, where TAG chains the record to its predecessor (see [`MacKey::record_tag`]).
-pub fn record_text(key: &MacKey, vault_id: &str, generation: u64, sequence: u64, previous: &Tag, body: &str) -> (Zeroizing<String>, Tag) {
+pub fn record_text(
+    key: &MacKey,
+    vault_id: &str,
+    generation: u64,
+    sequence: u64,
+    previous: &Tag,
+    body: &str,
+) -> (Zeroizing<String>, Tag) {
     let tag = key.record_tag(vault_id, generation, sequence, previous, body.as_bytes());
     let mut text = Zeroizing::new(String::with_capacity(body.len() + 128));
     let _ = writeln!(text, "{} mac {}", header_line(generation, sequence), seal::hex(&tag));
@@ -50,7 +57,11 @@ pub fn record_text(key: &MacKey, vault_id: &str, generation: u64, sequence: u64,
 }
 
 /// Turns a changeset into one SQL script (a record's body) that applies it in a single transaction.
-pub fn changeset_sql(conn: &Connection, columns: &mut Columns, changeset: &Changeset) -> rusqlite::Result<Zeroizing<String>> {
+pub fn changeset_sql(
+    conn: &Connection,
+    columns: &mut Columns,
+    changeset: &Changeset,
+) -> rusqlite::Result<Zeroizing<String>> {
     let mut sql = Zeroizing::new(String::with_capacity(256));
     sql.push_str("BEGIN;\nPRAGMA defer_foreign_keys=ON;\n");
     let mut items = changeset.iter()?;
@@ -175,7 +186,12 @@ pub enum Check<'a> {
 
 /// Reads a journal file: complete records must all decrypt, authenticate and be in order; an incomplete last
 /// record is torn.
-pub fn read(identity: &x25519::Identity, check: &Check<'_>, generation: u64, bytes: &[u8]) -> Result<Replay, ReadFailure> {
+pub fn read(
+    identity: &x25519::Identity,
+    check: &Check<'_>,
+    generation: u64,
+    bytes: &[u8],
+) -> Result<Replay, ReadFailure> {
     let mut scripts = Vec::new();
     let mut tags = match check {
         Check::Format1 => Vec::new(),
@@ -216,7 +232,9 @@ pub fn read(identity: &x25519::Identity, check: &Check<'_>, generation: u64, byt
                     .strip_prefix(&header_line(generation, sequence))
                     .and_then(|rest| rest.strip_prefix(" mac "))
                     .and_then(seal::parse_tag)
-                    .ok_or_else(|| damaged("it belongs to another place in the journal, or was not written by Circlebook".into()))?;
+                    .ok_or_else(|| {
+                        damaged("it belongs to another place in the journal, or was not written by Circlebook".into())
+                    })?;
                 let tag = key.record_tag(vault_id, generation, sequence, &previous, body.as_bytes());
                 if !seal::same(&claimed, &tag) {
                     return Err(damaged(
@@ -233,8 +251,7 @@ pub fn read(identity: &x25519::Identity, check: &Check<'_>, generation: u64, byt
     if !is_torn_tail(tail) {
         return Err(ReadFailure::Damaged {
             record: scripts.len() as u64 + 1,
-            detail: "the bytes after the last whole record are not an interrupted record (damage, not a crash)"
-                .into(),
+            detail: "the bytes after the last whole record are not an interrupted record (damage, not a crash)".into(),
         });
     }
     Ok(Replay { scripts, complete_len: offset, tags })

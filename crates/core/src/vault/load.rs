@@ -62,12 +62,22 @@ impl Parts {
         self.tags.last().copied().unwrap_or([0; 32])
     }
     fn mark(&self) -> Mark {
-        Mark { vault_id: self.vault_id.clone(), generation: self.generation, sequence: self.sequence, head: self.head() }
+        Mark {
+            vault_id: self.vault_id.clone(),
+            generation: self.generation,
+            sequence: self.sequence,
+            head: self.head(),
+        }
     }
 }
 
 /// Loads the vault. Nothing on disk changes unless loading succeeds.
-pub fn load(vault: Vault, identity: x25519::Identity, source: Source, options: &UnlockOptions) -> Result<UnlockedVault, UnlockFailure> {
+pub fn load(
+    vault: Vault,
+    identity: x25519::Identity,
+    source: Source,
+    options: &UnlockOptions,
+) -> Result<UnlockedVault, UnlockFailure> {
     let key = MacKey::of(&identity);
     let watermark = Watermark::new(options.state_dir.as_deref(), &key);
     let loaded = load_parts(&vault.layout, &identity, &key, source).and_then(|parts| {
@@ -81,13 +91,22 @@ pub fn load(vault: Vault, identity: x25519::Identity, source: Source, options: &
 }
 
 /// Refuses a state older than this computer's high-water mark, unless accepted on purpose.
-fn check_rollback(parts: &Parts, watermark: &Watermark, key: &MacKey, accept: bool) -> Result<Option<Notice>, UnlockError> {
+fn check_rollback(
+    parts: &Parts,
+    watermark: &Watermark,
+    key: &MacKey,
+    accept: bool,
+) -> Result<Option<Notice>, UnlockError> {
     let seen = match watermark.read(key) {
         Ok(seen) => seen,
         Err(detail) => {
             let file = watermark.path().map(|p| p.display().to_string()).unwrap_or_default();
             let why = format!("this computer's record of the newest state it has seen ({file}) is damaged: {detail}");
-            return if accept { Ok(Some(Notice::RollbackAccepted { detail: why })) } else { Err(UnlockError::Rollback { detail: why }) };
+            return if accept {
+                Ok(Some(Notice::RollbackAccepted { detail: why }))
+            } else {
+                Err(UnlockError::Rollback { detail: why })
+            };
         }
     };
     let Some(seen) = seen else { return Ok(None) };
@@ -108,7 +127,12 @@ fn check_rollback(parts: &Parts, watermark: &Watermark, key: &MacKey, accept: bo
 }
 
 /// Reads the files of a state into memory. Nothing on disk changes.
-pub fn load_parts(layout: &Layout, identity: &x25519::Identity, key: &MacKey, source: Source) -> Result<Parts, UnlockError> {
+pub fn load_parts(
+    layout: &Layout,
+    identity: &x25519::Identity,
+    key: &MacKey,
+    source: Source,
+) -> Result<Parts, UnlockError> {
     let format = layout.format()?;
     if format > super::layout::FORMAT {
         return Err(UnlockError::NewerFormat { found: format, supported: super::layout::FORMAT });
@@ -195,7 +219,12 @@ fn finish(
     let torn_tail = std::mem::take(&mut parts.torn_tail);
     let mut unlocked = match UnlockedVault::assemble(vault, identity, key, watermark, parts) {
         Ok(u) => u,
-        Err((vault, e)) => return Err(UnlockFailure { vault, error: UnlockError::Damaged { file: "database".into(), detail: e.to_string() } }),
+        Err((vault, e)) => {
+            return Err(UnlockFailure {
+                vault,
+                error: UnlockError::Damaged { file: "database".into(), detail: e.to_string() },
+            })
+        }
     };
     unlocked.add_notices(rollback);
     if !torn_tail.is_empty() {

@@ -13,8 +13,8 @@ mod replay;
 mod rescue;
 mod seal;
 mod snapshot;
-mod watermark;
 mod unlocked;
+mod watermark;
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -22,13 +22,13 @@ use std::path::{Path, PathBuf};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use errors::{CreateError, EditError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
+pub use inspect::{Generation, Stats, VerifyReport};
 pub use keys::{MAX_LOG_N, STANDARD_LOG_N};
 pub use layout::Layout;
 pub use load::UnlockOptions;
-pub use watermark::{default_state_dir, use_state_dir_for_this_process};
 pub use notice::Notice;
-pub use inspect::{Generation, Stats, VerifyReport};
 pub use unlocked::UnlockedVault;
+pub use watermark::{default_state_dir, use_state_dir_for_this_process};
 
 use crate::passphrase::check_passphrase;
 
@@ -137,14 +137,21 @@ impl Vault {
         let identity = result.expect("checked");
         let recovery = RecoveryKey(identity.to_string());
         let vault = Vault { layout, _lock: lock };
-        let unlocked = load::load(vault, identity, load::Source::Latest, &UnlockOptions::default()).map_err(|f| match f.error {
-            UnlockError::Io(e) => CreateError::Io(e),
-            other => CreateError::Io(std::io::Error::other(other.to_string())),
-        })?;
+        let unlocked =
+            load::load(vault, identity, load::Source::Latest, &UnlockOptions::default()).map_err(|f| {
+                match f.error {
+                    UnlockError::Io(e) => CreateError::Io(e),
+                    other => CreateError::Io(std::io::Error::other(other.to_string())),
+                }
+            })?;
         Ok((unlocked, recovery))
     }
 
-    fn create_locked(layout: &Layout, passphrase: &SecretString, kdf: Kdf) -> Result<age::x25519::Identity, CreateError> {
+    fn create_locked(
+        layout: &Layout,
+        passphrase: &SecretString,
+        kdf: Kdf,
+    ) -> Result<age::x25519::Identity, CreateError> {
         durable::create_dir(&layout.snapshots())?;
         durable::create_dir(&layout.journals())?;
         let identity = keys::generate();
@@ -228,7 +235,9 @@ impl Vault {
                 keys::opens_header(&identity, std::io::BufReader::new(file)).map_err(|e| match e {
                     keys::OpenFailure::WrongKey => UnlockError::WrongRecoveryKey,
                     keys::OpenFailure::Io(e) => UnlockError::Io(e),
-                    keys::OpenFailure::Damaged(detail) => UnlockError::Damaged { file: snapshot::snapshot_name(latest), detail },
+                    keys::OpenFailure::Damaged(detail) => {
+                        UnlockError::Damaged { file: snapshot::snapshot_name(latest), detail }
+                    }
                     keys::OpenFailure::ExcessiveWork(_) => UnlockError::Damaged {
                         file: snapshot::snapshot_name(latest),
                         detail: "it is passphrase-encrypted, not a snapshot".into(),
@@ -247,7 +256,9 @@ fn take_lock(layout: &Layout) -> Result<File, OpenError> {
     for attempt in 0..25 {
         match file.try_lock() {
             Ok(()) => return Ok(file),
-            Err(fs::TryLockError::WouldBlock) if attempt < 24 => std::thread::sleep(std::time::Duration::from_millis(10)),
+            Err(fs::TryLockError::WouldBlock) if attempt < 24 => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
             Err(fs::TryLockError::WouldBlock) => return Err(OpenError::AlreadyOpen),
             Err(fs::TryLockError::Error(e)) => return Err(OpenError::Io(e)),
         }

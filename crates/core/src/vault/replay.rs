@@ -30,17 +30,11 @@ pub struct Allowed {
 impl Allowed {
     pub fn of(conn: &Connection, journaled: &HashSet<String>) -> rusqlite::Result<Self> {
         let of_type = |kind: &str| -> rusqlite::Result<HashSet<String>> {
-            let mut stmt = conn.prepare(
-                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = ?1",
-            )?;
+            let mut stmt = conn.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = ?1")?;
             let names = stmt.query_map([kind], |r| r.get::<_, String>(0))?.collect();
             names
         };
-        Ok(Self {
-            journaled: journaled.clone(),
-            virtuals: of_type("virtual")?,
-            shadows: of_type("shadow")?,
-        })
+        Ok(Self { journaled: journaled.clone(), virtuals: of_type("virtual")?, shadows: of_type("shadow")? })
     }
 
     fn decide(&self, ctx: &AuthContext<'_>) -> Authorization {
@@ -56,22 +50,14 @@ impl Allowed {
         };
         let allowed = match ctx.action {
             AuthAction::Transaction { .. } => top_level,
-            AuthAction::Pragma {
-                pragma_name,
-                pragma_value: Some(value),
-            } => {
+            AuthAction::Pragma { pragma_name, pragma_value: Some(value) } => {
                 top_level
                     && pragma_name.eq_ignore_ascii_case("defer_foreign_keys")
                     && (value.eq_ignore_ascii_case("on") || value == "1")
             }
             // The search index reads it to notice changes made by other connections (there are none).
-            AuthAction::Pragma {
-                pragma_name,
-                pragma_value: None,
-            } => main && pragma_name == "data_version",
-            AuthAction::Insert { table_name } | AuthAction::Delete { table_name } => {
-                writable(table_name)
-            }
+            AuthAction::Pragma { pragma_name, pragma_value: None } => main && pragma_name == "data_version",
+            AuthAction::Insert { table_name } | AuthAction::Delete { table_name } => writable(table_name),
             AuthAction::Update { table_name, .. } => writable(table_name),
             AuthAction::Read { .. } | AuthAction::Select => main,
             // Records hold literals only; functions are for the schema's own triggers.
@@ -93,19 +79,15 @@ pub struct Refused(pub String);
 /// Runs one record's script under the authorizer. On failure the transaction is rolled back.
 pub fn apply(conn: &mut Connection, allowed: &Allowed, script: &str) -> Result<(), Refused> {
     let policy = allowed.clone();
-    conn.authorizer(Some(move |ctx: AuthContext<'_>| policy.decide(&ctx)))
-        .map_err(|e| Refused(e.to_string()))?;
+    conn.authorizer(Some(move |ctx: AuthContext<'_>| policy.decide(&ctx))).map_err(|e| Refused(e.to_string()))?;
     let result = conn.execute_batch(script);
-    conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>)
-        .map_err(|e| Refused(e.to_string()))?;
+    conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>).map_err(|e| Refused(e.to_string()))?;
     result.map_err(|e| {
         if !conn.is_autocommit() {
             let _ = conn.execute_batch("ROLLBACK");
         }
         match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::AuthorizationForStatementDenied =>
-            {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::AuthorizationForStatementDenied => {
                 Refused("it asks for something a journal record may not do".into())
             }
             other => Refused(other.to_string()),
@@ -121,18 +103,13 @@ mod tests {
         let conn = Connection::open_in_memory().expect("db");
         harden(&conn).expect("harden");
         crate::schema::migrate(&conn).expect("migrate");
-        let journaled = crate::schema::journaled_tables(&conn)
-            .expect("tables")
-            .into_iter()
-            .collect();
+        let journaled = crate::schema::journaled_tables(&conn).expect("tables").into_iter().collect();
         let allowed = Allowed::of(&conn, &journaled).expect("allowed");
         (conn, allowed)
     }
 
     fn dump(conn: &mut Connection) -> Vec<u8> {
-        conn.serialize(rusqlite::MAIN_DB)
-            .expect("serialize")
-            .to_vec()
+        conn.serialize(rusqlite::MAIN_DB).expect("serialize").to_vec()
     }
 
     /// Issue 8 item 4: replay runs only DML on journaled tables and transaction control.
@@ -158,19 +135,12 @@ mod tests {
             format!("VACUUM INTO '{}';", stolen.display()),
         ];
         for attack in &attacks {
-            assert!(
-                apply(&mut conn, &allowed, attack).is_err(),
-                "replayed: {attack}"
-            );
+            assert!(apply(&mut conn, &allowed, attack).is_err(), "replayed: {attack}");
             assert!(conn.is_autocommit(), "left a transaction open: {attack}");
             assert_eq!(dump(&mut conn), before, "changed the database: {attack}");
         }
         assert!(!stolen.exists(), "a record wrote a file outside the vault");
-        assert!(
-            conn.execute_batch(&format!("ATTACH '{}' AS y", stolen.display()))
-                .is_err(),
-            "ATTACH allowed"
-        );
+        assert!(conn.execute_batch(&format!("ATTACH '{}' AS y", stolen.display())).is_err(), "ATTACH allowed");
         // What real records do still works, triggers and the search index included.
         apply(
             &mut conn,
@@ -179,11 +149,7 @@ mod tests {
         )
         .expect("a real record");
         let n: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM search_index WHERE search_index MATCH 'heron'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT count(*) FROM search_index WHERE search_index MATCH 'heron'", [], |r| r.get(0))
             .expect("match");
         assert_eq!(n, 1);
     }

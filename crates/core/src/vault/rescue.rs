@@ -33,8 +33,7 @@ impl Vault {
             }
             let newest = *generations.last().expect("holds number");
             let mac = MacKey::of(&identity);
-            let mut parts =
-                load::load_parts(&self.layout, &identity, &mac, Source::Generation(number))?;
+            let mut parts = load::load_parts(&self.layout, &identity, &mac, Source::Generation(number))?;
             let watermark = Watermark::new(options.state_dir.as_deref(), &mac);
             match watermark.read(&mac) {
                 Ok(Some(seen)) if seen.generation > newest && !options.accept_rollback => {
@@ -65,30 +64,19 @@ impl Vault {
             Err((vault, e)) => {
                 return Err(UnlockFailure {
                     vault,
-                    error: UnlockError::Damaged {
-                        file: snapshot_name(number),
-                        detail: e.to_string(),
-                    },
+                    error: UnlockError::Damaged { file: snapshot_name(number), detail: e.to_string() },
                 })
             }
         };
         let journal = layout.journal(newest);
         if fs::symlink_metadata(&journal).is_ok() {
             let kept = layout.journals().join(format!("{newest:08}.unreplayed"));
-            if let Err(e) = fs::rename(&journal, kept)
-                .and_then(|()| super::durable::sync_dir(&layout.journals()))
-            {
-                return Err(UnlockFailure {
-                    vault: unlocked.into_locked(),
-                    error: UnlockError::Io(e),
-                });
+            if let Err(e) = fs::rename(&journal, kept).and_then(|()| super::durable::sync_dir(&layout.journals())) {
+                return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Io(e) });
             }
         }
         if let Err(e) = unlocked.fold() {
-            return Err(UnlockFailure {
-                vault: unlocked.into_locked(),
-                error: UnlockError::Save(e),
-            });
+            return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Save(e) });
         }
         Ok(unlocked)
     }

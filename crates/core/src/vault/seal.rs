@@ -58,18 +58,9 @@ impl MacKey {
 
     /// A journal record's tag: SHA3-256(key ‖ "circlebook record v2\n" ‖ vault id ‖ "\n" ‖ generation ‖ "\n" ‖
     /// sequence ‖ "\n" ‖ previous tag (hex) ‖ "\n" ‖ the record's text after its first line).
-    pub fn record_tag(
-        &self,
-        vault_id: &str,
-        generation: u64,
-        sequence: u64,
-        previous: &Tag,
-        body: &[u8],
-    ) -> Tag {
+    pub fn record_tag(&self, vault_id: &str, generation: u64, sequence: u64, previous: &Tag, body: &[u8]) -> Tag {
         let mut hasher = self.start("circlebook record v2");
-        hasher.update(
-            format!("{vault_id}\n{generation}\n{sequence}\n{}\n", hex(previous)).as_bytes(),
-        );
+        hasher.update(format!("{vault_id}\n{generation}\n{sequence}\n{}\n", hex(previous)).as_bytes());
         hasher.update(body);
         hasher.finalize().into()
     }

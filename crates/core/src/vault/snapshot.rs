@@ -59,15 +59,9 @@ pub fn write(
     let temp = std::path::PathBuf::from(temp);
     let result = (|| {
         let mut hasher = key.snapshot_hasher(generation);
-        let mut file = durable::open(
-            &temp,
-            durable::options().write(true).create(true).truncate(true),
-        )?;
+        let mut file = durable::open(&temp, durable::options().write(true).create(true).truncate(true))?;
         {
-            let hashing = Hashing {
-                inner: BufWriter::with_capacity(1 << 20, &mut file),
-                hasher: &mut hasher,
-            };
+            let hashing = Hashing { inner: BufWriter::with_capacity(1 << 20, &mut file), hasher: &mut hasher };
             let mut writer = keys::encrypt_to(identity, hashing)?;
             writer.write_all(data)?;
             writer.finish()?.flush()?;
@@ -76,10 +70,7 @@ pub fn write(
         drop(file);
         use sha3::Digest;
         let tag: Tag = hasher.finalize().into();
-        durable::replace(
-            &layout.seal(generation),
-            format!("{}\n", seal::hex(&tag)).as_bytes(),
-        )?;
+        durable::replace(&layout.seal(generation), format!("{}\n", seal::hex(&tag)).as_bytes())?;
         fs::rename(&temp, &path)?;
         durable::sync_dir(&layout.snapshots())?;
         Ok(tag)
@@ -98,23 +89,16 @@ pub fn read(
     key: Option<&MacKey>,
     generation: u64,
 ) -> Result<(Connection, Option<Sealed>), UnlockError> {
-    let damaged = |detail: String| UnlockError::Damaged {
-        file: snapshot_name(generation),
-        detail,
-    };
+    let damaged = |detail: String| UnlockError::Damaged { file: snapshot_name(generation), detail };
     // Read once: the bytes checked are the bytes decrypted.
     let bytes = durable::read(&layout.snapshot(generation))?;
     let seal = match key {
         None => None,
         Some(key) => {
-            let seal_damaged = |detail: &str| UnlockError::Damaged {
-                file: seal_name(generation),
-                detail: detail.into(),
-            };
+            let seal_damaged =
+                |detail: &str| UnlockError::Damaged { file: seal_name(generation), detail: detail.into() };
             if !durable::file_exists(&layout.seal(generation))? {
-                return Err(seal_damaged(
-                    "it is missing, so the snapshot cannot be authenticated",
-                ));
+                return Err(seal_damaged("it is missing, so the snapshot cannot be authenticated"));
             }
             let text = durable::read(&layout.seal(generation))?;
             let claimed = std::str::from_utf8(&text)
@@ -132,53 +116,37 @@ pub fn read(
             Some(tag)
         }
     };
-    let (plain, len) =
-        keys::decrypt_stream(identity, Cursor::new(&bytes[..])).map_err(|e| match e {
-            OpenFailure::WrongKey => damaged("it was encrypted to another key".into()),
-            OpenFailure::Damaged(detail) => damaged(detail),
-            OpenFailure::ExcessiveWork(_) => {
-                damaged("it is passphrase-encrypted, not a snapshot".into())
-            }
-            OpenFailure::Io(e) => UnlockError::Io(e),
-        })?;
+    let (plain, len) = keys::decrypt_stream(identity, Cursor::new(&bytes[..])).map_err(|e| match e {
+        OpenFailure::WrongKey => damaged("it was encrypted to another key".into()),
+        OpenFailure::Damaged(detail) => damaged(detail),
+        OpenFailure::ExcessiveWork(_) => damaged("it is passphrase-encrypted, not a snapshot".into()),
+        OpenFailure::Io(e) => UnlockError::Io(e),
+    })?;
     let mut conn = Connection::open_in_memory().map_err(|e| damaged(e.to_string()))?;
-    replay::harden(&conn)
-        .map_err(|e| damaged(format!("the database could not be hardened: {e}")))?;
-    let len =
-        usize::try_from(len).map_err(|_| damaged("it is too large for this computer".into()))?;
+    replay::harden(&conn).map_err(|e| damaged(format!("the database could not be hardened: {e}")))?;
+    let len = usize::try_from(len).map_err(|_| damaged("it is too large for this computer".into()))?;
     // The plaintext is decrypted chunk by chunk straight into SQLite's own buffer: no copy of ours to wipe.
-    conn.deserialize_read_exact(rusqlite::MAIN_DB, plain, len, false)
-        .map_err(|e| match e {
-            // rusqlite reports a failed read (here: a chunk failing authentication) as "cannot open".
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
-                damaged("its content fails authentication (altered or truncated)".into())
-            }
-            other => damaged(format!("it does not hold a database: {other}")),
-        })?;
-    conn.execute_batch(
-        "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
-    )
-    .map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, plain, len, false).map_err(|e| match e {
+        // rusqlite reports a failed read (here: a chunk failing authentication) as "cannot open".
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
+            damaged("its content fails authentication (altered or truncated)".into())
+        }
+        other => damaged(format!("it does not hold a database: {other}")),
+    })?;
+    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
+        .map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
     // Search ranks with it (model/search.rs).
-    circlebook_fts_rank::register(&conn)
-        .map_err(|e| damaged(format!("search could not be set up: {e}")))?;
-    let header_ok: Result<i64, _> =
-        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
+    circlebook_fts_rank::register(&conn).map_err(|e| damaged(format!("search could not be set up: {e}")))?;
+    let header_ok: Result<i64, _> = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0));
     header_ok.map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
     let Some(seal) = seal else {
         return Ok((conn, None));
     };
-    let meta: Result<(String, i64), _> = conn.query_row(
-        &format!("SELECT vault_id, generation FROM {META_TABLE}"),
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    );
-    let (vault_id, inside) =
-        meta.map_err(|_| damaged("it does not name its vault and generation".into()))?;
+    let meta: Result<(String, i64), _> =
+        conn.query_row(&format!("SELECT vault_id, generation FROM {META_TABLE}"), [], |r| Ok((r.get(0)?, r.get(1)?)));
+    let (vault_id, inside) = meta.map_err(|_| damaged("it does not name its vault and generation".into()))?;
     if inside != generation as i64 {
-        return Err(damaged(format!(
-            "it is generation {inside}'s snapshot under generation {generation}'s name"
-        )));
+        return Err(damaged(format!("it is generation {inside}'s snapshot under generation {generation}'s name")));
     }
     Ok((conn, Some(Sealed { vault_id, seal })))
 }

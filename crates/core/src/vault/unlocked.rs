@@ -13,17 +13,16 @@ use secrecy::SecretString;
 use super::errors::{EditError, PassphraseError, RestoreError, SaveError};
 use super::journal::{self, Columns};
 use super::load::{self, Parts, Source};
+use super::notice::Notice;
 use super::seal::{MacKey, Tag};
 use super::snapshot;
 use super::watermark::{Mark, Watermark};
-use super::notice::Notice;
 use super::{durable, keys, Kdf, LockFailure, Vault, KEPT_GENERATIONS};
 use crate::passphrase::check_passphrase;
 use crate::schema;
 
 /// A journal larger than this is folded into a new snapshot after the edit that crossed it.
 pub const FOLD_AFTER_BYTES: u64 = 8 * 1024 * 1024;
-
 
 /// A vault whose database is in memory and whose identity is held (zeroized on drop).
 pub struct UnlockedVault {
@@ -50,7 +49,10 @@ pub struct UnlockedVault {
 
 impl std::fmt::Debug for UnlockedVault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UnlockedVault").field("dir", &self.dir()).field("generation", &self.generation).finish_non_exhaustive()
+        f.debug_struct("UnlockedVault")
+            .field("dir", &self.dir())
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
     }
 }
 
@@ -98,7 +100,12 @@ impl UnlockedVault {
     /// Records the current state as this computer's high-water mark. Best effort: the vault's files are already
     /// durable; a mark that could not be written only means an older copy would be noticed later.
     pub(super) fn record_watermark(&self) {
-        let mark = Mark { vault_id: self.vault_id.clone(), generation: self.generation, sequence: self.sequence, head: self.head };
+        let mark = Mark {
+            vault_id: self.vault_id.clone(),
+            generation: self.generation,
+            sequence: self.sequence,
+            head: self.head,
+        };
         let _ = self.watermark.write(&self.key, &mark);
     }
 
@@ -115,10 +122,13 @@ impl UnlockedVault {
 
     /// Bytes of a torn (never acknowledged) last journal record moved aside at unlock; 0 when there was none.
     pub fn torn_tail_dropped(&self) -> u64 {
-        self.notices.iter().map(|n| match n {
-            Notice::TornTail { bytes, .. } => *bytes,
-            _ => 0,
-        }).sum()
+        self.notices
+            .iter()
+            .map(|n| match n {
+                Notice::TornTail { bytes, .. } => *bytes,
+                _ => 0,
+            })
+            .sum()
     }
 
     /// The database, for reading. Every change goes through [`UnlockedVault::edit`].
@@ -355,5 +365,4 @@ impl UnlockedVault {
         self.prune(1);
         Ok(())
     }
-
 }

@@ -53,9 +53,7 @@ const FIRST_LINE: &str = "circlebook high-water mark 2";
 impl Watermark {
     pub fn new(state_dir: Option<&Path>, key: &MacKey) -> Self {
         let dir = state_dir.map(Path::to_path_buf).or_else(default_state_dir);
-        Self {
-            path: dir.map(|d| d.join(key.watermark_name())),
-        }
+        Self { path: dir.map(|d| d.join(key.watermark_name())) }
     }
 
     /// The file, for messages.
@@ -85,28 +83,14 @@ impl Watermark {
             return Err("it is not a high-water mark of this version".into());
         }
         let vault_id = field("vault")?;
-        let generation = field("generation")?
-            .parse()
-            .map_err(|_| "bad generation".to_owned())?;
-        let sequence = field("sequence")?
-            .parse()
-            .map_err(|_| "bad sequence".to_owned())?;
+        let generation = field("generation")?.parse().map_err(|_| "bad generation".to_owned())?;
+        let sequence = field("sequence")?.parse().map_err(|_| "bad sequence".to_owned())?;
         let head = seal::parse_tag(&field("head")?).ok_or("bad head")?;
         let mac = seal::parse_tag(&field("mac")?).ok_or("bad mac")?;
-        if !seal::same(
-            &mac,
-            &key.watermark_tag(&vault_id, generation, sequence, &head),
-        ) {
-            return Err(
-                "it fails authentication (not written with this vault's key, or altered)".into(),
-            );
+        if !seal::same(&mac, &key.watermark_tag(&vault_id, generation, sequence, &head)) {
+            return Err("it fails authentication (not written with this vault's key, or altered)".into());
         }
-        Ok(Some(Mark {
-            vault_id,
-            generation,
-            sequence,
-            head,
-        }))
+        Ok(Some(Mark { vault_id, generation, sequence, head }))
     }
 
     /// Records `mark` (atomically; the folder is made owner-only when new).
@@ -117,12 +101,7 @@ impl Watermark {
         if let Some(dir) = path.parent() {
             durable::create_dir(dir)?;
         }
-        let Mark {
-            vault_id,
-            generation,
-            sequence,
-            head,
-        } = mark;
+        let Mark { vault_id, generation, sequence, head } = mark;
         let mac = key.watermark_tag(vault_id, *generation, *sequence, head);
         let text = format!(
             "{FIRST_LINE}\nvault {vault_id}\ngeneration {generation}\nsequence {sequence}\nhead {}\nmac {}\n",
@@ -136,10 +115,7 @@ impl Watermark {
 /// How a loaded state compares with the mark: `None` when it is the same or newer, else why it is older.
 pub fn older_than(found: &Mark, tags: &[Tag], seen: &Mark) -> Option<String> {
     if found.vault_id != seen.vault_id {
-        return Some(format!(
-            "this folder holds another vault (id {}) made with the same key",
-            found.vault_id
-        ));
+        return Some(format!("this folder holds another vault (id {}) made with the same key", found.vault_id));
     }
     if found.generation > seen.generation {
         return None;
@@ -157,9 +133,6 @@ pub fn older_than(found: &Mark, tags: &[Tag], seen: &Mark) -> Option<String> {
     // `tags[0]` is the snapshot's seal (the head before any record), `tags[s]` record s's tag.
     match tags.get(seen.sequence as usize) {
         Some(tag) if seal::same(tag, &seen.head) => None,
-        _ => Some(format!(
-            "the folder's history differs from the one this computer has seen at {}",
-            at(seen)
-        )),
+        _ => Some(format!("the folder's history differs from the one this computer has seen at {}", at(seen))),
     }
 }

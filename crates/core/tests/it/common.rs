@@ -83,7 +83,10 @@ pub fn add_case(vault: &mut UnlockedVault, id: &str, name: &str) {
 pub fn add_note(vault: &mut UnlockedVault, id: &str, case: &str, body: &str) {
     vault
         .edit(|tx| {
-            tx.execute("INSERT INTO notes(id, case_id, body, created_at) VALUES(?1, ?2, ?3, '2026-01-02')", [id, case, body])
+            tx.execute(
+                "INSERT INTO notes(id, case_id, body, created_at) VALUES(?1, ?2, ?3, '2026-01-02')",
+                [id, case, body],
+            )
         })
         .expect("add note");
 }

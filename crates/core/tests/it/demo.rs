@@ -12,11 +12,27 @@ fn a_demo_vault_fills_every_table_and_verifies() {
     assert_eq!(summary.cases, 30);
     vault.lock().expect("lock");
     let vault = fx.unlock();
-    let count = |sql: &str| -> i64 { vault.conn().query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}")) };
+    let count =
+        |sql: &str| -> i64 { vault.conn().query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}")) };
     for table in [
-        "cases", "participants", "consents", "assessments", "processes", "sessions", "session_attendees", "safety_plans",
-        "agreements", "shuttle_messages", "commitments", "progress_entries", "notes", "tasks", "case_tags",
-        "case_stage_changes", "attachments", "audit_log",
+        "cases",
+        "participants",
+        "consents",
+        "assessments",
+        "processes",
+        "sessions",
+        "session_attendees",
+        "safety_plans",
+        "agreements",
+        "shuttle_messages",
+        "commitments",
+        "progress_entries",
+        "notes",
+        "tasks",
+        "case_tags",
+        "case_stage_changes",
+        "attachments",
+        "audit_log",
     ] {
         assert!(count(&format!("SELECT count(*) FROM {table}")) > 0, "no rows in {table}");
     }

@@ -20,10 +20,14 @@ impl Tmpfs {
         let holder = tempfile::tempdir().expect("tmp");
         let path = holder.path().join("small");
         fs::create_dir(&path).expect("mkdir");
-        let out = Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(&path).output();
+        let out =
+            Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(&path).output();
         match out {
             Ok(o) if o.status.success() => Tmpfs { path, _holder: holder },
-            Ok(o) => panic!("this test mounts a small tmpfs and must run as root (as CI does): {}", String::from_utf8_lossy(&o.stderr)),
+            Ok(o) => panic!(
+                "this test mounts a small tmpfs and must run as root (as CI does): {}",
+                String::from_utf8_lossy(&o.stderr)
+            ),
             Err(e) => panic!("this test needs `mount` and root (as CI has): {e}"),
         }
     }
@@ -72,11 +76,13 @@ fn a_full_disk_fails_the_save_clearly_keeps_the_edits_and_a_later_save_succeeds(
     assert!(save.to_string().contains("disk is full"));
     assert_eq!(fingerprint(&dir), before, "the files on disk are unchanged");
     assert!(vault.has_unsaved_changes());
-    let body: String = vault.conn().query_row("SELECT body FROM notes WHERE id = 'n1'", [], |r| r.get(0)).expect("in memory");
+    let body: String =
+        vault.conn().query_row("SELECT body FROM notes WHERE id = 'n1'", [], |r| r.get(0)).expect("in memory");
     assert_eq!(body.len(), big.len());
 
     // A second edit while full is kept too; folding fails the same way and changes nothing.
-    let err = vault.edit(|tx| tx.execute("UPDATE cases SET stage = 'intake' WHERE id = 'c1'", [])).expect_err("still full");
+    let err =
+        vault.edit(|tx| tx.execute("UPDATE cases SET stage = 'intake' WHERE id = 'c1'", [])).expect_err("still full");
     assert!(matches!(err, EditError::Unsaved(SaveError::DiskFull(_))));
     assert!(matches!(vault.fold(), Err(SaveError::DiskFull(_))));
     assert_eq!(fingerprint(&dir), before);
@@ -96,9 +102,11 @@ fn a_full_disk_fails_the_save_clearly_keeps_the_edits_and_a_later_save_succeeds(
         .expect("unlock");
     let (stage, len): (String, i64) = vault
         .conn()
-        .query_row("SELECT stage, (SELECT length(body) FROM notes WHERE id = 'n1') FROM cases WHERE id = 'c1'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT stage, (SELECT length(body) FROM notes WHERE id = 'n1') FROM cases WHERE id = 'c1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .expect("row");
     assert_eq!((stage.as_str(), len as usize), ("intake", big.len()));
 }

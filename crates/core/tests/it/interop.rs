@@ -20,7 +20,11 @@ pub fn rewrite_snapshot(fx: &Fixture, generation: u64, sql: &str) {
     sqlite(&db, sql);
     run(Command::new("age").arg("-r").arg(recipient(fx)).arg("-o").arg(&snapshot).arg(&db));
     fs::remove_file(&db).expect("remove plaintext");
-    let seal = sqlite_mac(fx, &format!("'circlebook snapshot v2' || char(10) || '{generation}' || char(10)"), &format!("readfile('{}')", snapshot.display()));
+    let seal = sqlite_mac(
+        fx,
+        &format!("'circlebook snapshot v2' || char(10) || '{generation}' || char(10)"),
+        &format!("readfile('{}')", snapshot.display()),
+    );
     fs::write(fx.dir.join(format!("snapshots/{generation:08}.seal")), format!("{seal}\n")).expect("seal");
 }
 
@@ -32,7 +36,12 @@ pub fn sqlite_mac(fx: &Fixture, fields: &str, content: &str) -> String {
     let sql = format!(
         "SELECT lower(hex(sha3(sha3(CAST('circlebook mac key v2' || char(10) || '{secret}' AS BLOB), 256) || CAST({fields} AS BLOB) || {content}, 256)));"
     );
-    let mut child = Command::new("sqlite3").arg(":memory:").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().expect("sqlite3");
+    let mut child = Command::new("sqlite3")
+        .arg(":memory:")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("sqlite3");
     std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), sql.as_bytes()).expect("write");
     let out = child.wait_with_output().expect("sqlite3");
     assert!(out.status.success(), "sqlite3 {:?}: {} for {sql}", out.status, String::from_utf8_lossy(&out.stderr));
@@ -43,7 +52,13 @@ pub fn sqlite_mac(fx: &Fixture, fields: &str, content: &str) -> String {
 pub fn vault_id(fx: &Fixture, generation: u64) -> String {
     let db = fx.scratch("meta.db");
     let _ = fs::remove_file(&db);
-    run(Command::new("age").arg("-d").arg("-i").arg(&fx.key_file).arg("-o").arg(&db).arg(fx.dir.join(format!("snapshots/{generation:08}.age"))));
+    run(Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&fx.key_file)
+        .arg("-o")
+        .arg(&db)
+        .arg(fx.dir.join(format!("snapshots/{generation:08}.age"))));
     let id = sqlite(&db, "SELECT vault_id FROM vault_meta");
     fs::remove_file(&db).expect("remove");
     id
@@ -84,7 +99,13 @@ fn compact_leaves_one_snapshot_that_age_alone_turns_into_the_database() {
     let gen = vault.generation();
     drop(vault);
     let db = fx.scratch("plain.db");
-    run(Command::new("age").arg("-d").arg("-i").arg(&fx.key_file).arg("-o").arg(&db).arg(fx.dir.join(format!("snapshots/{gen:08}.age"))));
+    run(Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&fx.key_file)
+        .arg("-o")
+        .arg(&db)
+        .arg(fx.dir.join(format!("snapshots/{gen:08}.age"))));
     assert_eq!(sqlite(&db, "PRAGMA integrity_check"), "ok");
     assert_eq!(sqlite(&db, "SELECT code_name FROM cases"), "Larch");
 }
@@ -96,13 +117,23 @@ fn compact_leaves_one_snapshot_that_age_alone_turns_into_the_database() {
 fn age_cli_files_are_read_only_with_the_documented_mac() {
     let (fx, vault) = Fixture::new();
     drop(vault);
-    rewrite_snapshot(&fx, 1, "INSERT INTO cases(id, code_name, created_at, updated_at) VALUES('x', 'From the CLI', 't', 't');");
+    rewrite_snapshot(
+        &fx,
+        1,
+        "INSERT INTO cases(id, code_name, created_at, updated_at) VALUES('x', 'From the CLI', 't', 't');",
+    );
     let seal = fs::read_to_string(fx.dir.join("snapshots/00000001.seal")).expect("seal").trim().to_owned();
     let body = "BEGIN;\nUPDATE cases SET stage = 'paused' WHERE id = 'x';\nCOMMIT;\n";
     let write_record = |mac: &str| {
         let plain = fx.scratch("record.sql");
         fs::write(&plain, format!("-- circlebook journal generation 1 sequence 1 mac {mac}\n{body}")).expect("write");
-        run(Command::new("age").arg("-a").arg("-r").arg(recipient(&fx)).arg("-o").arg(fx.dir.join("journal/00000001.journal")).arg(&plain));
+        run(Command::new("age")
+            .arg("-a")
+            .arg("-r")
+            .arg(recipient(&fx))
+            .arg("-o")
+            .arg(fx.dir.join("journal/00000001.journal"))
+            .arg(&plain));
         fs::remove_file(&plain).expect("remove");
     };
     // Without the key: any tag is a guess.
@@ -112,10 +143,15 @@ fn age_cli_files_are_read_only_with_the_documented_mac() {
     drop(failure);
     let id = vault_id(&fx, 1);
     let fields = format!("'circlebook record v2' || char(10) || '{id}' || char(10) || '1' || char(10) || '1' || char(10) || '{seal}' || char(10)");
-    write_record(&sqlite_mac(&fx, &fields, &format!("CAST('{}' AS BLOB)", body.replace('\'', "''").replace('\n', "' || char(10) || '"))));
+    write_record(&sqlite_mac(
+        &fx,
+        &fields,
+        &format!("CAST('{}' AS BLOB)", body.replace('\'', "''").replace('\n', "' || char(10) || '")),
+    ));
     // The rewritten snapshot is another history than the one this computer saw: accepted on purpose here.
     let options = circlebook_core::vault::UnlockOptions { accept_rollback: true, ..Default::default() };
-    let vault = circlebook_core::Vault::open(&fx.dir).expect("open").unlock_with(&fx.by_key(), &options).expect("unlock");
+    let vault =
+        circlebook_core::Vault::open(&fx.dir).expect("open").unlock_with(&fx.by_key(), &options).expect("unlock");
     let row: (String, String) = vault
         .conn()
         .query_row("SELECT code_name, stage FROM cases WHERE id = 'x'", [], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -142,8 +178,12 @@ fn migration_2_rebuilds_the_search_index_so_that_debian_sqlite3_can_use_it() {
     )
     .expect("version-1 rows");
     drop(conn);
-    let refused = Command::new("sqlite3").arg(&db).arg("UPDATE notes SET body = 'x' WHERE id = 'n1'").output().expect("sqlite3");
-    assert!(!refused.status.success(), "the format-5 index should be out of reach of Debian's sqlite3 (this test's premise)");
+    let refused =
+        Command::new("sqlite3").arg(&db).arg("UPDATE notes SET body = 'x' WHERE id = 'n1'").output().expect("sqlite3");
+    assert!(
+        !refused.status.success(),
+        "the format-5 index should be out of reach of Debian's sqlite3 (this test's premise)"
+    );
 
     let conn = rusqlite::Connection::open(&db).expect("open");
     assert_eq!(migrate_with(&conn, &MIGRATIONS[..2]).expect("migration 2"), 1);
@@ -153,7 +193,10 @@ fn migration_2_rebuilds_the_search_index_so_that_debian_sqlite3_can_use_it() {
     // Debian's sqlite3 now writes through the triggers and reads the index.
     sqlite(&db, "UPDATE notes SET body = 'a quiet garden' WHERE id = 'n1'; UPDATE cases SET stage = 'follow_up' WHERE id = 'c1';");
     assert_eq!(
-        sqlite(&db, "SELECT record_id FROM search_index WHERE search_index MATCH 'body:garden AND case_facets:sfollowup'"),
+        sqlite(
+            &db,
+            "SELECT record_id FROM search_index WHERE search_index MATCH 'body:garden AND case_facets:sfollowup'"
+        ),
         "n1"
     );
     assert_eq!(sqlite(&db, "PRAGMA integrity_check"), "ok");
@@ -180,9 +223,13 @@ fn migration_3_indexes_every_text_field_and_debian_sqlite3_keeps_it_so() {
     )
     .expect("version-2 rows");
     let unindexed = |conn: &rusqlite::Connection, word: &str| -> i64 {
-        conn.query_row("SELECT count(*) FROM search_index WHERE search_index MATCH ?1", [word], |r| r.get(0)).expect("match")
+        conn.query_row("SELECT count(*) FROM search_index WHERE search_index MATCH ?1", [word], |r| r.get(0))
+            .expect("match")
     };
-    assert_eq!(unindexed(&conn, "xenpronoun") + unindexed(&conn, "chosenindirect") + unindexed(&conn, "bothwilling"), 0);
+    assert_eq!(
+        unindexed(&conn, "xenpronoun") + unindexed(&conn, "chosenindirect") + unindexed(&conn, "bothwilling"),
+        0
+    );
 
     assert_eq!(migrate_with(&conn, MIGRATIONS).expect("migration 3"), 1);
     assert_eq!(version(&conn).expect("version"), 3);
@@ -212,7 +259,9 @@ fn migration_3_indexes_every_text_field_and_debian_sqlite3_keeps_it_so() {
 fn the_recovery_recipe_replays_case_model_edits_with_debian_sqlite3() {
     let (fx, mut vault) = Fixture::new();
     circlebook_demo::add_cases(&mut vault, 3, 7, "2026-06-15".parse().expect("date")).expect("demo");
-    vault.edit(|tx| tx.execute("DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes LIMIT 2)", [])).expect("delete");
+    vault
+        .edit(|tx| tx.execute("DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes LIMIT 2)", []))
+        .expect("delete");
     vault.fold().expect("fold");
     vault
         .edit(|tx| {
@@ -226,11 +275,17 @@ fn the_recovery_recipe_replays_case_model_edits_with_debian_sqlite3() {
         })
         .expect("edits");
     let expected: Vec<(String, String)> = {
-        let mut stmt = vault.conn().prepare("SELECT kind, record_id FROM search_index ORDER BY kind, record_id").expect("prepare");
+        let mut stmt =
+            vault.conn().prepare("SELECT kind, record_id FROM search_index ORDER BY kind, record_id").expect("prepare");
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").collect::<Result<_, _>>().expect("rows")
     };
     drop(vault); // as after a crash: the journal holds the edits
-    assert!(fs::read_dir(fx.dir.join("journal")).expect("journal").any(|e| e.expect("entry").metadata().expect("meta").len() > 0));
+    assert!(fs::read_dir(fx.dir.join("journal")).expect("journal").any(|e| e
+        .expect("entry")
+        .metadata()
+        .expect("meta")
+        .len()
+        > 0));
     let out = fx.scratch("recovered.db");
     let printed = String::from_utf8(run(Command::new("sh").arg(recipe()).arg(&fx.dir).arg(&fx.key_file).arg(&out)))
         .expect("utf8");
@@ -257,7 +312,13 @@ fn compact_leaves_no_deleted_words_in_the_snapshot() {
     let gen = vault.generation();
     drop(vault);
     let db = fx.scratch("compacted.db");
-    run(Command::new("age").arg("-d").arg("-i").arg(&fx.key_file).arg("-o").arg(&db).arg(fx.dir.join(format!("snapshots/{gen:08}.age"))));
+    run(Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&fx.key_file)
+        .arg("-o")
+        .arg(&db)
+        .arg(fx.dir.join(format!("snapshots/{gen:08}.age"))));
     let bytes = fs::read(&db).expect("read");
     assert!(bytes.windows(5).any(|w| w == b"Larch"), "the snapshot should hold the case (this test's premise)");
     assert!(!bytes.windows(14).any(|w| w == b"quetzalcoatlus"), "a deleted note's word is still in the snapshot");

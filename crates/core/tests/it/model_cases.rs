@@ -13,23 +13,44 @@ pub fn ctx() -> Ctx {
 fn create_and_move_a_case_through_stages() {
     let (_fx, mut vault) = Fixture::new();
     let ctx = ctx();
-    let case = ops::call("create_case", &mut vault, &ctx, json!({
-        "code_name": "Heron", "harmed_needs": "to be believed", "gender_based_violence": true,
-        "referred_by_person_harmed": false, "tags": ["Consent education", "consent education "]
-    })).expect("create");
+    let case = ops::call(
+        "create_case",
+        &mut vault,
+        &ctx,
+        json!({
+            "code_name": "Heron", "harmed_needs": "to be believed", "gender_based_violence": true,
+            "referred_by_person_harmed": false, "tags": ["Consent education", "consent education "]
+        }),
+    )
+    .expect("create");
     assert_eq!(case["referral_flagged"], true);
     assert_eq!(case["tags"], json!(["consent education"]));
     let id = case["id"].as_str().expect("id").to_owned();
-    let err = ops::call("change_stage", &mut vault, &ctx, json!({"case_id": id, "stage": "paused", "decided_by": "", "reason": "x"}))
-        .expect_err("who decided");
+    let err = ops::call(
+        "change_stage",
+        &mut vault,
+        &ctx,
+        json!({"case_id": id, "stage": "paused", "decided_by": "", "reason": "x"}),
+    )
+    .expect_err("who decided");
     assert_eq!(err.to_string(), "Who decided is required");
-    ops::call("change_stage", &mut vault, &ctx, json!({"case_id": id, "stage": "paused", "decided_by": "person harmed", "reason": "needs time"}))
-        .expect("pause");
+    ops::call(
+        "change_stage",
+        &mut vault,
+        &ctx,
+        json!({"case_id": id, "stage": "paused", "decided_by": "person harmed", "reason": "needs time"}),
+    )
+    .expect("pause");
     let record = ops::call("get_case", &mut vault, &ctx, json!({"case_id": id})).expect("get");
     assert_eq!(record["stage_history"][0]["to_stage"], "paused");
     assert_eq!(record["stage_history"][0]["decided_by"], "person harmed");
-    let err = ops::call("close_case", &mut vault, &ctx, json!({"case_id": id, "outcome": "partly_completed", "outcome_summary": " ", "decided_by": "f"}))
-        .expect_err("summary");
+    let err = ops::call(
+        "close_case",
+        &mut vault,
+        &ctx,
+        json!({"case_id": id, "outcome": "partly_completed", "outcome_summary": " ", "decided_by": "f"}),
+    )
+    .expect_err("summary");
     assert_eq!(err.kind(), circlebook_core::ErrorKind::NotAllowed);
 }
 
@@ -51,34 +72,57 @@ fn purging_a_closed_case_past_retention_leaves_no_trace_in_the_decrypted_snapsho
     let (fx, mut vault) = Fixture::new();
     let ctx = ctx();
     let marker = "Quillwort";
-    let keep = ops::call("create_case", &mut vault, &ctx, json!({"code_name": "Keep", "harmed_needs": "stays"})).expect("case");
-    let case = ops::call("create_case", &mut vault, &ctx, json!({
-        "code_name": marker, "harmed_needs": format!("{marker} needs quiet"), "tags": ["homophobia"]
-    })).expect("case");
+    let keep = ops::call("create_case", &mut vault, &ctx, json!({"code_name": "Keep", "harmed_needs": "stays"}))
+        .expect("case");
+    let case = ops::call(
+        "create_case",
+        &mut vault,
+        &ctx,
+        json!({
+            "code_name": marker, "harmed_needs": format!("{marker} needs quiet"), "tags": ["homophobia"]
+        }),
+    )
+    .expect("case");
     let id = case["id"].as_str().expect("id").to_owned();
     let person = ops::call("add_participant", &mut vault, &ctx, json!({
         "case_id": id, "alias": format!("{marker}-alias"), "role": "person_harmed", "safety_notes": format!("{marker} safety")
     })).expect("participant");
-    ops::call("record_consent", &mut vault, &ctx, json!({
-        "participant_id": person["id"], "activity": "keeping_notes", "decision": "granted", "method": "written"
-    })).expect("consent");
-    ops::call("add_note", &mut vault, &ctx, json!({"case_id": id, "body": format!("{marker} private note body")})).expect("note");
+    ops::call(
+        "record_consent",
+        &mut vault,
+        &ctx,
+        json!({
+            "participant_id": person["id"], "activity": "keeping_notes", "decision": "granted", "method": "written"
+        }),
+    )
+    .expect("consent");
+    ops::call("add_note", &mut vault, &ctx, json!({"case_id": id, "body": format!("{marker} private note body")}))
+        .expect("note");
     ops::call("add_task", &mut vault, &ctx, json!({"case_id": id, "title": format!("{marker} task")})).expect("task");
     vault.fold().expect("fold: the case is in a snapshot too, not only the journal");
-    ops::call("add_note", &mut vault, &ctx, json!({"case_id": id, "body": format!("{marker} second note in the journal")})).expect("note");
+    ops::call(
+        "add_note",
+        &mut vault,
+        &ctx,
+        json!({"case_id": id, "body": format!("{marker} second note in the journal")}),
+    )
+    .expect("note");
 
     let early = ops::call("close_case", &mut vault, &ctx, json!({
         "case_id": id, "outcome": "agreement_completed", "outcome_summary": "the agreement was completed", "decided_by": "facilitator"
     })).expect("close");
     assert_eq!(early["retention_until"], "2032-03-01", "six years by default");
-    let refused = ops::call("purge_case", &mut vault, &ctx, json!({"case_id": id, "confirm_code_name": marker})).expect_err("kept");
+    let refused = ops::call("purge_case", &mut vault, &ctx, json!({"case_id": id, "confirm_code_name": marker}))
+        .expect_err("kept");
     assert!(refused.to_string().contains("kept until 2032-03-01"), "{refused}");
 
     // Years later the retention date has passed; the confirmation must match the code name.
     let later = Ctx::fixed("2032-03-02T09:00:00Z".parse().expect("time"), "facilitator");
-    let refused = ops::call("purge_case", &mut vault, &later, json!({"case_id": id, "confirm_code_name": "quillwort"})).expect_err("confirm");
+    let refused = ops::call("purge_case", &mut vault, &later, json!({"case_id": id, "confirm_code_name": "quillwort"}))
+        .expect_err("confirm");
     assert_eq!(refused.kind(), circlebook_core::ErrorKind::InvalidInput);
-    let purged = ops::call("purge_case", &mut vault, &later, json!({"case_id": id, "confirm_code_name": marker})).expect("purge");
+    let purged = ops::call("purge_case", &mut vault, &later, json!({"case_id": id, "confirm_code_name": marker}))
+        .expect("purge");
     let generation = purged["generation"].as_u64().expect("generation");
     assert_eq!(std::fs::read_dir(fx.dir.join("journal")).expect("dir").count(), 0, "the journal is gone");
     let err = ops::call("get_case", &mut vault, &later, json!({"case_id": id})).expect_err("gone");
@@ -86,16 +130,27 @@ fn purging_a_closed_case_past_retention_leaves_no_trace_in_the_decrypted_snapsho
     drop(vault);
 
     let db = fx.scratch("purged.db");
-    run(Command::new("age").arg("-d").arg("-i").arg(&fx.key_file).arg("-o").arg(&db)
+    run(Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&fx.key_file)
+        .arg("-o")
+        .arg(&db)
         .arg(fx.dir.join(format!("snapshots/{generation:08}.age"))));
     let bytes = std::fs::read(&db).expect("db");
     // As written, and as the search index keeps its words (folded to lower case).
     for needle in [marker.to_owned(), marker.to_lowercase()] {
         let needle = needle.as_bytes();
-        assert!(!bytes.windows(needle.len()).any(|w| w == needle), "the purged case's text is still in the snapshot's bytes");
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "the purged case's text is still in the snapshot's bytes"
+        );
     }
     assert_eq!(sqlite(&db, "SELECT count(*) FROM cases"), "1");
-    assert_eq!(sqlite(&db, &format!("SELECT count(*) FROM cases WHERE id = '{}'", keep["id"].as_str().expect("id"))), "1");
+    assert_eq!(
+        sqlite(&db, &format!("SELECT count(*) FROM cases WHERE id = '{}'", keep["id"].as_str().expect("id"))),
+        "1"
+    );
     for table in ["participants", "consents", "notes", "tasks", "case_tags"] {
         assert_eq!(sqlite(&db, &format!("SELECT count(*) FROM {table}")), "0", "{table}");
     }

@@ -51,13 +51,29 @@ fn information_sharing_names_a_recipient_and_nothing_else_does() {
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     let err = d.refuse("record_consent", with(grant(&robin, "intake"), json!({"shared_with": "Sam"})));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let entry = d.call("record_consent", with(grant(&robin, "information_sharing"), json!({"shared_with": " Sam (supporter) "})));
+    let entry = d.call(
+        "record_consent",
+        with(grant(&robin, "information_sharing"), json!({"shared_with": " Sam (supporter) "})),
+    );
     assert_eq!(entry["shared_with"], "Sam (supporter)");
-    let state = consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::InformationSharing, "Sam (supporter)", day(0)).expect("current");
+    let state = consent::state_on(
+        d.vault.conn(),
+        d.ctx.zone(),
+        &pid(&robin),
+        Activity::InformationSharing,
+        "Sam (supporter)",
+        day(0),
+    )
+    .expect("current");
     assert_eq!(state, ConsentState::Granted);
-    let state = consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::InformationSharing, "police", day(0)).expect("current");
+    let state =
+        consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::InformationSharing, "police", day(0))
+            .expect("current");
     assert_eq!(state, ConsentState::NotAsked, "consent to share with one recipient covers no other");
-    let err = d.refuse("withdraw_consent", json!({"participant_id": robin, "activity": "information_sharing", "method": "verbal"}));
+    let err = d.refuse(
+        "withdraw_consent",
+        json!({"participant_id": robin, "activity": "information_sharing", "method": "verbal"}),
+    );
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     d.call("withdraw_consent", json!({"participant_id": robin, "activity": "information_sharing", "shared_with": "Sam (supporter)", "method": "verbal"}));
 }
@@ -69,9 +85,15 @@ fn an_expiry_must_follow_the_decision_and_belongs_to_grants() {
         let err = d.refuse("record_consent", with(grant(&robin, "intake"), json!({"expires_on": expires_on})));
         assert_eq!(err.to_string(), "a consent's expiry date must be after the day it was given");
     }
-    let err = d.refuse("record_consent", with(grant(&robin, "intake"), json!({"decided_at": "2026-01-10T09:00:00Z", "expires_on": "2026-01-10"})));
+    let err = d.refuse(
+        "record_consent",
+        with(grant(&robin, "intake"), json!({"decided_at": "2026-01-10T09:00:00Z", "expires_on": "2026-01-10"})),
+    );
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let back_dated = d.call("record_consent", with(grant(&robin, "intake"), json!({"decided_at": "2026-01-10T09:00:00Z", "expires_on": "2026-01-11"})));
+    let back_dated = d.call(
+        "record_consent",
+        with(grant(&robin, "intake"), json!({"decided_at": "2026-01-10T09:00:00Z", "expires_on": "2026-01-11"})),
+    );
     assert_eq!(back_dated["decided_at"], "2026-01-10T09:00:00Z");
     assert_eq!(back_dated["recorded_at"], "2026-03-01T10:00:00Z");
     let err = d.refuse("record_consent", json!({
@@ -83,16 +105,24 @@ fn an_expiry_must_follow_the_decision_and_belongs_to_grants() {
     assert_eq!(d.refuse("record_consent", grant(UNKNOWN, "intake")).kind(), ErrorKind::NotFound);
     assert_eq!(d.refuse("consent_history", json!({"participant_id": UNKNOWN})).kind(), ErrorKind::NotFound);
     assert_eq!(d.refuse("current_consents", json!({"participant_id": UNKNOWN})).kind(), ErrorKind::NotFound);
-    assert_eq!(d.refuse("withdraw_consent", json!({"participant_id": UNKNOWN, "activity": "intake", "method": "verbal"})).kind(), ErrorKind::NotFound);
+    assert_eq!(
+        d.refuse("withdraw_consent", json!({"participant_id": UNKNOWN, "activity": "intake", "method": "verbal"}))
+            .kind(),
+        ErrorKind::NotFound
+    );
 }
 
 #[test]
 fn withdrawal_needs_a_grant_and_takes_effect_at_once() {
     let (mut d, _case, robin) = setup();
-    let withdraw = json!({"participant_id": robin, "activity": "direct_dialogue", "method": "verbal", "note": "by phone"});
+    let withdraw =
+        json!({"participant_id": robin, "activity": "direct_dialogue", "method": "verbal", "note": "by phone"});
     let err = d.refuse("withdraw_consent", withdraw.clone());
     assert_eq!(err.to_string(), "Robin has no granted consent to direct_dialogue to withdraw (not yet asked)");
-    d.call("record_consent", json!({"participant_id": robin, "activity": "direct_dialogue", "decision": "declined", "method": "verbal"}));
+    d.call(
+        "record_consent",
+        json!({"participant_id": robin, "activity": "direct_dialogue", "decision": "declined", "method": "verbal"}),
+    );
     assert_eq!(d.refuse("withdraw_consent", withdraw.clone()).kind(), ErrorKind::InvalidInput);
 
     d.call("record_consent", grant(&robin, "direct_dialogue"));
@@ -102,7 +132,10 @@ fn withdrawal_needs_a_grant_and_takes_effect_at_once() {
     assert_eq!(entry["note"], "by phone");
     match consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::DirectDialogue, day(0)) {
         Err(ModelError::ConsentRequired(r)) => {
-            assert_eq!((r.alias.as_str(), r.activity, r.state), ("Robin", Activity::DirectDialogue, ConsentState::Withdrawn));
+            assert_eq!(
+                (r.alias.as_str(), r.activity, r.state),
+                ("Robin", Activity::DirectDialogue, ConsentState::Withdrawn)
+            );
         }
         other => panic!("expected ConsentRequired, got {other:?}"),
     }
@@ -113,19 +146,26 @@ fn withdrawal_needs_a_grant_and_takes_effect_at_once() {
 #[test]
 fn require_refuses_after_expiry_and_before_any_consent() {
     let (mut d, _case, robin) = setup();
-    let err = consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(0)).expect_err("not asked");
+    let err =
+        consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(0)).expect_err("not asked");
     assert_eq!(err.kind(), ErrorKind::ConsentRequired);
-    assert_eq!(err.to_string(), "Robin has no consent to conference on 2026-03-01 (not yet asked); record their consent first");
+    assert_eq!(
+        err.to_string(),
+        "Robin has no consent to conference on 2026-03-01 (not yet asked); record their consent first"
+    );
     d.call("record_consent", with(grant(&robin, "conference"), json!({"expires_on": "2026-03-10"})));
-    consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(9)).expect("still granted on the expiry day");
-    let err = consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(10)).expect_err("expired");
+    consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(9))
+        .expect("still granted on the expiry day");
+    let err =
+        consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(10)).expect_err("expired");
     assert_eq!(err.kind(), ErrorKind::ConsentRequired);
     assert!(err.to_string().contains("(expired after 2026-03-10)"), "{err}");
 
     d.at("2026-03-11T09:00:00Z".parse().expect("time"));
     let current = d.call("current_consents", json!({"participant_id": robin}));
     assert_eq!(current[0]["state"], "expired");
-    let entry = d.call("withdraw_consent", json!({"participant_id": robin, "activity": "conference", "method": "written"}));
+    let entry =
+        d.call("withdraw_consent", json!({"participant_id": robin, "activity": "conference", "method": "written"}));
     assert_eq!(entry["decision"], "withdrawn", "an expired grant can still be withdrawn explicitly");
 }
 
@@ -159,9 +199,14 @@ fn history_is_newest_first_and_no_operation_rewrites_it() {
         .as_array()
         .expect("consents")
         .iter()
-        .map(|c| (c["alias"].as_str().expect("alias"), c["activity"].as_str().expect("a"), c["state"].as_str().expect("s")))
+        .map(|c| {
+            (c["alias"].as_str().expect("alias"), c["activity"].as_str().expect("a"), c["state"].as_str().expect("s"))
+        })
         .collect();
-    assert_eq!(rows, [("Robin", "intake", "withdrawn"), ("Robin", "keeping_notes", "granted"), ("Sam", "conference", "granted")]);
+    assert_eq!(
+        rows,
+        [("Robin", "intake", "withdrawn"), ("Robin", "keeping_notes", "granted"), ("Sam", "conference", "granted")]
+    );
     assert_eq!(d.refuse("current_consents", json!({})).kind(), ErrorKind::InvalidInput);
 
     let consent_ops: Vec<&str> = ops::all().iter().map(|op| op.name).filter(|n| n.contains("consent")).collect();
@@ -176,7 +221,8 @@ fn a_closed_case_takes_withdrawals_but_not_grants() {
     let err = d.refuse("record_consent", grant(&robin, "intake"));
     assert_eq!(err.kind(), ErrorKind::NotAllowed);
     d.call("withdraw_consent", json!({"participant_id": robin, "activity": "progress_updates", "method": "verbal"}));
-    let state = consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::ProgressUpdates, "", day(0)).expect("current");
+    let state = consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::ProgressUpdates, "", day(0))
+        .expect("current");
     assert_eq!(state, ConsentState::Withdrawn);
 }
 
@@ -184,8 +230,11 @@ fn a_closed_case_takes_withdrawals_but_not_grants() {
 // in the order recorded, a new entry is never dated before the last one, the last entry on or before a day decides
 // that day, and an expired grant is not current.
 
-const ACTIVITIES: [(&str, Activity); 3] =
-    [("intake", Activity::Intake), ("direct_dialogue", Activity::DirectDialogue), ("information_sharing", Activity::InformationSharing)];
+const ACTIVITIES: [(&str, Activity); 3] = [
+    ("intake", Activity::Intake),
+    ("direct_dialogue", Activity::DirectDialogue),
+    ("information_sharing", Activity::InformationSharing),
+];
 const RECIPIENTS: [&str; 3] = ["", "Sam", "police liaison"];
 const DECISIONS: [&str; 3] = ["granted", "declined", "withdrawn"];
 
@@ -233,7 +282,8 @@ fn check(d: &Desk, people: &[String; 2], model: &Ledger, today: NaiveDate) -> Re
         for (a, (_, activity)) in ACTIVITIES.iter().enumerate() {
             for (r, recipient) in RECIPIENTS.iter().enumerate() {
                 let expected = model_state(entry_on(model, &(who, a, r), today), today);
-                let actual = consent::state_on(conn, d.ctx.zone(), &pid(person), *activity, recipient, today).expect("state");
+                let actual =
+                    consent::state_on(conn, d.ctx.zone(), &pid(person), *activity, recipient, today).expect("state");
                 prop_assert_eq!(actual, expected, "{} {:?} {:?} on {}", who, activity, recipient, today);
             }
             let required = consent::require(conn, &d.ctx, &pid(person), *activity, today);

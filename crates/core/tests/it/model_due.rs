@@ -68,7 +68,8 @@ fn reminders_across_open_cases_soonest_first() {
     commitment(&mut vault, &heron, &birch, "no_contact", "d", None, "in_progress");
 
     let add_task = |vault: &mut UnlockedVault, case: &str, title: &str, due_on: Option<&str>| {
-        let task = ops::call("add_task", vault, &ctx, json!({"case_id": case, "title": title, "due_on": due_on})).expect("task");
+        let task = ops::call("add_task", vault, &ctx, json!({"case_id": case, "title": title, "due_on": due_on}))
+            .expect("task");
         task["id"].as_str().expect("id").to_owned()
     };
     add_task(&mut vault, &heron, "Send the letter", Some("2026-03-03"));
@@ -109,8 +110,10 @@ fn reminders_across_open_cases_soonest_first() {
     assert_eq!(due(&mut vault, json!({"within_days": 14})), expected);
 
     // Nothing is changed: the overdue commitment keeps its status.
-    let status: String =
-        vault.conn().query_row("SELECT status FROM commitments WHERE id = ?1", [&overdue], |r| r.get(0)).expect("status");
+    let status: String = vault
+        .conn()
+        .query_row("SELECT status FROM commitments WHERE id = ?1", [&overdue], |r| r.get(0))
+        .expect("status");
     assert_eq!(status, "not_started");
 
     // Today only: what is overdue, and what expires today.
@@ -120,10 +123,7 @@ fn reminders_across_open_cases_soonest_first() {
     // A longer window adds the later dates (Wren's supervision is due 2026-04-26).
     let later = due(&mut vault, json!({"within_days": 60}));
     let added: Vec<_> = later.iter().filter(|i| !expected.contains(i)).map(|i| (i.0.as_str(), i.2.as_str())).collect();
-    assert_eq!(
-        added,
-        [("2026-03-30", "commitment"), ("2026-04-26", "supervision"), ("2026-04-30", "consent_expiry")]
-    );
+    assert_eq!(added, [("2026-03-30", "commitment"), ("2026-04-26", "supervision"), ("2026-04-30", "consent_expiry")]);
     let err = ops::call("due", &mut vault, &ctx, json!({"within_days": 100000})).expect_err("too far");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }

@@ -22,7 +22,8 @@ fn close(vault: &mut circlebook_core::UnlockedVault, ctx: &Ctx, case: &str) {
 }
 
 fn audit_actions(vault: &circlebook_core::UnlockedVault, kind: &str) -> Vec<String> {
-    let mut stmt = vault.conn().prepare("SELECT action FROM audit_log WHERE record_kind = ?1 ORDER BY rowid").expect("prepare");
+    let mut stmt =
+        vault.conn().prepare("SELECT action FROM audit_log WHERE record_kind = ?1 ORDER BY rowid").expect("prepare");
     let rows = stmt.query_map([kind], |r| r.get(0)).expect("query");
     rows.collect::<Result<_, _>>().expect("rows")
 }
@@ -36,8 +37,9 @@ fn notes_on_a_case_its_participants_and_sessions() {
     let alder = participant(&mut vault, &case, "Alder", "person_harmed");
     let session = session(&mut vault, &case, "conference", "held", "2026-02-01", Some("2026-02-01"));
 
-    let plain = ops::call("add_note", &mut vault, &ctx, json!({"case_id": case, "body": "**First** meeting went calmly"}))
-        .expect("case note");
+    let plain =
+        ops::call("add_note", &mut vault, &ctx, json!({"case_id": case, "body": "**First** meeting went calmly"}))
+            .expect("case note");
     assert_eq!(plain["shareable"], false, "private by default");
 
     // A note about a participant needs their consent to keeping notes.
@@ -52,13 +54,15 @@ fn notes_on_a_case_its_participants_and_sessions() {
         json!({"case_id": case, "participant_id": alder, "body": "prefers mornings", "shareable": true}),
     )
     .expect("participant note");
-    let on_session = ops::call("add_note", &mut vault, &ctx, json!({"case_id": case, "session_id": session, "body": "venue ok"}))
-        .expect("session note");
+    let on_session =
+        ops::call("add_note", &mut vault, &ctx, json!({"case_id": case, "session_id": session, "body": "venue ok"}))
+            .expect("session note");
 
     // A participant of another case is refused.
     let stranger = participant(&mut vault, &other, "Birch", "supporter");
-    let err = ops::call("add_note", &mut vault, &ctx, json!({"case_id": case, "participant_id": stranger, "body": "x"}))
-        .expect_err("other case");
+    let err =
+        ops::call("add_note", &mut vault, &ctx, json!({"case_id": case, "participant_id": stranger, "body": "x"}))
+            .expect_err("other case");
     assert_eq!(err.to_string(), "that participant belongs to another case");
     let err = ops::call("add_note", &mut vault, &ctx, json!({"case_id": case, "body": "  "})).expect_err("empty");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
@@ -66,20 +70,29 @@ fn notes_on_a_case_its_participants_and_sessions() {
     let all = ops::call("list_notes", &mut vault, &ctx, json!({"case_id": case})).expect("list");
     assert_eq!(all.as_array().expect("array").len(), 3);
     let ids = |v: &Value| v.as_array().expect("array").iter().map(|n| n["id"].clone()).collect::<Vec<_>>();
-    let of_alder = ops::call("list_notes", &mut vault, &ctx, json!({"case_id": case, "participant_id": alder})).expect("list");
+    let of_alder =
+        ops::call("list_notes", &mut vault, &ctx, json!({"case_id": case, "participant_id": alder})).expect("list");
     assert_eq!(ids(&of_alder), vec![about["id"].clone()]);
-    let of_session = ops::call("list_notes", &mut vault, &ctx, json!({"case_id": case, "session_id": session})).expect("list");
+    let of_session =
+        ops::call("list_notes", &mut vault, &ctx, json!({"case_id": case, "session_id": session})).expect("list");
     assert_eq!(ids(&of_session), vec![on_session["id"].clone()]);
-    let shareable = ops::call("list_notes", &mut vault, &ctx, json!({"case_id": case, "shareable_only": true})).expect("list");
+    let shareable =
+        ops::call("list_notes", &mut vault, &ctx, json!({"case_id": case, "shareable_only": true})).expect("list");
     assert_eq!(ids(&shareable), vec![about["id"].clone()]);
 
-    let updated = ops::call("update_note", &mut vault, &ctx, json!({"note_id": plain["id"], "body": "edited", "shareable": true}))
-        .expect("update");
+    let updated = ops::call(
+        "update_note",
+        &mut vault,
+        &ctx,
+        json!({"note_id": plain["id"], "body": "edited", "shareable": true}),
+    )
+    .expect("update");
     assert_eq!(updated["body"], "edited");
     assert_eq!(updated["shareable"], true);
     assert!(updated["updated_at"].is_string());
     ops::call("delete_note", &mut vault, &ctx, json!({"note_id": plain["id"]})).expect("delete");
-    let err = ops::call("update_note", &mut vault, &ctx, json!({"note_id": plain["id"], "body": "x"})).expect_err("gone");
+    let err =
+        ops::call("update_note", &mut vault, &ctx, json!({"note_id": plain["id"], "body": "x"})).expect_err("gone");
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert_eq!(audit_actions(&vault, "note"), ["create", "create", "create", "update", "delete"]);
     let audit_text: String = vault
@@ -94,7 +107,10 @@ fn notes_on_a_case_its_participants_and_sessions() {
     assert_eq!(err.kind(), ErrorKind::NotAllowed);
     let err = ops::call("delete_note", &mut vault, &ctx, json!({"note_id": about["id"]})).expect_err("closed");
     assert_eq!(err.kind(), ErrorKind::NotAllowed);
-    assert_eq!(ops::call("list_notes", &mut vault, &ctx, json!({"case_id": case})).expect("list").as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        ops::call("list_notes", &mut vault, &ctx, json!({"case_id": case})).expect("list").as_array().map(Vec::len),
+        Some(2)
+    );
 }
 
 fn case_fixture_other(vault: &mut circlebook_core::UnlockedVault, ctx: &Ctx) -> String {
@@ -123,7 +139,8 @@ fn attachments_round_trip_inside_the_vault_and_respect_the_limit() {
     let listed = ops::call("list_attachments", &mut vault, &ctx, json!({"case_id": case})).expect("list");
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
     assert!(listed[0].get("content").is_none());
-    let by_note = ops::call("list_attachments", &mut vault, &ctx, json!({"case_id": case, "note_id": note["id"]})).expect("list");
+    let by_note =
+        ops::call("list_attachments", &mut vault, &ctx, json!({"case_id": case, "note_id": note["id"]})).expect("list");
     assert_eq!(by_note.as_array().map(Vec::len), Some(1));
 
     // The content survives locking and unlocking (the journal carries the bytes).
@@ -134,13 +151,25 @@ fn attachments_round_trip_inside_the_vault_and_respect_the_limit() {
     assert_eq!(got["title"], "Letter draft");
 
     let over = B64.encode(vec![7u8; 10 * 1024 * 1024 + 1]);
-    let err = ops::call("add_attachment", &mut vault, &ctx, json!({"case_id": case, "title": "big", "media_type": "image/png", "content": over}))
-        .expect_err("too large");
+    let err = ops::call(
+        "add_attachment",
+        &mut vault,
+        &ctx,
+        json!({"case_id": case, "title": "big", "media_type": "image/png", "content": over}),
+    )
+    .expect_err("too large");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(err.to_string().contains("at most 10 MiB"), "{err}");
-    for (media_type, content, why) in [("png", "aGk=", "media type"), ("image/png", "not base64!", "base64"), ("image/png", "", "empty")] {
-        let err = ops::call("add_attachment", &mut vault, &ctx, json!({"case_id": case, "title": "t", "media_type": media_type, "content": content}))
-            .expect_err(why);
+    for (media_type, content, why) in
+        [("png", "aGk=", "media type"), ("image/png", "not base64!", "base64"), ("image/png", "", "empty")]
+    {
+        let err = ops::call(
+            "add_attachment",
+            &mut vault,
+            &ctx,
+            json!({"case_id": case, "title": "t", "media_type": media_type, "content": content}),
+        )
+        .expect_err(why);
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{why}");
     }
     let other_note = ops::call("add_note", &mut vault, &ctx, json!({"case_id": other, "body": "x"})).expect("note");
@@ -165,8 +194,13 @@ fn tasks_open_first_complete_and_reopen() {
     let ctx = ctx();
     let case = case(&mut vault, &ctx, "Heron", json!({}));
     let session = session(&mut vault, &case, "conference", "scheduled", "2026-03-10 14:00:00+00:00", None);
-    let add = |vault: &mut circlebook_core::UnlockedVault, args: Value| ops::call("add_task", vault, &ctx, args).expect("add task");
-    let later = add(&mut vault, json!({"case_id": case, "title": "Book a room", "due_on": "2026-03-20", "session_id": session}));
+    let add = |vault: &mut circlebook_core::UnlockedVault, args: Value| {
+        ops::call("add_task", vault, &ctx, args).expect("add task")
+    };
+    let later = add(
+        &mut vault,
+        json!({"case_id": case, "title": "Book a room", "due_on": "2026-03-20", "session_id": session}),
+    );
     let sooner = add(&mut vault, json!({"case_id": case, "title": "Call the supporter", "due_on": "2026-03-05"}));
     let undated = add(&mut vault, json!({"case_id": case, "title": "Read the referral"}));
     assert_eq!(later["session_id"], json!(session));
@@ -178,7 +212,11 @@ fn tasks_open_first_complete_and_reopen() {
 
     let titles = |vault: &mut circlebook_core::UnlockedVault| {
         let list = ops::call("list_tasks", vault, &ctx, json!({"case_id": case})).expect("list");
-        list.as_array().expect("array").iter().map(|t| t["title"].as_str().expect("title").to_owned()).collect::<Vec<_>>()
+        list.as_array()
+            .expect("array")
+            .iter()
+            .map(|t| t["title"].as_str().expect("title").to_owned())
+            .collect::<Vec<_>>()
     };
     assert_eq!(titles(&mut vault), ["Book a room", "Read the referral", "Call the supporter"]);
     ops::call("reopen_task", &mut vault, &ctx, json!({"task_id": sooner["id"]})).expect("reopen");

@@ -51,7 +51,10 @@ impl Desk {
     }
 
     pub fn close(&mut self, case: &str) {
-        self.call("close_case", json!({"case_id": case, "outcome": "other", "outcome_summary": "ended", "decided_by": "f"}));
+        self.call(
+            "close_case",
+            json!({"case_id": case, "outcome": "other", "outcome_summary": "ended", "decided_by": "f"}),
+        );
     }
 
     /// A session row written directly (the sessions module is not needed here).
@@ -85,17 +88,23 @@ fn participants_are_added_with_defaults_and_relations_in_the_same_case() {
     let mut d = Desk::new();
     let case = d.case("Heron");
     let other_case = d.case("Wren");
-    let harmed = d.call("add_participant", json!({
-        "case_id": case, "alias": " Robin ", "role": "person_harmed", "pronouns": "she/her",
-        "contact": "07700 900123", "access_needs": "step-free", "cultural_needs": "interpreter"
-    }));
+    let harmed = d.call(
+        "add_participant",
+        json!({
+            "case_id": case, "alias": " Robin ", "role": "person_harmed", "pronouns": "she/her",
+            "contact": "07700 900123", "access_needs": "step-free", "cultural_needs": "interpreter"
+        }),
+    );
     assert_eq!(harmed["alias"], "Robin");
     assert_eq!(harmed["progress_updates"], "through_facilitator");
     assert_eq!(harmed["related_to"], Value::Null);
     let robin = harmed["id"].as_str().expect("id").to_owned();
-    let supporter = d.call("add_participant", json!({
-        "case_id": case, "alias": "Sam", "role": "supporter", "related_to": robin, "progress_updates": "directly"
-    }));
+    let supporter = d.call(
+        "add_participant",
+        json!({
+            "case_id": case, "alias": "Sam", "role": "supporter", "related_to": robin, "progress_updates": "directly"
+        }),
+    );
     assert_eq!(supporter["related_to"], robin.as_str());
     assert_eq!(supporter["progress_updates"], "directly");
 
@@ -103,20 +112,28 @@ fn participants_are_added_with_defaults_and_relations_in_the_same_case() {
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(err.to_string(), "An alias is required");
     let stranger = d.person(&other_case, "Kit", "person_responsible");
-    let err = d.refuse("add_participant", json!({"case_id": case, "alias": "Lee", "role": "partner", "related_to": stranger}));
+    let err = d
+        .refuse("add_participant", json!({"case_id": case, "alias": "Lee", "role": "partner", "related_to": stranger}));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(err.to_string().contains("same case"), "{err}");
-    let err = d.refuse("add_participant", json!({
-        "case_id": case, "alias": "Lee", "role": "partner", "related_to": "0195a1b2-0000-7000-8000-00000000ffff"
-    }));
+    let err = d.refuse(
+        "add_participant",
+        json!({
+            "case_id": case, "alias": "Lee", "role": "partner", "related_to": "0195a1b2-0000-7000-8000-00000000ffff"
+        }),
+    );
     assert_eq!(err.kind(), ErrorKind::NotFound);
-    let err = d.refuse("add_participant", json!({"case_id": "0195a1b2-0000-7000-8000-00000000fffe", "alias": "Lee", "role": "partner"}));
+    let err = d.refuse(
+        "add_participant",
+        json!({"case_id": "0195a1b2-0000-7000-8000-00000000fffe", "alias": "Lee", "role": "partner"}),
+    );
     assert_eq!(err.kind(), ErrorKind::NotFound);
     let err = d.refuse("add_participant", json!({"case_id": case, "alias": "Lee", "role": "friend"}));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 
     let listed = d.call("list_participants", json!({"case_id": case}));
-    let aliases: Vec<_> = listed.as_array().expect("list").iter().map(|p| p["alias"].as_str().expect("alias")).collect();
+    let aliases: Vec<_> =
+        listed.as_array().expect("list").iter().map(|p| p["alias"].as_str().expect("alias")).collect();
     assert_eq!(aliases, ["Robin", "Sam"]);
     let err = d.refuse("list_participants", json!({"case_id": "0195a1b2-0000-7000-8000-00000000fffe"}));
     assert_eq!(err.kind(), ErrorKind::NotFound);
@@ -127,14 +144,18 @@ fn updates_keep_what_is_left_out_and_check_relations() {
     let mut d = Desk::new();
     let case = d.case("Heron");
     let robin = d.person(&case, "Robin", "person_harmed");
-    let sam = d.call("add_participant", json!({"case_id": case, "alias": "Sam", "role": "supporter", "related_to": robin, "pronouns": "they/them"}));
+    let sam = d.call(
+        "add_participant",
+        json!({"case_id": case, "alias": "Sam", "role": "supporter", "related_to": robin, "pronouns": "they/them"}),
+    );
     let sam = sam["id"].as_str().expect("id").to_owned();
 
     let updated = d.call("update_participant", json!({"participant_id": sam, "safety_notes": "leaves first"}));
     assert_eq!(updated["pronouns"], "they/them");
     assert_eq!(updated["related_to"], robin.as_str());
     assert_eq!(updated["safety_notes"], "leaves first");
-    let updated = d.call("update_participant", json!({"participant_id": sam, "related_to": null, "role": "community_member"}));
+    let updated =
+        d.call("update_participant", json!({"participant_id": sam, "related_to": null, "role": "community_member"}));
     assert_eq!(updated["related_to"], Value::Null);
     assert_eq!(updated["role"], "community_member");
 
@@ -147,7 +168,10 @@ fn updates_keep_what_is_left_out_and_check_relations() {
     let err = d.refuse("update_participant", json!({"participant_id": sam, "related_to": kit}));
     assert!(err.to_string().contains("same case"), "{err}");
     let unknown = "0195a1b2-0000-7000-8000-00000000ffff";
-    assert_eq!(d.refuse("update_participant", json!({"participant_id": unknown, "alias": "x"})).kind(), ErrorKind::NotFound);
+    assert_eq!(
+        d.refuse("update_participant", json!({"participant_id": unknown, "alias": "x"})).kind(),
+        ErrorKind::NotFound
+    );
     assert_eq!(d.refuse("get_participant", json!({"participant_id": unknown})).kind(), ErrorKind::NotFound);
 
     let record = d.call("get_participant", json!({"participant_id": robin}));
@@ -165,7 +189,10 @@ fn a_closed_case_refuses_additions_and_changes() {
     let checks = [
         ("add_participant", json!({"case_id": case, "alias": "Sam", "role": "supporter"})),
         ("update_participant", json!({"participant_id": robin, "pronouns": "she/her"})),
-        ("record_assessment", json!({"participant_id": robin, "risk_level": "low", "decision": "proceed", "reasons": "r", "assessed_by": "f"})),
+        (
+            "record_assessment",
+            json!({"participant_id": robin, "risk_level": "low", "decision": "proceed", "reasons": "r", "assessed_by": "f"}),
+        ),
         ("set_safety_plan", json!({"session_id": SESSION, "venue": "library"})),
     ];
     for (name, args) in checks {
@@ -183,20 +210,26 @@ fn terminology_has_defaults_and_takes_the_programs_own_words() {
         .iter()
         .map(|l| (l["role"].as_str().expect("role"), l["label"].as_str().expect("label")))
         .collect();
-    assert_eq!(pairs, [
-        ("person_harmed", "Person harmed"),
-        ("person_responsible", "Person responsible"),
-        ("supporter", "Supporter"),
-        ("community_member", "Community member"),
-        ("partner", "Partner"),
-        ("co_facilitator", "Co-facilitator"),
-        ("specialist", "Specialist"),
-        ("supervisor", "Supervisor"),
-        ("other", "Other"),
-    ]);
+    assert_eq!(
+        pairs,
+        [
+            ("person_harmed", "Person harmed"),
+            ("person_responsible", "Person responsible"),
+            ("supporter", "Supporter"),
+            ("community_member", "Community member"),
+            ("partner", "Partner"),
+            ("co_facilitator", "Co-facilitator"),
+            ("specialist", "Specialist"),
+            ("supervisor", "Supervisor"),
+            ("other", "Other"),
+        ]
+    );
     assert_eq!(d.call("get_terminology", Value::Null), labels);
 
-    let set = d.call("set_terminology", json!({"labels": {"person_harmed": " Survivor ", "person_responsible": "Person who caused harm"}}));
+    let set = d.call(
+        "set_terminology",
+        json!({"labels": {"person_harmed": " Survivor ", "person_responsible": "Person who caused harm"}}),
+    );
     assert_eq!(set[0]["label"], "Survivor");
     assert_eq!(set[0]["default_label"], "Person harmed");
     assert_eq!(set[1]["label"], "Person who caused harm");
@@ -225,7 +258,10 @@ fn terminology_has_defaults_and_takes_the_programs_own_words() {
 fn assessments_record_decisions_with_reasons_and_suggest_gently() {
     let mut d = Desk::new();
     let case = d.case("Heron");
-    d.call("change_stage", json!({"case_id": case, "stage": "preparation", "decided_by": "f", "reason": "ready to prepare"}));
+    d.call(
+        "change_stage",
+        json!({"case_id": case, "stage": "preparation", "decided_by": "f", "reason": "ready to prepare"}),
+    );
     let robin = d.person(&case, "Robin", "person_harmed");
     let kit = d.person(&case, "Kit", "person_responsible");
     let checklist = json!([
@@ -259,7 +295,11 @@ fn assessments_record_decisions_with_reasons_and_suggest_gently() {
     assert_eq!(of_robin[0]["reasons"], "feels ready", "newest first");
     let of_case = d.call("list_assessments", json!({"case_id": case}));
     let reasons: Vec<_> = of_case.as_array().expect("list").iter().map(|a| a["reasons"].as_str().expect("r")).collect();
-    assert_eq!(reasons, ["feels ready", "denies the harm", "needs more time"], "newest first, same day by when recorded");
+    assert_eq!(
+        reasons,
+        ["feels ready", "denies the harm", "needs more time"],
+        "newest first, same day by when recorded"
+    );
 
     let base = json!({"participant_id": robin, "risk_level": "low", "decision": "proceed", "reasons": "ok", "assessed_by": "Ana"});
     let with = |extra: Value| {
@@ -271,14 +311,20 @@ fn assessments_record_decisions_with_reasons_and_suggest_gently() {
     assert_eq!(d.refuse("record_assessment", with(json!({"assessed_by": ""}))).kind(), ErrorKind::InvalidInput);
     let err = d.refuse("record_assessment", with(json!({"assessed_on": "2026-02-10", "next_review_on": "2026-02-09"})));
     assert!(err.to_string().contains("next review"), "{err}");
-    assert_eq!(d.refuse("record_assessment", with(json!({"assessed_on": "2026-03-02"}))).kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        d.refuse("record_assessment", with(json!({"assessed_on": "2026-03-02"}))).kind(),
+        ErrorKind::InvalidInput
+    );
     let err = d.refuse("record_assessment", with(json!({"checklist": [{"question": "", "answer": "x"}]})));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     let unknown = "0195a1b2-0000-7000-8000-00000000ffff";
     assert_eq!(d.refuse("record_assessment", with(json!({"participant_id": unknown}))).kind(), ErrorKind::NotFound);
     assert_eq!(d.refuse("list_assessments", json!({"participant_id": unknown})).kind(), ErrorKind::NotFound);
     assert_eq!(d.refuse("list_assessments", json!({})).kind(), ErrorKind::InvalidInput);
-    assert_eq!(d.refuse("list_assessments", json!({"participant_id": robin, "case_id": case})).kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        d.refuse("list_assessments", json!({"participant_id": robin, "case_id": case})).kind(),
+        ErrorKind::InvalidInput
+    );
 }
 
 #[test]
@@ -291,13 +337,19 @@ fn a_meeting_has_one_safety_plan_that_is_written_in_parts() {
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert_eq!(err.to_string(), format!("no safety plan with id {SESSION}"));
 
-    let plan = d.call("set_safety_plan", json!({"session_id": SESSION, "venue": "community centre, room 2", "pause_signals": "hand raised"}));
+    let plan = d.call(
+        "set_safety_plan",
+        json!({"session_id": SESSION, "venue": "community centre, room 2", "pause_signals": "hand raised"}),
+    );
     assert_eq!(plan["separate_arrival"], true);
     assert_eq!(plan["separate_departure"], true);
     assert_eq!(plan["venue"], "community centre, room 2");
-    let plan = d.call("set_safety_plan", json!({
-        "session_id": SESSION, "separate_departure": false, "supports_present": "Sam", "stop_signals": "red card"
-    }));
+    let plan = d.call(
+        "set_safety_plan",
+        json!({
+            "session_id": SESSION, "separate_departure": false, "supports_present": "Sam", "stop_signals": "red card"
+        }),
+    );
     assert_eq!(plan["venue"], "community centre, room 2");
     assert_eq!(plan["pause_signals"], "hand raised");
     assert_eq!(plan["separate_arrival"], true);
@@ -316,17 +368,48 @@ fn every_write_leaves_one_audit_row_without_content() {
         "case_id": case, "alias": format!("{secret} alias"), "role": "person_harmed", "contact": format!("{secret} contact"),
         "safety_notes": format!("{secret} notes")
     }))["id"].as_str().expect("id").to_owned();
-    let entry = d.call("record_consent", json!({
-        "participant_id": robin, "activity": "information_sharing", "shared_with": format!("{secret} recipient"),
-        "decision": "granted", "method": "written", "note": format!("{secret} note")
-    }))["id"].as_str().expect("id").to_owned();
+    let entry = d.call(
+        "record_consent",
+        json!({
+            "participant_id": robin, "activity": "information_sharing", "shared_with": format!("{secret} recipient"),
+            "decision": "granted", "method": "written", "note": format!("{secret} note")
+        }),
+    )["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let steps: Vec<(&str, Value, &str, String)> = vec![
-        ("update_participant", json!({"participant_id": robin, "access_needs": format!("{secret} needs")}), "participant", robin.clone()),
-        ("record_consent", json!({"participant_id": robin, "activity": "intake", "decision": "granted", "method": "verbal", "note": secret}), "consent", String::new()),
-        ("withdraw_consent", json!({"participant_id": robin, "activity": "intake", "method": "verbal", "note": secret}), "consent", String::new()),
-        ("record_assessment", json!({"participant_id": robin, "risk_level": "low", "decision": "proceed", "reasons": secret, "assessed_by": secret,
-            "checklist": [{"question": secret, "answer": secret}]}), "assessment", String::new()),
-        ("set_safety_plan", json!({"session_id": SESSION, "venue": secret, "notes": secret}), "safety_plan", SESSION.to_owned()),
+        (
+            "update_participant",
+            json!({"participant_id": robin, "access_needs": format!("{secret} needs")}),
+            "participant",
+            robin.clone(),
+        ),
+        (
+            "record_consent",
+            json!({"participant_id": robin, "activity": "intake", "decision": "granted", "method": "verbal", "note": secret}),
+            "consent",
+            String::new(),
+        ),
+        (
+            "withdraw_consent",
+            json!({"participant_id": robin, "activity": "intake", "method": "verbal", "note": secret}),
+            "consent",
+            String::new(),
+        ),
+        (
+            "record_assessment",
+            json!({"participant_id": robin, "risk_level": "low", "decision": "proceed", "reasons": secret, "assessed_by": secret,
+            "checklist": [{"question": secret, "answer": secret}]}),
+            "assessment",
+            String::new(),
+        ),
+        (
+            "set_safety_plan",
+            json!({"session_id": SESSION, "venue": secret, "notes": secret}),
+            "safety_plan",
+            SESSION.to_owned(),
+        ),
         ("set_safety_plan", json!({"session_id": SESSION, "stop_signals": secret}), "safety_plan", SESSION.to_owned()),
         ("set_terminology", json!({"labels": {"person_harmed": secret}}), "setting", "terminology".to_owned()),
     ];

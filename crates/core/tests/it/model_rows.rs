@@ -57,7 +57,14 @@ pub fn participant_with(vault: &mut UnlockedVault, case: &str, alias: &str, role
     id
 }
 
-pub fn consent(vault: &mut UnlockedVault, participant: &str, activity: &str, decision: &str, decided_at: &str, expires_on: Option<&str>) -> String {
+pub fn consent(
+    vault: &mut UnlockedVault,
+    participant: &str,
+    activity: &str,
+    decision: &str,
+    decided_at: &str,
+    expires_on: Option<&str>,
+) -> String {
     let id = id();
     insert(
         vault,
@@ -68,7 +75,14 @@ pub fn consent(vault: &mut UnlockedVault, participant: &str, activity: &str, dec
     id
 }
 
-pub fn process(vault: &mut UnlockedVault, case: &str, kind: &str, opened_on: &str, closed_on: Option<&str>, status: &str) -> String {
+pub fn process(
+    vault: &mut UnlockedVault,
+    case: &str,
+    kind: &str,
+    opened_on: &str,
+    closed_on: Option<&str>,
+    status: &str,
+) -> String {
     let id = id();
     insert(
         vault,
@@ -78,7 +92,14 @@ pub fn process(vault: &mut UnlockedVault, case: &str, kind: &str, opened_on: &st
     id
 }
 
-pub fn session(vault: &mut UnlockedVault, case: &str, kind: &str, status: &str, scheduled_for: &str, held_on: Option<&str>) -> String {
+pub fn session(
+    vault: &mut UnlockedVault,
+    case: &str,
+    kind: &str,
+    status: &str,
+    scheduled_for: &str,
+    held_on: Option<&str>,
+) -> String {
     session_with(vault, case, kind, status, scheduled_for, held_on, "")
 }
 
@@ -102,10 +123,21 @@ pub fn session_with(
 }
 
 pub fn attendee(vault: &mut UnlockedVault, session: &str, participant: &str) {
-    insert(vault, "INSERT INTO session_attendees(session_id, participant_id) VALUES(?1, ?2)", vec![text(session), text(participant)]);
+    insert(
+        vault,
+        "INSERT INTO session_attendees(session_id, participant_id) VALUES(?1, ?2)",
+        vec![text(session), text(participant)],
+    );
 }
 
-pub fn assessment(vault: &mut UnlockedVault, participant: &str, decision: &str, assessed_on: &str, next_review_on: Option<&str>, reasons: &str) -> String {
+pub fn assessment(
+    vault: &mut UnlockedVault,
+    participant: &str,
+    decision: &str,
+    assessed_on: &str,
+    next_review_on: Option<&str>,
+    reasons: &str,
+) -> String {
     let id = id();
     insert(
         vault,
@@ -117,7 +149,15 @@ pub fn assessment(vault: &mut UnlockedVault, participant: &str, decision: &str, 
     id
 }
 
-pub fn commitment(vault: &mut UnlockedVault, case: &str, participant: &str, kind: &str, description: &str, due_on: Option<&str>, status: &str) -> String {
+pub fn commitment(
+    vault: &mut UnlockedVault,
+    case: &str,
+    participant: &str,
+    kind: &str,
+    description: &str,
+    due_on: Option<&str>,
+    status: &str,
+) -> String {
     let id = id();
     insert(
         vault,

@@ -34,8 +34,14 @@ fn a_title_hit_outranks_a_body_hit_and_more_hits_rank_higher() {
     let (_fx, mut vault) = Fixture::new();
     let ctx = ctx();
     let case = case(&mut vault, &ctx, "Heron", json!({}));
-    let once = note(&mut vault, &ctx, &case, "We spoke about the garden and what happened after, at some length, over tea.");
-    let twice = note(&mut vault, &ctx, &case, "The garden came up: the garden matters to her, in a note of similar length here.");
+    let once =
+        note(&mut vault, &ctx, &case, "We spoke about the garden and what happened after, at some length, over tea.");
+    let twice = note(
+        &mut vault,
+        &ctx,
+        &case,
+        "The garden came up: the garden matters to her, in a note of similar length here.",
+    );
     let titled = task(&mut vault, &ctx, &case, "Garden visit");
     let hits = search(&mut vault, json!({"query": "garden"}));
     assert_eq!(ids(&hits), [titled.clone(), twice, once]);
@@ -76,9 +82,39 @@ fn odd_input_never_reaches_fts5_as_syntax() {
     let case = case(&mut vault, &ctx, "Heron", json!({}));
     note(&mut vault, &ctx, &case, "She said \"not yet\" AND then OR NOT: near the (old) bridge 🌿 col:umn");
     for query in [
-        "\"", "\"\"\"", "*", "**", "AND", "OR", "NOT", "NEAR", "NEAR(a b)", "(", ")", "a:", ":", "^", "-", "+", "{", "}",
-        "🌿", "🌿🌿 *", "' OR 1=1 --", "title:bridge", "\0", "bridge\"", "\"bridge", "bridge*", "*bridge", "AND bridge",
-        "bridge AND", "bridge OR", "NOT bridge", "ünïcödé", "日本語",
+        "\"",
+        "\"\"\"",
+        "*",
+        "**",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR",
+        "NEAR(a b)",
+        "(",
+        ")",
+        "a:",
+        ":",
+        "^",
+        "-",
+        "+",
+        "{",
+        "}",
+        "🌿",
+        "🌿🌿 *",
+        "' OR 1=1 --",
+        "title:bridge",
+        "\0",
+        "bridge\"",
+        "\"bridge",
+        "bridge*",
+        "*bridge",
+        "AND bridge",
+        "bridge AND",
+        "bridge OR",
+        "NOT bridge",
+        "ünïcödé",
+        "日本語",
     ] {
         let result = ops::call("search", &mut vault, &ctx, json!({ "query": query }));
         assert!(result.is_ok(), "{query:?}: {result:?}");
@@ -109,11 +145,21 @@ fn filters_by_stage_process_tag_and_role_with_closed_cases_included() {
     let harmed = participant_with(&mut vault, &heron, "Alder", "person_harmed", "needs a quiet room");
     let responsible = participant_with(&mut vault, &heron, "Birch", "person_responsible", "needs a quiet room");
     let supporter = participant_with(&mut vault, &osprey, "Cedar", "supporter", "quiet room please");
-    let commitment = commitment(&mut vault, &heron, &responsible, "apology_letter", "a quiet apology", Some("2026-04-01"), "in_progress");
+    let commitment = commitment(
+        &mut vault,
+        &heron,
+        &responsible,
+        "apology_letter",
+        "a quiet apology",
+        Some("2026-04-01"),
+        "in_progress",
+    );
     let progress = progress(&mut vault, &commitment, "2026-03-01", "first quiet draft");
     let assessment = assessment(&mut vault, &harmed, "proceed", "2026-02-01", None, "quiet and ready");
-    let message = message(&mut vault, &heron, &harmed, &responsible, "a quiet question", "2026-02-10T10:00:00Z", None, None);
-    let session = session_with(&mut vault, &heron, "indirect_dialogue", "held", "2026-02-11", Some("2026-02-11"), "quiet talk");
+    let message =
+        message(&mut vault, &heron, &harmed, &responsible, "a quiet question", "2026-02-10T10:00:00Z", None, None);
+    let session =
+        session_with(&mut vault, &heron, "indirect_dialogue", "held", "2026-02-11", Some("2026-02-11"), "quiet talk");
     attendee(&mut vault, &session, &harmed);
 
     let all = search(&mut vault, json!({"query": "quiet"}));
@@ -130,7 +176,8 @@ fn filters_by_stage_process_tag_and_role_with_closed_cases_included() {
     assert_eq!(responsible_hits, expected);
 
     let cases_of = |hits: Vec<Value>| {
-        let mut names: Vec<String> = hits.iter().map(|h| h["case_code_name"].as_str().expect("name").to_owned()).collect();
+        let mut names: Vec<String> =
+            hits.iter().map(|h| h["case_code_name"].as_str().expect("name").to_owned()).collect();
         names.dedup();
         names
     };
@@ -196,7 +243,15 @@ fn filters_follow_later_changes_of_stage_tags_processes_roles_and_attendance() {
     let alder = participant_with(&mut vault, &heron, "Alder", "supporter", "a quiet room");
     let birch = participant_with(&mut vault, &heron, "Birch", "person_harmed", "quiet mornings");
     let noted = note(&mut vault, &ctx, &heron, "quiet walk by the river");
-    let session = session_with(&mut vault, &heron, "preparation_meeting", "held", "2026-02-11", Some("2026-02-11"), "quiet start");
+    let session = session_with(
+        &mut vault,
+        &heron,
+        "preparation_meeting",
+        "held",
+        "2026-02-11",
+        Some("2026-02-11"),
+        "quiet start",
+    );
     attendee(&mut vault, &session, &alder);
     let process = process(&mut vault, &heron, "direct_dialogue", "2026-02-01", None, "active");
     let found = |vault: &mut UnlockedVault, filter: Value| {
@@ -221,7 +276,8 @@ fn filters_follow_later_changes_of_stage_tags_processes_roles_and_attendance() {
     assert!(found(&mut vault, json!({"stage": "referral"})).is_empty());
     assert_eq!(found(&mut vault, json!({"stage": "intake"})), all);
 
-    ops::call("set_case_tags", &mut vault, &ctx, json!({"case_id": heron, "tags": ["Workplace", "école"]})).expect("tags");
+    ops::call("set_case_tags", &mut vault, &ctx, json!({"case_id": heron, "tags": ["Workplace", "école"]}))
+        .expect("tags");
     assert!(found(&mut vault, json!({"tag": "family"})).is_empty());
     assert_eq!(found(&mut vault, json!({"tag": "workplace"})), all);
     assert_eq!(found(&mut vault, json!({"tag": "École"})), all, "a tag with a letter outside ASCII");
@@ -267,7 +323,11 @@ fn every_text_a_facilitator_writes_is_found_but_not_private_contact_details() {
     let sql = |vault: &mut UnlockedVault, sql: &str, values: &[&str]| {
         vault.edit(|tx| tx.execute(sql, rusqlite::params_from_iter(values))).expect(sql);
     };
-    sql(&mut vault, "UPDATE participants SET pronouns = 'zirpronoun', contact = 'phonesecret 0123' WHERE id = ?1", &[&alder]);
+    sql(
+        &mut vault,
+        "UPDATE participants SET pronouns = 'zirpronoun', contact = 'phonesecret 0123' WHERE id = ?1",
+        &[&alder],
+    );
     sql(
         &mut vault,
         "INSERT INTO safety_plans(session_id, venue, supports_present, pause_signals, stop_signals, notes, updated_at)
@@ -275,7 +335,11 @@ fn every_text_a_facilitator_writes_is_found_but_not_private_contact_details() {
         &[&session],
     );
     sql(&mut vault, "UPDATE shuttle_messages SET approval_note = 'okayedwording' WHERE id = ?1", &[&message]);
-    sql(&mut vault, "UPDATE progress_entries SET verified_by = 'counsellorkim', verification = 'signedletter' WHERE id = ?1", &[&progress]);
+    sql(
+        &mut vault,
+        "UPDATE progress_entries SET verified_by = 'counsellorkim', verification = 'signedletter' WHERE id = ?1",
+        &[&progress],
+    );
     sql(&mut vault, "UPDATE processes SET note = 'chosenindirect' WHERE id = ?1", &[&process]);
     let assessment = {
         let id = id();
@@ -315,7 +379,8 @@ fn every_text_a_facilitator_writes_is_found_but_not_private_contact_details() {
         .as_str()
         .expect("id")
         .to_owned();
-    ops::call("cancel_session", &mut vault, &ctx, json!({"session_id": session, "reason": "stormwarning"})).expect("cancel");
+    ops::call("cancel_session", &mut vault, &ctx, json!({"session_id": session, "reason": "stormwarning"}))
+        .expect("cancel");
 
     let only = |vault: &mut UnlockedVault, word: &str| -> (String, String) {
         let hits = search(vault, json!({ "query": word }));
@@ -367,8 +432,14 @@ fn results_come_in_bm25_order() {
         (json!({"query": "quiet room", "limit": 7}), ""),
         (json!({"query": "consent", "stage": "active"}), " AND case_facets : \"sactive\""),
         (json!({"query": "a", "role": "person_responsible"}), " AND record_facets : \"rpersonresponsible\""),
-        (json!({"query": "apology letter", "role": "person_responsible"}), " AND record_facets : \"rpersonresponsible\""),
-        (json!({"query": "circle", "process": "indirect_dialogue", "limit": 3}), " AND case_facets : \"pindirectdialogue\""),
+        (
+            json!({"query": "apology letter", "role": "person_responsible"}),
+            " AND record_facets : \"rpersonresponsible\"",
+        ),
+        (
+            json!({"query": "circle", "process": "indirect_dialogue", "limit": 3}),
+            " AND case_facets : \"pindirectdialogue\"",
+        ),
     ];
     for (args, filters) in cases {
         let words = fts_query(args["query"].as_str().expect("query")).expect("words");
@@ -382,7 +453,8 @@ fn results_come_in_bm25_order() {
                      ORDER BY bm25(search_index, 0.0, 0.0, 0.0, 10.0, 1.0, 0.0, 0.0), rowid LIMIT ?2",
                 )
                 .expect("prepare");
-            let rows = stmt.query_map(rusqlite::params![format!("{{title body}} : ({words}){filters}"), limit], |r| r.get(0));
+            let rows =
+                stmt.query_map(rusqlite::params![format!("{{title body}} : ({words}){filters}"), limit], |r| r.get(0));
             rows.expect("query").collect::<Result<_, _>>().expect("rows")
         };
         assert!(expected.len() as i64 >= limit.min(3), "{args}: too few matches for a meaningful check");

@@ -10,7 +10,9 @@ use crate::seed_people::*;
 
 fn consent_state(err: &ModelError) -> (String, String) {
     match err {
-        ModelError::ConsentRequired(refusal) => (refusal.participant_id.to_string(), refusal.state.describe().to_owned()),
+        ModelError::ConsentRequired(refusal) => {
+            (refusal.participant_id.to_string(), refusal.state.describe().to_owned())
+        }
         other => panic!("expected ConsentRequired, got {other:?}"),
     }
 }
@@ -27,9 +29,15 @@ fn a_message_is_relayed_after_approval_with_both_sides_consenting_and_only_once(
     let err = ops::call("write_message", &mut vault, &ctx, write).expect_err("the author was never asked");
     assert_eq!(consent_state(&err), (responsible.clone(), "not yet asked".into()));
     grant(&mut vault, &responsible, "indirect_dialogue");
-    let message = ops::call("write_message", &mut vault, &ctx, json!({
-        "case_id": case, "author_id": responsible, "recipient_id": harmed, "content": " I am sorry. "
-    })).expect("write");
+    let message = ops::call(
+        "write_message",
+        &mut vault,
+        &ctx,
+        json!({
+            "case_id": case, "author_id": responsible, "recipient_id": harmed, "content": " I am sorry. "
+        }),
+    )
+    .expect("write");
     let id = id_of(&message);
     assert_eq!(message["content"], "I am sorry.");
     assert_eq!(message["approved_at"], serde_json::Value::Null);
@@ -42,8 +50,13 @@ fn a_message_is_relayed_after_approval_with_both_sides_consenting_and_only_once(
     assert_eq!(err.kind(), ErrorKind::ApprovalRequired);
 
     let later = Ctx::fixed("2026-03-02T09:00:00Z".parse().expect("time"), "facilitator");
-    let approved = ops::call("approve_message", &mut vault, &later, json!({"message_id": id, "approval_note": "read back by phone"}))
-        .expect("approve");
+    let approved = ops::call(
+        "approve_message",
+        &mut vault,
+        &later,
+        json!({"message_id": id, "approval_note": "read back by phone"}),
+    )
+    .expect("approve");
     assert_eq!(approved["approval_note"], "read back by phone");
     assert!(approved["approved_at"].as_str().expect("approved at").starts_with("2026-03-02"));
     let err = ops::call("approve_message", &mut vault, &later, json!({"message_id": id})).expect_err("twice");
@@ -90,10 +103,12 @@ fn relay_needs_consent_from_the_author_and_the_recipient_alike() {
     let err = ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("author withdrew");
     assert_eq!(consent_state(&err), (harmed.clone(), "withdrawn".into()));
     grant(&mut vault, &harmed, "indirect_dialogue");
-    let err = ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("recipient not asked");
+    let err =
+        ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("recipient not asked");
     assert_eq!(consent_state(&err), (responsible.clone(), "not yet asked".into()));
     consent_to(&mut vault, &responsible, "indirect_dialogue", "declined", None);
-    let err = ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("recipient declined");
+    let err =
+        ops::call("relay_message", &mut vault, &ctx, json!({"message_id": first})).expect_err("recipient declined");
     assert_eq!(consent_state(&err), (responsible.clone(), "declined".into()));
     // Consent to direct dialogue is not consent to shuttle dialogue.
     grant(&mut vault, &responsible, "direct_dialogue");
@@ -121,20 +136,31 @@ fn messages_stay_within_the_case_between_two_people() {
     let responsible = participant(&mut vault, &case, "Elm", "person_responsible");
     let stranger = participant(&mut vault, &other, "Dune", "person_responsible");
     let write = |vault: &mut circlebook_core::UnlockedVault, author: &str, recipient: &str, content: &str| {
-        ops::call("write_message", vault, &ctx, json!({"case_id": case, "author_id": author, "recipient_id": recipient, "content": content}))
+        ops::call(
+            "write_message",
+            vault,
+            &ctx,
+            json!({"case_id": case, "author_id": author, "recipient_id": recipient, "content": content}),
+        )
     };
     assert_eq!(write(&mut vault, &harmed, &harmed, "x").expect_err("same").kind(), ErrorKind::InvalidInput);
     assert_eq!(write(&mut vault, &harmed, &stranger, "x").expect_err("other case").kind(), ErrorKind::InvalidInput);
     assert_eq!(write(&mut vault, &stranger, &harmed, "x").expect_err("other case").kind(), ErrorKind::InvalidInput);
     assert_eq!(write(&mut vault, &harmed, &responsible, "  ").expect_err("empty").kind(), ErrorKind::InvalidInput);
-    let process = ops::call("open_process", &mut vault, &ctx, json!({"case_id": case, "kind": "indirect_dialogue"})).expect("process");
+    let process = ops::call("open_process", &mut vault, &ctx, json!({"case_id": case, "kind": "indirect_dialogue"}))
+        .expect("process");
     grant(&mut vault, &harmed, "indirect_dialogue");
     let m = ops::call("write_message", &mut vault, &ctx, json!({
         "case_id": case, "process_id": id_of(&process), "author_id": harmed, "recipient_id": responsible, "content": "hello"
     })).expect("write in process");
     assert_eq!(m["process_id"], process["id"]);
-    let err = ops::call("approve_message", &mut vault, &ctx, json!({"message_id": id_of(&m), "approved_at": "2026-02-01T00:00:00Z"}))
-        .expect_err("approved before written");
+    let err = ops::call(
+        "approve_message",
+        &mut vault,
+        &ctx,
+        json!({"message_id": id_of(&m), "approved_at": "2026-02-01T00:00:00Z"}),
+    )
+    .expect_err("approved before written");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(audited(&vault, "write", "message"), 1);
 }

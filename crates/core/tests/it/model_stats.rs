@@ -7,7 +7,14 @@ use serde_json::{json, Value};
 use crate::common::*;
 use crate::model_rows::*;
 
-fn closed_case(vault: &mut UnlockedVault, start: &Ctx, name: &str, opened_on: &str, closed_on: &str, outcome: &str) -> String {
+fn closed_case(
+    vault: &mut UnlockedVault,
+    start: &Ctx,
+    name: &str,
+    opened_on: &str,
+    closed_on: &str,
+    outcome: &str,
+) -> String {
     let id = case(vault, start, name, json!({"opened_on": opened_on}));
     ops::call(
         "close_case",
@@ -126,18 +133,25 @@ fn totals_match_a_hand_count_and_the_export_is_audited() {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .expect("audit");
-    assert_eq!((action.as_str(), kind.as_str(), record.as_str()), ("export_report", "programme_report", "2026-01-01..2026-03-31"));
+    assert_eq!(
+        (action.as_str(), kind.as_str(), record.as_str()),
+        ("export_report", "programme_report", "2026-01-01..2026-03-31")
+    );
     let audits_after: i64 = vault.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("count");
     assert_eq!(audits_after, audits_before + 1);
 
     // An even number of closings takes the mean of the middle two; none gives no median.
-    let two = ops::call("programme_report", &mut vault, &ctx, json!({"from": "2026-01-01", "to": "2026-02-28"})).expect("report");
+    let two = ops::call("programme_report", &mut vault, &ctx, json!({"from": "2026-01-01", "to": "2026-02-28"}))
+        .expect("report");
     assert_eq!(two["median_days_to_close"], 50.5);
-    let none = ops::call("programme_report", &mut vault, &ctx, json!({"from": "2024-01-01", "to": "2024-12-31"})).expect("report");
+    let none = ops::call("programme_report", &mut vault, &ctx, json!({"from": "2024-01-01", "to": "2024-12-31"}))
+        .expect("report");
     assert_eq!(none["median_days_to_close"], Value::Null);
-    let csv = ops::call("export_programme_report_csv", &mut vault, &ctx, json!({"from": "2024-01-01", "to": "2024-12-31"}))
-        .expect("csv");
+    let csv =
+        ops::call("export_programme_report_csv", &mut vault, &ctx, json!({"from": "2024-01-01", "to": "2024-12-31"}))
+            .expect("csv");
     assert!(csv.as_str().expect("text").contains("cases_closed,median_days_to_close,\n"));
-    let err = ops::call("programme_report", &mut vault, &ctx, json!({"from": "2026-03-01", "to": "2026-01-01"})).expect_err("range");
+    let err = ops::call("programme_report", &mut vault, &ctx, json!({"from": "2026-03-01", "to": "2026-01-01"}))
+        .expect_err("range");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }

@@ -26,19 +26,55 @@ fn every_dated_event_in_time_order_without_private_text() {
     consent(&mut vault, &alder, "keeping_notes", "granted", "2026-01-04T10:00:00Z", None);
     assessment(&mut vault, &alder, "proceed", "2026-01-05", Some("2026-04-05"), "PRIVATE reasons");
     process(&mut vault, &case, "indirect_dialogue", "2026-01-06", Some("2026-02-20"), "closed");
-    let held = session_with(&mut vault, &case, "preparation_meeting", "held", "2026-01-07 10:00:00+00:00", Some("2026-01-07"), "PRIVATE");
+    let held = session_with(
+        &mut vault,
+        &case,
+        "preparation_meeting",
+        "held",
+        "2026-01-07 10:00:00+00:00",
+        Some("2026-01-07"),
+        "PRIVATE",
+    );
     session(&mut vault, &case, "conference", "cancelled", "2026-01-08T10:00:00Z", None);
     session(&mut vault, &case, "supervision", "scheduled", "2026-03-09T10:00:00Z", None);
     agreement(&mut vault, &held, "PRIVATE agreement", "2026-01-07");
-    message(&mut vault, &case, &alder, &birch, "PRIVATE message", "2026-01-10T10:00:00Z", Some("2026-01-11T10:00:00Z"), Some("2026-01-12T10:00:00Z"));
-    let letter = commitment(&mut vault, &case, &birch, "apology_letter", "PRIVATE description", Some("2026-02-15"), "in_progress");
+    message(
+        &mut vault,
+        &case,
+        &alder,
+        &birch,
+        "PRIVATE message",
+        "2026-01-10T10:00:00Z",
+        Some("2026-01-11T10:00:00Z"),
+        Some("2026-01-12T10:00:00Z"),
+    );
+    let letter = commitment(
+        &mut vault,
+        &case,
+        &birch,
+        "apology_letter",
+        "PRIVATE description",
+        Some("2026-02-15"),
+        "in_progress",
+    );
     progress(&mut vault, &letter, "2026-02-01", "PRIVATE progress");
     let note_ctx = ctx_at("2026-02-02T12:00:00Z");
-    ops::call("add_note", &mut vault, &note_ctx, json!({"case_id": case, "participant_id": alder, "body": "PRIVATE note"}))
-        .expect("note");
-    let task = ops::call("add_task", &mut vault, &note_ctx, json!({"case_id": case, "title": "Book the room", "due_on": "2026-02-10"}))
-        .expect("task");
-    ops::call("complete_task", &mut vault, &ctx_at("2026-02-09T08:00:00Z"), json!({"task_id": task["id"]})).expect("done");
+    ops::call(
+        "add_note",
+        &mut vault,
+        &note_ctx,
+        json!({"case_id": case, "participant_id": alder, "body": "PRIVATE note"}),
+    )
+    .expect("note");
+    let task = ops::call(
+        "add_task",
+        &mut vault,
+        &note_ctx,
+        json!({"case_id": case, "title": "Book the room", "due_on": "2026-02-10"}),
+    )
+    .expect("task");
+    ops::call("complete_task", &mut vault, &ctx_at("2026-02-09T08:00:00Z"), json!({"task_id": task["id"]}))
+        .expect("done");
 
     let timeline = ops::call("case_timeline", &mut vault, &ctx(), json!({"case_id": case})).expect("timeline");
     let items = timeline.as_array().expect("array");
@@ -54,7 +90,11 @@ fn every_dated_event_in_time_order_without_private_text() {
         .collect();
     let expected = [
         ("2026-01-02", "case_opened", "Case opened"),
-        ("2026-01-03", "stage_changed", "Stage changed from referral to intake, decided by person harmed: ready to talk"),
+        (
+            "2026-01-03",
+            "stage_changed",
+            "Stage changed from referral to intake, decided by person harmed: ready to talk",
+        ),
         ("2026-01-04", "consent_recorded", "Consent granted: indirect dialogue (Alder)"),
         ("2026-01-04", "consent_recorded", "Consent granted: keeping notes (Alder)"),
         ("2026-01-05", "assessment_recorded", "Assessment at the intake stage: proceed (Alder)"),
@@ -97,7 +137,13 @@ fn every_dated_event_in_time_order_without_private_text() {
     let timeline = ops::call("case_timeline", &mut vault, &ctx(), json!({"case_id": case})).expect("timeline");
     let items = timeline.as_array().expect("array");
     let tail: Vec<&str> = items[items.len() - 2..].iter().map(|i| i["summary"].as_str().expect("summary")).collect();
-    assert_eq!(tail, ["Case closed: agreement completed", "Stage changed from intake to closed, decided by team: closed with an outcome summary"]);
+    assert_eq!(
+        tail,
+        [
+            "Case closed: agreement completed",
+            "Stage changed from intake to closed, decided by team: closed with an outcome summary"
+        ]
+    );
     assert!(!timeline.to_string().contains("PRIVATE"));
 
     let err = ops::call("case_timeline", &mut vault, &ctx(), json!({"case_id": id()})).expect_err("no case");

@@ -12,9 +12,7 @@ use crate::vault_forged::{append_forged, recipient, run_recipe};
 
 fn records(journal: &[u8]) -> Vec<Vec<u8>> {
     let text = String::from_utf8(journal.to_vec()).expect("armor");
-    text.split_inclusive("-----END AGE ENCRYPTED FILE-----\n")
-        .map(|r| r.as_bytes().to_vec())
-        .collect()
+    text.split_inclusive("-----END AGE ENCRYPTED FILE-----\n").map(|r| r.as_bytes().to_vec()).collect()
 }
 
 /// Snapshot 2 and a journal of three records, dropped as after a crash.
@@ -41,13 +39,8 @@ fn both_refuse(fx: &Fixture, what: &str) {
         String::from_utf8_lossy(&recipe.stderr)
     );
     assert!(!out.exists(), "{what}: the recipe left a partial database");
-    let options = UnlockOptions {
-        accept_rollback: true,
-        ..UnlockOptions::default()
-    };
-    let failure = Vault::open(&fx.dir)
-        .expect("open")
-        .unlock_with(&fx.by_key(), &options);
+    let options = UnlockOptions { accept_rollback: true, ..UnlockOptions::default() };
+    let failure = Vault::open(&fx.dir).expect("open").unlock_with(&fx.by_key(), &options);
     assert!(failure.is_err(), "{what}: the core opened it");
 }
 
@@ -55,15 +48,8 @@ fn both_refuse(fx: &Fixture, what: &str) {
 fn both_agree(fx: &Fixture, expected: usize) {
     let out = fx.scratch(&format!("recovered-{}.db", rand_suffix()));
     let recipe = run_recipe(fx, &out);
-    assert!(
-        recipe.status.success(),
-        "{}",
-        String::from_utf8_lossy(&recipe.stderr)
-    );
-    let recovered = sqlite(
-        &out,
-        "SELECT group_concat(id) FROM (SELECT id FROM cases ORDER BY id)",
-    );
+    assert!(recipe.status.success(), "{}", String::from_utf8_lossy(&recipe.stderr));
+    let recovered = sqlite(&out, "SELECT group_concat(id) FROM (SELECT id FROM cases ORDER BY id)");
     let vault = fx.unlock();
     let ids: Vec<String> = case_names(&vault).into_iter().map(|(id, _)| id).collect();
     assert_eq!(ids.len(), expected);
@@ -82,14 +68,17 @@ fn recipe_and_core_agree_on_forged_swapped_truncated_and_damaged_folders() {
     let parts = records(&whole);
 
     // Forged with the public recipient: a record with a made-up tag.
-    append_forged(&fx, 2, &format!("-- circlebook journal generation 2 sequence 4 mac {}\nBEGIN;\nDELETE FROM cases;\nCOMMIT;\n", "a".repeat(64)));
+    append_forged(
+        &fx,
+        2,
+        &format!(
+            "-- circlebook journal generation 2 sequence 4 mac {}\nBEGIN;\nDELETE FROM cases;\nCOMMIT;\n",
+            "a".repeat(64)
+        ),
+    );
     both_refuse(&fx, "a forged record");
     // Swapped records.
-    fs::write(
-        &journal,
-        [parts[1].clone(), parts[0].clone(), parts[2].clone()].concat(),
-    )
-    .expect("swap");
+    fs::write(&journal, [parts[1].clone(), parts[0].clone(), parts[2].clone()].concat()).expect("swap");
     both_refuse(&fx, "swapped records");
     // A flipped byte in the last record's END line.
     let mut flipped = whole.clone();
@@ -104,11 +93,7 @@ fn recipe_and_core_agree_on_forged_swapped_truncated_and_damaged_folders() {
     both_agree(&fx, 4);
     // The older snapshot under the newest name.
     drop(fx.unlock().lock().expect("lock")); // generation 3
-    fs::copy(
-        fx.dir.join("snapshots/00000002.age"),
-        fx.dir.join("snapshots/00000003.age"),
-    )
-    .expect("copy");
+    fs::copy(fx.dir.join("snapshots/00000002.age"), fx.dir.join("snapshots/00000003.age")).expect("copy");
     both_refuse(&fx, "an older snapshot under the newest name");
 }
 
@@ -120,28 +105,14 @@ fn the_recipe_stops_at_a_record_it_cannot_decrypt() {
     // Record 2 encrypted to another key: `age -d` fails on it.
     let other = fx.scratch("other.key");
     run(Command::new("age-keygen").arg("-o").arg(&other));
-    let other_recipient =
-        String::from_utf8(run(Command::new("age-keygen").arg("-y").arg(&other))).expect("utf8");
+    let other_recipient = String::from_utf8(run(Command::new("age-keygen").arg("-y").arg(&other))).expect("utf8");
     let plain = fx.scratch("p.sql");
     fs::write(&plain, "-- x\n").expect("write");
-    let foreign = run(Command::new("age")
-        .arg("-a")
-        .arg("-r")
-        .arg(other_recipient.trim())
-        .arg(&plain));
-    fs::write(
-        &journal,
-        [parts[0].clone(), foreign, parts[2].clone()].concat(),
-    )
-    .expect("write");
+    let foreign = run(Command::new("age").arg("-a").arg("-r").arg(other_recipient.trim()).arg(&plain));
+    fs::write(&journal, [parts[0].clone(), foreign, parts[2].clone()].concat()).expect("write");
     let out = fx.scratch("recovered.db");
     let recipe = run_recipe(&fx, &out);
-    assert_eq!(
-        recipe.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&recipe.stderr)
-    );
+    assert_eq!(recipe.status.code(), Some(1), "{}", String::from_utf8_lossy(&recipe.stderr));
     assert!(
         String::from_utf8_lossy(&recipe.stderr).contains("record 2"),
         "{}",
@@ -158,12 +129,7 @@ fn the_recipe_replays_a_journal_of_1150_records() {
     add_case(&mut vault, "c", "Hawthorn");
     for i in 0..1150 {
         vault
-            .edit(|tx| {
-                tx.execute(
-                    "UPDATE cases SET updated_at = ?1 WHERE id = 'c'",
-                    [format!("t{i}")],
-                )
-            })
+            .edit(|tx| tx.execute("UPDATE cases SET updated_at = ?1 WHERE id = 'c'", [format!("t{i}")]))
             .expect("edit");
     }
     drop(vault);
@@ -178,10 +144,6 @@ fn the_recipe_replays_a_journal_of_1150_records() {
         .arg(&out)
         .output()
         .expect("sh");
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     assert_eq!(sqlite(&out, "SELECT updated_at FROM cases"), "t1149");
 }

@@ -53,9 +53,11 @@ pub fn grant(vault: &mut UnlockedVault, who: &str, activity: &str) {
 pub fn audited(vault: &UnlockedVault, action: &str, record_kind: &str) -> i64 {
     vault
         .conn()
-        .query_row("SELECT count(*) FROM audit_log WHERE action = ?1 AND record_kind = ?2", [action, record_kind], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = ?1 AND record_kind = ?2",
+            [action, record_kind],
+            |r| r.get(0),
+        )
         .expect("count audit rows")
 }
 

@@ -30,7 +30,10 @@ fn the_standard_work_factor_is_2_pow_18_and_round_trips() {
     drop(vault);
     let header = fs::read(dir.join("identity.age")).expect("identity");
     let text = String::from_utf8_lossy(&header[..200.min(header.len())]).to_string();
-    assert!(text.contains("-> scrypt ") && text.lines().any(|l| l.starts_with("-> scrypt ") && l.ends_with(" 18")), "{text}");
+    assert!(
+        text.contains("-> scrypt ") && text.lines().any(|l| l.starts_with("-> scrypt ") && l.ends_with(" 18")),
+        "{text}"
+    );
     Vault::open(&dir).expect("open").unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect("unlock");
 }
 
@@ -58,7 +61,10 @@ fn a_wrong_passphrase_is_refused_and_leaves_the_files_byte_identical() {
     add_case(&mut vault, "c1", "Alder 1");
     drop(vault); // leaves a journal behind, as after a crash
     let before = fingerprint(&fx.dir);
-    let failure = Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::Passphrase(pass("not the passphrase at all"))).expect_err("wrong");
+    let failure = Vault::open(&fx.dir)
+        .expect("open")
+        .unlock(&UnlockKey::Passphrase(pass("not the passphrase at all")))
+        .expect_err("wrong");
     assert!(matches!(failure.error, UnlockError::WrongPassphrase));
     assert_eq!(failure.error.kind(), ErrorKind::WrongPassphrase);
     assert_eq!(failure.error.to_string(), "that passphrase does not open this vault");
@@ -76,7 +82,8 @@ fn a_recovery_key_of_another_vault_or_garbage_is_refused() {
     drop(v2);
     let before = fingerprint(&fx.dir);
     for key in [other.key.expose().to_owned(), "AGE-SECRET-KEY-1NOTAKEY".to_owned(), String::new()] {
-        let failure = Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::RecoveryKey(pass(&key))).expect_err("wrong key");
+        let failure =
+            Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::RecoveryKey(pass(&key))).expect_err("wrong key");
         assert!(matches!(failure.error, UnlockError::WrongRecoveryKey), "{:?}", failure.error);
     }
     assert_eq!(fingerprint(&fx.dir), before);
@@ -108,7 +115,8 @@ fn changing_the_passphrase_rewraps_the_identity_only() {
     vault.change_passphrase(&pass(new), FAST).expect("change");
     assert_eq!(fs::read_dir(fx.dir.join("snapshots")).expect("dir").count(), snapshots_before);
     drop(vault);
-    let failure = Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect_err("old");
+    let failure =
+        Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect_err("old");
     assert!(matches!(failure.error, UnlockError::WrongPassphrase));
     let vault = failure.vault.unlock(&UnlockKey::Passphrase(pass(new))).expect("new works");
     assert_eq!(case_names(&vault).len(), 1);
@@ -146,13 +154,18 @@ fn an_excessive_work_factor_is_refused_before_any_work() {
     fs::write(&path, &patched).expect("write");
     let before = fingerprint(&fx.dir);
     let started = std::time::Instant::now();
-    let failure = Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect_err("refused");
+    let failure =
+        Vault::open(&fx.dir).expect("open").unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect_err("refused");
     assert!(matches!(failure.error, UnlockError::ExcessiveWork(30)), "{:?}", failure.error);
     assert!(started.elapsed().as_secs() < 30, "2^30 would take far longer: the limit was checked first");
     assert_eq!(fingerprint(&fx.dir), before);
 }
 
-fn damage(fx: &Fixture, relative: &str, how: impl FnOnce(&mut Vec<u8>)) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+fn damage(
+    fx: &Fixture,
+    relative: &str,
+    how: impl FnOnce(&mut Vec<u8>),
+) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let path = fx.dir.join(relative);
     let mut bytes = fs::read(&path).expect("read");
     how(&mut bytes);
@@ -262,11 +275,17 @@ fn compact_leaves_exactly_one_snapshot_and_no_journal() {
     }
     add_case(&mut vault, "c9", "Elm");
     vault.compact().expect("compact");
-    let names: Vec<String> =
-        fs::read_dir(fx.dir.join("snapshots")).expect("dir").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = fs::read_dir(fx.dir.join("snapshots"))
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
     let mut names = names;
     names.sort();
-    assert_eq!(names, [format!("{:08}.age", vault.generation()), format!("{:08}.seal", vault.generation())], "one snapshot and its seal");
+    assert_eq!(
+        names,
+        [format!("{:08}.age", vault.generation()), format!("{:08}.seal", vault.generation())],
+        "one snapshot and its seal"
+    );
     assert_eq!(fs::read_dir(fx.dir.join("journal")).expect("dir").count(), 0);
     assert_eq!(case_names(&vault).len(), 4);
 }

@@ -11,10 +11,7 @@ use circlebook_core::Vault;
 use crate::common::*;
 
 pub fn recipient(fx: &Fixture) -> String {
-    String::from_utf8(run(Command::new("age-keygen").arg("-y").arg(&fx.key_file)))
-        .expect("utf8")
-        .trim()
-        .to_owned()
+    String::from_utf8(run(Command::new("age-keygen").arg("-y").arg(&fx.key_file))).expect("utf8").trim().to_owned()
 }
 
 pub fn recipe() -> PathBuf {
@@ -23,24 +20,14 @@ pub fn recipe() -> PathBuf {
 
 /// Runs the recovery recipe; returns its output whatever the exit status.
 pub fn run_recipe(fx: &Fixture, out: &Path) -> Output {
-    Command::new("sh")
-        .arg(recipe())
-        .arg(&fx.dir)
-        .arg(&fx.key_file)
-        .arg(out)
-        .output()
-        .expect("sh")
+    Command::new("sh").arg(recipe()).arg(&fx.dir).arg(&fx.key_file).arg(out).output().expect("sh")
 }
 
 /// Appends a record encrypted with `age -a -r RECIPIENT` (no secret needed) to the journal of `generation`.
 pub fn append_forged(fx: &Fixture, generation: u64, sql: &str) {
     let plain = fx.scratch("forged.sql");
     fs::write(&plain, sql).expect("write");
-    let sealed = run(Command::new("age")
-        .arg("-a")
-        .arg("-r")
-        .arg(recipient(fx))
-        .arg(&plain));
+    let sealed = run(Command::new("age").arg("-a").arg("-r").arg(recipient(fx)).arg(&plain));
     fs::remove_file(&plain).expect("remove");
     let path = fx.dir.join(format!("journal/{generation:08}.journal"));
     let mut bytes = fs::read(&path).unwrap_or_default();
@@ -60,19 +47,9 @@ fn a_forged_record_that_attaches_a_file_is_refused_and_writes_nothing() {
     );
     append_forged(&fx, 1, &sql);
     let before = fingerprint(&fx.dir);
-    let failure = Vault::open(&fx.dir)
-        .expect("open")
-        .unlock(&fx.by_key())
-        .expect_err("a forged record is refused");
-    assert!(
-        matches!(failure.error, UnlockError::Damaged { .. }),
-        "{:?}",
-        failure.error
-    );
-    assert!(
-        !stolen.exists(),
-        "the forged record wrote a plaintext copy of the cases outside the vault"
-    );
+    let failure = Vault::open(&fx.dir).expect("open").unlock(&fx.by_key()).expect_err("a forged record is refused");
+    assert!(matches!(failure.error, UnlockError::Damaged { .. }), "{:?}", failure.error);
+    assert!(!stolen.exists(), "the forged record wrote a plaintext copy of the cases outside the vault");
     assert_eq!(fingerprint(&fx.dir), before, "nothing in the vault changed");
 }
 
@@ -87,15 +64,8 @@ fn a_forged_record_that_rewrites_the_schema_is_refused() {
         "-- circlebook journal generation 1 sequence 2\nBEGIN;\nPRAGMA writable_schema=ON;\nUPDATE sqlite_master SET sql = replace(sql, 'code_name', 'code') WHERE name = 'cases';\nDROP TABLE notes;\nCOMMIT;\n",
     );
     let before = fingerprint(&fx.dir);
-    let failure = Vault::open(&fx.dir)
-        .expect("open")
-        .unlock(&fx.by_key())
-        .expect_err("refused");
-    assert!(
-        matches!(failure.error, UnlockError::Damaged { .. }),
-        "{:?}",
-        failure.error
-    );
+    let failure = Vault::open(&fx.dir).expect("open").unlock(&fx.by_key()).expect_err("refused");
+    assert!(matches!(failure.error, UnlockError::Damaged { .. }), "{:?}", failure.error);
     assert_eq!(fingerprint(&fx.dir), before);
     // Without the forged record the vault opens as it was.
     let vault = failure.vault;
@@ -111,20 +81,10 @@ fn the_recipe_refuses_a_forged_record_that_runs_a_shell_command() {
     append_forged(
         &fx,
         1,
-        &format!(
-            "-- circlebook journal generation 1 sequence 2\n.shell touch '{}'\n",
-            touched.display()
-        ),
+        &format!("-- circlebook journal generation 1 sequence 2\n.shell touch '{}'\n", touched.display()),
     );
     let out = fx.scratch("recovered.db");
     let result = run_recipe(&fx, &out);
-    assert!(
-        !touched.exists(),
-        "the recipe ran a shell command from a forged record"
-    );
-    assert!(
-        !result.status.success(),
-        "the recipe said ok: {}",
-        String::from_utf8_lossy(&result.stdout)
-    );
+    assert!(!touched.exists(), "the recipe ran a shell command from a forged record");
+    assert!(!result.status.success(), "the recipe said ok: {}", String::from_utf8_lossy(&result.stdout));
 }

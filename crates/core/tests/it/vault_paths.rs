@@ -26,11 +26,7 @@ fn snapshot_of(dir: &Path) -> Vec<(PathBuf, String, Vec<u8>)> {
         for entry in fs::read_dir(&d).expect("read_dir") {
             let path = entry.expect("entry").path();
             let kind = fs::symlink_metadata(&path).expect("meta").file_type();
-            let bytes = if kind.is_file() {
-                fs::read(&path).expect("read")
-            } else {
-                Vec::new()
-            };
+            let bytes = if kind.is_file() { fs::read(&path).expect("read") } else { Vec::new() };
             if kind.is_dir() {
                 stack.push(path.clone());
             }
@@ -56,16 +52,11 @@ fn try_unlock(dir: &Path, key: UnlockKey) -> Result<(), String> {
     std::thread::spawn(move || {
         let result = match Vault::open(&dir) {
             Err(e) => Err(e.to_string()),
-            Ok(vault) => vault
-                .unlock(&key)
-                .map(drop)
-                .map_err(|f| f.error.to_string()),
+            Ok(vault) => vault.unlock(&key).map(drop).map_err(|f| f.error.to_string()),
         };
         let _ = send.send(result);
     });
-    receive
-        .recv_timeout(Duration::from_secs(20))
-        .expect("opening the vault waited on something (a FIFO?)")
+    receive.recv_timeout(Duration::from_secs(20)).expect("opening the vault waited on something (a FIFO?)")
 }
 
 #[test]
@@ -103,13 +94,8 @@ fn a_link_folder_or_fifo_at_any_vault_path_is_refused() {
             put(intruder, &real, &outside);
             let before_inside = snapshot_of(&fx.dir);
             let before_outside = snapshot_of(fx._tmp.path());
-            let key = if relative == "identity.age" {
-                UnlockKey::Passphrase(pass(PASSPHRASE))
-            } else {
-                fx.by_key()
-            };
-            let error = try_unlock(&fx.dir, key)
-                .expect_err(&format!("{intruder:?} at {relative} was accepted"));
+            let key = if relative == "identity.age" { UnlockKey::Passphrase(pass(PASSPHRASE)) } else { fx.by_key() };
+            let error = try_unlock(&fx.dir, key).expect_err(&format!("{intruder:?} at {relative} was accepted"));
             let what = match intruder {
                 Intruder::Symlink => "a symbolic link",
                 Intruder::Folder => "a folder",
@@ -120,16 +106,8 @@ fn a_link_folder_or_fifo_at_any_vault_path_is_refused() {
                 error.contains(&format!("is {what} where the vault keeps {expected}")),
                 "{intruder:?} at {relative}: {error}"
             );
-            assert_eq!(
-                snapshot_of(&fx.dir),
-                before_inside,
-                "{intruder:?} at {relative}: the folder changed"
-            );
-            assert_eq!(
-                snapshot_of(fx._tmp.path()),
-                before_outside,
-                "{intruder:?} at {relative}: something changed"
-            );
+            assert_eq!(snapshot_of(&fx.dir), before_inside, "{intruder:?} at {relative}: the folder changed");
+            assert_eq!(snapshot_of(fx._tmp.path()), before_outside, "{intruder:?} at {relative}: something changed");
             cases += 1;
         }
     }

@@ -14,13 +14,7 @@ fn a_purged_case_is_in_no_generation_journal_or_torn_tail() {
     let (fx, mut vault) = Fixture::new();
     let ctx = Ctx::fixed("2026-03-01T10:00:00Z".parse().expect("time"), "facilitator");
     let marker = "Bladderwrack";
-    ops::call(
-        "create_case",
-        &mut vault,
-        &ctx,
-        json!({"code_name": "Keep", "harmed_needs": "stays"}),
-    )
-    .expect("case");
+    ops::call("create_case", &mut vault, &ctx, json!({"code_name": "Keep", "harmed_needs": "stays"})).expect("case");
     let case = ops::call(
         "create_case",
         &mut vault,
@@ -29,57 +23,32 @@ fn a_purged_case_is_in_no_generation_journal_or_torn_tail() {
     )
     .expect("case");
     let id = case["id"].as_str().expect("id").to_owned();
-    vault
-        .fold()
-        .expect("fold: the case is in an older generation");
+    vault.fold().expect("fold: the case is in an older generation");
     vault.fold().expect("fold");
-    ops::call("close_case", &mut vault, &ctx, json!({
-        "case_id": id, "outcome": "agreement_completed", "outcome_summary": "done", "decided_by": "facilitator"
-    }))
+    ops::call(
+        "close_case",
+        &mut vault,
+        &ctx,
+        json!({
+            "case_id": id, "outcome": "agreement_completed", "outcome_summary": "done", "decided_by": "facilitator"
+        }),
+    )
     .expect("close");
     // A torn tail moved aside earlier could hold the case's text too.
     let generation = vault.generation();
-    fs::write(
-        fx.dir.join(format!("journal/{generation:08}.torn-1")),
-        b"-----BEGIN AGE ENCRYPTED FILE-----\n",
-    )
-    .expect("torn");
+    fs::write(fx.dir.join(format!("journal/{generation:08}.torn-1")), b"-----BEGIN AGE ENCRYPTED FILE-----\n")
+        .expect("torn");
     let later = Ctx::fixed("2032-03-02T09:00:00Z".parse().expect("time"), "facilitator");
-    ops::call(
-        "purge_case",
-        &mut vault,
-        &later,
-        json!({"case_id": id, "confirm_code_name": marker}),
-    )
-    .expect("purge");
+    ops::call("purge_case", &mut vault, &later, json!({"case_id": id, "confirm_code_name": marker})).expect("purge");
     drop(vault);
-    let snapshots: Vec<_> = fs::read_dir(fx.dir.join("snapshots"))
-        .expect("dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    assert_eq!(
-        snapshots.len(),
-        2,
-        "one snapshot and its seal: {snapshots:?}"
-    );
-    assert_eq!(
-        fs::read_dir(fx.dir.join("journal")).expect("dir").count(),
-        0,
-        "no journal, no torn tail"
-    );
-    for snapshot in snapshots
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "age"))
-    {
+    let snapshots: Vec<_> =
+        fs::read_dir(fx.dir.join("snapshots")).expect("dir").map(|e| e.expect("entry").path()).collect();
+    assert_eq!(snapshots.len(), 2, "one snapshot and its seal: {snapshots:?}");
+    assert_eq!(fs::read_dir(fx.dir.join("journal")).expect("dir").count(), 0, "no journal, no torn tail");
+    for snapshot in snapshots.iter().filter(|p| p.extension().is_some_and(|e| e == "age")) {
         let db = fx.scratch("purged.db");
         let _ = fs::remove_file(&db);
-        run(Command::new("age")
-            .arg("-d")
-            .arg("-i")
-            .arg(&fx.key_file)
-            .arg("-o")
-            .arg(&db)
-            .arg(snapshot));
+        run(Command::new("age").arg("-d").arg("-i").arg(&fx.key_file).arg("-o").arg(&db).arg(snapshot));
         let bytes = fs::read(&db).expect("db");
         for needle in [marker.to_owned(), marker.to_lowercase()] {
             assert!(
@@ -90,9 +59,5 @@ fn a_purged_case_is_in_no_generation_journal_or_torn_tail() {
         }
     }
     let vault = fx.unlock();
-    assert_eq!(
-        vault.generations().len(),
-        1,
-        "nothing to restore the case from"
-    );
+    assert_eq!(vault.generations().len(), 1, "nothing to restore the case from");
 }
