@@ -10,6 +10,9 @@ ensure_tauri_driver
 ensure_locales
 ensure_ui
 
+echo "==> tidy: rustfmt"
+cargo fmt --all --check
+
 echo "==> invariant: no network client in the shipped binaries"
 scripts/check-no-network.sh
 
@@ -19,6 +22,9 @@ echo "==> UI: type check (including the generated bindings) and unit tests"
 echo "==> Rust: every crate, end to end under Xvfb"
 cargo build --workspace --all-targets --quiet
 
+echo "==> tidy: clippy, warnings are errors"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
 echo "==> the README's run command: scripts/run-app.sh builds and opens the window (under Xvfb)"
 scripts/smoke-run-app.sh
 
@@ -27,3 +33,6 @@ xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --quiet 2>&1
 
 echo "==> fuzz targets, ${FUZZ_SECONDS:-20} s each"
 scripts/fuzz.sh
+
+echo "==> the .deb: release build, dpkg -i, /usr/bin/circlebook under Xvfb, dpkg -r leaves the vault"
+scripts/test-package.sh
