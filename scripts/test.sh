@@ -28,8 +28,11 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "==> the README's run command: scripts/run-app.sh builds and opens the window (under Xvfb)"
 scripts/smoke-run-app.sh
 
-echo "==> every Rust test, the end-to-end suites under Xvfb"
-xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --quiet 2>&1
+echo "==> every Rust test"
+cargo test --workspace --exclude circlebook-e2e --quiet 2>&1
+
+echo "==> the end-to-end suites under Xvfb, one WebDriver session at a time"
+xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --quiet -p circlebook-e2e -- --test-threads=1 2>&1
 
 echo "==> fuzz targets, ${FUZZ_SECONDS:-20} s each"
 scripts/fuzz.sh
