@@ -33,8 +33,7 @@ pub fn copy<R: Runtime>(app: &AppHandle<R>, text: SecretString) -> tauri_plugin_
 /// Clears the clipboard if it holds `text`; something the person copied since is left alone.
 fn clear_if_still<R: Runtime>(app: &AppHandle<R>, text: &SecretString) {
     let clipboard = app.clipboard();
-    let holds =
-        clipboard.read_text().map(zeroize::Zeroizing::new).is_ok_and(|now| *now == text.expose_secret());
+    let holds = clipboard.read_text().map(zeroize::Zeroizing::new).is_ok_and(|now| *now == text.expose_secret());
     if holds && clipboard.clear().is_err() {
         let _ = clipboard.write_text("");
     }
