@@ -55,11 +55,7 @@ async fn walk_through(client: &Client) -> Result<(), Error> {
 
     let key = wait_for(client, "recovery-key").await?.text().await?;
     let key: String = key.split_whitespace().collect();
-    assert!(
-        key.starts_with("AGE-SECRET-KEY-1") && key.len() == 74,
-        "unexpected recovery key shape: {} chars",
-        key.len()
-    );
+    assert!(key.starts_with("AGE-SECRET-KEY-1") && key.len() == 74, "unexpected recovery key shape: {} chars", key.len());
     let next = wait_for(client, "recovery-continue").await?;
     assert!(!next.is_enabled().await?, "Continue waits for the confirmation");
     shots.take(client, "recovery-key").await?;
@@ -103,15 +99,12 @@ async fn invoke(client: &Client, name: &str, args: serde_json::Value) -> Result<
 
 /// Creates a case with two participants; scheduling a dialogue is refused until both have consented.
 async fn assert_registry_call_enforces_consent(client: &Client) -> Result<(), Error> {
-    let case =
-        invoke(client, "create_case", serde_json::json!({"code_name": "Heron", "harmed_needs": "to be heard"})).await?;
+    let case = invoke(client, "create_case", serde_json::json!({"code_name": "Heron", "harmed_needs": "to be heard"})).await?;
     let case_id = case["ok"]["id"].clone();
     assert!(case_id.is_string(), "create_case through the app: {case}");
     let mut people = Vec::new();
     for (alias, role) in [("Wren", "person_harmed"), ("Finch", "person_responsible")] {
-        let added =
-            invoke(client, "add_participant", serde_json::json!({"case_id": case_id, "alias": alias, "role": role}))
-                .await?;
+        let added = invoke(client, "add_participant", serde_json::json!({"case_id": case_id, "alias": alias, "role": role})).await?;
         people.push(added["ok"]["id"].clone());
     }
     let schedule = serde_json::json!({
@@ -158,8 +151,7 @@ fn assert_no_plaintext(dir: &Path) -> Result<(), Error> {
     let mut seen = 0;
     while let Some(path) = files.pop() {
         if path.is_dir() {
-            files
-                .extend(std::fs::read_dir(&path)?.map(|entry| entry.map(|e| e.path())).collect::<Result<Vec<_>, _>>()?);
+            files.extend(std::fs::read_dir(&path)?.map(|entry| entry.map(|e| e.path())).collect::<Result<Vec<_>, _>>()?);
             continue;
         }
         seen += 1;
