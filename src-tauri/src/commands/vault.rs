@@ -31,11 +31,18 @@ impl std::fmt::Debug for Created {
     }
 }
 
-/// Creates the vault, leaves it unlocked and returns its recovery key.
+/// Creates the vault, leaves it unlocked and returns its recovery key; the idle lock's deadline starts afresh, so
+/// time spent on the creation screen never locks the vault while its recovery key is being shown.
 #[tauri::command]
-pub async fn create_vault(state: State<'_, AppState>, passphrase: String) -> Result<Created, IpcError> {
+pub async fn create_vault(
+    state: State<'_, AppState>,
+    clock: State<'_, IdleClock>,
+    passphrase: String,
+) -> Result<Created, IpcError> {
     let passphrase = SecretString::from(passphrase);
-    let recovery = state.session().create(state.dir(), &passphrase)?;
+    let mut session = state.session();
+    let recovery = session.create(state.dir(), &passphrase)?;
+    clock.touch();
     Ok(Created { recovery_key: recovery.expose().to_owned() })
 }
 

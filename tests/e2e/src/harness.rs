@@ -47,6 +47,9 @@ impl AppUnderTest {
     }
 
     /// Starts the app on an existing HOME (one made by an earlier `start`, after `close`).
+    // Holding the turn across awaits is the point: it serializes whole tests, each on its own runtime's thread,
+    // and a test waiting for its turn blocks only its own thread.
+    #[allow(clippy::await_holding_lock)]
     pub async fn start_in(home: tempfile::TempDir, options: &Options) -> Result<Self, Error> {
         let vault = if options.default_vault_dir {
             home.path().join("data/circlebook/vault")
@@ -138,6 +141,7 @@ impl AppUnderTest {
     }
 
     /// Ends the WebDriver session (which closes the app) and tauri-driver; keeps the folders.
+    #[allow(clippy::await_holding_lock)]
     pub async fn close(self) -> Result<tempfile::TempDir, Error> {
         let Self { client, driver, home, _turn, .. } = self;
         let _ = client.close().await;
