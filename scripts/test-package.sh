@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 . scripts/deps.sh
 ensure_apt xvfb xauth webkit2gtk-driver
 ensure_tauri_driver
-deb=$(scripts/package.sh | tail -n 1)
+# CIRCLEBOOK_DEB names a .deb already built (scripts/test.sh builds it beside the other tests).
+deb=${CIRCLEBOOK_DEB:-$(scripts/package.sh | tail -n 1)}
 echo "==> testing $deb"
 CIRCLEBOOK_DEB="$deb" xvfb-run -a -s "-screen 0 1280x1024x24" \
   cargo test -p circlebook-e2e --test package -- --ignored --test-threads=1

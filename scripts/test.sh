@@ -4,38 +4,61 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
 
+# Each step prints the minutes and seconds since the start, so that a slow step shows in CI's log.
+step() { printf '==> [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+
+step "dependencies: Debian packages, tauri-driver, locales, the UI's npm packages and build"
 ensure_toolchains
 ensure_apt $BUILD_PACKAGES $TEST_PACKAGES
 ensure_tauri_driver
 ensure_locales
 ensure_ui
 
-echo "==> tidy: rustfmt"
+step "tidy: rustfmt"
 cargo fmt --all --check
 
-echo "==> invariant: no network client in the shipped binaries"
+step "invariant: no network client in the shipped binaries"
 scripts/check-no-network.sh
 
-echo "==> UI: type check (including the generated bindings) and unit tests"
+step "UI: type check (including the generated bindings) and unit tests"
 (cd ui && npm run --silent check && npm test --silent)
 
-echo "==> Rust: every crate, end to end under Xvfb"
+step "Rust: every crate, end to end under Xvfb"
 cargo build --workspace --all-targets --quiet
 
-echo "==> tidy: clippy, warnings are errors"
+step "tidy: clippy, warnings are errors"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-echo "==> the README's run command: scripts/run-app.sh builds and opens the window (under Xvfb)"
+# The release build for the .deb takes minutes of CPU; the end-to-end suites mostly wait on the window, so it runs
+# beside the tests, in its own process group (stopped if the run ends early), and is tested at the end.
+step "the .deb: release build started in the background (scripts/package.sh)"
+package_dir=$(mktemp -d)
+set -m
+CIRCLEBOOK_SKIP_DEPS=1 scripts/package.sh >"$package_dir/out" 2>"$package_dir/log" &
+package_pid=$!
+set +m
+trap 'kill -- -"$package_pid" 2>/dev/null || true; rm -rf "$package_dir"' EXIT
+
+step "the README's run command: scripts/run-app.sh builds and opens the window (under Xvfb)"
 scripts/smoke-run-app.sh
 
-echo "==> every Rust test"
+step "every Rust test"
 cargo test --workspace --exclude circlebook-e2e --quiet 2>&1
 
-echo "==> the end-to-end suites under Xvfb, one WebDriver session at a time"
+step "the end-to-end suites under Xvfb, one WebDriver session at a time"
 xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --quiet -p circlebook-e2e -- --test-threads=1 2>&1
 
-echo "==> fuzz targets, ${FUZZ_SECONDS:-20} s each"
+step "fuzz targets, ${FUZZ_SECONDS:-20} s each"
 scripts/fuzz.sh
 
-echo "==> the .deb: release build, dpkg -i, /usr/bin/circlebook under Xvfb, dpkg -r leaves the vault"
-scripts/test-package.sh
+step "the .deb: waiting for the release build"
+if ! wait "$package_pid"; then
+  echo "scripts/package.sh failed:" >&2
+  cat "$package_dir/log" >&2
+  exit 1
+fi
+grep '^==>' "$package_dir/log" || true
+step "the .deb: dpkg -i, /usr/bin/circlebook under Xvfb, dpkg -r leaves the vault"
+CIRCLEBOOK_DEB="$(tail -n 1 "$package_dir/out")" scripts/test-package.sh
+
+step "done"
