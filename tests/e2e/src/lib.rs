@@ -111,6 +111,11 @@ impl TauriDriver {
         Ok(())
     }
 
+    /// The process group of tauri-driver, WebKitWebDriver, the app and WebKit's processes (for `/proc` readings).
+    pub fn group(&self) -> i32 {
+        self.child.id() as i32
+    }
+
     /// Opens a WebDriver session, which launches `app`.
     pub async fn session(&self, app: &Path) -> Result<Client, Error> {
         let mut capabilities = serde_json::Map::new();

@@ -6,6 +6,8 @@ export class SearchStore {
   hits = $state.raw<SearchHit[]>([]);
   asked = $state(false);
   error = $state<CommandError | null>(null);
+  /** The words whose answer is on screen (the window benchmark waits for it after each keystroke). */
+  answered = $state('');
   #ticket = 0;
 
   async run(query: string = this.query): Promise<void> {
@@ -13,11 +15,13 @@ export class SearchStore {
     if (query.trim() === '') {
       this.hits = [];
       this.asked = false;
+      this.answered = query;
       return;
     }
     const outcome = await ops.search({ query, limit: 30 });
     if (ticket !== this.#ticket) return;
     this.asked = true;
+    this.answered = query;
     if (outcome.ok) {
       this.hits = outcome.value;
       this.error = null;

@@ -20,3 +20,19 @@ it('drops an answer that arrives after a newer question', async () => {
   await first;
   expect(store.hits.map((h) => h.record_id)).toEqual(['new']);
 });
+
+it('says which words its answer is for, and a stale answer does not change that', async () => {
+  mockIPC((_cmd, args) => {
+    const { args: inner } = args as { args: { query: string } };
+    const delay = inner.query === 'apo' ? 30 : 0;
+    return new Promise((resolve) => setTimeout(() => resolve([{ record_id: inner.query }]), delay));
+  });
+  const store = new SearchStore();
+  const first = store.run('apo');
+  await store.run('apol');
+  await first;
+  expect(store.answered).toBe('apol');
+  await store.run('  ');
+  expect(store.answered).toBe('  ');
+  expect(store.hits).toEqual([]);
+});

@@ -1,0 +1,215 @@
+//! Issue 9, "Performance": the window's own figures over a large demo vault, measured through the real app under
+//! Xvfb (WebDriver for the keystrokes and clicks, the page's `performance.now()` for the times, `/proc` for memory).
+//! A benchmark, not a test: it asserts nothing about speed, prints a table, and runs only when asked:
+//! `scripts/bench-window.sh` (the release build from scripts/package.sh, 5,000 cases; see docs/PERFORMANCE.md).
+//!
+//! What each figure is:
+//! - cold start: the app process's age (from `/proc/<pid>/stat`) when the unlock field first answers WebDriver;
+//!   an upper bound by one WebDriver round trip.
+//! - unlock → painted home: from the Enter key's `keydown` to the first animation frame after the home list says
+//!   it is ready; it includes the KDF (scrypt), which `circlebook-cli bench` measures on its own.
+//! - open a case: from the row's `click` to the first animation frame after the case screen is ready.
+//! - search: from each keystroke's `keydown` in the Ctrl+K palette to the first animation frame after the results
+//!   list shows the answer for the words now in the field (`data-answered`).
+//! - memory: resident set size of the app process and of WebKit's web process, after the work, 5 s idle.
+
+use std::time::{Duration, Instant};
+
+use circlebook_e2e::demo::DemoApp;
+use circlebook_e2e::drive::{keys, wait_ready};
+use circlebook_e2e::{wait_for, Error, STEP};
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: scripts/bench-window.sh runs it"]
+async fn window_figures_over_a_large_demo_vault() -> Result<(), Error> {
+    let cases: usize = std::env::var("BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
+    let made = Instant::now();
+    let app = DemoApp::start(cases).await?;
+    eprintln!("bench: a vault of {cases} demo cases made and the app started in {:.1} s", made.elapsed().as_secs_f64());
+    let outcome = async {
+        let client = &app.client;
+        wait_for(client, "unlock-passphrase").await?;
+        let cold = app_age(app.driver.group())?;
+
+        let unlock = unlock_to_home(client).await?;
+
+        let mut open = Vec::new();
+        for i in 0..12 {
+            open.push(open_case(client, i % 6).await?);
+            client.back().await?;
+            wait_ready(client, "home-screen").await?;
+        }
+
+        let mut search = Vec::new();
+        for words in ["apology letter", "safety plan", "support circle", "meeting"] {
+            search.extend(search_keystrokes(client, words).await?);
+        }
+
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let memory = memory(app.driver.group())?;
+
+        println!("window figures, {cases} demo cases, app {}", circlebook_e2e::app_binary().display());
+        println!("| measure | median | p95 | max | samples |");
+        println!("|---|---|---|---|---|");
+        row("cold start to an interactive unlock field", &[cold]);
+        row("unlock (Enter) to a painted home, KDF included", &[unlock]);
+        row("open a case (click) to painted", &open);
+        row("search keystroke to painted results", &search);
+        for (name, kib) in memory {
+            println!("| resident memory, {name}, idle | {:.1} MiB | | | |", kib as f64 / 1024.0);
+        }
+        Ok(())
+    }
+    .await;
+    app.finish(outcome).await
+}
+
+/// Milliseconds between an event of `kind` and the first frame after `ready` (a CSS selector) matches, measured
+/// inside the page; `act` performs the event through WebDriver.
+async fn timed<F, Fut>(client: &Client, kind: &str, ready: &str, act: F) -> Result<f64, Error>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(), Error>>,
+{
+    let arm = format!(
+        "const done = arguments[arguments.length - 1];
+         window.__benchTime = null;
+         let start = null;
+         document.addEventListener({kind:?}, () => {{ start = performance.now(); }}, {{ once: true, capture: true }});
+         const observer = new MutationObserver(() => {{
+           if (start !== null && document.querySelector({ready:?})) {{
+             observer.disconnect();
+             requestAnimationFrame(() => {{ window.__benchTime = performance.now() - start; }});
+           }}
+         }});
+         observer.observe(document.body, {{ subtree: true, childList: true, attributes: true, characterData: true }});
+         done(true);"
+    );
+    client.execute_async(&arm, Vec::new()).await?;
+    act().await?;
+    let begun = Instant::now();
+    loop {
+        let value = client.execute("return window.__benchTime;", Vec::new()).await?;
+        if let Some(ms) = value.as_f64() {
+            return Ok(ms);
+        }
+        if begun.elapsed() > STEP {
+            return Err(format!("{ready} did not appear within {STEP:?} after a {kind}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+async fn unlock_to_home(client: &Client) -> Result<f64, Error> {
+    let field = wait_for(client, "unlock-passphrase").await?;
+    field.send_keys(circlebook_e2e::demo::PASSPHRASE).await?;
+    let ready = "[data-testid=\"home-screen\"][data-ready=\"true\"] [data-testid=\"case-row\"]";
+    timed(client, "keydown", ready, || async move {
+        field.send_keys(&String::from(char::from(Key::Enter))).await?;
+        Ok(())
+    })
+    .await
+}
+
+async fn open_case(client: &Client, index: usize) -> Result<f64, Error> {
+    wait_for(client, "case-row").await?;
+    let rows = client.find_all(Locator::Css("[data-testid=\"case-row\"]")).await?;
+    let row = rows.get(index).or(rows.first()).ok_or("no case row")?.clone();
+    timed(client, "click", "[data-testid=\"case-screen\"][data-ready=\"true\"]", || async move {
+        row.click().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Opens the palette (Ctrl+K), types `words` one key at a time and times each, then closes it.
+async fn search_keystrokes(client: &Client, words: &str) -> Result<Vec<f64>, Error> {
+    keys(client, "\u{E009}k\u{E000}").await?;
+    let input = wait_for(client, "search-input").await?;
+    let mut times = Vec::new();
+    let mut typed = String::new();
+    for c in words.chars() {
+        typed.push(c);
+        let ready = format!("[data-testid=\"search-results\"][data-answered={:?}]", typed);
+        let key = input.clone();
+        times.push(
+            timed(client, "keydown", &ready, || async move {
+                key.send_keys(&c.to_string()).await?;
+                Ok(())
+            })
+            .await?,
+        );
+    }
+    input.send_keys(&String::from(char::from(Key::Escape))).await?;
+    Ok(times)
+}
+
+/// The age in seconds of the app process (the one named `circlebook` in the driver's process group).
+fn app_age(group: i32) -> Result<f64, Error> {
+    let ticks = 100.0; // USER_HZ on Linux
+    let uptime: f64 = std::fs::read_to_string("/proc/uptime")?.split_whitespace().next().ok_or("uptime")?.parse()?;
+    for (stat, _) in processes(group)? {
+        if stat.comm == "circlebook" {
+            return Ok((uptime - stat.start_ticks as f64 / ticks) * 1000.0);
+        }
+    }
+    Err("the app process was not found".into())
+}
+
+/// Resident memory (KiB) per process name in the driver's process group: the app and WebKit's processes.
+fn memory(group: i32) -> Result<Vec<(String, u64)>, Error> {
+    let mut out = Vec::new();
+    for (stat, rss_kib) in processes(group)? {
+        if stat.comm == "circlebook" || stat.comm.starts_with("WebKit") {
+            out.push((stat.comm, rss_kib));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[derive(Debug)]
+struct Stat {
+    comm: String,
+    start_ticks: u64,
+}
+
+fn processes(group: i32) -> Result<Vec<(Stat, u64)>, Error> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc")? {
+        let path = entry?.path();
+        let Ok(stat) = std::fs::read_to_string(path.join("stat")) else { continue };
+        // `pid (comm) state ppid pgrp ...`: comm may hold spaces, so split after the last ')'.
+        let Some((head, rest)) = stat.rsplit_once(')') else { continue };
+        let comm = head.split_once('(').map(|(_, c)| c.to_string()).unwrap_or_default();
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let (Some(pgrp), Some(start)) = (fields.get(2), fields.get(19)) else { continue };
+        if pgrp.parse::<i32>().ok() != Some(group) {
+            continue;
+        }
+        let status = std::fs::read_to_string(path.join("status")).unwrap_or_default();
+        let rss = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        found.push((Stat { comm, start_ticks: start.parse()? }, rss));
+    }
+    Ok(found)
+}
+
+fn row(name: &str, samples: &[f64]) {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| sorted[((sorted.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "| {name} | {:.0} ms | {:.0} ms | {:.0} ms | {} |",
+        at(0.5),
+        at(0.95),
+        sorted.last().copied().unwrap_or_default(),
+        sorted.len()
+    );
+}
