@@ -29,16 +29,6 @@ cargo build --workspace --all-targets --quiet
 step "tidy: clippy, warnings are errors"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-# The release build for the .deb takes minutes of CPU; the end-to-end suites mostly wait on the window, so it runs
-# beside the tests, in its own process group (stopped if the run ends early), and is tested at the end.
-step "the .deb: release build started in the background (scripts/package.sh)"
-package_dir=$(mktemp -d)
-set -m
-CIRCLEBOOK_SKIP_DEPS=1 scripts/package.sh >"$package_dir/out" 2>"$package_dir/log" &
-package_pid=$!
-set +m
-trap 'kill -- -"$package_pid" 2>/dev/null || true; rm -rf "$package_dir"' EXIT
-
 step "the README's run command: scripts/run-app.sh builds and opens the window (under Xvfb)"
 scripts/smoke-run-app.sh
 
@@ -47,6 +37,17 @@ cargo test --workspace --exclude circlebook-e2e --quiet 2>&1
 
 step "the end-to-end suites under Xvfb, one WebDriver session at a time"
 xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --quiet -p circlebook-e2e -- --test-threads=1 2>&1
+
+# The release build for the .deb runs beside the fuzz targets, whose runs are bounded by time, not by work (the
+# crash loop and the window's tests are kept off a loaded machine); in its own process group, stopped if the run
+# ends early; the .deb is tested at the end.
+step "the .deb: release build started in the background (scripts/package.sh)"
+package_dir=$(mktemp -d)
+set -m
+CIRCLEBOOK_SKIP_DEPS=1 scripts/package.sh >"$package_dir/out" 2>"$package_dir/log" &
+package_pid=$!
+set +m
+trap 'kill -- -"$package_pid" 2>/dev/null || true; rm -rf "$package_dir"' EXIT
 
 step "fuzz targets, ${FUZZ_SECONDS:-20} s each"
 scripts/fuzz.sh
