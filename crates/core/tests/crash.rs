@@ -110,10 +110,15 @@ fn parent() {
                 }
             })
         };
-        // Most kills land in the edit loop, at a random moment after the child has unlocked; one in ten lands
-        // at a random moment from the start, possibly while it unlocks, replays or folds.
+        // Most kills land in the edit loop, at a random moment after the child has unlocked and acknowledged two
+        // commits (so each run does real work however loaded the machine is); one in ten lands at a random moment
+        // from the start, possibly while it unlocks, replays or folds.
         if rng.gen_bool(0.9) {
             let _ = ready_rx.recv_timeout(Duration::from_secs(30));
+            let waiting = std::time::Instant::now();
+            while acks.lock().expect("acks").len() < 2 && waiting.elapsed() < Duration::from_secs(30) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
             std::thread::sleep(Duration::from_micros(rng.gen_range(0..40_000)));
         } else {
             std::thread::sleep(Duration::from_micros(rng.gen_range(0..30_000)));
