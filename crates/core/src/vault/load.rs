@@ -1,7 +1,6 @@
 //! Loading a vault into memory: the latest (or a chosen) snapshot, then its journal, then migrations; the
 //! rollback check against this computer's high-water mark; and the repairs an unlock makes.
 
-use std::fs;
 use std::path::PathBuf;
 
 use age::x25519;
@@ -16,7 +15,7 @@ use super::seal::{MacKey, Tag};
 use super::snapshot::{self, snapshot_name};
 use super::unlocked::UnlockedVault;
 use super::watermark::{self, Mark, Watermark};
-use super::{durable, UnlockFailure, Vault};
+use super::{disk, durable, UnlockFailure, Vault};
 use crate::schema::{self, MigrationError};
 
 /// Which state to load.
@@ -254,18 +253,18 @@ fn finish(
     // Files that are never data: temp files of interrupted writes, seals without their snapshot, and journals
     // already folded into a snapshot.
     for path in layout.leftover_temps().unwrap_or_default() {
-        let _ = fs::remove_file(path);
+        let _ = disk::remove_file(&path);
     }
     let snapshots = layout.snapshot_generations().unwrap_or_default();
     for orphan in layout.seal_generations().unwrap_or_default() {
         if !snapshots.contains(&orphan) {
-            let _ = fs::remove_file(layout.seal(orphan));
+            let _ = disk::remove_file(&layout.seal(orphan));
         }
     }
     let mut removed = false;
     for stale in layout.journal_generations().unwrap_or_default() {
         if stale < unlocked.generation() {
-            removed |= fs::remove_file(layout.journal(stale)).is_ok();
+            removed |= disk::remove_file(&layout.journal(stale)).is_ok();
         }
     }
     if removed {
@@ -280,7 +279,7 @@ fn finish(
 fn move_torn_tail_aside(layout: &Layout, generation: u64, whole: u64, tail: &[u8]) -> std::io::Result<Notice> {
     let journal = layout.journal(generation);
     let mut n = 1;
-    while fs::symlink_metadata(layout.torn_tail(generation, n)).is_ok() {
+    while disk::symlink_metadata(&layout.torn_tail(generation, n)).is_ok() {
         n += 1;
     }
     let moved = layout.torn_tail(generation, n);
