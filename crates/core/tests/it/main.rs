@@ -22,6 +22,7 @@ mod model_timeline;
 mod recipe;
 mod seed_people;
 mod vault;
+mod vault_faults;
 mod vault_forged;
 mod vault_journal;
 mod vault_paths;
