@@ -45,8 +45,6 @@ enum Op {
     ChangePassphrase,
 }
 
-const OPS: [Op; 6] = [Op::EditNewJournal, Op::EditAppend, Op::Fold, Op::Restore, Op::Purge, Op::ChangePassphrase];
-
 /// How an operation ended.
 #[derive(Debug)]
 enum Outcome {
@@ -325,7 +323,15 @@ fn fault_once(
             // Guards "reported as not saved" being true: nothing reached the folder.
             assert!(!committed || op == Op::Purge, "{at}: reported as not written after the commit point: {e}");
             if !committed {
-                assert_eq!(fingerprint(&run.dir), before_files, "{at}: failed before its commit point, so the folder must be byte-identical ({e})");
+                let after = fingerprint(&run.dir);
+                let changed: Vec<_> = after
+                    .keys()
+                    .chain(before_files.keys())
+                    .filter(|p| after.get(*p) != before_files.get(*p))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                assert!(changed.is_empty(), "{at}: failed before its commit point, so the folder must be byte-identical; changed: {changed:?} ({e})");
             }
         }
         Outcome::Unconfirmed(e) => {
