@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
-pub use super::disk::File;
 use super::disk;
+pub use super::disk::File;
 
 /// Vault files are readable by their owner only.
 pub const FILE_MODE: u32 = 0o600;

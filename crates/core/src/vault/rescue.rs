@@ -69,7 +69,9 @@ impl Vault {
         let journal = layout.journal(newest);
         if super::disk::symlink_metadata(&journal).is_ok() {
             let kept = layout.journals().join(format!("{newest:08}.unreplayed"));
-            if let Err(e) = super::disk::rename(&journal, &kept).and_then(|()| super::durable::sync_dir(&layout.journals())) {
+            if let Err(e) =
+                super::disk::rename(&journal, &kept).and_then(|()| super::durable::sync_dir(&layout.journals()))
+            {
                 return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Io(e) });
             }
         }

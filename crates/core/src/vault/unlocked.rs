@@ -10,12 +10,12 @@ use rusqlite::session::Session;
 use rusqlite::{Connection, Transaction};
 use secrecy::SecretString;
 
+use super::durable::File;
 use super::errors::{EditError, PassphraseError, RestoreError, SaveError};
 use super::journal::{self, Columns};
 use super::load::{self, Parts, Source};
 use super::notice::Notice;
 use super::seal::{MacKey, Tag};
-use super::durable::File;
 use super::snapshot::{self, WriteFailure};
 use super::watermark::{Mark, Watermark};
 use super::{disk, durable, keys, Kdf, LockFailure, Vault, KEPT_GENERATIONS};

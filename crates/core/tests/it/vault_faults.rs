@@ -89,9 +89,8 @@ fn template() -> Template {
     add_case(&mut vault, "c1", "Heron");
     let ctx = ctx();
     ops::call("create_case", &mut vault, &ctx, json!({"code_name": "Keep", "harmed_needs": "stays"})).expect("case");
-    let case =
-        ops::call("create_case", &mut vault, &ctx, json!({"code_name": "Bladderwrack", "harmed_needs": "goes"}))
-            .expect("case");
+    let case = ops::call("create_case", &mut vault, &ctx, json!({"code_name": "Bladderwrack", "harmed_needs": "goes"}))
+        .expect("case");
     let purge_id = case["id"].as_str().expect("id").to_owned();
     ops::call(
         "close_case",
