@@ -199,6 +199,36 @@ impl PassphraseError {
     }
 }
 
+/// Rotating the vault's key failed (issue 8 item 12). The passphrase and the old recovery key still open the vault
+/// unless the error says the rotation was committed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RotateError {
+    /// The passphrase given is not the one that opens the vault; nothing was written.
+    #[error("that passphrase does not open this vault; the key was not changed")]
+    WrongPassphrase,
+    /// Unsaved changes, or the new snapshot, could not be written; the old key still opens the vault.
+    #[error("the key was not changed (the old passphrase and recovery key still open the vault): {0}")]
+    NotStarted(SaveError),
+    /// The new identity file could not be written; the old key still opens the vault.
+    #[error("the key was not changed (the old passphrase and recovery key still open the vault): {0}")]
+    Identity(io::Error),
+    /// The identity file could not be read.
+    #[error(transparent)]
+    Unlock(UnlockError),
+}
+
+impl RotateError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Self::NotStarted(e) => e.kind(),
+            Self::Identity(e) => ErrorKind::of_io(e),
+            Self::Unlock(e) => e.kind(),
+        }
+    }
+}
+
 /// Restoring a generation failed; nothing changed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -33,6 +33,10 @@ impl Layout {
     pub fn identity(&self) -> PathBuf {
         self.root.join("identity.age")
     }
+    /// The record of a key rotation in progress (see `rotation.rs`).
+    pub fn rotation_pending(&self) -> PathBuf {
+        self.root.join("rotation-pending")
+    }
     pub fn snapshots(&self) -> PathBuf {
         self.root.join("snapshots")
     }

@@ -12,6 +12,7 @@ mod load;
 mod notice;
 mod replay;
 mod rescue;
+mod rotation;
 mod seal;
 mod snapshot;
 mod unlocked;
@@ -25,13 +26,15 @@ use secrecy::{ExposeSecret, SecretString};
 #[cfg(feature = "testing")]
 pub use disk::{faults, Call};
 use durable::{File, ReplaceError};
-pub use errors::{CreateError, EditError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
+pub use errors::{
+    CreateError, EditError, OpenError, PassphraseError, RestoreError, RotateError, SaveError, UnlockError,
+};
 pub use inspect::{Generation, Stats, VerifyReport};
 pub use keys::{MAX_LOG_N, STANDARD_LOG_N};
 pub use layout::Layout;
 pub use load::UnlockOptions;
 pub use notice::Notice;
-pub use unlocked::UnlockedVault;
+pub use unlocked::{RotateStep, UnlockedVault};
 pub use watermark::{default_state_dir, use_state_dir_for_this_process};
 
 use crate::passphrase::check_passphrase;
@@ -180,7 +183,12 @@ impl Vault {
             Ok(identity) => identity,
             Err(error) => return Err(UnlockFailure { vault: self, error }),
         };
-        load::load(self, identity, load::Source::Latest, options)
+        // The identity in identity.age decides which generations are current (it is a key rotation's commit point).
+        let source = match key {
+            UnlockKey::Passphrase(_) => load::Source::LatestForIdentityFile,
+            UnlockKey::RecoveryKey(_) => load::Source::Latest,
+        };
+        load::load(self, identity, source, options)
     }
 
     /// Sets a new passphrase using the recovery key (for a forgotten passphrase).

@@ -10,15 +10,16 @@ use rusqlite::session::Session;
 use rusqlite::{Connection, Transaction};
 use secrecy::SecretString;
 
-use super::durable::File;
-use super::errors::{EditError, PassphraseError, RestoreError, SaveError};
+use super::durable::{File, ReplaceError};
+use super::errors::{EditError, PassphraseError, RestoreError, RotateError, SaveError};
 use super::journal::{self, Columns};
 use super::load::{self, Parts, Source};
 use super::notice::Notice;
+use super::rotation;
 use super::seal::{MacKey, Tag};
 use super::snapshot::{self, WriteFailure};
 use super::watermark::{Mark, Watermark};
-use super::{disk, durable, keys, Kdf, LockFailure, Vault, KEPT_GENERATIONS};
+use super::{disk, durable, keys, Kdf, LockFailure, RecoveryKey, Vault, KEPT_GENERATIONS};
 use crate::passphrase::check_passphrase;
 use crate::schema;
 
@@ -376,6 +377,148 @@ impl UnlockedVault {
         super::replace_identity(&self.vault.layout, &wrapped)
     }
 
+    /// Key rotation (issue 8 item 12): a new identity (so a new recovery key and a new MAC key), the current state
+    /// written as a new generation encrypted to it and sealed with its MAC key, `identity.age` replaced by the new
+    /// identity wrapped with the same `passphrase` (checked first: it must unwrap the current `identity.age` to the
+    /// identity held; re-wrapping with the same passphrase keeps one thing changing at a time, `change_passphrase`
+    /// changes the other), and then every file the old key opens deleted: older generations and their seals,
+    /// journals, torn tails. Returns the new recovery key, to be shown once.
+    ///
+    /// Crash safety: a `rotation-pending` record, sealed under both keys, is written first and removed last; the
+    /// replacement of `identity.age` is the commit point. Before it, the generation the record names is a newer
+    /// snapshot the old identity cannot open, which an unlock by passphrase skips and sets aside (see
+    /// `load::load_parts`); after it, the old key's files left behind are removed at the next unlock. The old
+    /// key's high-water mark is moved to the new generation right after the commit, so the old `identity.age`
+    /// with the old snapshots put back is refused as a rollback on this computer.
+    pub fn rotate_key(&mut self, passphrase: &SecretString, kdf: Kdf) -> Result<RecoveryKey, RotateError> {
+        self.rotate_key_until(passphrase, kdf, None).map(|key| key.expect("not stopped"))
+    }
+
+    /// [`UnlockedVault::rotate_key`], stopping after `stop` as if the process had died there (crash tests only:
+    /// the vault in memory is left as it was before the rotation and must be dropped).
+    #[doc(hidden)]
+    pub fn rotate_key_until(
+        &mut self,
+        passphrase: &SecretString,
+        kdf: Kdf,
+        stop: Option<RotateStep>,
+    ) -> Result<Option<RecoveryKey>, RotateError> {
+        let wrapped = durable::read(&self.vault.layout.identity()).map_err(|e| RotateError::Unlock(e.into()))?;
+        let held = keys::unwrap_identity(&wrapped, passphrase).map_err(|e| match e {
+            keys::OpenFailure::WrongKey => RotateError::WrongPassphrase,
+            keys::OpenFailure::ExcessiveWork(n) => RotateError::Unlock(super::errors::UnlockError::ExcessiveWork(n)),
+            keys::OpenFailure::Damaged(detail) => {
+                RotateError::Unlock(super::errors::UnlockError::Damaged { file: "identity.age".into(), detail })
+            }
+            keys::OpenFailure::Io(e) => RotateError::Unlock(e.into()),
+        })?;
+        if held.to_public().to_string() != self.identity.to_public().to_string() {
+            // identity.age was replaced since this unlock: it is not this vault's key.
+            return Err(RotateError::WrongPassphrase);
+        }
+        drop(held);
+        self.save().map_err(RotateError::NotStarted)?;
+        let layout = self.vault.layout.clone();
+        let identity = keys::generate();
+        let key = MacKey::of(&identity);
+        let newest = layout.snapshot_generations().unwrap_or_default().last().copied().unwrap_or(0);
+        let next = self.generation.max(newest) + 1;
+        // 0. The record naming the generation about to be written, sealed under both keys: only the generation it
+        //    names may an unlock with the old key skip (a damaged newest snapshot is never taken for a rotation).
+        let record = rotation::Pending::new(&self.vault_id, next, &self.key, &key);
+        if let Err(e) = rotation::write(&layout, &record) {
+            // The record may be in place with its folder's fsync failed: nothing started, so it goes.
+            rotation::remove(&layout);
+            return Err(RotateError::NotStarted(e.into()));
+        }
+        if stop == Some(RotateStep::Pending) {
+            return Ok(None);
+        }
+        // 1. The new generation, to the new key. Until identity.age changes, the old key skips it.
+        let written = snapshot::set_meta(&self.conn, &self.vault_id, next).map_err(SaveError::from).and_then(|()| {
+            let data = self.conn.serialize(rusqlite::MAIN_DB)?;
+            snapshot::write(&layout, next, &identity, &key, &data).map_err(|e| {
+                if matches!(e, WriteFailure::After(..)) {
+                    // In place but not the rotation's commit: taken back like any unfinished rotation.
+                    let _ = disk::remove_file(&layout.snapshot(next));
+                    let _ = disk::remove_file(&layout.seal(next));
+                }
+                SaveError::from(std::io::Error::from(e))
+            })
+        });
+        let seal = match written {
+            Ok(seal) => seal,
+            Err(e) => {
+                let _ = snapshot::set_meta(&self.conn, &self.vault_id, self.generation);
+                rotation::remove(&layout);
+                return Err(RotateError::NotStarted(e));
+            }
+        };
+        if stop == Some(RotateStep::Snapshot) {
+            return Ok(None);
+        }
+        // 2. The new key's high-water mark (nobody else holds the new key yet).
+        let mark = Mark { vault_id: self.vault_id.clone(), generation: next, sequence: 0, head: seal };
+        let watermark = Watermark::new(self.watermark.path().and_then(std::path::Path::parent), &key);
+        let _ = watermark.write(&key, &mark);
+        if stop == Some(RotateStep::NewMark) {
+            return Ok(None);
+        }
+        // 3. The commit: identity.age now holds the new identity.
+        let wrapped = keys::wrap_identity(&identity, passphrase, kdf.log_n).map_err(RotateError::Identity)?;
+        // A failed folder fsync after the rename is past the commit point: the new identity is in force, so the
+        // rotation goes on (its recovery key must be shown) and the next save retries the fsync.
+        let unconfirmed = match durable::replace_checked(&layout.identity(), &wrapped) {
+            Ok(()) => false,
+            Err(ReplaceError::After(_)) => true,
+            Err(ReplaceError::Before(e)) => {
+                // Only what this call wrote is taken back: its own generation and its record.
+                let _ = disk::remove_file(&layout.snapshot(next));
+                let _ = disk::remove_file(&layout.seal(next));
+                let _ = durable::sync_dir(&layout.snapshots());
+                rotation::remove(&layout);
+                let _ = snapshot::set_meta(&self.conn, &self.vault_id, self.generation);
+                return Err(RotateError::Identity(e));
+            }
+        };
+        if stop == Some(RotateStep::Identity) {
+            return Ok(None);
+        }
+        // From here the rotation is done; what follows is best effort and finished by the next unlock.
+        // 4. The old key's mark moves to the new generation: the old state put back is then older than seen.
+        self.watermark.clone().write(&self.key, &mark).ok();
+        if stop == Some(RotateStep::OldMark) {
+            return Ok(None);
+        }
+        // 5. Journals and torn tails first, the old snapshots last (an old-key snapshot left behind tells the
+        //    next unlock that the cleanup was interrupted).
+        remove_older_journal_files(&layout, next);
+        if stop == Some(RotateStep::Journals) {
+            return Ok(None);
+        }
+        remove_older_snapshots(&layout, next);
+        if stop == Some(RotateStep::Snapshots) {
+            return Ok(None);
+        }
+        // 6. The record goes last: while it is there, the next unlock finishes the cleanup.
+        rotation::remove(&layout);
+        let recovery = RecoveryKey(identity.to_string());
+        self.identity = identity;
+        self.key = key;
+        self.watermark = watermark;
+        self.generation = next;
+        self.head = seal;
+        self.sequence = 0;
+        self.journal = None;
+        self.journal_len = 0;
+        self.pending.clear();
+        self.needs_snapshot = false;
+        if unconfirmed {
+            self.unconfirmed_dirs.push(layout.root().to_path_buf());
+        }
+        Ok(Some(recovery))
+    }
+
     /// Replaces the current state with a kept generation's. The current state is first saved as a generation
     /// of its own, so a restore can itself be undone.
     pub fn restore(&mut self, number: u64) -> Result<(), RestoreError> {
@@ -458,5 +601,58 @@ impl UnlockedVault {
         self.merge_search_index()?;
         self.fold()?;
         self.prune(1).map_err(SaveError::NotForgotten)
+    }
+}
+
+/// Where [`UnlockedVault::rotate_key_until`] stops (crash tests): after the step named.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RotateStep {
+    /// The `rotation-pending` record is written.
+    Pending,
+    /// The new generation (snapshot and seal) is written.
+    Snapshot,
+    /// The new key's high-water mark is written.
+    NewMark,
+    /// identity.age holds the new identity (the commit).
+    Identity,
+    /// The old key's high-water mark points at the new generation.
+    OldMark,
+    /// Older journals and torn tails are deleted; older snapshots are not yet.
+    Journals,
+    /// Older snapshots are deleted; the `rotation-pending` record is not yet.
+    Snapshots,
+}
+
+/// Deletes every journal, torn tail and kept unreplayed journal of generations before `current`.
+pub(super) fn remove_older_journal_files(layout: &super::Layout, current: u64) {
+    let journals = layout.journals();
+    let Ok(entries) = disk::read_dir(&journals) else { return };
+    let mut removed = false;
+    for (path, name) in entries {
+        let name = name.to_string_lossy();
+        let generation =
+            name.get(..8).filter(|d| d.bytes().all(|b| b.is_ascii_digit())).and_then(|d| d.parse::<u64>().ok());
+        if generation.is_some_and(|g| g < current) {
+            removed |= disk::remove_file(&path).is_ok();
+        }
+    }
+    if removed {
+        let _ = durable::sync_dir(&journals);
+    }
+}
+
+/// Deletes every snapshot and seal of generations before `current`.
+pub(super) fn remove_older_snapshots(layout: &super::Layout, current: u64) {
+    let mut removed = false;
+    for old in layout.snapshot_generations().unwrap_or_default().into_iter().filter(|g| *g < current) {
+        removed |= disk::remove_file(&layout.snapshot(old)).is_ok();
+        removed |= disk::remove_file(&layout.seal(old)).is_ok();
+    }
+    for old in layout.seal_generations().unwrap_or_default().into_iter().filter(|g| *g < current) {
+        removed |= disk::remove_file(&layout.seal(old)).is_ok();
+    }
+    if removed {
+        let _ = durable::sync_dir(&layout.snapshots());
     }
 }

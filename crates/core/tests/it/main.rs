@@ -28,3 +28,4 @@ mod vault_journal;
 mod vault_paths;
 mod vault_purge;
 mod vault_rollback;
+mod vault_rotate;

@@ -1,7 +1,7 @@
 //! Issue 8 item 6: every file-system call of every write operation fails in turn.
 //!
 //! For each operation (an edit that starts a journal, an edit appended to an open journal, a fold, a restore, a
-//! purge, a passphrase change) and each errno (EIO, ENOSPC, EMFILE), call number k of the operation fails through
+//! purge, a passphrase change, a key rotation) and each errno (EIO, ENOSPC, EMFILE), call number k of the operation fails through
 //! the seam (`vault::faults`), for k = 0, 1, ... until the operation finishes without making call k. Each k runs
 //! twice on a fresh vault in a temp folder:
 //! - crash at once: the vault is dropped with no further write and unlocked again from disk;
@@ -24,7 +24,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use circlebook_core::model::{ops, Ctx, ModelError};
-use circlebook_core::vault::{faults, Call, EditError, PassphraseError, RestoreError, SaveError, UnlockOptions};
+use circlebook_core::vault::{
+    faults, Call, EditError, PassphraseError, RestoreError, RotateError, SaveError, UnlockOptions,
+};
 use circlebook_core::{UnlockKey, UnlockedVault, Vault};
 use serde_json::json;
 
@@ -43,6 +45,8 @@ enum Op {
     Restore,
     Purge,
     ChangePassphrase,
+    /// Key rotation (issue 8 item 12), with the same passphrase.
+    RotateKey,
 }
 
 /// How an operation ended.
@@ -161,6 +165,11 @@ fn run_op(op: Op, run: &mut Run) -> Outcome {
             Err(e @ PassphraseError::Unconfirmed(_)) => Outcome::Unconfirmed(e.to_string()),
             Err(e) => Outcome::NotWritten(e.to_string()),
         },
+        Op::RotateKey => match vault.rotate_key(&pass(PASSPHRASE), FAST) {
+            Ok(_) => Outcome::Ok,
+            Err(RotateError::NotStarted(e)) => save_outcome(&e),
+            Err(e) => Outcome::NotWritten(e.to_string()),
+        },
     }
 }
 
@@ -171,7 +180,7 @@ fn is_commit(op: Op, made: &faults::Made) -> bool {
         // A purge first journals the deletion, then folds.
         Op::EditNewJournal | Op::EditAppend | Op::Purge => made.call == Call::SyncData && name.ends_with(".journal"),
         Op::Fold | Op::Restore => made.call == Call::Rename && name.ends_with(".age"),
-        Op::ChangePassphrase => made.call == Call::Rename && name == "identity.age",
+        Op::ChangePassphrase | Op::RotateKey => made.call == Call::Rename && name == "identity.age",
     }
 }
 
@@ -284,6 +293,13 @@ fn faults_in_a_purge() {
 #[test]
 fn faults_in_a_passphrase_change() {
     fault_loop(Op::ChangePassphrase);
+}
+
+/// A rotation whose identity rename succeeded but whose folder fsync failed deleted its new snapshot: the new
+/// identity then opened nothing.
+#[test]
+fn faults_in_a_key_rotation() {
+    fault_loop(Op::RotateKey);
 }
 
 /// Fails call `k` of `op` with `errno`, then crashes (at once, or after carrying on) and checks the unlocked
