@@ -14,7 +14,9 @@
 //! the vault. On the code before this test (3 defects: a journal record appended twice after its folder's fsync
 //! failed; a fold whose fsync failed after the rename left memory on the old generation, so later edits went to a
 //! journal the next unlock deleted; a passphrase change reported as failed when the new one was in force), plus a
-//! seal left behind by a snapshot that failed before its rename, these assertions fail.
+//! seal left behind by a snapshot that failed before its rename, these assertions fail; so they do on the first
+//! `rotate_key` (a failed folder fsync after `identity.age`'s rename deleted the new snapshot, and a pending record
+//! whose fsync failed stayed behind).
 //!
 //! Each test prints its figure (`cargo test -p circlebook-core --test it vault_faults -- --nocapture`); the total
 //! is in docs/PERFORMANCE.md.
