@@ -40,6 +40,13 @@ pub enum Command {
     },
     /// Change the passphrase (the data is not re-encrypted)
     Passwd,
+    /// Replace the vault's key: every file re-encrypted to a new one, a new recovery key shown once; the old
+    /// recovery key and old copies of identity.age then open nothing written from now on. The passphrase stays
+    RotateKey {
+        /// Write the new recovery key to this new file (mode 0600) instead of printing it
+        #[arg(long, value_name = "FILE")]
+        recovery_out: Option<PathBuf>,
+    },
     /// Set a new passphrase with the recovery key, for a forgotten passphrase
     Recover {
         /// The file holding the recovery key (AGE-SECRET-KEY-1…)

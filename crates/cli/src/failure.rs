@@ -7,7 +7,9 @@ use std::fmt::Display;
 use std::process::ExitCode;
 
 use circlebook_core::model::{ErrorDetails, ModelError};
-use circlebook_core::vault::{CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
+use circlebook_core::vault::{
+    CreateError, OpenError, PassphraseError, RestoreError, RotateError, SaveError, UnlockError,
+};
 use circlebook_core::{ErrorKind, LockFailure, UnlockFailure};
 use circlebook_demo::DemoError;
 use serde::Serialize;
@@ -62,7 +64,7 @@ macro_rules! from_core_error {
     )*};
 }
 
-from_core_error!(OpenError, CreateError, UnlockError, PassphraseError, RestoreError, SaveError, DemoError);
+from_core_error!(OpenError, CreateError, UnlockError, PassphraseError, RestoreError, RotateError, SaveError, DemoError);
 
 impl From<ModelError> for Failure {
     fn from(e: ModelError) -> Self {

@@ -16,6 +16,8 @@ mod escapes;
 mod inspect;
 #[path = "cli/reads.rs"]
 mod reads;
+#[path = "cli/rotate.rs"]
+mod rotate;
 #[path = "cli/upkeep.rs"]
 mod upkeep;
 

@@ -91,12 +91,16 @@ pub fn init(ctx: &mut Context, recovery_out: Option<&Path>) -> Result<(), Failur
 }
 
 fn show_key(json: bool, dir: &Path, key: &RecoveryKey) {
+    show_key_after(json, dir, key, "Created a new vault in");
+}
+
+fn show_key_after(json: bool, dir: &Path, key: &RecoveryKey, what: &str) {
     if json {
         out::json(&json!({ "vault": dir, "recovery_key": key.expose() }));
         return;
     }
     out::line(format_args!(
-        "Created a new vault in {}.\n\n\
+        "{what} {}.\n\n\
          Below is its recovery key. It is shown only this once.\n\
          If the passphrase is ever forgotten, this key sets a new one (circlebook-cli recover).\n\
          Anyone who has it can read every case, so write it on paper or keep it on a drive stored somewhere\n\
@@ -117,6 +121,63 @@ pub fn passwd(ctx: &mut Context) -> Result<(), Failure> {
         out::json(&json!({ "changed": true }));
     } else {
         out::line("The passphrase is changed. The old one no longer opens the vault; the recovery key still does.");
+    }
+    Ok(())
+}
+
+/// `rotate-key [--recovery-out FILE]`: a new key for the vault (issue 8 item 12), given the passphrase, which
+/// stays the same; the new recovery key is shown (or saved) once, as `init` does.
+pub fn rotate_key(ctx: &mut Context, recovery_out: Option<&Path>) -> Result<(), Failure> {
+    let vault = Vault::open(&ctx.dir)?;
+    let passphrase = ctx.secrets.passphrase()?;
+    let options = circlebook_core::vault::UnlockOptions { accept_rollback: ctx.accept_rollback, ..Default::default() };
+    let mut vault = vault
+        .unlock_with(&circlebook_core::UnlockKey::Passphrase(passphrase.clone()), &options)
+        .map_err(|f| f.error)?;
+    out::vault_notices(vault.notices());
+    let key_file = recovery_out.map(|path| create_private_file(path).map(|file| (path, file))).transpose()?;
+    let key = match vault.rotate_key(&passphrase, Kdf::STANDARD) {
+        Ok(key) => key,
+        Err(e) => {
+            if let Some((path, file)) = key_file {
+                drop(file);
+                let _ = fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+    };
+    close(vault)?;
+    let what = "The key of the vault in";
+    match key_file {
+        Some((path, file)) => {
+            if let Err(e) = write_key(file, &key) {
+                show_key_after(ctx.json, &ctx.dir, &key, what);
+                return Err(Failure::new(
+                    ErrorKind::of_io(&e),
+                    format_args!(
+                        "the new recovery key could not be written to {} ({e}); it was printed instead",
+                        path.display()
+                    ),
+                ));
+            }
+            if ctx.json {
+                out::json(&json!({ "vault": ctx.dir, "recovery_key_file": path }));
+            } else {
+                out::line(format_args!(
+                    "The key of the vault in {} is changed; the old recovery key no longer opens it.\n\
+                     The new recovery key is in {} (readable only by you). \
+                     Move it somewhere safe and offline; anyone who holds it can read every case.",
+                    ctx.dir.display(),
+                    path.display()
+                ));
+            }
+        }
+        None => {
+            show_key_after(ctx.json, &ctx.dir, &key, what);
+            if !ctx.json {
+                out::line("The old recovery key no longer opens the vault; destroy it. The passphrase is unchanged.");
+            }
+        }
     }
     Ok(())
 }

@@ -130,6 +130,7 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
     match cli.command {
         Command::Init { recovery_out } => access::init(&mut ctx, recovery_out.as_deref()),
         Command::Passwd => access::passwd(&mut ctx),
+        Command::RotateKey { recovery_out } => access::rotate_key(&mut ctx, recovery_out.as_deref()),
         Command::Recover { recovery_key_file } => access::recover(&mut ctx, &recovery_key_file),
         Command::Demo { cases, seed, today } => upkeep::demo(&mut ctx, cases, seed, today),
         Command::Stats => inspect::stats(&mut ctx),

@@ -1,9 +1,13 @@
-//! Durable file operations: atomic replacement (temp file, fsync, rename, fsync of the folder).
+//! Durable file operations: atomic replacement (temp file, fsync, rename, fsync of the folder). Every call reaches
+//! the file system through [`super::disk`], the seam tests inject faults at.
 
-use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
+
+use super::disk;
+pub use super::disk::File;
 
 /// Vault files are readable by their owner only.
 pub const FILE_MODE: u32 = 0o600;
@@ -57,7 +61,7 @@ fn describe(file_type: fs::FileType) -> &'static str {
 
 /// Opens a vault file with [`options`]-style flags; refuses a symbolic link, folder, FIFO or device.
 pub fn open(path: &Path, options: &OpenOptions) -> io::Result<File> {
-    let file = match options.open(path) {
+    let file = match disk::open(path, options) {
         Ok(file) => file,
         Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
             return Err(not_ours(path, "a symbolic link", "a file"))
@@ -66,7 +70,7 @@ pub fn open(path: &Path, options: &OpenOptions) -> io::Result<File> {
             if e.kind() == io::ErrorKind::IsADirectory
                 || e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) =>
         {
-            let what = fs::symlink_metadata(path).map_or("not a file", |m| describe(m.file_type()));
+            let what = disk::symlink_metadata(path).map_or("not a file", |m| describe(m.file_type()));
             return Err(not_ours(path, what, "a file"));
         }
         Err(e) => return Err(e),
@@ -93,7 +97,7 @@ pub fn read(path: &Path) -> io::Result<Vec<u8>> {
 
 /// Whether a vault file is there: `false` when nothing is; an error when something other than a plain file is.
 pub fn file_exists(path: &Path) -> io::Result<bool> {
-    match fs::symlink_metadata(path) {
+    match disk::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_file() => Ok(true),
         Ok(meta) => Err(not_ours(path, describe(meta.file_type()), "a file")),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
@@ -103,7 +107,7 @@ pub fn file_exists(path: &Path) -> io::Result<bool> {
 
 /// Checks that a vault folder is a real folder, not a link to one (or anything else).
 pub fn check_dir(path: &Path) -> io::Result<()> {
-    let meta = fs::symlink_metadata(path)?;
+    let meta = disk::symlink_metadata(path)?;
     if meta.file_type().is_dir() {
         Ok(())
     } else {
@@ -113,7 +117,7 @@ pub fn check_dir(path: &Path) -> io::Result<()> {
 
 /// Creates a vault folder (and its parents) with owner-only permissions.
 pub fn create_dir(path: &Path) -> io::Result<()> {
-    DirBuilder::new().recursive(true).mode(DIR_MODE).create(path)
+    disk::create_dir_all(path, DIR_MODE)
 }
 
 /// Suffix of a file being written; a leftover one is an interrupted write, never data.
@@ -121,21 +125,37 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// Fsyncs a folder so that a rename or creation inside it survives a power cut.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc_flags::NOFOLLOW | libc_flags::DIRECTORY | libc_flags::CLOEXEC)
-        .open(dir)
-        .map_err(|e| match fs::symlink_metadata(dir) {
-            Ok(meta) if !meta.file_type().is_dir() => not_ours(dir, describe(meta.file_type()), "a folder"),
-            _ => e,
-        })?;
-    file.sync_all()
+    let mut options = OpenOptions::new();
+    options.read(true).custom_flags(libc_flags::NOFOLLOW | libc_flags::DIRECTORY | libc_flags::CLOEXEC);
+    disk::sync_dir(dir, &options).map_err(|e| match disk::symlink_metadata(dir) {
+        Ok(meta) if !meta.file_type().is_dir() => not_ours(dir, describe(meta.file_type()), "a folder"),
+        _ => e,
+    })
+}
+
+/// Why an atomic replacement failed.
+#[derive(Debug)]
+pub enum ReplaceError {
+    /// Before the rename: the old file is in place and the folder is as it was.
+    Before(io::Error),
+    /// After the rename: the new content is in place (a reader sees it now), but the folder's fsync failed, so
+    /// it may not survive a power cut.
+    After(io::Error),
+}
+
+impl From<ReplaceError> for io::Error {
+    fn from(e: ReplaceError) -> Self {
+        match e {
+            ReplaceError::Before(e) | ReplaceError::After(e) => e,
+        }
+    }
 }
 
 /// Writes `path` atomically: the content goes to `path.tmp`, is synced, renamed over `path`, and the folder is
-/// synced. On failure the temp file is removed and `path` is as it was.
-pub fn replace_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
-    let dir = path.parent().ok_or_else(|| io::Error::other("a vault file has no folder"))?;
+/// synced. On a failure before the rename the temp file is removed and `path` is as it was; after it, see
+/// [`ReplaceError::After`].
+pub fn replace_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> Result<(), ReplaceError> {
+    let dir = path.parent().ok_or_else(|| ReplaceError::Before(io::Error::other("a vault file has no folder")))?;
     let mut temp_name = path.file_name().unwrap_or_default().to_owned();
     temp_name.push(TEMP_SUFFIX);
     let temp = dir.join(temp_name);
@@ -145,16 +165,21 @@ pub fn replace_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>
         file.flush()?;
         file.sync_all()?;
         drop(file);
-        fs::rename(&temp, path)?;
-        sync_dir(dir)
+        disk::rename(&temp, path)
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
+    if let Err(e) = result {
+        let _ = disk::remove_file(&temp);
+        return Err(ReplaceError::Before(e));
     }
-    result
+    sync_dir(dir).map_err(ReplaceError::After)
 }
 
 /// Writes `bytes` to `path` atomically; see [`replace_with`].
-pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn replace_checked(path: &Path, bytes: &[u8]) -> Result<(), ReplaceError> {
     replace_with(path, |f| f.write_all(bytes))
+}
+
+/// Writes `bytes` to `path` atomically, for callers to whom a failure before or after the rename is the same.
+pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    Ok(replace_checked(path, bytes)?)
 }

@@ -124,6 +124,17 @@ pub enum SaveError {
     /// The database could not produce the change.
     #[error("the change is kept in memory but could not be prepared for saving: {0}")]
     Database(#[from] rusqlite::Error),
+    /// The change reached the vault's files (an unlock would find it), but the folder's fsync then failed, so it
+    /// may not survive a power cut. The next save retries.
+    #[error("the change was written, but the disk reported an error while making it permanent ({0}); save again to make sure it survives a power cut")]
+    Unconfirmed(io::Error),
+    /// A purge or compaction saved the new snapshot, but an older file that may still hold what was removed could
+    /// not be deleted.
+    #[error("the new snapshot is saved, but an older generation or journal could not be deleted and may still hold what was removed ({0}); purge or compact again")]
+    NotForgotten(io::Error),
+    /// An earlier write failure could not be undone; every write is refused until the vault is reopened.
+    #[error("an earlier write failure could not be undone ({0}); nothing acknowledged is lost, but this vault accepts no more changes until it is closed and opened again")]
+    Reopen(String),
 }
 
 impl From<io::Error> for SaveError {
@@ -139,7 +150,8 @@ impl SaveError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::DiskFull(_) => ErrorKind::DiskFull,
-            Self::Io(_) | Self::Database(_) => ErrorKind::Io,
+            Self::Unconfirmed(e) | Self::NotForgotten(e) => ErrorKind::of_io(e),
+            Self::Io(_) | Self::Database(_) | Self::Reopen(_) => ErrorKind::Io,
         }
     }
 }
@@ -171,6 +183,9 @@ pub enum PassphraseError {
     /// The identity file could not be written.
     #[error("the new passphrase could not be saved; the old one still works: {0}")]
     Io(#[from] io::Error),
+    /// The new identity file is in place, but the folder's fsync failed.
+    #[error("the new passphrase is now the one that opens this vault (use it from now on), but the disk reported an error while making the change permanent: {0}")]
+    Unconfirmed(io::Error),
 }
 
 impl PassphraseError {
@@ -179,7 +194,37 @@ impl PassphraseError {
             Self::Weak(_) => ErrorKind::WeakPassphrase,
             Self::WrongRecoveryKey => ErrorKind::WrongRecoveryKey,
             Self::Unlock(e) => e.kind(),
-            Self::Io(e) => ErrorKind::of_io(e),
+            Self::Io(e) | Self::Unconfirmed(e) => ErrorKind::of_io(e),
+        }
+    }
+}
+
+/// Rotating the vault's key failed (issue 8 item 12). The passphrase and the old recovery key still open the vault
+/// unless the error says the rotation was committed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RotateError {
+    /// The passphrase given is not the one that opens the vault; nothing was written.
+    #[error("that passphrase does not open this vault; the key was not changed")]
+    WrongPassphrase,
+    /// Unsaved changes, or the new snapshot, could not be written; the old key still opens the vault.
+    #[error("the key was not changed (the old passphrase and recovery key still open the vault): {0}")]
+    NotStarted(SaveError),
+    /// The new identity file could not be written; the old key still opens the vault.
+    #[error("the key was not changed (the old passphrase and recovery key still open the vault): {0}")]
+    Identity(io::Error),
+    /// The identity file could not be read.
+    #[error(transparent)]
+    Unlock(UnlockError),
+}
+
+impl RotateError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Self::NotStarted(e) => e.kind(),
+            Self::Identity(e) => ErrorKind::of_io(e),
+            Self::Unlock(e) => e.kind(),
         }
     }
 }

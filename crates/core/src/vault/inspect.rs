@@ -1,7 +1,5 @@
 //! Reading figures about an unlocked vault: kept generations, stats, verification. Nothing here writes.
 
-use std::fs;
-
 use serde::Serialize;
 
 use super::load::{self, Source};
@@ -58,7 +56,7 @@ impl UnlockedVault {
             .unwrap_or_default()
             .into_iter()
             .map(|number| {
-                let meta = fs::symlink_metadata(layout.snapshot(number)).ok();
+                let meta = super::disk::symlink_metadata(&layout.snapshot(number)).ok();
                 Generation {
                     number,
                     bytes: meta.as_ref().map_or(0, |m| m.len()),

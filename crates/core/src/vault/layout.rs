@@ -1,6 +1,5 @@
 //! Where each file of a vault folder lives, and how the folder is listed. See docs/FORMAT.md.
 
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -33,6 +32,10 @@ impl Layout {
     }
     pub fn identity(&self) -> PathBuf {
         self.root.join("identity.age")
+    }
+    /// The record of a key rotation in progress (see `rotation.rs`).
+    pub fn rotation_pending(&self) -> PathBuf {
+        self.root.join("rotation-pending")
     }
     pub fn snapshots(&self) -> PathBuf {
         self.root.join("snapshots")
@@ -86,8 +89,7 @@ impl Layout {
     pub fn leftover_temps(&self) -> io::Result<Vec<PathBuf>> {
         let mut found = Vec::new();
         for dir in [self.root.clone(), self.snapshots(), self.journals()] {
-            for entry in fs::read_dir(&dir)? {
-                let path = entry?.path();
+            for (path, _) in super::disk::read_dir(&dir)? {
                 if path.to_string_lossy().ends_with(TEMP_SUFFIX) {
                     found.push(path);
                 }
@@ -99,8 +101,7 @@ impl Layout {
 
 fn numbered(dir: &Path, suffix: &str) -> io::Result<Vec<u64>> {
     let mut found = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let name = entry?.file_name();
+    for (_, name) in super::disk::read_dir(dir)? {
         let Some(name) = name.to_str() else { continue };
         // Exactly the 8 digits Circlebook writes: `7.age` or `+0000007.age` are not generation 7.
         let digits = name.strip_suffix(suffix).filter(|n| n.len() == 8 && n.bytes().all(|b| b.is_ascii_digit()));

@@ -1,7 +1,6 @@
 //! Loading a vault into memory: the latest (or a chosen) snapshot, then its journal, then migrations; the
 //! rollback check against this computer's high-water mark; and the repairs an unlock makes.
 
-use std::fs;
 use std::path::PathBuf;
 
 use age::x25519;
@@ -12,11 +11,12 @@ use super::journal::{self, Check, ReadFailure};
 use super::layout::Layout;
 use super::notice::Notice;
 use super::replay;
+use super::rotation::{self, Pending, Signer};
 use super::seal::{MacKey, Tag};
 use super::snapshot::{self, snapshot_name};
 use super::unlocked::UnlockedVault;
 use super::watermark::{self, Mark, Watermark};
-use super::{durable, UnlockFailure, Vault};
+use super::{disk, durable, UnlockFailure, Vault};
 use crate::schema::{self, MigrationError};
 
 /// Which state to load.
@@ -24,6 +24,11 @@ use crate::schema::{self, MigrationError};
 pub enum Source {
     /// The newest snapshot and its journal.
     Latest,
+    /// As `Latest`, except that a newest snapshot this identity cannot open is skipped (and set aside once the
+    /// unlock succeeds) when a `rotation-pending` record sealed under this key names it: a key rotation
+    /// interrupted before its commit (issue 8 item 12). Only for an identity unwrapped from `identity.age`, which
+    /// is the rotation's commit point.
+    LatestForIdentityFile,
     /// One kept generation's snapshot, without any journal.
     Generation(u64),
 }
@@ -55,6 +60,11 @@ pub struct Parts {
     /// Format 2: the vault's id and the chain (`tags[0]` the snapshot's seal, `tags[s]` record s's tag).
     pub vault_id: String,
     pub tags: Vec<Tag>,
+    /// The generation of an interrupted key rotation that was skipped, because a rotation record sealed under
+    /// this key names it and this identity cannot open it ([`Source::LatestForIdentityFile`]).
+    pub skipped: Vec<u64>,
+    /// A `rotation-pending` record whose tag this key checks, and under which of the rotation's two keys.
+    pub pending: Option<(Pending, Signer)>,
 }
 
 impl Parts {
@@ -141,8 +151,29 @@ pub fn load_parts(
     let latest = *generations
         .last()
         .ok_or_else(|| UnlockError::Damaged { file: "snapshots/".into(), detail: "there is no snapshot".into() })?;
+    let mut skipped = Vec::new();
+    let pending = match source {
+        Source::Generation(_) => None,
+        _ => rotation::read(layout)?.and_then(|record| record.signed_by(key).map(|signer| (record, signer))),
+    };
     let generation = match source {
         Source::Latest => latest,
+        Source::LatestForIdentityFile => match &pending {
+            // Only the generation that a rotation record sealed under this key names is skipped, and only when
+            // this identity cannot open it: the rotation did not reach its commit. Any other newest snapshot is
+            // loaded (and refused if damaged) as ever, so damage is never taken for a rotation.
+            Some((record, Signer::Old)) if record.generation == latest && generations.len() > 1 => {
+                let file = durable::open_read(&layout.snapshot(latest))?;
+                match super::keys::opens_header(identity, std::io::BufReader::new(file)) {
+                    Err(super::keys::OpenFailure::WrongKey) => {
+                        skipped.push(latest);
+                        generations[generations.len() - 2]
+                    }
+                    _ => latest,
+                }
+            }
+            _ => latest,
+        },
         Source::Generation(g) => g,
     };
     if let Some(stray) = layout.journal_generations()?.into_iter().find(|g| *g > latest) {
@@ -157,8 +188,16 @@ pub fn load_parts(
         Some(s) => (s.vault_id, vec![s.seal]),
         None => (String::new(), Vec::new()),
     };
+    if let Some((record, _)) = pending.as_ref().filter(|_| !skipped.is_empty()) {
+        if record.vault_id != vault_id {
+            return Err(UnlockError::Damaged {
+                file: snapshot_name(latest),
+                detail: "it does not open with this key, and the record of a key change names another vault".into(),
+            });
+        }
+    }
     let (mut sequence, mut journal_len, mut torn_tail) = (0, 0, Vec::new());
-    if matches!(source, Source::Latest) {
+    if matches!(source, Source::Latest | Source::LatestForIdentityFile) {
         let path = layout.journal(generation);
         if durable::file_exists(&path)? {
             let bytes = durable::read(&path)?;
@@ -202,7 +241,7 @@ pub fn load_parts(
         }
         Err(MigrationError::Failed(e)) => return Err(UnlockError::MigrationFailed(e.to_string())),
     };
-    Ok(Parts { conn, generation, sequence, journal_len, torn_tail, migrated, format, vault_id, tags })
+    Ok(Parts { conn, generation, sequence, journal_len, torn_tail, migrated, format, vault_id, tags, skipped, pending })
 }
 
 fn finish(
@@ -217,6 +256,8 @@ fn finish(
     let generation = parts.generation;
     let (journal_len, migrated, format) = (parts.journal_len, parts.migrated, parts.format);
     let torn_tail = std::mem::take(&mut parts.torn_tail);
+    let skipped = std::mem::take(&mut parts.skipped);
+    let pending = parts.pending.take();
     let mut unlocked = match UnlockedVault::assemble(vault, identity, key, watermark, parts) {
         Ok(u) => u,
         Err((vault, e)) => {
@@ -227,6 +268,33 @@ fn finish(
         }
     };
     unlocked.add_notices(rollback);
+    if !skipped.is_empty() {
+        // A key rotation interrupted before identity.age was replaced: its new generation opens with a key nobody
+        // was ever shown, and holds nothing the loaded state does not. Set aside (never deleted), so that this
+        // key's files are the newest again (for the recovery recipe too).
+        let mut moved = Vec::new();
+        for g in &skipped {
+            match rotation::set_aside(&layout, *g) {
+                Ok(path) => moved.push(format!("snapshots/{}", path.file_name().unwrap_or_default().to_string_lossy())),
+                Err(e) => return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Io(e) }),
+            }
+        }
+        rotation::remove(&layout);
+        unlocked.add_notices(Some(Notice::RotationUndone { generations: skipped, moved_to: moved }));
+    } else if let Some((record, signer)) = &pending {
+        match signer {
+            // Sealed under the old key, and nothing to skip: the rotation stopped before its generation was
+            // written (or it was set aside before), so the record is all that is left of it.
+            Signer::Old if record.generation > generation => {
+                rotation::remove(&layout);
+                unlocked.add_notices(Some(Notice::RotationUndone { generations: Vec::new(), moved_to: Vec::new() }));
+            }
+            // Sealed under the new key: the rotation committed; its cleanup is finished below.
+            Signer::New if record.generation <= generation => {}
+            // A record that does not fit this state is left as it is (never acted on).
+            _ => {}
+        }
+    }
     if !torn_tail.is_empty() {
         // Never cut a journal in place: the torn, never-acknowledged tail is first kept in a file of its own, then
         // the journal is replaced (atomically) by its whole records, so the next record appends after them.
@@ -254,18 +322,27 @@ fn finish(
     // Files that are never data: temp files of interrupted writes, seals without their snapshot, and journals
     // already folded into a snapshot.
     for path in layout.leftover_temps().unwrap_or_default() {
-        let _ = fs::remove_file(path);
+        let _ = disk::remove_file(&path);
     }
     let snapshots = layout.snapshot_generations().unwrap_or_default();
     for orphan in layout.seal_generations().unwrap_or_default() {
         if !snapshots.contains(&orphan) {
-            let _ = fs::remove_file(layout.seal(orphan));
+            let _ = disk::remove_file(&layout.seal(orphan));
         }
+    }
+    // A key rotation committed but interrupted before its cleanup (its record, sealed under this new key, is still
+    // there): the old key's snapshots, journals and torn tails go, as the rotation would have removed them.
+    if let Some((record, Signer::New)) = pending.as_ref().filter(|(r, _)| r.generation <= generation) {
+        let older: Vec<u64> = snapshots.iter().copied().filter(|g| *g < record.generation).collect();
+        super::unlocked::remove_older_journal_files(&layout, record.generation);
+        super::unlocked::remove_older_snapshots(&layout, record.generation);
+        rotation::remove(&layout);
+        unlocked.add_notices(Some(Notice::RotationFinished { generations: older }));
     }
     let mut removed = false;
     for stale in layout.journal_generations().unwrap_or_default() {
         if stale < unlocked.generation() {
-            removed |= fs::remove_file(layout.journal(stale)).is_ok();
+            removed |= disk::remove_file(&layout.journal(stale)).is_ok();
         }
     }
     if removed {
@@ -280,7 +357,7 @@ fn finish(
 fn move_torn_tail_aside(layout: &Layout, generation: u64, whole: u64, tail: &[u8]) -> std::io::Result<Notice> {
     let journal = layout.journal(generation);
     let mut n = 1;
-    while fs::symlink_metadata(layout.torn_tail(generation, n)).is_ok() {
+    while disk::symlink_metadata(&layout.torn_tail(generation, n)).is_ok() {
         n += 1;
     }
     let moved = layout.torn_tail(generation, n);

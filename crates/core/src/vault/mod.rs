@@ -1,6 +1,7 @@
 //! The vault: a folder holding age ciphertext only, opened by one process at a time, whose database lives in
 //! memory once unlocked. See docs/FORMAT.md for the files and docs/ARCHITECTURE.md for the write path.
 
+mod disk;
 mod durable;
 mod errors;
 mod inspect;
@@ -11,23 +12,29 @@ mod load;
 mod notice;
 mod replay;
 mod rescue;
+mod rotation;
 mod seal;
 mod snapshot;
 mod unlocked;
 mod watermark;
 
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
-pub use errors::{CreateError, EditError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
+#[cfg(feature = "testing")]
+pub use disk::{faults, Call};
+use durable::{File, ReplaceError};
+pub use errors::{
+    CreateError, EditError, OpenError, PassphraseError, RestoreError, RotateError, SaveError, UnlockError,
+};
 pub use inspect::{Generation, Stats, VerifyReport};
 pub use keys::{MAX_LOG_N, STANDARD_LOG_N};
 pub use layout::Layout;
 pub use load::UnlockOptions;
 pub use notice::Notice;
-pub use unlocked::UnlockedVault;
+pub use unlocked::{RotateStep, UnlockedVault};
 pub use watermark::{default_state_dir, use_state_dir_for_this_process};
 
 use crate::passphrase::check_passphrase;
@@ -91,7 +98,7 @@ pub struct LockFailure {
 impl Vault {
     /// Whether `dir` holds a vault.
     pub fn exists(dir: &Path) -> bool {
-        fs::symlink_metadata(Layout::new(dir).marker()).is_ok()
+        disk::symlink_metadata(&Layout::new(dir).marker()).is_ok()
     }
 
     /// Takes the vault folder's exclusive lock.
@@ -113,24 +120,21 @@ impl Vault {
         kdf: Kdf,
     ) -> Result<(UnlockedVault, RecoveryKey), CreateError> {
         check_passphrase(passphrase)?;
-        if dir.exists() && fs::read_dir(dir)?.next().is_some() {
+        if disk::symlink_metadata(dir).is_ok() && !disk::read_dir(dir)?.is_empty() {
             return Err(CreateError::Exists(dir.to_path_buf()));
         }
         durable::create_dir(dir)?;
-        {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(dir, fs::Permissions::from_mode(durable::DIR_MODE))?;
-        }
+        disk::set_mode(dir, durable::DIR_MODE)?;
         let layout = Layout::new(dir);
         let lock = take_lock(&layout)?;
         let result = Self::create_locked(&layout, passphrase, kdf);
         if result.is_err() {
             // Leave the folder as empty as we found it: no half-made vault.
             for path in [layout.snapshots(), layout.journals()] {
-                let _ = fs::remove_dir_all(path);
+                let _ = disk::remove_dir_all(&path);
             }
             for path in [layout.identity(), layout.marker(), layout.lock()] {
-                let _ = fs::remove_file(path);
+                let _ = disk::remove_file(&path);
             }
             return Err(result.err().expect("checked"));
         }
@@ -160,7 +164,7 @@ impl Vault {
         crate::schema::migrate(&conn).map_err(|e| CreateError::Io(std::io::Error::other(e.to_string())))?;
         snapshot::set_meta(&conn, &seal::new_vault_id(), 1)?;
         let data = conn.serialize(rusqlite::MAIN_DB)?;
-        snapshot::write(layout, 1, &identity, &seal::MacKey::of(&identity), &data)?;
+        snapshot::write(layout, 1, &identity, &seal::MacKey::of(&identity), &data).map_err(std::io::Error::from)?;
         durable::replace(&layout.identity(), &keys::wrap_identity(&identity, passphrase, kdf.log_n)?)?;
         durable::replace(&layout.marker(), layout::MARKER_CONTENT.as_bytes())?;
         durable::sync_dir(layout.root())?;
@@ -179,7 +183,12 @@ impl Vault {
             Ok(identity) => identity,
             Err(error) => return Err(UnlockFailure { vault: self, error }),
         };
-        load::load(self, identity, load::Source::Latest, options)
+        // The identity in identity.age decides which generations are current (it is a key rotation's commit point).
+        let source = match key {
+            UnlockKey::Passphrase(_) => load::Source::LatestForIdentityFile,
+            UnlockKey::RecoveryKey(_) => load::Source::Latest,
+        };
+        load::load(self, identity, source, options)
     }
 
     /// Sets a new passphrase using the recovery key (for a forgotten passphrase).
@@ -194,8 +203,7 @@ impl Vault {
             other => PassphraseError::Unlock(other),
         })?;
         check_passphrase(new_passphrase)?;
-        durable::replace(&self.layout.identity(), &keys::wrap_identity(&identity, new_passphrase, kdf.log_n)?)?;
-        Ok(())
+        replace_identity(&self.layout, &keys::wrap_identity(&identity, new_passphrase, kdf.log_n)?)
     }
 
     /// The vault folder.
@@ -247,6 +255,16 @@ impl Vault {
             }
         }
     }
+}
+
+/// Puts a newly wrapped identity in place. The rename is the commit point: after it the new passphrase is the one
+/// that opens the vault, so a failed folder fsync then is [`PassphraseError::Unconfirmed`], never "the old one
+/// still works".
+fn replace_identity(layout: &Layout, wrapped: &[u8]) -> Result<(), PassphraseError> {
+    durable::replace_checked(&layout.identity(), wrapped).map_err(|e| match e {
+        ReplaceError::Before(e) => PassphraseError::Io(e),
+        ReplaceError::After(e) => PassphraseError::Unconfirmed(e),
+    })
 }
 
 fn take_lock(layout: &Layout) -> Result<File, OpenError> {

@@ -27,6 +27,19 @@ pub enum Notice {
         /// The first format-2 generation.
         generation: u64,
     },
+    /// A key rotation was interrupted before the new key was saved: its new generation (encrypted to a key never
+    /// shown to anyone, holding the state that was opened) was set aside; the key that opened the vault still does.
+    RotationUndone {
+        /// The generations set aside (none when the rotation stopped before writing one).
+        generations: Vec<u64>,
+        /// Where they were moved (`snapshots/NNNNNNNN.set-aside-<n>.age`), kept rather than deleted.
+        moved_to: Vec<String>,
+    },
+    /// A key rotation was interrupted after the new key was saved: the old key's files it left were removed now.
+    RotationFinished {
+        /// The old key's generations removed.
+        generations: Vec<u64>,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -46,6 +59,24 @@ impl std::fmt::Display for Notice {
                 "this vault was in format {from}, whose files were not authenticated; it was read with replay \
                  restricted to record changes and saved as format 2 (generation {generation}). Older generations \
                  stay in format {from} and cannot be restored by Circlebook"
+            ),
+            Self::RotationUndone { moved_to, .. } if moved_to.is_empty() => write!(
+                f,
+                "a change of the vault's key was interrupted before it wrote anything; the old key (passphrase and \
+                 recovery key) still opens the vault. Change the key again if you meant to"
+            ),
+            Self::RotationUndone { moved_to, .. } => write!(
+                f,
+                "a change of the vault's key was interrupted before it was saved; its unfinished copy was set aside \
+                 ({}) and the old key (passphrase and recovery key) still opens the vault. Change the key again if \
+                 you meant to",
+                moved_to.join(", ")
+            ),
+            Self::RotationFinished { generations } => write!(
+                f,
+                "a change of the vault's key was interrupted after the new key was saved; the files of the old key \
+                 (generations {generations:?}) were removed now. If the new recovery key was never shown, change \
+                 the key again to get one"
             ),
         }
     }

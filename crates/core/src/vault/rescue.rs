@@ -1,8 +1,6 @@
 //! Restoring a kept generation without loading the newest one (issue 8 item 7): when the newest snapshot is
 //! damaged, "restore an earlier generation" must be possible without first unlocking it.
 
-use std::fs;
-
 use super::errors::UnlockError;
 use super::load::{self, Source, UnlockOptions};
 use super::seal::MacKey;
@@ -69,9 +67,11 @@ impl Vault {
             }
         };
         let journal = layout.journal(newest);
-        if fs::symlink_metadata(&journal).is_ok() {
+        if super::disk::symlink_metadata(&journal).is_ok() {
             let kept = layout.journals().join(format!("{newest:08}.unreplayed"));
-            if let Err(e) = fs::rename(&journal, kept).and_then(|()| super::durable::sync_dir(&layout.journals())) {
+            if let Err(e) =
+                super::disk::rename(&journal, &kept).and_then(|()| super::durable::sync_dir(&layout.journals()))
+            {
                 return Err(UnlockFailure { vault: unlocked.into_locked(), error: UnlockError::Io(e) });
             }
         }

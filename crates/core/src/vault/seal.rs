@@ -72,6 +72,14 @@ impl MacKey {
         hasher.finalize().into()
     }
 
+    /// A `rotation-pending` record's tag (issue 8 item 12): SHA3-256(key ‖ "circlebook rotation pending v1\n" ‖
+    /// `role` ("old" or "new") ‖ "\n" ‖ vault id ‖ "\n" ‖ generation ‖ "\n").
+    pub fn rotation_tag(&self, vault_id: &str, generation: u64, role: &str) -> Tag {
+        let mut hasher = self.start("circlebook rotation pending v1");
+        hasher.update(format!("{role}\n{vault_id}\n{generation}\n").as_bytes());
+        hasher.finalize().into()
+    }
+
     /// The name of this identity's high-water mark file (reveals nothing about the key or the vault).
     pub fn watermark_name(&self) -> String {
         let mut hasher = self.start("circlebook high-water mark file name");

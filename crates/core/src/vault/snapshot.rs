@@ -1,7 +1,6 @@
 //! Snapshots: the whole database, age-encrypted to the identity, with (format 2) a seal beside it and the vault's
 //! id and generation inside it. See docs/FORMAT.md.
 
-use std::fs;
 use std::io::{self, BufWriter, Cursor, Write};
 
 use age::x25519;
@@ -11,7 +10,7 @@ use super::errors::UnlockError;
 use super::keys::{self, OpenFailure};
 use super::layout::Layout;
 use super::seal::{self, Hashing, MacKey, Tag};
-use super::{durable, replay};
+use super::{disk, durable, replay};
 
 /// The table inside every format-2 snapshot naming its vault and generation (never journaled).
 pub const META_TABLE: &str = "vault_meta";
@@ -43,20 +42,41 @@ pub fn set_meta(conn: &Connection, vault_id: &str, generation: u64) -> rusqlite:
     Ok(())
 }
 
+/// Why a snapshot could not be written.
+#[derive(Debug)]
+pub enum WriteFailure {
+    /// Before the rename that makes the snapshot visible: the folder is as it was (temp file and seal removed).
+    Before(io::Error),
+    /// After that rename: the snapshot, with this seal, is what an unlock now finds, but the folder's fsync failed,
+    /// so it may not survive a power cut.
+    After(Tag, io::Error),
+}
+
+impl From<WriteFailure> for io::Error {
+    fn from(e: WriteFailure) -> Self {
+        match e {
+            WriteFailure::Before(e) | WriteFailure::After(_, e) => e,
+        }
+    }
+}
+
 /// Writes snapshot `generation`: the ciphertext to `NNNNNNNN.age.tmp` (fsynced, hashed as it is written), then
-/// the seal `NNNNNNNN.seal` (atomically), then the rename to `NNNNNNNN.age` and the folder fsync. A seal without
-/// its snapshot (a crash between) is a leftover, removed at the next unlock. Returns the seal.
+/// the seal `NNNNNNNN.seal` (atomically), then the rename to `NNNNNNNN.age` (the commit point) and the folder
+/// fsync. A seal without its snapshot (a crash between) is a leftover, removed at the next unlock; after a failure
+/// before the commit point the seal is removed at once, so the folder is as it was. Returns the seal.
 pub fn write(
     layout: &Layout,
     generation: u64,
     identity: &x25519::Identity,
     key: &MacKey,
     data: &[u8],
-) -> io::Result<Tag> {
+) -> Result<Tag, WriteFailure> {
     let path = layout.snapshot(generation);
     let mut temp = path.clone().into_os_string();
     temp.push(durable::TEMP_SUFFIX);
     let temp = std::path::PathBuf::from(temp);
+    let seal_path = layout.seal(generation);
+    let mut seal_written = false;
     let result = (|| {
         let mut hasher = key.snapshot_hasher(generation);
         let mut file = durable::open(&temp, durable::options().write(true).create(true).truncate(true))?;
@@ -70,15 +90,22 @@ pub fn write(
         drop(file);
         use sha3::Digest;
         let tag: Tag = hasher.finalize().into();
-        durable::replace(&layout.seal(generation), format!("{}\n", seal::hex(&tag)).as_bytes())?;
-        fs::rename(&temp, &path)?;
-        durable::sync_dir(&layout.snapshots())?;
+        let sealed = durable::replace_checked(&seal_path, format!("{}\n", seal::hex(&tag)).as_bytes());
+        seal_written = matches!(sealed, Ok(()) | Err(durable::ReplaceError::After(_)));
+        sealed?;
+        disk::rename(&temp, &path)?;
         Ok(tag)
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
+    match result {
+        Ok(tag) => durable::sync_dir(&layout.snapshots()).map(|()| tag).map_err(|e| WriteFailure::After(tag, e)),
+        Err(e) => {
+            let _ = disk::remove_file(&temp);
+            if seal_written {
+                let _ = disk::remove_file(&seal_path);
+            }
+            Err(WriteFailure::Before(e))
+        }
     }
-    result
 }
 
 /// Reads snapshot `generation` into a fresh, hardened in-memory database. With a key (format 2), the seal is

@@ -1,8 +1,8 @@
 //! An unlocked vault: the in-memory database and the write path (journal records, snapshots, generations).
 
 use std::collections::HashSet;
-use std::fs::{self, File};
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use age::x25519;
@@ -10,14 +10,16 @@ use rusqlite::session::Session;
 use rusqlite::{Connection, Transaction};
 use secrecy::SecretString;
 
-use super::errors::{EditError, PassphraseError, RestoreError, SaveError};
+use super::durable::{File, ReplaceError};
+use super::errors::{EditError, PassphraseError, RestoreError, RotateError, SaveError};
 use super::journal::{self, Columns};
 use super::load::{self, Parts, Source};
 use super::notice::Notice;
+use super::rotation;
 use super::seal::{MacKey, Tag};
-use super::snapshot;
+use super::snapshot::{self, WriteFailure};
 use super::watermark::{Mark, Watermark};
-use super::{durable, keys, Kdf, LockFailure, Vault, KEPT_GENERATIONS};
+use super::{disk, durable, keys, Kdf, LockFailure, RecoveryKey, Vault, KEPT_GENERATIONS};
 use crate::passphrase::check_passphrase;
 use crate::schema;
 
@@ -45,6 +47,12 @@ pub struct UnlockedVault {
     /// The tag of the last record (or the snapshot's seal): the next record chains to it.
     pub(super) head: Tag,
     pub(super) watermark: Watermark,
+    /// Folders whose fsync failed after a write into them reached the file system (a new journal, a snapshot's
+    /// rename): what an unlock finds now, but not yet sure to survive a power cut. The next save fsyncs them.
+    pub(super) unconfirmed_dirs: Vec<PathBuf>,
+    /// Set when a failed write could not be undone (the journal could not be cut back to its last record): the
+    /// files no longer match what this vault would append after, so it refuses every write until reopened.
+    pub(super) broken: Option<String>,
 }
 
 impl std::fmt::Debug for UnlockedVault {
@@ -86,6 +94,8 @@ impl UnlockedVault {
             vault_id: parts.vault_id,
             head,
             watermark,
+            unconfirmed_dirs: Vec::new(),
+            broken: None,
         })
     }
 
@@ -148,7 +158,28 @@ impl UnlockedVault {
 
     /// Whether some committed change is in memory only.
     pub fn has_unsaved_changes(&self) -> bool {
-        !self.pending.is_empty() || self.needs_snapshot
+        !self.pending.is_empty() || self.needs_snapshot || !self.unconfirmed_dirs.is_empty()
+    }
+
+    /// Refuses to write after a failure that could not be undone (see [`SaveError::Reopen`]).
+    fn writable(&self) -> Result<(), SaveError> {
+        match &self.broken {
+            Some(why) => Err(SaveError::Reopen(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Fsyncs the folders whose fsync failed earlier; the state they hold is then durable.
+    fn confirm_dirs(&mut self) -> Result<(), SaveError> {
+        if self.unconfirmed_dirs.is_empty() {
+            return Ok(());
+        }
+        while let Some(dir) = self.unconfirmed_dirs.last() {
+            durable::sync_dir(dir).map_err(SaveError::Unconfirmed)?;
+            self.unconfirmed_dirs.pop();
+        }
+        self.record_watermark();
+        Ok(())
     }
 
     /// Runs `f` in one transaction. On success the change is committed in memory and made durable as one
@@ -158,6 +189,7 @@ impl UnlockedVault {
         &mut self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, EditError<E>> {
+        self.writable().map_err(EditError::Unsaved)?;
         let tables = Arc::clone(&self.tables);
         let (value, changeset) = {
             let mut session = Session::new(&self.conn).map_err(|e| EditError::Rejected(e.into()))?;
@@ -196,7 +228,14 @@ impl UnlockedVault {
     }
 
     /// Makes every change committed in memory durable.
+    ///
+    /// The commit point of a journal append is the journal's `fdatasync`: before it, a failure cuts the journal
+    /// back to its last record (or removes the journal it created) and the records stay pending; after it, the
+    /// records are in the file and are never appended again, even when the fsync of a new journal's folder then
+    /// fails ([`SaveError::Unconfirmed`]; the next save retries that fsync).
     pub fn save(&mut self) -> Result<(), SaveError> {
+        self.writable()?;
+        self.confirm_dirs()?;
         if self.needs_snapshot {
             return self.fold();
         }
@@ -206,38 +245,69 @@ impl UnlockedVault {
         let path = self.vault.layout.journal(self.generation);
         let created = self.journal.is_none() && !durable::file_exists(&path)?;
         if self.journal.is_none() {
-            self.journal = Some(durable::open(&path, durable::options().append(true).create(true))?);
+            match durable::open(&path, durable::options().append(true).create(true)) {
+                Ok(file) => self.journal = Some(file),
+                Err(e) => {
+                    if created {
+                        // `open` may have created the file before refusing it: leave the folder as it was.
+                        let _ = disk::remove_file(&path);
+                    }
+                    return Err(e.into());
+                }
+            }
         }
         let file = self.journal.as_mut().expect("opened above");
         let batch: Vec<u8> = self.pending.concat();
         let written = file.write_all(&batch).and_then(|()| file.sync_data());
         if let Err(e) = written {
             // Leave the journal exactly as it was: the records stay pending in memory.
-            let _ = file.set_len(self.journal_len).and_then(|()| file.sync_data());
-            if created {
+            let undone = if created {
                 self.journal = None;
-                let _ = fs::remove_file(&path);
+                disk::remove_file(&path)
+            } else {
+                file.set_len(self.journal_len).and_then(|()| file.sync_data())
+            };
+            if let Err(undo) = undone {
+                // The journal may now end in part of a record: appending after it would make the journal
+                // unreadable. The next unlock moves such a torn tail aside; until then, nothing more is written.
+                self.broken = Some(format!(
+                    "writing to {} failed ({e}) and the partial record could not be removed ({undo})",
+                    path.display()
+                ));
             }
             return Err(e.into());
         }
-        if created {
-            durable::sync_dir(&self.vault.layout.journals())?;
-        }
+        // The records are in the journal: from here on they are never appended again.
         self.journal_len += batch.len() as u64;
         self.pending.clear();
+        if created {
+            let journals = self.vault.layout.journals();
+            if let Err(e) = durable::sync_dir(&journals) {
+                self.unconfirmed_dirs.push(journals);
+                return Err(SaveError::Unconfirmed(e));
+            }
+        }
         self.record_watermark();
         Ok(())
     }
 
     /// Folds the database into a new snapshot generation, empties the journal and keeps the last
-    /// [`KEPT_GENERATIONS`] snapshots. On failure nothing on disk changes.
+    /// [`KEPT_GENERATIONS`] snapshots. The commit point is the new snapshot's rename: a failure before it leaves
+    /// the files on disk as they were; from it on, the new generation is the current one in memory too (an unlock
+    /// would load it), even when the folder's fsync then fails ([`SaveError::Unconfirmed`]).
     pub fn fold(&mut self) -> Result<(), SaveError> {
+        self.writable()?;
         let next = self.generation + 1;
         let layout = self.vault.layout.clone();
         snapshot::set_meta(&self.conn, &self.vault_id, next)?;
-        let seal = {
+        let written = {
             let data = self.conn.serialize(rusqlite::MAIN_DB)?;
-            snapshot::write(&layout, next, &self.identity, &self.key, &data)?
+            snapshot::write(&layout, next, &self.identity, &self.key, &data)
+        };
+        let (seal, unconfirmed) = match written {
+            Ok(seal) => (seal, None),
+            Err(WriteFailure::Before(e)) => return Err(e.into()),
+            Err(WriteFailure::After(seal, e)) => (seal, Some(e)),
         };
         self.generation = next;
         self.head = seal;
@@ -246,27 +316,43 @@ impl UnlockedVault {
         self.journal_len = 0;
         self.pending.clear();
         self.needs_snapshot = false;
+        if let Some(e) = unconfirmed {
+            // Older journals stay until the new snapshot is durable (an unlock removes them as stale).
+            self.unconfirmed_dirs.push(layout.snapshots());
+            return Err(SaveError::Unconfirmed(e));
+        }
+        self.unconfirmed_dirs.clear();
         for old in layout.journal_generations().unwrap_or_default() {
             if old < next {
-                let _ = fs::remove_file(layout.journal(old));
+                let _ = disk::remove_file(&layout.journal(old));
             }
         }
         let _ = durable::sync_dir(&layout.journals());
         self.record_watermark();
-        self.prune(KEPT_GENERATIONS);
+        let _ = self.prune(KEPT_GENERATIONS);
         Ok(())
     }
 
-    fn prune(&self, keep: usize) {
+    /// Removes all but the newest `keep` generations; tries every one, and returns the first failure.
+    fn prune(&self, keep: usize) -> std::io::Result<()> {
         let layout = &self.vault.layout;
-        let generations = layout.snapshot_generations().unwrap_or_default();
+        let generations = layout.snapshot_generations()?;
+        let mut result = Ok(());
         if generations.len() > keep {
             for old in &generations[..generations.len() - keep] {
-                let _ = fs::remove_file(layout.snapshot(*old));
-                let _ = fs::remove_file(layout.seal(*old));
+                for path in [layout.snapshot(*old), layout.seal(*old)] {
+                    match disk::remove_file(&path) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound && result.is_ok() => result = Err(e),
+                        _ => {}
+                    }
+                }
             }
-            let _ = durable::sync_dir(&layout.snapshots());
+            let synced = durable::sync_dir(&layout.snapshots());
+            if result.is_ok() {
+                result = synced;
+            }
         }
+        result
     }
 
     /// Saves, folds the journal into a snapshot when there is one, and locks: the database is dropped and the
@@ -288,8 +374,149 @@ impl UnlockedVault {
     pub fn change_passphrase(&mut self, new_passphrase: &SecretString, kdf: Kdf) -> Result<(), PassphraseError> {
         check_passphrase(new_passphrase)?;
         let wrapped = keys::wrap_identity(&self.identity, new_passphrase, kdf.log_n)?;
-        durable::replace(&self.vault.layout.identity(), &wrapped)?;
-        Ok(())
+        super::replace_identity(&self.vault.layout, &wrapped)
+    }
+
+    /// Key rotation (issue 8 item 12): a new identity (so a new recovery key and a new MAC key), the current state
+    /// written as a new generation encrypted to it and sealed with its MAC key, `identity.age` replaced by the new
+    /// identity wrapped with the same `passphrase` (checked first: it must unwrap the current `identity.age` to the
+    /// identity held; re-wrapping with the same passphrase keeps one thing changing at a time, `change_passphrase`
+    /// changes the other), and then every file the old key opens deleted: older generations and their seals,
+    /// journals, torn tails. Returns the new recovery key, to be shown once.
+    ///
+    /// Crash safety: a `rotation-pending` record, sealed under both keys, is written first and removed last; the
+    /// replacement of `identity.age` is the commit point. Before it, the generation the record names is a newer
+    /// snapshot the old identity cannot open, which an unlock by passphrase skips and sets aside (see
+    /// `load::load_parts`); after it, the old key's files left behind are removed at the next unlock. The old
+    /// key's high-water mark is moved to the new generation right after the commit, so the old `identity.age`
+    /// with the old snapshots put back is refused as a rollback on this computer.
+    pub fn rotate_key(&mut self, passphrase: &SecretString, kdf: Kdf) -> Result<RecoveryKey, RotateError> {
+        self.rotate_key_until(passphrase, kdf, None).map(|key| key.expect("not stopped"))
+    }
+
+    /// [`UnlockedVault::rotate_key`], stopping after `stop` as if the process had died there (crash tests only:
+    /// the vault in memory is left as it was before the rotation and must be dropped).
+    #[doc(hidden)]
+    pub fn rotate_key_until(
+        &mut self,
+        passphrase: &SecretString,
+        kdf: Kdf,
+        stop: Option<RotateStep>,
+    ) -> Result<Option<RecoveryKey>, RotateError> {
+        let wrapped = durable::read(&self.vault.layout.identity()).map_err(|e| RotateError::Unlock(e.into()))?;
+        let held = keys::unwrap_identity(&wrapped, passphrase).map_err(|e| match e {
+            keys::OpenFailure::WrongKey => RotateError::WrongPassphrase,
+            keys::OpenFailure::ExcessiveWork(n) => RotateError::Unlock(super::errors::UnlockError::ExcessiveWork(n)),
+            keys::OpenFailure::Damaged(detail) => {
+                RotateError::Unlock(super::errors::UnlockError::Damaged { file: "identity.age".into(), detail })
+            }
+            keys::OpenFailure::Io(e) => RotateError::Unlock(e.into()),
+        })?;
+        if held.to_public().to_string() != self.identity.to_public().to_string() {
+            // identity.age was replaced since this unlock: it is not this vault's key.
+            return Err(RotateError::WrongPassphrase);
+        }
+        drop(held);
+        self.save().map_err(RotateError::NotStarted)?;
+        let layout = self.vault.layout.clone();
+        let identity = keys::generate();
+        let key = MacKey::of(&identity);
+        let newest = layout.snapshot_generations().unwrap_or_default().last().copied().unwrap_or(0);
+        let next = self.generation.max(newest) + 1;
+        // 0. The record naming the generation about to be written, sealed under both keys: only the generation it
+        //    names may an unlock with the old key skip (a damaged newest snapshot is never taken for a rotation).
+        let record = rotation::Pending::new(&self.vault_id, next, &self.key, &key);
+        if let Err(e) = rotation::write(&layout, &record) {
+            // The record may be in place with its folder's fsync failed: nothing started, so it goes.
+            rotation::remove(&layout);
+            return Err(RotateError::NotStarted(e.into()));
+        }
+        if stop == Some(RotateStep::Pending) {
+            return Ok(None);
+        }
+        // 1. The new generation, to the new key. Until identity.age changes, the old key skips it.
+        let written = snapshot::set_meta(&self.conn, &self.vault_id, next).map_err(SaveError::from).and_then(|()| {
+            let data = self.conn.serialize(rusqlite::MAIN_DB)?;
+            snapshot::write(&layout, next, &identity, &key, &data).map_err(|e| {
+                if matches!(e, WriteFailure::After(..)) {
+                    // In place but not the rotation's commit: taken back like any unfinished rotation.
+                    let _ = disk::remove_file(&layout.snapshot(next));
+                    let _ = disk::remove_file(&layout.seal(next));
+                }
+                SaveError::from(std::io::Error::from(e))
+            })
+        });
+        let seal = match written {
+            Ok(seal) => seal,
+            Err(e) => {
+                let _ = snapshot::set_meta(&self.conn, &self.vault_id, self.generation);
+                rotation::remove(&layout);
+                return Err(RotateError::NotStarted(e));
+            }
+        };
+        if stop == Some(RotateStep::Snapshot) {
+            return Ok(None);
+        }
+        // 2. The new key's high-water mark (nobody else holds the new key yet).
+        let mark = Mark { vault_id: self.vault_id.clone(), generation: next, sequence: 0, head: seal };
+        let watermark = Watermark::new(self.watermark.path().and_then(std::path::Path::parent), &key);
+        let _ = watermark.write(&key, &mark);
+        if stop == Some(RotateStep::NewMark) {
+            return Ok(None);
+        }
+        // 3. The commit: identity.age now holds the new identity.
+        let wrapped = keys::wrap_identity(&identity, passphrase, kdf.log_n).map_err(RotateError::Identity)?;
+        // A failed folder fsync after the rename is past the commit point: the new identity is in force, so the
+        // rotation goes on (its recovery key must be shown) and the next save retries the fsync.
+        let unconfirmed = match durable::replace_checked(&layout.identity(), &wrapped) {
+            Ok(()) => false,
+            Err(ReplaceError::After(_)) => true,
+            Err(ReplaceError::Before(e)) => {
+                // Only what this call wrote is taken back: its own generation and its record.
+                let _ = disk::remove_file(&layout.snapshot(next));
+                let _ = disk::remove_file(&layout.seal(next));
+                let _ = durable::sync_dir(&layout.snapshots());
+                rotation::remove(&layout);
+                let _ = snapshot::set_meta(&self.conn, &self.vault_id, self.generation);
+                return Err(RotateError::Identity(e));
+            }
+        };
+        if stop == Some(RotateStep::Identity) {
+            return Ok(None);
+        }
+        // From here the rotation is done; what follows is best effort and finished by the next unlock.
+        // 4. The old key's mark moves to the new generation: the old state put back is then older than seen.
+        self.watermark.clone().write(&self.key, &mark).ok();
+        if stop == Some(RotateStep::OldMark) {
+            return Ok(None);
+        }
+        // 5. Journals and torn tails first, the old snapshots last (an old-key snapshot left behind tells the
+        //    next unlock that the cleanup was interrupted).
+        remove_older_journal_files(&layout, next);
+        if stop == Some(RotateStep::Journals) {
+            return Ok(None);
+        }
+        remove_older_snapshots(&layout, next);
+        if stop == Some(RotateStep::Snapshots) {
+            return Ok(None);
+        }
+        // 6. The record goes last: while it is there, the next unlock finishes the cleanup.
+        rotation::remove(&layout);
+        let recovery = RecoveryKey(identity.to_string());
+        self.identity = identity;
+        self.key = key;
+        self.watermark = watermark;
+        self.generation = next;
+        self.head = seal;
+        self.sequence = 0;
+        self.journal = None;
+        self.journal_len = 0;
+        self.pending.clear();
+        self.needs_snapshot = false;
+        if unconfirmed {
+            self.unconfirmed_dirs.push(layout.root().to_path_buf());
+        }
+        Ok(Some(recovery))
     }
 
     /// Replaces the current state with a kept generation's. The current state is first saved as a generation
@@ -309,13 +536,17 @@ impl UnlockedVault {
             self.fold()?;
         }
         let previous = std::mem::replace(&mut self.conn, parts.conn);
-        if let Err(e) = self.fold() {
+        let current = self.generation;
+        let folded = self.fold();
+        if folded.is_err() && self.generation == current {
+            // Failed before the commit point: the restored state is on disk nowhere, so not in memory either.
             self.conn = previous;
-            return Err(e.into());
+            return Err(folded.expect_err("checked").into());
         }
+        // The restored state is the newest generation on disk (even if its fsync failed): it is the state now.
         self.columns = Columns::default();
         self.tables = Arc::new(schema::journaled_tables(&self.conn).map_err(SaveError::from)?.into_iter().collect());
-        Ok(())
+        folded.map_err(Into::into)
     }
 
     /// Merges the full-text index into one segment, so that the next snapshot holds no deleted text: FTS5 keeps a
@@ -329,16 +560,23 @@ impl UnlockedVault {
     /// After a purge (issue 8 item 9): folds, then deletes every other generation and every file that may hold
     /// older text (torn tails moved aside, journals kept after a damaged snapshot), so that no snapshot or journal
     /// holds what was purged and `restore` cannot bring it back.
+    ///
+    /// A failure after the fold (an older file that could not be removed) is [`SaveError::NotForgotten`]: never a
+    /// success while some file may still hold what was purged.
     pub(crate) fn fold_forgetting_history(&mut self) -> Result<(), SaveError> {
         self.fold()?;
-        self.prune(1);
+        self.forget_history().map_err(SaveError::NotForgotten)
+    }
+
+    fn forget_history(&self) -> std::io::Result<()> {
+        self.prune(1)?;
         let journals = self.vault.layout.journals();
         let mut removed = false;
-        for entry in fs::read_dir(&journals)?.flatten() {
-            let name = entry.file_name();
+        for (path, name) in disk::read_dir(&journals)? {
             let name = name.to_string_lossy();
             if name.contains(".torn-") || name.ends_with(".unreplayed") {
-                removed |= fs::remove_file(entry.path()).is_ok();
+                disk::remove_file(&path)?;
+                removed = true;
             }
         }
         if removed {
@@ -362,7 +600,59 @@ impl UnlockedVault {
     pub fn compact(&mut self) -> Result<(), SaveError> {
         self.merge_search_index()?;
         self.fold()?;
-        self.prune(1);
-        Ok(())
+        self.prune(1).map_err(SaveError::NotForgotten)
+    }
+}
+
+/// Where [`UnlockedVault::rotate_key_until`] stops (crash tests): after the step named.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RotateStep {
+    /// The `rotation-pending` record is written.
+    Pending,
+    /// The new generation (snapshot and seal) is written.
+    Snapshot,
+    /// The new key's high-water mark is written.
+    NewMark,
+    /// identity.age holds the new identity (the commit).
+    Identity,
+    /// The old key's high-water mark points at the new generation.
+    OldMark,
+    /// Older journals and torn tails are deleted; older snapshots are not yet.
+    Journals,
+    /// Older snapshots are deleted; the `rotation-pending` record is not yet.
+    Snapshots,
+}
+
+/// Deletes every journal, torn tail and kept unreplayed journal of generations before `current`.
+pub(super) fn remove_older_journal_files(layout: &super::Layout, current: u64) {
+    let journals = layout.journals();
+    let Ok(entries) = disk::read_dir(&journals) else { return };
+    let mut removed = false;
+    for (path, name) in entries {
+        let name = name.to_string_lossy();
+        let generation =
+            name.get(..8).filter(|d| d.bytes().all(|b| b.is_ascii_digit())).and_then(|d| d.parse::<u64>().ok());
+        if generation.is_some_and(|g| g < current) {
+            removed |= disk::remove_file(&path).is_ok();
+        }
+    }
+    if removed {
+        let _ = durable::sync_dir(&journals);
+    }
+}
+
+/// Deletes every snapshot and seal of generations before `current`.
+pub(super) fn remove_older_snapshots(layout: &super::Layout, current: u64) {
+    let mut removed = false;
+    for old in layout.snapshot_generations().unwrap_or_default().into_iter().filter(|g| *g < current) {
+        removed |= disk::remove_file(&layout.snapshot(old)).is_ok();
+        removed |= disk::remove_file(&layout.seal(old)).is_ok();
+    }
+    for old in layout.seal_generations().unwrap_or_default().into_iter().filter(|g| *g < current) {
+        removed |= disk::remove_file(&layout.seal(old)).is_ok();
+    }
+    if removed {
+        let _ = durable::sync_dir(&layout.snapshots());
     }
 }
