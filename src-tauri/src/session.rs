@@ -88,13 +88,15 @@ impl Session {
         Ok(())
     }
 
-    /// Saves what is unsaved and drops the keys; already locked is fine. On failure it stays unlocked.
+    /// Saves what is unsaved and drops the keys; already locked is fine. It always locks: when changes whose
+    /// save had already failed still cannot be written (a full disk), they are left out, the error is returned
+    /// for the log, and the next unlock tells the person (`Notice::LeftOutAtLock`).
     pub fn lock(&mut self) -> Result<(), IpcError> {
         match std::mem::take(self) {
             Session::Unlocked(vault) => match vault.lock() {
                 Ok(vault) => *self = Session::Locked(vault),
                 Err(failure) => {
-                    *self = Session::Unlocked(failure.vault);
+                    *self = Session::Locked(failure.vault);
                     return Err(failure.error.into());
                 }
             },

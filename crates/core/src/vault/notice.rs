@@ -27,6 +27,12 @@ pub enum Notice {
         /// The first format-2 generation.
         generation: u64,
     },
+    /// The last lock could not write changes whose save had already failed (each was reported when it was made);
+    /// they were left out so that the vault could lock. Everything saved before them is in the vault.
+    LeftOutAtLock {
+        /// Why they could not be written (e.g. `disk_full`).
+        cause: crate::ErrorKind,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -46,6 +52,12 @@ impl std::fmt::Display for Notice {
                 "this vault was in format {from}, whose files were not authenticated; it was read with replay \
                  restricted to record changes and saved as format 2 (generation {generation}). Older generations \
                  stay in format {from} and cannot be restored by Circlebook"
+            ),
+            Self::LeftOutAtLock { cause } => write!(
+                f,
+                "when the vault last locked, changes that had not been saved could still not be written ({}); they \
+                 were left out so that it could lock. Everything saved before them is here",
+                cause.code()
             ),
         }
     }
