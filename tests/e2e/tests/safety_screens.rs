@@ -6,7 +6,7 @@ use circlebook_e2e::drive::check_screen;
 use circlebook_e2e::harness::{wait_for_unlock_screen, AppUnderTest, Options, PASSPHRASE};
 use circlebook_e2e::{require_display, wait_for, wait_for_text, Error, Screenshots};
 use fantoccini::key::Key;
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 
 /// Sets the theme on the unlock screen as the Settings screen would (the page keeps it in its storage).
 async fn set_theme(client: &Client, theme: &str) -> Result<(), Error> {
@@ -33,7 +33,9 @@ async fn lock_unlock_hide_and_idle_setting_in_both_languages_and_themes() -> Res
             check_screen(client, &mut shots, &format!("quick-exit-help{suffix}-{lang}")).await?;
             wait_for(client, "quick-exit-help-toggle").await?.click().await?;
 
+            client.find(Locator::Css("[data-testid=\"keys-safety\"] > summary")).await?.click().await?;
             let idle = wait_for(client, "idle-setting").await?;
+            assert!(idle.is_displayed().await?, "the idle setting shows once its section is opened");
             client
                 .execute("arguments[0].scrollIntoView({ block: 'center' })", vec![serde_json::to_value(&idle)?])
                 .await?;
