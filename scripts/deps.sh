@@ -2,7 +2,7 @@
 # Debian 12 with a Rust toolchain (cargo) is assumed; everything else comes from apt, npm and crates.io.
 
 BUILD_PACKAGES="build-essential pkg-config libssl-dev libclang-dev libwebkit2gtk-4.1-dev"
-TEST_PACKAGES="xvfb xauth x11-utils webkit2gtk-driver imagemagick age sqlite3 xclip"
+TEST_PACKAGES="xvfb xauth x11-utils webkit2gtk-driver imagemagick age sqlite3 xclip dbus-daemon"
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -88,13 +88,15 @@ impl Session {
         Ok(())
     }
 
-    /// Saves what is unsaved and drops the keys; already locked is fine. On failure it stays unlocked.
+    /// Saves what is unsaved and drops the keys; already locked is fine. It always locks: when changes whose
+    /// save had already failed still cannot be written (a full disk), they are left out, the error is returned
+    /// for the log, and the next unlock tells the person (`Notice::LeftOutAtLock`).
     pub fn lock(&mut self) -> Result<(), IpcError> {
         match std::mem::take(self) {
             Session::Unlocked(vault) => match vault.lock() {
                 Ok(vault) => *self = Session::Locked(vault),
                 Err(failure) => {
-                    *self = Session::Unlocked(failure.vault);
+                    *self = Session::Locked(failure.vault);
                     return Err(failure.error.into());
                 }
             },
@@ -182,6 +184,69 @@ mod tests {
         assert_eq!(session.status(), VaultStatus::Unlocked);
         let again = session.create(state.dir(), &SecretString::from(PASSPHRASE.to_owned()));
         assert_eq!(again.map_err(|e| e.kind()).err(), Some(ErrorKind::VaultExists));
+    }
+
+    /// A small tmpfs, unmounted on drop; mounting needs root, as CI has (like the core's disk_full tests).
+    struct Tmpfs {
+        path: std::path::PathBuf,
+        _holder: tempfile::TempDir,
+    }
+
+    impl Tmpfs {
+        fn mount(size: &str) -> Tmpfs {
+            let holder = tempfile::tempdir().expect("temp dir");
+            let path = holder.path().join("small");
+            std::fs::create_dir(&path).expect("mkdir");
+            let status = std::process::Command::new("mount")
+                .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+                .arg(&path)
+                .status()
+                .expect("this test needs `mount`");
+            assert!(status.success(), "this test mounts a small tmpfs and must run as root (as CI does)");
+            Tmpfs { path, _holder: holder }
+        }
+    }
+
+    impl Drop for Tmpfs {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.path).status();
+        }
+    }
+
+    /// Issue 10, disk full while locking: the session locks all the same (keys and database dropped), the edit that
+    /// had failed to save is left out, and the next unlock's notices say so.
+    #[test]
+    fn locking_on_a_full_disk_still_locks_and_the_next_unlock_says_so() {
+        use std::io::Write;
+
+        let small = Tmpfs::mount("4m");
+        let vault = small.path.join("vault");
+        let state = AppState::open(vault.clone());
+        let mut session = state.session();
+        session.create(&vault, &SecretString::from(PASSPHRASE.to_owned())).expect("created");
+        let kept = session.call("create_case", serde_json::json!({ "code_name": "Rowan" })).expect("saved");
+        assert!(kept["id"].is_string(), "{kept}");
+
+        let filler = small.path.join("filler");
+        let mut file = std::fs::File::create(&filler).expect("filler");
+        while file.write_all(&[0x5a; 4096]).is_ok() {}
+        let _ = file.sync_all();
+        let failed = session
+            .call("create_case", serde_json::json!({ "code_name": "Aspen", "harmed_needs": "x".repeat(20_000) }))
+            .expect_err("the disk is full");
+        assert_eq!(failed.code, ErrorKind::DiskFull);
+
+        let error = session.lock().expect_err("the failed edit still cannot be written");
+        assert_eq!(error.code, ErrorKind::DiskFull);
+        assert_eq!(session.status(), VaultStatus::Locked, "a full disk never keeps the vault open");
+        assert_eq!(session.call("list_cases", serde_json::json!({})).expect_err("locked").code, ErrorKind::Locked);
+
+        std::fs::remove_file(filler).expect("free space");
+        session.unlock(state.dir(), &key(PASSPHRASE)).expect("unlocked");
+        let listed = session.call("list_cases", serde_json::json!({})).expect("listed").to_string();
+        assert!(listed.contains("Rowan") && !listed.contains("Aspen"), "{listed}");
+        let notices = serde_json::to_value(session.notices()).expect("json");
+        assert_eq!(notices, serde_json::json!([{ "kind": "left_out_at_lock", "cause": "disk_full" }]));
     }
 
     #[test]

@@ -47,7 +47,8 @@ impl LockReason {
     }
 }
 
-/// Locks the vault and resets the page. The page is reset even when saving failed, so nothing stays on screen.
+/// Locks the vault and resets the page. Both happen even when saving failed (a full disk): `Session::lock` always
+/// drops the keys and database, and the error only says what was left out (the next unlock tells the person).
 pub fn lock_and_reset<R: Runtime>(app: &AppHandle<R>, reason: LockReason) -> Result<(), IpcError> {
     let result = app.state::<AppState>().session().lock();
     if reason != LockReason::Asked {
@@ -85,7 +86,7 @@ pub fn quick_exit<R: Runtime>(app: &AppHandle<R>) {
         "circlebook: quick exit: window hidden after {:.1} ms, vault locked after {:.1} ms{}",
         hidden.as_secs_f64() * 1e3,
         done.as_secs_f64() * 1e3,
-        if locked.is_ok() { "" } else { " (unsaved changes could not be written)" }
+        if locked.is_ok() { "" } else { " (changes that had failed to save were left out)" }
     );
     app.exit(0);
 }

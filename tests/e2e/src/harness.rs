@@ -23,6 +23,8 @@ pub struct Options {
     pub app: Option<PathBuf>,
     /// Leave `CIRCLEBOOK_VAULT` unset so the app uses its default folder under the temp HOME.
     pub default_vault_dir: bool,
+    /// More environment for the app (e.g. `DBUS_SYSTEM_BUS_ADDRESS` of a private bus with a fake logind).
+    pub env: Vec<(&'static str, OsString)>,
 }
 
 /// One WebDriver session at a time: `cargo test --workspace` runs a binary's tests on parallel threads.
@@ -78,6 +80,7 @@ impl AppUnderTest {
             env.push(("LANG", lang.into()));
             env.push(("LANGUAGE", lang.split('_').next().unwrap_or(lang).into()));
         }
+        env.extend(options.env.iter().cloned());
         let binary = options.app.clone().unwrap_or_else(app_binary);
         let turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let driver = TauriDriver::start(&env)?;

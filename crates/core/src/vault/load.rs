@@ -295,6 +295,8 @@ fn finish(
             _ => {}
         }
     }
+    let left_out = unlocked.vault.left_out_at_lock.take();
+    unlocked.add_notices(left_out.map(|cause| Notice::LeftOutAtLock { cause }));
     if !torn_tail.is_empty() {
         // Never cut a journal in place: the torn, never-acknowledged tail is first kept in a file of its own, then
         // the journal is replaced (atomically) by its whole records, so the next record appends after them.

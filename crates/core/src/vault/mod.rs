@@ -79,6 +79,8 @@ impl RecoveryKey {
 pub struct Vault {
     layout: Layout,
     _lock: File,
+    /// The last lock in this process left out changes that could not be written (why): told at the next unlock.
+    left_out_at_lock: Option<crate::ErrorKind>,
 }
 
 /// Unlocking failed: the error, and the still-locked vault to try again with.
@@ -88,10 +90,12 @@ pub struct UnlockFailure {
     pub error: UnlockError,
 }
 
-/// Locking failed because unsaved changes could not be written: the vault stays unlocked.
+/// Unsaved changes (edits whose save had already failed, so never acknowledged) could not be written while
+/// locking. The vault is locked all the same: the database and keys are dropped, and the changes with them; the
+/// next unlock says so with [`Notice::LeftOutAtLock`].
 #[derive(Debug)]
 pub struct LockFailure {
-    pub vault: Box<UnlockedVault>,
+    pub vault: Vault,
     pub error: SaveError,
 }
 
@@ -110,7 +114,7 @@ impl Vault {
         durable::check_dir(&layout.snapshots())?;
         durable::check_dir(&layout.journals())?;
         let lock = take_lock(&layout)?;
-        Ok(Vault { layout, _lock: lock })
+        Ok(Vault { layout, _lock: lock, left_out_at_lock: None })
     }
 
     /// Creates a vault in `dir` (which must be empty or absent) and returns it unlocked, with its recovery key.
@@ -140,7 +144,7 @@ impl Vault {
         }
         let identity = result.expect("checked");
         let recovery = RecoveryKey(identity.to_string());
-        let vault = Vault { layout, _lock: lock };
+        let vault = Vault { layout, _lock: lock, left_out_at_lock: None };
         let unlocked =
             load::load(vault, identity, load::Source::Latest, &UnlockOptions::default()).map_err(|f| {
                 match f.error {

@@ -40,6 +40,12 @@ pub enum Notice {
         /// The old key's generations removed.
         generations: Vec<u64>,
     },
+    /// The last lock could not write changes whose save had already failed (each was reported when it was made);
+    /// they were left out so that the vault could lock. Everything saved before them is in the vault.
+    LeftOutAtLock {
+        /// Why they could not be written (e.g. `disk_full`).
+        cause: crate::ErrorKind,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -77,6 +83,12 @@ impl std::fmt::Display for Notice {
                 "a change of the vault's key was interrupted after the new key was saved; the files of the old key \
                  (generations {generations:?}) were removed now. If the new recovery key was never shown, change \
                  the key again to get one"
+            ),
+            Self::LeftOutAtLock { cause } => write!(
+                f,
+                "when the vault last locked, changes that had not been saved could still not be written ({}); they \
+                 were left out so that it could lock. Everything saved before them is here",
+                cause.code()
             ),
         }
     }

@@ -356,11 +356,16 @@ impl UnlockedVault {
     }
 
     /// Saves, folds the journal into a snapshot when there is one, and locks: the database is dropped and the
-    /// identity zeroized. Fails (staying unlocked) only when unsaved changes cannot be written.
+    /// identity zeroized. Always locks. When unsaved changes (edits whose save already failed, so never
+    /// acknowledged) still cannot be written, they are dropped with the database, the error is returned beside the
+    /// locked vault, and the next unlock tells the person ([`Notice::LeftOutAtLock`]). Acknowledged edits are
+    /// in the journal already: nothing that was reported as saved is lost.
     pub fn lock(mut self) -> Result<Vault, LockFailure> {
         if self.has_unsaved_changes() {
             if let Err(error) = self.save() {
-                return Err(LockFailure { vault: Box::new(self), error });
+                let mut vault = self.into_locked();
+                vault.left_out_at_lock = Some(error.kind());
+                return Err(LockFailure { vault, error });
             }
         }
         if self.sequence > 0 {

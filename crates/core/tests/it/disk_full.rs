@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use circlebook_core::vault::{EditError, SaveError};
-use circlebook_core::{ErrorKind, Vault};
+use circlebook_core::vault::{EditError, Notice, SaveError};
+use circlebook_core::{ErrorKind, UnlockKey, Vault};
 
 use crate::common::*;
 
@@ -86,9 +86,6 @@ fn a_full_disk_fails_the_save_clearly_keeps_the_edits_and_a_later_save_succeeds(
     assert!(matches!(err, EditError::Unsaved(SaveError::DiskFull(_))));
     assert!(matches!(vault.fold(), Err(SaveError::DiskFull(_))));
     assert_eq!(fingerprint(&dir), before);
-    let failure = vault.lock().expect_err("cannot lock with unsaved changes");
-    let mut vault = *failure.vault;
-    assert_eq!(fingerprint(&dir), before);
 
     fs::remove_file(filler).expect("free space");
     vault.save().expect("a later save succeeds");
@@ -109,4 +106,49 @@ fn a_full_disk_fails_the_save_clearly_keeps_the_edits_and_a_later_save_succeeds(
         )
         .expect("row");
     assert_eq!((stage.as_str(), len as usize), ("intake", big.len()));
+}
+
+/// Issue 10, "disk full while locking": locking always drops the keys and the database, even when the changes whose
+/// save had already failed still cannot be written. What was acknowledged is in the journal and comes back at the
+/// next unlock, which says calmly that the rest was left out; the files are untouched by the failed lock.
+#[test]
+fn locking_on_a_full_disk_still_locks_and_the_next_unlock_says_what_was_left_out() {
+    let small = Tmpfs::mount("2m");
+    let dir = small.path.join("vault");
+    isolate_state();
+    let (mut vault, _key) = Vault::create(&dir, &pass(PASSPHRASE), FAST).expect("create");
+    add_case(&mut vault, "c1", "Juniper");
+    add_note(&mut vault, "n0", "c1", "acknowledged before the disk filled");
+    let filler = fill(&small.path);
+    let before = fingerprint(&dir);
+
+    let big = "a long note ".repeat(2000);
+    let err = vault
+        .edit(|tx| tx.execute("INSERT INTO notes(id, case_id, body, created_at) VALUES('n1', 'c1', ?1, 't')", [&big]))
+        .expect_err("the disk is full");
+    assert!(matches!(err, EditError::Unsaved(SaveError::DiskFull(_))), "{err:?}");
+    assert!(vault.has_unsaved_changes());
+
+    let failure = vault.lock().expect_err("the unsaved change cannot be written");
+    assert!(matches!(failure.error, SaveError::DiskFull(_)), "{:?}", failure.error);
+    assert_eq!(failure.error.kind(), ErrorKind::DiskFull);
+    let locked: Vault = failure.vault;
+    assert_eq!(fingerprint(&dir), before, "the failed lock changed no file");
+    assert!(Vault::open(&dir).is_err(), "the locked vault still holds its folder");
+
+    // Still full: the unlock reads what was acknowledged and tells what was left out.
+    let vault = locked.unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect("unlock while still full");
+    assert_eq!(case_names(&vault), vec![("c1".into(), "Juniper".into())]);
+    let notes: Vec<String> = {
+        let mut stmt = vault.conn().prepare("SELECT id FROM notes ORDER BY id").expect("prepare");
+        stmt.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
+    };
+    assert_eq!(notes, vec!["n0".to_owned()], "the acknowledged note is there, the unacknowledged one is not");
+    assert_eq!(vault.notices(), &[Notice::LeftOutAtLock { cause: ErrorKind::DiskFull }]);
+    assert!(vault.notices()[0].to_string().contains("disk_full"));
+
+    // Told once: a clean lock and unlock has nothing to say.
+    fs::remove_file(filler).expect("free space");
+    let vault = vault.lock().expect("a clean lock").unlock(&UnlockKey::Passphrase(pass(PASSPHRASE))).expect("unlock");
+    assert!(vault.notices().is_empty(), "{:?}", vault.notices());
 }

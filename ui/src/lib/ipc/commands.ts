@@ -94,7 +94,8 @@ export function checkPassphrase(passphrase: string): Promise<CallResult<Passphra
 export type VaultNotice =
   | { kind: 'torn_tail'; journal: string; moved_to: string; bytes: number }
   | { kind: 'rollback_accepted'; detail: string }
-  | { kind: 'format_upgraded'; from: number; generation: number };
+  | { kind: 'format_upgraded'; from: number; generation: number }
+  | { kind: 'left_out_at_lock'; cause: ErrorCode };
 
 export function vaultNotices(): Promise<CallResult<VaultNotice[]>> {
   return call<VaultNotice[]>('vault_notices');

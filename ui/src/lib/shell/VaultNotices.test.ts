@@ -38,3 +38,15 @@ it('shows nothing when the unlock found nothing', async () => {
   await settled();
   expect(screen.queryByTestId('vault-notices')).toBeNull();
 });
+
+it('tells calmly that changes were left out when the last lock found the disk full (issue 10)', async () => {
+  mockIPC((command) => (command === 'vault_notices' ? [{ kind: 'left_out_at_lock', cause: 'disk_full' }] : null));
+  render(VaultNotices);
+  await settled();
+  const text = screen.getByTestId('vault-notice-left_out_at_lock').textContent ?? '';
+  expect(text).toContain('left out');
+  expect(text).toContain('The disk was full.');
+  setLanguage('es');
+  await settled();
+  expect(screen.getByTestId('vault-notice-left_out_at_lock').textContent).toContain('El disco estaba lleno.');
+});
