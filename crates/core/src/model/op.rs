@@ -203,8 +203,10 @@ macro_rules! ops {
             |cfg| $crate::model::op::shape_args($f as $sig, cfg),
             |cfg| $crate::model::op::shape_returns($f as $sig, cfg),
             |c| $crate::model::op::visit($f as $sig, c),
-            |v, ctx, a| $crate::model::op::$runner($f, v, ctx, a),
-            |tx, ctx, a| $crate::model::op::$runner_in($f, tx, ctx, a),
+            (
+                |v, ctx, a| $crate::model::op::$runner($f, v, ctx, a),
+                |tx, ctx, a| $crate::model::op::$runner_in($f, tx, ctx, a),
+            ),
         )
     };
 }
@@ -218,8 +220,7 @@ impl Op {
         args: Shape,
         returns: Shape,
         visit: Visit,
-        run: Runner,
-        run_in: InRunner,
+        (run, run_in): (Runner, InRunner),
     ) -> Op {
         Op { name, summary, access, args, returns, visit, run, run_in }
     }
