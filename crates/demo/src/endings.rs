@@ -12,7 +12,7 @@ use super::plan;
 use super::prose::NoteKind;
 use super::story::{at_hour, working_day, Story};
 use super::words::{self, FACILITATOR};
-use circlebook_core::model::cases::{self, CloseCase};
+use crate::registry::cases::{self, CloseCase};
 use circlebook_core::model::{
     Activity, AssessmentDecision, ModelError, Outcome, ProcessKind, ProcessStatus, Role, SessionKind, Stage,
 };

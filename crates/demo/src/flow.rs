@@ -17,7 +17,7 @@ use super::plan;
 use super::prose::NoteKind;
 use super::story::Story;
 use super::words::{self, FACILITATOR};
-use circlebook_core::model::cases::{self, CaseUpdate, ChangeStage, NewCase, SetTags};
+use crate::registry::cases::{self, CaseUpdate, ChangeStage, NewCase, SetTags};
 use circlebook_core::model::{
     Activity, AssessmentDecision, ModelError, Outcome, ProcessKind, ProcessStatus, Role, SessionKind, Stage,
 };

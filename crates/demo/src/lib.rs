@@ -21,6 +21,7 @@ mod meetings;
 mod people;
 mod plan;
 pub mod prose;
+mod registry;
 mod story;
 mod words;
 

@@ -9,11 +9,11 @@ use rand::Rng;
 use super::prose::{self, NoteKind};
 use super::story::{at_hour, working_day, Story};
 use super::words;
-use circlebook_core::model::processes::{self, OpenProcess, Process, SetProcessStatus};
-use circlebook_core::model::safety::{self, SetSafetyPlan};
-use circlebook_core::model::session_outcomes::{self, NewAgreement, NewFollowUp};
-use circlebook_core::model::sessions::{self, CancelSession, RecordSession, ScheduleSession};
-use circlebook_core::model::shuttle::{self, ApproveMessage, MessageRef, NewMessage};
+use crate::registry::processes::{self, OpenProcess, Process, SetProcessStatus};
+use crate::registry::safety::{self, SetSafetyPlan};
+use crate::registry::session_outcomes::{self, NewAgreement, NewFollowUp};
+use crate::registry::sessions::{self, CancelSession, RecordSession, ScheduleSession};
+use crate::registry::shuttle::{self, ApproveMessage, MessageRef, NewMessage};
 use circlebook_core::model::{ModelError, ProcessKind, ProcessStatus, Role, SessionId, SessionKind};
 
 /// A process of the case and how many more rounds of meetings it has.

@@ -7,8 +7,8 @@ use rand::Rng;
 
 use super::story::{Person, Story};
 use super::words::{self, FACILITATOR};
-use circlebook_core::model::assessments::{self, ChecklistItem, NewAssessment};
-use circlebook_core::model::participants::{self, NewParticipant};
+use crate::registry::assessments::{self, ChecklistItem, NewAssessment};
+use crate::registry::participants::{self, NewParticipant};
 use circlebook_core::model::{AssessmentDecision, ModelError, ProgressUpdates, RiskLevel, Role};
 
 /// The person harmed's statement: their needs (the first line is what lists show) and what justice would be.

@@ -9,12 +9,11 @@ use rand::Rng;
 
 use super::story::Story;
 use super::words;
-use circlebook_core::model::accountability::{self, CommitmentUpdate, NewCommitment, NewProgress};
-use circlebook_core::model::attachments::{self, NewAttachment};
-use circlebook_core::model::progress_report::{self, ProgressReportFor};
-use circlebook_core::model::{
-    participants, CommitmentId, CommitmentKind, CommitmentStatus, ModelError, ProgressUpdates, Role,
-};
+use crate::registry::accountability::{self, CommitmentUpdate, NewCommitment, NewProgress};
+use crate::registry::attachments::{self, NewAttachment};
+use crate::registry::participants;
+use crate::registry::progress_report::{self, ProgressReportFor};
+use circlebook_core::model::{CommitmentId, CommitmentKind, CommitmentStatus, ModelError, ProgressUpdates, Role};
 
 /// A commitment as the story follows it.
 #[derive(Debug, Clone)]

@@ -13,10 +13,10 @@ use super::plan::Pledge;
 use super::prose::{self, NoteKind};
 use super::words::{self, pick};
 use super::DemoSummary;
-use circlebook_core::model::consent::{self, ConsentEntry, RecordConsent};
-use circlebook_core::model::notes::{self, NewNote};
-use circlebook_core::model::sessions;
-use circlebook_core::model::tasks::{self, NewTask, TaskRef};
+use crate::registry::consent::{self, ConsentEntry, RecordConsent};
+use crate::registry::notes::{self, NewNote};
+use crate::registry::sessions;
+use crate::registry::tasks::{self, NewTask, TaskRef};
 use circlebook_core::model::{
     Activity, CaseId, ConsentDecision, ConsentMethod, Ctx, ModelError, ParticipantId, Role, SessionId, Stage, TaskId,
 };

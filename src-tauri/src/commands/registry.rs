@@ -17,7 +17,7 @@ pub async fn call(state: State<'_, AppState>, name: String, args: Value) -> Resu
 mod tests {
     use std::path::Path;
 
-    use circlebook_core::model::ops;
+    use circlebook_core::model::bindings;
 
     /// Every id type (`export type CaseId = string;`) becomes a branded string, so that a `SessionId` cannot be
     /// passed where a `CaseId` is wanted; the JSON stays a plain string.
@@ -49,7 +49,9 @@ mod tests {
     #[test]
     fn bindings_are_fresh() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/generated");
-        for (file, fresh) in [("ops.ts", branded(&ops::typescript())), ("errors.ts", ops::typescript_errors())] {
+        for (file, fresh) in
+            [("ops.ts", branded(&bindings::typescript())), ("errors.ts", bindings::typescript_errors())]
+        {
             let path = dir.join(file);
             if std::env::var_os("UPDATE_BINDINGS").is_some() {
                 std::fs::create_dir_all(&dir).expect("mkdir");

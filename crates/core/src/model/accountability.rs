@@ -9,14 +9,17 @@ use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::cases;
 use super::consent::{self, Needs};
-use super::ops::Op;
-use super::{
-    audit, cases, found, required, roster, Activity, CaseId, CommitmentId, CommitmentKind, CommitmentStatus, Ctx,
-    ModelError, ParticipantId, ProgressId, Role,
-};
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{CaseId, CommitmentId, ParticipantId, ProgressId};
+use super::op::Op;
+use super::roster;
+use super::rows::{audit, found, required};
+use super::vocab::{Activity, CommitmentKind, CommitmentStatus, Role};
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "add_commitment" => add_commitment, "Add a commitment to the person responsible's accountability plan.";
         write "update_commitment" => update_commitment, "Move a commitment on (in progress, done, missed, renegotiated).";
@@ -149,7 +152,7 @@ pub(crate) fn progress_of(
 }
 
 /// Reads one commitment with its progress entries.
-pub fn load(conn: &Connection, id: &CommitmentId) -> Result<Commitment, ModelError> {
+pub(crate) fn load(conn: &Connection, id: &CommitmentId) -> Result<Commitment, ModelError> {
     found(
         conn.query_row(&format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE id = ?1"), [id], |r| {
             commitment_from_row(conn, r)
@@ -175,7 +178,7 @@ fn load_for_change(conn: &Connection, id: &CommitmentId) -> Result<Commitment, M
 
 /// Whether a commitment may move from one status to another. Done is where a commitment rests; nothing goes
 /// back to not started; renegotiating may happen again.
-pub fn may_move(from: CommitmentStatus, to: CommitmentStatus) -> bool {
+pub(crate) fn may_move(from: CommitmentStatus, to: CommitmentStatus) -> bool {
     use CommitmentStatus::*;
     match (from, to) {
         (Done, _) | (_, NotStarted) => false,
@@ -189,7 +192,7 @@ fn require_plan_record(conn: &Connection, ctx: &Ctx, person: &ParticipantId) -> 
     consent::require_on(conn, ctx, person, Activity::KeepingNotes, ctx.today(), Needs::NoRefusal)
 }
 
-pub fn add_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: NewCommitment) -> Result<Commitment, ModelError> {
+pub(crate) fn add_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: NewCommitment) -> Result<Commitment, ModelError> {
     cases::ensure_open(tx, &args.case_id)?;
     let member = roster::member(tx, &args.case_id, &args.participant_id)?;
     if member.role != Role::PersonResponsible {
@@ -209,7 +212,11 @@ pub fn add_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: NewCommitment) -> R
     load(tx, &id)
 }
 
-pub fn update_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: CommitmentUpdate) -> Result<Commitment, ModelError> {
+pub(crate) fn update_commitment(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: CommitmentUpdate,
+) -> Result<Commitment, ModelError> {
     let commitment = load_for_change(tx, &args.commitment_id)?;
     if !may_move(commitment.status, args.status) {
         return Err(ModelError::NotAllowed(match (commitment.status, args.status) {
@@ -244,7 +251,7 @@ pub fn update_commitment(tx: &Transaction<'_>, ctx: &Ctx, args: CommitmentUpdate
     load(tx, &commitment.id)
 }
 
-pub fn add_progress(tx: &Transaction<'_>, ctx: &Ctx, args: NewProgress) -> Result<ProgressEntry, ModelError> {
+pub(crate) fn add_progress(tx: &Transaction<'_>, ctx: &Ctx, args: NewProgress) -> Result<ProgressEntry, ModelError> {
     let commitment = load_for_change(tx, &args.commitment_id)?;
     required("The progress entry", &args.text)?;
     let entry_on = args.entry_on.unwrap_or_else(|| ctx.today());
@@ -273,7 +280,11 @@ pub fn add_progress(tx: &Transaction<'_>, ctx: &Ctx, args: NewProgress) -> Resul
     entries.into_iter().find(|e| e.id == id).ok_or_else(|| ModelError::not_found("progress entry", &id))
 }
 
-pub fn list_commitments(conn: &Connection, _ctx: &Ctx, args: CommitmentsOfCase) -> Result<Vec<Commitment>, ModelError> {
+pub(crate) fn list_commitments(
+    conn: &Connection,
+    _ctx: &Ctx,
+    args: CommitmentsOfCase,
+) -> Result<Vec<Commitment>, ModelError> {
     cases::load(conn, &args.case_id)?;
     commitments_of(conn, &args.case_id)
 }

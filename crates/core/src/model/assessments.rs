@@ -6,14 +6,16 @@ use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
+use super::cases;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{AssessmentId, CaseId, ParticipantId};
+use super::op::Op;
 use super::participants::{self, ParticipantScope};
-use super::{
-    audit, cases, found, required, AssessmentDecision, AssessmentId, CaseId, Ctx, ModelError, ParticipantId, RiskLevel,
-    Stage,
-};
+use super::rows::{audit, found, required};
+use super::vocab::{AssessmentDecision, RiskLevel, Stage};
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "record_assessment" => record_assessment, "Record a readiness and risk assessment of a participant, with its decision and reasons.";
         read "list_assessments" => list_assessments, "Assessments of a participant or of a whole case, newest first.";
@@ -123,7 +125,7 @@ fn suggestion(decision: AssessmentDecision, stage: Stage) -> Option<String> {
     }
 }
 
-pub fn record_assessment(
+pub(crate) fn record_assessment(
     tx: &Transaction<'_>,
     ctx: &Ctx,
     args: NewAssessment,
@@ -175,7 +177,11 @@ pub fn record_assessment(
     Ok(RecordedAssessment { assessment: load(tx, &id)?, suggestion: suggestion(args.decision, case.stage) })
 }
 
-pub fn list_assessments(conn: &Connection, _ctx: &Ctx, args: ParticipantScope) -> Result<Vec<Assessment>, ModelError> {
+pub(crate) fn list_assessments(
+    conn: &Connection,
+    _ctx: &Ctx,
+    args: ParticipantScope,
+) -> Result<Vec<Assessment>, ModelError> {
     args.check(conn)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM assessments a JOIN participants p ON p.id = a.participant_id

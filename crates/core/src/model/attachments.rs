@@ -7,16 +7,20 @@ use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::cases;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{AttachmentId, CaseId, NoteId};
 use super::notes::ensure_in_case;
-use super::ops::Op;
-use super::{audit, cases, found, required, AttachmentId, CaseId, Ctx, ModelError, NoteId};
+use super::op::Op;
+use super::rows::{audit, found, required};
 
 /// The largest attachment accepted, decoded: 10 MiB.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "add_attachment" => add_attachment, "Keep a file (at most 10 MiB, base64 content) on a case or one of its notes.";
         write "delete_attachment" => delete_attachment, "Delete an attachment.";
@@ -118,7 +122,7 @@ fn valid_media_type(media_type: &str) -> bool {
     matches!(essence.split_once('/'), Some((kind, sub)) if token(kind) && token(sub))
 }
 
-pub fn add_attachment(tx: &Transaction<'_>, ctx: &Ctx, args: NewAttachment) -> Result<Attachment, ModelError> {
+pub(crate) fn add_attachment(tx: &Transaction<'_>, ctx: &Ctx, args: NewAttachment) -> Result<Attachment, ModelError> {
     let case = cases::ensure_open(tx, &args.case_id)?;
     required("A title", &args.title)?;
     let media_type = args.media_type.trim().to_ascii_lowercase();
@@ -145,7 +149,7 @@ pub fn add_attachment(tx: &Transaction<'_>, ctx: &Ctx, args: NewAttachment) -> R
     load(tx, &id)
 }
 
-pub fn delete_attachment(tx: &Transaction<'_>, ctx: &Ctx, args: AttachmentRef) -> Result<(), ModelError> {
+pub(crate) fn delete_attachment(tx: &Transaction<'_>, ctx: &Ctx, args: AttachmentRef) -> Result<(), ModelError> {
     let attachment = load(tx, &args.attachment_id)?;
     cases::ensure_open(tx, &attachment.case_id)?;
     tx.execute("DELETE FROM attachments WHERE id = ?1", [&attachment.id])?;
@@ -153,7 +157,11 @@ pub fn delete_attachment(tx: &Transaction<'_>, ctx: &Ctx, args: AttachmentRef) -
     Ok(())
 }
 
-pub fn list_attachments(conn: &Connection, _ctx: &Ctx, args: AttachmentFilter) -> Result<Vec<Attachment>, ModelError> {
+pub(crate) fn list_attachments(
+    conn: &Connection,
+    _ctx: &Ctx,
+    args: AttachmentFilter,
+) -> Result<Vec<Attachment>, ModelError> {
     cases::load(conn, &args.case_id)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM attachments WHERE case_id = ?1 AND (?2 IS NULL OR note_id = ?2)
@@ -163,7 +171,11 @@ pub fn list_attachments(conn: &Connection, _ctx: &Ctx, args: AttachmentFilter) -
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn get_attachment(conn: &Connection, _ctx: &Ctx, args: AttachmentRef) -> Result<AttachmentContent, ModelError> {
+pub(crate) fn get_attachment(
+    conn: &Connection,
+    _ctx: &Ctx,
+    args: AttachmentRef,
+) -> Result<AttachmentContent, ModelError> {
     let attachment = load(conn, &args.attachment_id)?;
     let bytes: Vec<u8> =
         conn.query_row("SELECT content FROM attachments WHERE id = ?1", [&attachment.id], |r| r.get(0))?;

@@ -5,15 +5,17 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
-use super::{AuditId, Ctx, ModelError};
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::AuditId;
+use super::op::Op;
 
 /// How many entries a listing returns unless told otherwise.
 pub const DEFAULT_LIMIT: u32 = 200;
 /// The most entries one listing returns.
 pub const MAX_LIMIT: u32 = 10_000;
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         read "list_audit" => list_audit, "Audit entries, newest first: who did what to which record, and when (no content).";
     }
@@ -42,7 +44,7 @@ pub struct AuditFilter {
     pub limit: Option<u32>,
 }
 
-pub fn list_audit(conn: &Connection, _ctx: &Ctx, args: AuditFilter) -> Result<Vec<AuditEntry>, ModelError> {
+pub(crate) fn list_audit(conn: &Connection, _ctx: &Ctx, args: AuditFilter) -> Result<Vec<AuditEntry>, ModelError> {
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ModelError::Invalid(format!("the limit must be between 1 and {MAX_LIMIT}")));

@@ -5,13 +5,24 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
-use super::{
-    accountability, assessments, attachments, cases, consent, notes, participants, processes, sessions, shuttle, tasks,
-    timeline, CaseId, Ctx, ModelError,
-};
+use super::accountability;
+use super::assessments;
+use super::attachments;
+use super::cases;
+use super::consent;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::CaseId;
+use super::notes;
+use super::op::Op;
+use super::participants;
+use super::processes;
+use super::sessions;
+use super::shuttle;
+use super::tasks;
+use super::timeline;
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         read "case_file" => case_file, "The whole case: the person harmed's statement first, then every record and the timeline.";
     }
@@ -47,7 +58,7 @@ pub struct CaseFile {
     pub timeline: Vec<timeline::TimelineItem>,
 }
 
-pub fn case_file(conn: &Connection, ctx: &Ctx, args: cases::CaseRef) -> Result<CaseFile, ModelError> {
+pub(crate) fn case_file(conn: &Connection, ctx: &Ctx, args: cases::CaseRef) -> Result<CaseFile, ModelError> {
     let case_id: CaseId = args.case_id.clone();
     let case = cases::get_case(conn, ctx, args)?;
     let mut people = Vec::new();

@@ -2,18 +2,22 @@
 //! root-cause tags, closing with an outcome, retention and purging.
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
-use super::{audit, found, required, CaseId, Ctx, ModelError, Outcome, Stage, StageChangeId};
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{CaseId, StageChangeId};
+use super::op::Op;
+use super::rows::{audit, found, required};
+use super::vocab::{Outcome, Stage};
 use crate::vault::UnlockedVault;
 
 /// How long a closed case is kept before it may be purged, unless the closing says otherwise.
 pub const DEFAULT_RETENTION_MONTHS: u32 = 72;
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "create_case" => create_case, "Open a new case under a code name.";
         write "update_case" => update_case, "Change a case's code name, referral or the person harmed's statement.";
@@ -192,7 +196,7 @@ fn tags_of(conn: &Connection, id: &CaseId) -> rusqlite::Result<Vec<String>> {
 }
 
 /// Reads one case.
-pub fn load(conn: &Connection, id: &CaseId) -> Result<Case, ModelError> {
+pub(crate) fn load(conn: &Connection, id: &CaseId) -> Result<Case, ModelError> {
     found(
         conn.query_row(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"), [id], |r| case_from_row(conn, r)),
         "case",
@@ -215,7 +219,7 @@ fn write_tags(tx: &Connection, id: &CaseId, tags: &[String]) -> Result<(), Model
     Ok(())
 }
 
-pub fn create_case(tx: &Transaction<'_>, ctx: &Ctx, args: NewCase) -> Result<Case, ModelError> {
+pub(crate) fn create_case(tx: &Transaction<'_>, ctx: &Ctx, args: NewCase) -> Result<Case, ModelError> {
     required("A code name", &args.code_name)?;
     let id = CaseId(ctx.new_uuid());
     tx.execute(
@@ -239,7 +243,7 @@ pub fn create_case(tx: &Transaction<'_>, ctx: &Ctx, args: NewCase) -> Result<Cas
     load(tx, &id)
 }
 
-pub fn update_case(tx: &Transaction<'_>, ctx: &Ctx, args: CaseUpdate) -> Result<Case, ModelError> {
+pub(crate) fn update_case(tx: &Transaction<'_>, ctx: &Ctx, args: CaseUpdate) -> Result<Case, ModelError> {
     let case = load(tx, &args.case_id)?;
     if let Some(name) = &args.code_name {
         required("A code name", name)?;
@@ -263,7 +267,7 @@ pub fn update_case(tx: &Transaction<'_>, ctx: &Ctx, args: CaseUpdate) -> Result<
     load(tx, &case.id)
 }
 
-pub fn set_case_tags(tx: &Transaction<'_>, ctx: &Ctx, args: SetTags) -> Result<Case, ModelError> {
+pub(crate) fn set_case_tags(tx: &Transaction<'_>, ctx: &Ctx, args: SetTags) -> Result<Case, ModelError> {
     let case = load(tx, &args.case_id)?;
     write_tags(tx, &case.id, &args.tags)?;
     tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![case.id, ctx.now()])?;
@@ -288,7 +292,7 @@ fn record_stage(
     Ok(())
 }
 
-pub fn change_stage(tx: &Transaction<'_>, ctx: &Ctx, args: ChangeStage) -> Result<Case, ModelError> {
+pub(crate) fn change_stage(tx: &Transaction<'_>, ctx: &Ctx, args: ChangeStage) -> Result<Case, ModelError> {
     let case = load(tx, &args.case_id)?;
     required("Who decided", &args.decided_by)?;
     required("The reason", &args.reason)?;
@@ -308,7 +312,7 @@ pub fn change_stage(tx: &Transaction<'_>, ctx: &Ctx, args: ChangeStage) -> Resul
     load(tx, &case.id)
 }
 
-pub fn close_case(tx: &Transaction<'_>, ctx: &Ctx, args: CloseCase) -> Result<Case, ModelError> {
+pub(crate) fn close_case(tx: &Transaction<'_>, ctx: &Ctx, args: CloseCase) -> Result<Case, ModelError> {
     let case = load(tx, &args.case_id)?;
     if args.outcome_summary.trim().is_empty() {
         return Err(ModelError::NotAllowed(
@@ -335,7 +339,7 @@ pub fn close_case(tx: &Transaction<'_>, ctx: &Ctx, args: CloseCase) -> Result<Ca
 
 /// Deletes a closed case past its retention date, then writes a new snapshot and drops the journal, so that
 /// the current generation holds no trace of it; older generations age out as new ones are written.
-pub fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Result<Purged, ModelError> {
+pub(crate) fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Result<Purged, ModelError> {
     let case = load(vault.conn(), &args.case_id)?;
     if case.stage != Stage::Closed {
         return Err(ModelError::NotAllowed("only a closed case can be purged".into()));
@@ -353,7 +357,7 @@ pub fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Resu
         return Err(ModelError::Invalid("to purge, type the case's code name exactly as confirmation".into()));
     }
     let id = case.id.clone();
-    super::ops::run_write(
+    super::op::run_write(
         |tx, ctx, id: CaseId| {
             // Every record of the case goes with it through ON DELETE CASCADE.
             tx.execute("DELETE FROM cases WHERE id = ?1", [&id])?;
@@ -371,7 +375,7 @@ pub fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Resu
     Ok(Purged { case_id: id, generation: vault.generation() })
 }
 
-pub fn list_cases(conn: &Connection, _ctx: &Ctx, filter: CaseFilter) -> Result<Vec<Case>, ModelError> {
+pub(crate) fn list_cases(conn: &Connection, _ctx: &Ctx, filter: CaseFilter) -> Result<Vec<Case>, ModelError> {
     let include_closed = filter.include_closed || filter.stage == Some(Stage::Closed);
     let mut stmt = conn.prepare(&format!(
         "SELECT {CASE_COLUMNS} FROM cases
@@ -385,7 +389,7 @@ pub fn list_cases(conn: &Connection, _ctx: &Ctx, filter: CaseFilter) -> Result<V
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn get_case(conn: &Connection, _ctx: &Ctx, args: CaseRef) -> Result<CaseRecord, ModelError> {
+pub(crate) fn get_case(conn: &Connection, _ctx: &Ctx, args: CaseRef) -> Result<CaseRecord, ModelError> {
     let case = load(conn, &args.case_id)?;
     let mut stmt = conn.prepare(
         "SELECT id, from_stage, to_stage, decided_by, reason, at FROM case_stage_changes WHERE case_id = ?1 ORDER BY at, id",
@@ -406,7 +410,7 @@ pub fn get_case(conn: &Connection, _ctx: &Ctx, args: CaseRef) -> Result<CaseReco
 }
 
 /// The case id of any case-scoped record, for modules that need to check a case exists and is open.
-pub fn ensure_open(conn: &Connection, id: &CaseId) -> Result<Case, ModelError> {
+pub(crate) fn ensure_open(conn: &Connection, id: &CaseId) -> Result<Case, ModelError> {
     let case = load(conn, id)?;
     if case.stage == Stage::Closed {
         return Err(ModelError::NotAllowed(format!(
@@ -415,9 +419,4 @@ pub fn ensure_open(conn: &Connection, id: &CaseId) -> Result<Case, ModelError> {
         )));
     }
     Ok(case)
-}
-
-/// Whether a case exists (for checks that should not fail).
-pub fn exists(conn: &Connection, id: &CaseId) -> rusqlite::Result<bool> {
-    Ok(conn.query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
 }

@@ -8,13 +8,19 @@ use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
-use super::participants::{self, Participant, ParticipantRef, ParticipantScope};
-use super::{
-    audit, cases, found, Activity, ConsentDecision, ConsentId, ConsentMethod, Ctx, ModelError, ParticipantId, Zone,
-};
+use super::op::Op;
 
-pub fn ops() -> Vec<Op> {
+use super::cases;
+use super::context::{Ctx, Zone};
+pub use super::errors::ConsentRefusal;
+use super::errors::ModelError;
+use super::ids::{ConsentId, ParticipantId};
+use super::participants::{self, Participant, ParticipantRef, ParticipantScope};
+use super::rows::{audit, found};
+pub use super::vocab::ConsentState;
+use super::vocab::{Activity, ConsentDecision, ConsentMethod};
+
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "record_consent" => record_consent, "Record a participant's consent decision for one activity; the ledger only grows.";
         write "withdraw_consent" => withdraw_consent, "Record that a participant withdraws a consent they granted; it takes effect at once.";
@@ -37,34 +43,6 @@ pub struct ConsentEntry {
     pub expires_on: Option<NaiveDate>,
     pub note: String,
     pub recorded_at: DateTime<Utc>,
-}
-
-/// What the ledger says now for one participant and activity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentState {
-    /// The latest entry grants it and has not expired.
-    Granted,
-    /// The latest entry declines it.
-    Declined,
-    /// The latest entry withdraws it.
-    Withdrawn,
-    /// The latest entry granted it but expired.
-    Expired,
-    /// There is no entry.
-    NotAsked,
-}
-
-impl ConsentState {
-    pub fn describe(self) -> &'static str {
-        match self {
-            ConsentState::Granted => "granted",
-            ConsentState::Declined => "declined",
-            ConsentState::Withdrawn => "withdrawn",
-            ConsentState::Expired => "expired",
-            ConsentState::NotAsked => "not yet asked",
-        }
-    }
 }
 
 pub(crate) const ENTRY_COLUMNS: &str =
@@ -90,7 +68,7 @@ pub(crate) fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentE
 /// and among entries of the same day, in the order they were recorded. The last entry on or before a day decides
 /// that day: a withdrawal or decline recorded on a day governs the whole of that day, and a grant covers
 /// activities dated the day it was given.
-pub fn ledger(
+pub(crate) fn ledger(
     conn: &Connection,
     zone: Zone,
     participant: &ParticipantId,
@@ -108,7 +86,7 @@ pub fn ledger(
 }
 
 /// The last entry in effect order, whatever its day: what a new entry follows.
-pub fn latest(
+pub(crate) fn latest(
     conn: &Connection,
     zone: Zone,
     participant: &ParticipantId,
@@ -119,7 +97,7 @@ pub fn latest(
 }
 
 /// The entry in force on `on`: the last in effect order that took effect on or before that day.
-pub fn as_of(
+pub(crate) fn as_of(
     conn: &Connection,
     zone: Zone,
     participant: &ParticipantId,
@@ -134,7 +112,7 @@ pub fn as_of(
 }
 
 /// The state of one entry on a given day.
-pub fn state_of(entry: Option<&ConsentEntry>, on: NaiveDate) -> ConsentState {
+pub(crate) fn state_of(entry: Option<&ConsentEntry>, on: NaiveDate) -> ConsentState {
     match entry {
         None => ConsentState::NotAsked,
         Some(e) => match e.decision {
@@ -149,7 +127,7 @@ pub fn state_of(entry: Option<&ConsentEntry>, on: NaiveDate) -> ConsentState {
 }
 
 /// The consent state for a participant and activity as it stood on `on` (a day of the facilitator's calendar).
-pub fn state_on(
+pub(crate) fn state_on(
     conn: &Connection,
     zone: Zone,
     participant: &ParticipantId,
@@ -180,51 +158,9 @@ impl Needs {
     }
 }
 
-/// Why an activity was refused: who, which activity, what the ledger said and as of which day. A front end words
-/// it from these fields (in the person's language) and can offer to record consent for exactly this.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct ConsentRefusal {
-    pub participant_id: ParticipantId,
-    pub alias: String,
-    pub activity: Activity,
-    /// For information sharing: the recipient; empty otherwise.
-    pub shared_with: String,
-    /// What the ledger said on `on`: `withdrawn`, `declined`, `expired` or `not_asked` (never `granted`).
-    pub state: ConsentState,
-    /// The day consent was judged for (the activity's day, in the facilitator's time zone).
-    pub on: NaiveDate,
-    /// Whether the activity needs a grant in force, or only no refusal.
-    pub needs_grant: bool,
-    /// The ledger entry that decides it (absent when never asked).
-    #[ts(optional)]
-    pub entry_id: Option<ConsentId>,
-    /// The day that entry took effect, in the facilitator's time zone.
-    #[ts(optional)]
-    pub decided_on: Option<NaiveDate>,
-    /// For an expired grant: its last day.
-    #[ts(optional)]
-    pub expires_on: Option<NaiveDate>,
-}
-
-impl std::fmt::Display for ConsentRefusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let recipient = if self.shared_with.is_empty() { String::new() } else { format!(" with {}", self.shared_with) };
-        let state = match (self.state, self.decided_on, self.expires_on) {
-            (ConsentState::Expired, _, Some(expiry)) => format!("expired after {expiry}"),
-            (state, Some(day), _) => format!("{} on {day}", state.describe()),
-            (state, None, _) => state.describe().to_owned(),
-        };
-        write!(
-            f,
-            "{} has no consent to {}{recipient} on {} ({state}); record their consent first",
-            self.alias, self.activity, self.on
-        )
-    }
-}
-
 /// Refuses unless the participant's consent to `activity`, as it stood on `on`, meets `needs` (rule 1: enforced,
 /// not just recorded). `on` is the activity's day on the facilitator's calendar (`ctx.today()` for what happens now).
-pub fn require_on(
+pub(crate) fn require_on(
     conn: &Connection,
     ctx: &Ctx,
     participant: &ParticipantId,
@@ -257,7 +193,7 @@ pub fn require_on(
 }
 
 /// Refuses unless a grant to `activity` is in force on `on` (see [`require_on`]).
-pub fn require(
+pub(crate) fn require(
     conn: &Connection,
     ctx: &Ctx,
     participant: &ParticipantId,
@@ -268,7 +204,7 @@ pub fn require(
 }
 
 /// Whether the entry `id` is the one in force today in its ledger (reminders of expiry are about those only).
-pub fn decides_today(conn: &Connection, ctx: &Ctx, id: &str) -> Result<bool, ModelError> {
+pub(crate) fn decides_today(conn: &Connection, ctx: &Ctx, id: &str) -> Result<bool, ModelError> {
     let entry = found(
         conn.query_row(&format!("SELECT {ENTRY_COLUMNS} FROM consents WHERE id = ?1"), [id], entry_from_row),
         "consent entry",
@@ -279,7 +215,7 @@ pub fn decides_today(conn: &Connection, ctx: &Ctx, id: &str) -> Result<bool, Mod
 }
 
 /// The next sequence number of the ledger (the entry order; effect order puts the day first).
-pub fn next_seq(conn: &Connection) -> rusqlite::Result<i64> {
+pub(crate) fn next_seq(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM consents", [], |r| r.get(0))
 }
 
@@ -412,7 +348,7 @@ fn append(
 }
 
 /// Grants and declines need an open case; a withdrawal is always accepted, even once the case is closed.
-pub fn record_consent(tx: &Transaction<'_>, ctx: &Ctx, args: RecordConsent) -> Result<ConsentEntry, ModelError> {
+pub(crate) fn record_consent(tx: &Transaction<'_>, ctx: &Ctx, args: RecordConsent) -> Result<ConsentEntry, ModelError> {
     let participant = participants::load(tx, &args.participant_id)?;
     if args.decision != ConsentDecision::Withdrawn {
         cases::ensure_open(tx, &participant.case_id)?;
@@ -432,7 +368,11 @@ pub fn record_consent(tx: &Transaction<'_>, ctx: &Ctx, args: RecordConsent) -> R
 
 /// Records a withdrawal of a consent whose latest entry is a grant (expired or not); it governs the whole day it
 /// is dated (today unless given) and every day after.
-pub fn withdraw_consent(tx: &Transaction<'_>, ctx: &Ctx, args: WithdrawConsent) -> Result<ConsentEntry, ModelError> {
+pub(crate) fn withdraw_consent(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: WithdrawConsent,
+) -> Result<ConsentEntry, ModelError> {
     let participant = participants::load(tx, &args.participant_id)?;
     let shared_with = recipient(args.activity, args.shared_with.as_deref())?;
     let decided_at = decision_time(tx, ctx, &participant, args.activity, &shared_with, args.decided_at)?;
@@ -460,7 +400,11 @@ pub fn withdraw_consent(tx: &Transaction<'_>, ctx: &Ctx, args: WithdrawConsent) 
 }
 
 /// Every entry of a participant, newest first in effect order (the day it took effect, then entry order).
-pub fn consent_history(conn: &Connection, ctx: &Ctx, args: ParticipantRef) -> Result<Vec<ConsentEntry>, ModelError> {
+pub(crate) fn consent_history(
+    conn: &Connection,
+    ctx: &Ctx,
+    args: ParticipantRef,
+) -> Result<Vec<ConsentEntry>, ModelError> {
     let participant = participants::load(conn, &args.participant_id)?;
     let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS}, seq FROM consents WHERE participant_id = ?1"))?;
     let rows = stmt.query_map([&participant.id], |r| Ok((entry_from_row(r)?, r.get::<_, i64>(10)?)))?;
@@ -469,7 +413,7 @@ pub fn consent_history(conn: &Connection, ctx: &Ctx, args: ParticipantRef) -> Re
     Ok(entries.into_iter().map(|(e, _)| e).collect())
 }
 
-pub fn current_consents(
+pub(crate) fn current_consents(
     conn: &Connection,
     ctx: &Ctx,
     args: ParticipantScope,
@@ -483,7 +427,11 @@ pub fn current_consents(
 
 /// For each activity (and recipient) a participant has ledger entries for: the state today, on the facilitator's
 /// calendar, and the entry that decides it.
-pub fn current_of(conn: &Connection, ctx: &Ctx, participant: &Participant) -> Result<Vec<CurrentConsent>, ModelError> {
+pub(crate) fn current_of(
+    conn: &Connection,
+    ctx: &Ctx,
+    participant: &Participant,
+) -> Result<Vec<CurrentConsent>, ModelError> {
     let mut stmt = conn.prepare("SELECT DISTINCT activity, shared_with FROM consents WHERE participant_id = ?1")?;
     let keys = stmt
         .query_map([&participant.id], |r| Ok((r.get::<_, Activity>(0)?, r.get::<_, String>(1)?)))?

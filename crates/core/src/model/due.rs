@@ -6,9 +6,12 @@ use rusqlite::{Connection, ToSql};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
+use super::consent;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::CaseId;
+use super::op::Op;
 use super::timeline::{alias_suffix, label};
-use super::{consent, CaseId, Ctx, ModelError};
 
 /// The window when none is given, in days.
 pub const DEFAULT_WINDOW_DAYS: u32 = 14;
@@ -17,7 +20,7 @@ pub const SUPERVISION_INTERVAL_DAYS: i64 = 84;
 /// The longest window accepted, in days.
 const MAX_WINDOW_DAYS: u32 = 3660;
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         read "due" => due, "What is due soon or overdue across all open cases, soonest first.";
     }
@@ -171,7 +174,7 @@ fn rows(conn: &Connection, sql: &str, today: NaiveDate, until: NaiveDate) -> Res
     Ok(out)
 }
 
-pub fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<Vec<DueItem>, ModelError> {
+pub(crate) fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<Vec<DueItem>, ModelError> {
     let window = args.within_days.unwrap_or(DEFAULT_WINDOW_DAYS);
     if window > MAX_WINDOW_DAYS {
         return Err(ModelError::Invalid(format!("look at most {MAX_WINDOW_DAYS} days ahead")));

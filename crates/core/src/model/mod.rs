@@ -1,17 +1,28 @@
 //! The case model: cases, participants, consent, assessments, processes and sessions, accountability, notes,
-//! search, timeline and statistics. Every operation is registered in [`ops`], which both front ends call.
+//! search, timeline and statistics. Every operation is registered in [`ops`], which both front ends call: area
+//! functions are `pub(crate)`, so the registry is the only door (see docs/ARCHITECTURE.md, "Layers of the model").
+//!
+//! The modules form layers, each importing only from the layers below it (checked by `tests/it/layering.rs`):
+//! vocabulary (`ids`, `vocab`, `context`, `errors`, `rows`, `op`), then the areas, then the composite reads, then
+//! the registry (`ops`) and on top the bindings generator (`bindings`). This file only declares and re-exports:
+//! modules name the module an item lives in, never this facade.
 
+// Vocabulary: the operation type and the words every area shares.
+pub mod context;
+pub mod errors;
+pub mod ids;
+pub mod op;
+pub mod rows;
+pub mod vocab;
+
+// Areas: each owns its tables and rules.
 pub mod accountability;
 pub mod assessments;
 pub mod attachments;
 pub mod audit_log;
-pub mod case_file;
 pub mod cases;
 pub mod consent;
-pub mod due;
-pub mod ids;
 pub mod notes;
-pub mod ops;
 pub mod participants;
 pub mod processes;
 pub mod progress_report;
@@ -26,215 +37,22 @@ pub mod snippet;
 pub mod stats;
 pub mod tasks;
 pub mod terminology;
+
+// Composite reads: one answer drawn from several areas.
+pub mod case_file;
+pub mod due;
+pub mod participant_record;
+pub mod session_attention;
+pub mod session_record;
 pub mod timeline;
-pub mod vocab;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+// The registry, the only door for front ends, and the bindings generated from it.
+pub mod bindings;
+pub mod ops;
+#[doc(hidden)]
+pub mod testing;
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, Offset, Utc};
-use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-use crate::error::ErrorKind;
-use crate::vault::SaveError;
-
+pub use context::{Ctx, Zone};
+pub use errors::{ConsentRefusal, ErrorDetails, ModelError};
 pub use ids::*;
 pub use vocab::*;
-
-/// The facilitator's time zone: what turns an instant into the day it was on the facilitator's calendar. Every
-/// date rule (today, "not in the future", expiry, the day a consent decision takes effect) uses it, never UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Zone {
-    /// The machine's zone, as the C library would find it: `TZ` (an IANA name such as `Pacific/Auckland`, or a
-    /// POSIX rule), else `/etc/localtime`; UTC only where the machine itself has no zone.
-    Machine,
-    /// A fixed offset from UTC (tests, and a setting a front end may pass in).
-    Fixed(FixedOffset),
-}
-
-impl Zone {
-    /// UTC as a fixed zone (fixed test contexts use it unless told otherwise).
-    pub fn utc() -> Zone {
-        Zone::Fixed(Utc.fix())
-    }
-
-    /// The facilitator's calendar day of an instant.
-    pub fn date_of(self, at: DateTime<Utc>) -> NaiveDate {
-        match self {
-            Zone::Machine => at.with_timezone(&Local).date_naive(),
-            Zone::Fixed(offset) => at.with_timezone(&offset).date_naive(),
-        }
-    }
-
-    /// The offset from UTC in force at an instant, in seconds east (for reports and tests).
-    pub fn offset_seconds(self, at: DateTime<Utc>) -> i32 {
-        match self {
-            Zone::Machine => at.with_timezone(&Local).offset().fix().local_minus_utc(),
-            Zone::Fixed(offset) => offset.local_minus_utc(),
-        }
-    }
-}
-
-/// Who acts and when: passed into every operation so that tests control time, time zone and ids.
-#[derive(Debug)]
-pub struct Ctx {
-    now: DateTime<Utc>,
-    zone: Zone,
-    actor: String,
-    counter: Option<AtomicU64>,
-}
-
-impl Ctx {
-    /// The real clock, the machine's time zone and random UUIDv7 ids.
-    pub fn new(actor: impl Into<String>) -> Ctx {
-        Ctx { now: Utc::now(), zone: Zone::Machine, actor: actor.into(), counter: None }
-    }
-
-    /// A fixed instant and sequential ids (UUIDv7 layout, time from `now`), in UTC unless [`Ctx::in_zone`] says
-    /// otherwise: for tests and demos.
-    pub fn fixed(now: DateTime<Utc>, actor: impl Into<String>) -> Ctx {
-        Ctx::fixed_from(now, actor, 1)
-    }
-
-    /// Like [`Ctx::fixed`], with ids counting from `first`. Demo data draws `first` from its seeded generator, so
-    /// that contexts at the same instant (other cases, other seeds) do not repeat each other's ids.
-    pub fn fixed_from(now: DateTime<Utc>, actor: impl Into<String>, first: u64) -> Ctx {
-        Ctx { now, zone: Zone::utc(), actor: actor.into(), counter: Some(AtomicU64::new(first)) }
-    }
-
-    /// The same context in another time zone (a front end's setting, or a test's).
-    pub fn in_zone(mut self, zone: Zone) -> Ctx {
-        self.zone = zone;
-        self
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        self.now
-    }
-
-    pub fn zone(&self) -> Zone {
-        self.zone
-    }
-
-    /// Today on the facilitator's calendar (in their time zone, not UTC).
-    pub fn today(&self) -> NaiveDate {
-        self.zone.date_of(self.now)
-    }
-
-    /// The facilitator's calendar day of an instant.
-    pub fn date_of(&self, at: DateTime<Utc>) -> NaiveDate {
-        self.zone.date_of(at)
-    }
-
-    pub fn actor(&self) -> &str {
-        &self.actor
-    }
-
-    /// A new UUIDv7.
-    pub fn new_uuid(&self) -> uuid::Uuid {
-        let millis = self.now.timestamp_millis().max(0) as u64;
-        let mut random = [0u8; 10];
-        match &self.counter {
-            Some(counter) => random[2..].copy_from_slice(&counter.fetch_add(1, Ordering::Relaxed).to_be_bytes()),
-            None => rand::Rng::fill(&mut rand::thread_rng(), &mut random[..]),
-        }
-        uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
-    }
-}
-
-/// Why a model operation was refused. Each variant says what to do in words a facilitator understands.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ModelError {
-    /// The record does not exist (or was purged).
-    #[error("no {kind} with id {id}")]
-    NotFound { kind: &'static str, id: String },
-    /// A participant's consent, as it stood on the activity's day, does not cover the activity.
-    #[error("{}", .0)]
-    ConsentRequired(Box<consent::ConsentRefusal>),
-    /// A shuttle message was not approved by its author.
-    #[error("the author has not approved relaying this message yet")]
-    ApprovalRequired,
-    /// The arguments are not acceptable.
-    #[error("{0}")]
-    Invalid(String),
-    /// A rule of practice forbids the operation as asked.
-    #[error("{0}")]
-    NotAllowed(String),
-    /// The change is committed in memory but could not be saved.
-    #[error(transparent)]
-    Unsaved(SaveError),
-    /// The database failed.
-    #[error("the database failed: {0}")]
-    Database(#[from] rusqlite::Error),
-}
-
-impl ModelError {
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            ModelError::NotFound { .. } => ErrorKind::NotFound,
-            ModelError::ConsentRequired(_) => ErrorKind::ConsentRequired,
-            ModelError::ApprovalRequired => ErrorKind::ApprovalRequired,
-            ModelError::Invalid(_) => ErrorKind::InvalidInput,
-            ModelError::NotAllowed(_) => ErrorKind::NotAllowed,
-            ModelError::Unsaved(e) => e.kind(),
-            ModelError::Database(_) => ErrorKind::Io,
-        }
-    }
-
-    /// The structured details of the error, for front ends to word in the person's language (`None` where the
-    /// kind says all there is).
-    pub fn details(&self) -> Option<ErrorDetails> {
-        match self {
-            ModelError::ConsentRequired(refusal) => Some(ErrorDetails::ConsentRequired(refusal.clone())),
-            _ => None,
-        }
-    }
-
-    pub fn not_found(kind: &'static str, id: impl std::fmt::Display) -> ModelError {
-        ModelError::NotFound { kind, id: id.to_string() }
-    }
-}
-
-/// What a front end needs to word an error itself: the kind's data, tagged with the kind's code. Serialized as
-/// `{"kind": "consent_required", …fields}`; the UI's bindings (`errors.ts`) carry the same type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ErrorDetails {
-    /// Which participant, which activity, what the ledger said and as of which day.
-    ConsentRequired(Box<consent::ConsentRefusal>),
-}
-
-/// Appends to the audit log: who did what to which record, never any content.
-pub fn audit(
-    conn: &Connection,
-    ctx: &Ctx,
-    action: &str,
-    record_kind: &str,
-    record_id: &dyn std::fmt::Display,
-) -> Result<(), ModelError> {
-    conn.execute(
-        "INSERT INTO audit_log(id, at, actor, action, record_kind, record_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-        rusqlite::params![AuditId(ctx.new_uuid()), ctx.now(), ctx.actor(), action, record_kind, record_id.to_string()],
-    )?;
-    Ok(())
-}
-
-/// Refuses empty required text.
-pub fn required(field: &str, value: &str) -> Result<(), ModelError> {
-    if value.trim().is_empty() {
-        return Err(ModelError::Invalid(format!("{field} is required")));
-    }
-    Ok(())
-}
-
-/// Maps "no row" to [`ModelError::NotFound`].
-pub fn found<T>(result: rusqlite::Result<T>, kind: &'static str, id: &dyn std::fmt::Display) -> Result<T, ModelError> {
-    match result {
-        Ok(v) => Ok(v),
-        Err(rusqlite::Error::QueryReturnedNoRows) => Err(ModelError::not_found(kind, id)),
-        Err(e) => Err(e.into()),
-    }
-}

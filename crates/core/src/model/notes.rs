@@ -5,13 +5,17 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
+use super::cases;
+use super::consent;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{CaseId, NoteId, ParticipantId, SessionId};
+use super::op::Op;
+use super::rows::{audit, found, required};
 use super::session_consent::require_session_record;
-use super::{
-    audit, cases, consent, found, required, Activity, CaseId, Ctx, ModelError, NoteId, ParticipantId, SessionId,
-};
+use super::vocab::Activity;
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "add_note" => add_note, "Write a note on a case, or on one of its participants or sessions (private unless shareable).";
         write "update_note" => update_note, "Change a note's text or whether it may be shared.";
@@ -88,7 +92,7 @@ fn note_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Note> {
 }
 
 /// Reads one note.
-pub fn load(conn: &Connection, id: &NoteId) -> Result<Note, ModelError> {
+pub(crate) fn load(conn: &Connection, id: &NoteId) -> Result<Note, ModelError> {
     found(conn.query_row(&format!("SELECT {NOTE_COLUMNS} FROM notes WHERE id = ?1"), [id], note_from_row), "note", id)
 }
 
@@ -131,7 +135,7 @@ pub(crate) fn require_note_consent(
 
 /// Adds a note. A note about a participant needs their consent to keeping notes in force today; a note on a
 /// session, that none of its attendees has said no to it.
-pub fn add_note(tx: &Transaction<'_>, ctx: &Ctx, args: NewNote) -> Result<Note, ModelError> {
+pub(crate) fn add_note(tx: &Transaction<'_>, ctx: &Ctx, args: NewNote) -> Result<Note, ModelError> {
     let case = cases::ensure_open(tx, &args.case_id)?;
     required("The note's text", &args.body)?;
     if let Some(participant) = &args.participant_id {
@@ -153,7 +157,7 @@ pub fn add_note(tx: &Transaction<'_>, ctx: &Ctx, args: NewNote) -> Result<Note, 
 
 /// Rewrites a note: the same consent as writing it, judged today. Only making a note private needs none (it
 /// narrows who may read it, which a withdrawal asks for); deleting it needs none either.
-pub fn update_note(tx: &Transaction<'_>, ctx: &Ctx, args: NoteUpdate) -> Result<Note, ModelError> {
+pub(crate) fn update_note(tx: &Transaction<'_>, ctx: &Ctx, args: NoteUpdate) -> Result<Note, ModelError> {
     let note = load(tx, &args.note_id)?;
     cases::ensure_open(tx, &note.case_id)?;
     if let Some(body) = &args.body {
@@ -171,7 +175,7 @@ pub fn update_note(tx: &Transaction<'_>, ctx: &Ctx, args: NoteUpdate) -> Result<
 }
 
 /// Deletes a note; its attachments stay on the case.
-pub fn delete_note(tx: &Transaction<'_>, ctx: &Ctx, args: NoteRef) -> Result<(), ModelError> {
+pub(crate) fn delete_note(tx: &Transaction<'_>, ctx: &Ctx, args: NoteRef) -> Result<(), ModelError> {
     let note = load(tx, &args.note_id)?;
     cases::ensure_open(tx, &note.case_id)?;
     tx.execute("DELETE FROM notes WHERE id = ?1", [&note.id])?;
@@ -179,7 +183,7 @@ pub fn delete_note(tx: &Transaction<'_>, ctx: &Ctx, args: NoteRef) -> Result<(),
     Ok(())
 }
 
-pub fn list_notes(conn: &Connection, _ctx: &Ctx, args: NoteFilter) -> Result<Vec<Note>, ModelError> {
+pub(crate) fn list_notes(conn: &Connection, _ctx: &Ctx, args: NoteFilter) -> Result<Vec<Note>, ModelError> {
     cases::load(conn, &args.case_id)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {NOTE_COLUMNS} FROM notes

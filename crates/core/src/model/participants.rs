@@ -6,16 +6,19 @@ use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Deserializer, Serialize};
 use ts_rs::TS;
 
-use super::consent::{self, CurrentConsent};
-use super::ops::Op;
-use super::{audit, cases, found, required, CaseId, Ctx, ModelError, ParticipantId, ProgressUpdates, Role};
+use super::cases;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{CaseId, ParticipantId};
+use super::op::Op;
+use super::rows::{audit, found, required};
+use super::vocab::{ProgressUpdates, Role};
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "add_participant" => add_participant, "Add a participant to an open case under an alias, with their role.";
         write "update_participant" => update_participant, "Change a participant's alias, role, relation, needs or how they hear of progress.";
         read "list_participants" => list_participants, "A case's participants, in the order they joined.";
-        read "get_participant" => get_participant, "One participant with their current consent per activity.";
     }
 }
 
@@ -38,13 +41,6 @@ pub struct Participant {
     pub progress_updates: ProgressUpdates,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// A participant with the current state of each consent they were asked for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct ParticipantRecord {
-    pub participant: Participant,
-    pub consents: Vec<CurrentConsent>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -160,7 +156,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Participant> {
 }
 
 /// Reads one participant.
-pub fn load(conn: &Connection, id: &ParticipantId) -> Result<Participant, ModelError> {
+pub(crate) fn load(conn: &Connection, id: &ParticipantId) -> Result<Participant, ModelError> {
     found(
         conn.query_row(&format!("SELECT {COLUMNS} FROM participants WHERE id = ?1"), [id], from_row),
         "participant",
@@ -169,7 +165,7 @@ pub fn load(conn: &Connection, id: &ParticipantId) -> Result<Participant, ModelE
 }
 
 /// The participants of a case, in the order they joined (NotFound when the case does not exist).
-pub fn of_case(conn: &Connection, case_id: &CaseId) -> Result<Vec<Participant>, ModelError> {
+pub(crate) fn of_case(conn: &Connection, case_id: &CaseId) -> Result<Vec<Participant>, ModelError> {
     cases::load(conn, case_id)?;
     let mut stmt =
         conn.prepare(&format!("SELECT {COLUMNS} FROM participants WHERE case_id = ?1 ORDER BY created_at, id"))?;
@@ -198,7 +194,11 @@ fn text(value: Option<String>) -> String {
     value.map(|v| v.trim().to_owned()).unwrap_or_default()
 }
 
-pub fn add_participant(tx: &Transaction<'_>, ctx: &Ctx, args: NewParticipant) -> Result<Participant, ModelError> {
+pub(crate) fn add_participant(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: NewParticipant,
+) -> Result<Participant, ModelError> {
     let case = cases::ensure_open(tx, &args.case_id)?;
     required("An alias", &args.alias)?;
     if let Some(related) = &args.related_to {
@@ -228,7 +228,11 @@ pub fn add_participant(tx: &Transaction<'_>, ctx: &Ctx, args: NewParticipant) ->
     load(tx, &id)
 }
 
-pub fn update_participant(tx: &Transaction<'_>, ctx: &Ctx, args: ParticipantUpdate) -> Result<Participant, ModelError> {
+pub(crate) fn update_participant(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: ParticipantUpdate,
+) -> Result<Participant, ModelError> {
     let old = load(tx, &args.participant_id)?;
     cases::ensure_open(tx, &old.case_id)?;
     if let Some(alias) = &args.alias {
@@ -265,18 +269,12 @@ pub fn update_participant(tx: &Transaction<'_>, ctx: &Ctx, args: ParticipantUpda
     load(tx, &old.id)
 }
 
-pub fn list_participants(
+pub(crate) fn list_participants(
     conn: &Connection,
     _ctx: &Ctx,
     args: CaseParticipants,
 ) -> Result<Vec<Participant>, ModelError> {
     of_case(conn, &args.case_id)
-}
-
-pub fn get_participant(conn: &Connection, ctx: &Ctx, args: ParticipantRef) -> Result<ParticipantRecord, ModelError> {
-    let participant = load(conn, &args.participant_id)?;
-    let consents = consent::current_of(conn, ctx, &participant)?;
-    Ok(ParticipantRecord { participant, consents })
 }
 
 #[cfg(test)]

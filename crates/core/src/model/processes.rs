@@ -6,10 +6,15 @@ use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
-use super::{audit, cases, found, CaseId, Ctx, ModelError, ProcessId, ProcessKind, ProcessStatus};
+use super::cases;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{CaseId, ProcessId};
+use super::op::Op;
+use super::rows::{audit, found};
+use super::vocab::{ProcessKind, ProcessStatus};
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "open_process" => open_process, "Start a process for a case (several may run in parallel).";
         write "set_process_status" => set_process_status, "Pause, close, withdraw or reopen a process.";
@@ -76,7 +81,7 @@ fn process_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Process> {
 }
 
 /// Reads one process.
-pub fn load(conn: &Connection, id: &ProcessId) -> Result<Process, ModelError> {
+pub(crate) fn load(conn: &Connection, id: &ProcessId) -> Result<Process, ModelError> {
     found(
         conn.query_row(&format!("SELECT {PROCESS_COLUMNS} FROM processes WHERE id = ?1"), [id], process_from_row),
         "process",
@@ -84,7 +89,7 @@ pub fn load(conn: &Connection, id: &ProcessId) -> Result<Process, ModelError> {
     )
 }
 
-pub fn open_process(tx: &Transaction<'_>, ctx: &Ctx, args: OpenProcess) -> Result<Process, ModelError> {
+pub(crate) fn open_process(tx: &Transaction<'_>, ctx: &Ctx, args: OpenProcess) -> Result<Process, ModelError> {
     cases::ensure_open(tx, &args.case_id)?;
     let id = ProcessId(ctx.new_uuid());
     tx.execute(
@@ -95,7 +100,11 @@ pub fn open_process(tx: &Transaction<'_>, ctx: &Ctx, args: OpenProcess) -> Resul
     load(tx, &id)
 }
 
-pub fn set_process_status(tx: &Transaction<'_>, ctx: &Ctx, args: SetProcessStatus) -> Result<Process, ModelError> {
+pub(crate) fn set_process_status(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: SetProcessStatus,
+) -> Result<Process, ModelError> {
     let process = load(tx, &args.process_id)?;
     cases::ensure_open(tx, &process.case_id)?;
     if process.status == args.status {
@@ -126,7 +135,7 @@ pub fn set_process_status(tx: &Transaction<'_>, ctx: &Ctx, args: SetProcessStatu
     load(tx, &process.id)
 }
 
-pub fn list_processes(conn: &Connection, _ctx: &Ctx, args: ProcessesOfCase) -> Result<Vec<Process>, ModelError> {
+pub(crate) fn list_processes(conn: &Connection, _ctx: &Ctx, args: ProcessesOfCase) -> Result<Vec<Process>, ModelError> {
     cases::load(conn, &args.case_id)?;
     let mut stmt =
         conn.prepare(&format!("SELECT {PROCESS_COLUMNS} FROM processes WHERE case_id = ?1 ORDER BY opened_on, id"))?;

@@ -9,14 +9,17 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::accountability::{commitments_of, progress_of};
+use super::cases;
 use super::consent::{self, Needs};
-use super::ops::Op;
-use super::{
-    audit, cases, roster, Activity, CaseId, CommitmentId, CommitmentKind, CommitmentStatus, Ctx, ModelError,
-    ParticipantId, ProgressUpdates, Role,
-};
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{CaseId, CommitmentId, ParticipantId};
+use super::op::Op;
+use super::roster;
+use super::rows::audit;
+use super::vocab::{Activity, CommitmentKind, CommitmentStatus, ProgressUpdates, Role};
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "progress_report" => progress_report, "Prepare the shareable progress report for the person harmed, as they chose to hear it.";
     }
@@ -60,7 +63,11 @@ pub struct SharedProgress {
     pub verification: String,
 }
 
-pub fn progress_report(tx: &Transaction<'_>, ctx: &Ctx, args: ProgressReportFor) -> Result<ProgressReport, ModelError> {
+pub(crate) fn progress_report(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: ProgressReportFor,
+) -> Result<ProgressReport, ModelError> {
     cases::load(tx, &args.case_id)?;
     let member = roster::member(tx, &args.case_id, &args.participant_id)?;
     if member.role != Role::PersonHarmed {

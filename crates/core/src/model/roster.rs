@@ -3,7 +3,9 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{CaseId, ModelError, ParticipantId, ProcessId, ProcessStatus, Role};
+use super::errors::ModelError;
+use super::ids::{CaseId, ParticipantId, ProcessId};
+use super::vocab::{ProcessStatus, Role};
 
 /// A participant as the checks need them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +16,7 @@ pub struct Member {
 }
 
 /// The participant, if they are part of `case`; otherwise NotFound (no such person) or Invalid (another case).
-pub fn member(conn: &Connection, case: &CaseId, participant: &ParticipantId) -> Result<Member, ModelError> {
+pub(crate) fn member(conn: &Connection, case: &CaseId, participant: &ParticipantId) -> Result<Member, ModelError> {
     let row: Option<(CaseId, String, Role)> = conn
         .query_row("SELECT case_id, alias, role FROM participants WHERE id = ?1", [participant], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -30,7 +32,11 @@ pub fn member(conn: &Connection, case: &CaseId, participant: &ParticipantId) -> 
 }
 
 /// Each participant of the list, once, in the order given; every one must be part of `case`.
-pub fn members(conn: &Connection, case: &CaseId, participants: &[ParticipantId]) -> Result<Vec<Member>, ModelError> {
+pub(crate) fn members(
+    conn: &Connection,
+    case: &CaseId,
+    participants: &[ParticipantId],
+) -> Result<Vec<Member>, ModelError> {
     let mut out: Vec<Member> = Vec::with_capacity(participants.len());
     for id in participants {
         if out.iter().any(|m| &m.id == id) {
@@ -42,7 +48,11 @@ pub fn members(conn: &Connection, case: &CaseId, participants: &[ParticipantId])
 }
 
 /// Checks that a process belongs to `case` and is still running (active or paused); returns its status.
-pub fn running_process(conn: &Connection, case: &CaseId, process: &ProcessId) -> Result<ProcessStatus, ModelError> {
+pub(crate) fn running_process(
+    conn: &Connection,
+    case: &CaseId,
+    process: &ProcessId,
+) -> Result<ProcessStatus, ModelError> {
     let row: Option<(CaseId, ProcessStatus)> = conn
         .query_row("SELECT case_id, status FROM processes WHERE id = ?1", [process], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;

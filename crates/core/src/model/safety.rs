@@ -6,10 +6,14 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
-use super::{audit, cases, found, CaseId, Ctx, ModelError, SessionId};
+use super::cases;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{CaseId, SessionId};
+use super::op::Op;
+use super::rows::{audit, found};
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "set_safety_plan" => set_safety_plan, "Write a meeting's safety plan; fields left out keep their value.";
         read "get_safety_plan" => get_safety_plan, "A meeting's safety plan.";
@@ -84,7 +88,7 @@ fn load(conn: &Connection, session: &SessionId) -> Result<Option<SafetyPlan>, Mo
         .optional()?)
 }
 
-pub fn set_safety_plan(tx: &Transaction<'_>, ctx: &Ctx, args: SetSafetyPlan) -> Result<SafetyPlan, ModelError> {
+pub(crate) fn set_safety_plan(tx: &Transaction<'_>, ctx: &Ctx, args: SetSafetyPlan) -> Result<SafetyPlan, ModelError> {
     let case_id = case_of_session(tx, &args.session_id)?;
     cases::ensure_open(tx, &case_id)?;
     let old = load(tx, &args.session_id)?;
@@ -116,7 +120,7 @@ pub fn set_safety_plan(tx: &Transaction<'_>, ctx: &Ctx, args: SetSafetyPlan) -> 
     load(tx, &args.session_id)?.ok_or_else(|| ModelError::not_found("safety plan", &args.session_id))
 }
 
-pub fn get_safety_plan(conn: &Connection, _ctx: &Ctx, args: SessionRef) -> Result<SafetyPlan, ModelError> {
+pub(crate) fn get_safety_plan(conn: &Connection, _ctx: &Ctx, args: SessionRef) -> Result<SafetyPlan, ModelError> {
     case_of_session(conn, &args.session_id)?;
     load(conn, &args.session_id)?.ok_or_else(|| ModelError::not_found("safety plan", &args.session_id))
 }

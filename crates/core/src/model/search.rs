@@ -12,9 +12,12 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::CaseId;
+use super::op::Op;
 use super::snippet::{lead, snippet, Terms};
-use super::{CaseId, Ctx, ModelError, ProcessKind, Role, Stage};
+use super::vocab::{ProcessKind, Role, Stage};
 
 /// Results when no limit is given.
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -25,7 +28,7 @@ const MAX_TERMS: usize = 32;
 /// How much more a hit in a title counts than a hit in a body.
 const TITLE_WEIGHT: f64 = 10.0;
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         read "search" => search, "Find words in every record of every case, best matches first, with filters.";
     }
@@ -177,7 +180,7 @@ const SHOW_SQL: &str = "
 SELECT rowid, kind, record_id, case_id, (SELECT code_name FROM cases WHERE id = search_index.case_id), title, body
 FROM search_index WHERE rowid IN (SELECT value FROM json_each(?1))";
 
-pub fn search(conn: &Connection, _ctx: &Ctx, args: SearchArgs) -> Result<Vec<SearchHit>, ModelError> {
+pub(crate) fn search(conn: &Connection, _ctx: &Ctx, args: SearchArgs) -> Result<Vec<SearchHit>, ModelError> {
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ModelError::Invalid(format!("the number of results should be between 1 and {MAX_LIMIT}")));

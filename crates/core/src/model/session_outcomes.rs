@@ -6,12 +6,16 @@ use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{AgreementId, ParticipantId, SessionId, TaskId};
+use super::op::Op;
+use super::rows::{audit, required};
 use super::session_consent::require_attendees;
 use super::sessions::load_for_change;
-use super::{audit, required, AgreementId, Ctx, ModelError, ParticipantId, SessionId, SessionStatus, TaskId};
+use super::vocab::SessionStatus;
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "add_agreement" => add_agreement, "Record an agreement reached in a held session, with who agreed to it.";
         write "add_follow_up" => add_follow_up, "Add a follow-up task tied to a session.";
@@ -85,7 +89,7 @@ pub(crate) fn follow_ups_of(conn: &Connection, session: &SessionId) -> rusqlite:
 /// Records an agreement of a held session. Those who agreed must have attended, and their consent to the
 /// session's activity must have held on the day of the agreement: it is not recorded in the name of someone who
 /// had withdrawn by then.
-pub fn add_agreement(tx: &Transaction<'_>, ctx: &Ctx, args: NewAgreement) -> Result<Agreement, ModelError> {
+pub(crate) fn add_agreement(tx: &Transaction<'_>, ctx: &Ctx, args: NewAgreement) -> Result<Agreement, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     let Some(held_on) = session.held_on.filter(|_| session.status == SessionStatus::Held) else {
         return Err(ModelError::NotAllowed(
@@ -123,7 +127,7 @@ pub fn add_agreement(tx: &Transaction<'_>, ctx: &Ctx, args: NewAgreement) -> Res
     Ok(Agreement { id, session_id: session.id, text: args.text.trim().to_owned(), agreed_by, agreed_on })
 }
 
-pub fn add_follow_up(tx: &Transaction<'_>, ctx: &Ctx, args: NewFollowUp) -> Result<FollowUp, ModelError> {
+pub(crate) fn add_follow_up(tx: &Transaction<'_>, ctx: &Ctx, args: NewFollowUp) -> Result<FollowUp, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     required("A title", &args.title)?;
     let id = TaskId(ctx.new_uuid());

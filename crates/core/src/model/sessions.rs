@@ -4,19 +4,21 @@
 //! [`session_outcomes`](super::session_outcomes).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
+use super::cases;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{CaseId, ParticipantId, ProcessId, SessionId};
+use super::op::Op;
+use super::roster;
+use super::rows::{audit, found, required};
 use super::session_consent::{require_attendees, require_session_record};
-use super::session_outcomes::{agreements_of, follow_ups_of, Agreement, FollowUp};
-use super::{
-    audit, cases, found, required, roster, CaseId, Ctx, ModelError, ParticipantId, ProcessId, Role, SessionId,
-    SessionKind, SessionStatus,
-};
+use super::vocab::{Role, SessionKind, SessionStatus};
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "schedule_session" => schedule_session, "Schedule a session; every attendee must currently consent to its activity.";
         write "add_attendee" => add_attendee, "Add an attendee to a scheduled session (their consent is checked).";
@@ -25,7 +27,6 @@ pub fn ops() -> Vec<Op> {
         write "cancel_session" => cancel_session, "Cancel a scheduled session, saying why.";
         write "update_session_notes" => update_session_notes, "Change a session's private notes or shareable summary.";
         read "list_sessions" => list_sessions, "A case's sessions with their attendees, in scheduled order.";
-        read "get_session" => get_session, "One session with attendees, agreements, follow-ups and whether it has a safety plan.";
     }
 }
 
@@ -55,15 +56,6 @@ pub struct Session {
     pub attendees: Vec<Attendee>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// A session with what came of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct SessionRecord {
-    pub session: Session,
-    pub agreements: Vec<Agreement>,
-    pub follow_ups: Vec<FollowUp>,
-    pub has_safety_plan: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -161,7 +153,7 @@ fn attendees_of(conn: &Connection, id: &SessionId) -> rusqlite::Result<Vec<Atten
 }
 
 /// Reads one session with its attendees.
-pub fn load(conn: &Connection, id: &SessionId) -> Result<Session, ModelError> {
+pub(crate) fn load(conn: &Connection, id: &SessionId) -> Result<Session, ModelError> {
     found(
         conn.query_row(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"), [id], |r| {
             session_from_row(conn, r)
@@ -192,7 +184,7 @@ fn touch(tx: &Connection, ctx: &Ctx, id: &SessionId) -> Result<(), ModelError> {
     Ok(())
 }
 
-pub fn schedule_session(tx: &Transaction<'_>, ctx: &Ctx, args: ScheduleSession) -> Result<Session, ModelError> {
+pub(crate) fn schedule_session(tx: &Transaction<'_>, ctx: &Ctx, args: ScheduleSession) -> Result<Session, ModelError> {
     cases::ensure_open(tx, &args.case_id)?;
     if let Some(process) = &args.process_id {
         roster::running_process(tx, &args.case_id, process)?;
@@ -213,7 +205,7 @@ pub fn schedule_session(tx: &Transaction<'_>, ctx: &Ctx, args: ScheduleSession) 
     load(tx, &id)
 }
 
-pub fn add_attendee(tx: &Transaction<'_>, ctx: &Ctx, args: AttendeeChange) -> Result<Session, ModelError> {
+pub(crate) fn add_attendee(tx: &Transaction<'_>, ctx: &Ctx, args: AttendeeChange) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     ensure_scheduled(&session, "attendees can change")?;
     let member = roster::member(tx, &session.case_id, &args.participant_id)?;
@@ -231,7 +223,7 @@ pub fn add_attendee(tx: &Transaction<'_>, ctx: &Ctx, args: AttendeeChange) -> Re
     load(tx, &session.id)
 }
 
-pub fn remove_attendee(tx: &Transaction<'_>, ctx: &Ctx, args: AttendeeChange) -> Result<Session, ModelError> {
+pub(crate) fn remove_attendee(tx: &Transaction<'_>, ctx: &Ctx, args: AttendeeChange) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     ensure_scheduled(&session, "attendees can change")?;
     let removed = tx.execute(
@@ -249,7 +241,7 @@ pub fn remove_attendee(tx: &Transaction<'_>, ctx: &Ctx, args: AttendeeChange) ->
 /// Marks a session held. Every attendee's consent is judged by the ledger as it stood on the day the session was
 /// held (a withdrawal before that day refuses it; one after it does not undo a session that took place). Notes
 /// or a summary are written now, so they are refused while an attendee has said no to notes being kept.
-pub fn record_session(tx: &Transaction<'_>, ctx: &Ctx, args: RecordSession) -> Result<Session, ModelError> {
+pub(crate) fn record_session(tx: &Transaction<'_>, ctx: &Ctx, args: RecordSession) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     ensure_scheduled(&session, "it can be recorded as held")?;
     let held_on = args.held_on.unwrap_or_else(|| ctx.today());
@@ -272,7 +264,7 @@ pub fn record_session(tx: &Transaction<'_>, ctx: &Ctx, args: RecordSession) -> R
     load(tx, &session.id)
 }
 
-pub fn cancel_session(tx: &Transaction<'_>, ctx: &Ctx, args: CancelSession) -> Result<Session, ModelError> {
+pub(crate) fn cancel_session(tx: &Transaction<'_>, ctx: &Ctx, args: CancelSession) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     ensure_scheduled(&session, "it can be cancelled")?;
     required("The reason", &args.reason)?;
@@ -286,7 +278,7 @@ pub fn cancel_session(tx: &Transaction<'_>, ctx: &Ctx, args: CancelSession) -> R
 
 /// Rewrites a session's notes or summary: refused while an attendee has declined or withdrawn consent to notes
 /// being kept, unless the change only erases text (what a withdrawal asks for).
-pub fn update_session_notes(tx: &Transaction<'_>, ctx: &Ctx, args: SessionNotes) -> Result<Session, ModelError> {
+pub(crate) fn update_session_notes(tx: &Transaction<'_>, ctx: &Ctx, args: SessionNotes) -> Result<Session, ModelError> {
     let session = load_for_change(tx, &args.session_id)?;
     if args.private_notes.is_none() && args.shareable_summary.is_none() {
         return Err(ModelError::Invalid("give the private notes, the shareable summary or both".into()));
@@ -310,24 +302,10 @@ pub fn update_session_notes(tx: &Transaction<'_>, ctx: &Ctx, args: SessionNotes)
     load(tx, &session.id)
 }
 
-pub fn list_sessions(conn: &Connection, _ctx: &Ctx, args: SessionsOfCase) -> Result<Vec<Session>, ModelError> {
+pub(crate) fn list_sessions(conn: &Connection, _ctx: &Ctx, args: SessionsOfCase) -> Result<Vec<Session>, ModelError> {
     cases::load(conn, &args.case_id)?;
     let mut stmt =
         conn.prepare(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE case_id = ?1 ORDER BY scheduled_for, id"))?;
     let rows = stmt.query_map([&args.case_id], |r| session_from_row(conn, r))?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-pub fn get_session(conn: &Connection, _ctx: &Ctx, args: SessionRef) -> Result<SessionRecord, ModelError> {
-    let session = load(conn, &args.session_id)?;
-    let has_safety_plan = conn
-        .query_row("SELECT 1 FROM safety_plans WHERE session_id = ?1", [&session.id], |_| Ok(()))
-        .optional()?
-        .is_some();
-    Ok(SessionRecord {
-        agreements: agreements_of(conn, &session.id)?,
-        follow_ups: follow_ups_of(conn, &session.id)?,
-        has_safety_plan,
-        session,
-    })
 }

@@ -7,13 +7,17 @@ use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
-use super::{
-    audit, cases, consent, found, required, roster, Activity, CaseId, Ctx, MessageId, ModelError, ParticipantId,
-    ProcessId,
-};
+use super::cases;
+use super::consent;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{CaseId, MessageId, ParticipantId, ProcessId};
+use super::op::Op;
+use super::roster;
+use super::rows::{audit, found, required};
+use super::vocab::Activity;
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "write_message" => write_message, "Write down a message one participant wants carried to another.";
         write "approve_message" => approve_message, "Record the author's approval to relay their message.";
@@ -90,7 +94,7 @@ fn message_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ShuttleMessage> {
 }
 
 /// Reads one message.
-pub fn load(conn: &Connection, id: &MessageId) -> Result<ShuttleMessage, ModelError> {
+pub(crate) fn load(conn: &Connection, id: &MessageId) -> Result<ShuttleMessage, ModelError> {
     found(
         conn.query_row(
             &format!("SELECT {MESSAGE_COLUMNS} FROM shuttle_messages WHERE id = ?1"),
@@ -108,7 +112,7 @@ fn load_for_change(conn: &Connection, id: &MessageId) -> Result<ShuttleMessage, 
     Ok(message)
 }
 
-pub fn write_message(tx: &Transaction<'_>, ctx: &Ctx, args: NewMessage) -> Result<ShuttleMessage, ModelError> {
+pub(crate) fn write_message(tx: &Transaction<'_>, ctx: &Ctx, args: NewMessage) -> Result<ShuttleMessage, ModelError> {
     cases::ensure_open(tx, &args.case_id)?;
     required("The message", &args.content)?;
     if args.author_id == args.recipient_id {
@@ -132,7 +136,11 @@ pub fn write_message(tx: &Transaction<'_>, ctx: &Ctx, args: NewMessage) -> Resul
     load(tx, &id)
 }
 
-pub fn approve_message(tx: &Transaction<'_>, ctx: &Ctx, args: ApproveMessage) -> Result<ShuttleMessage, ModelError> {
+pub(crate) fn approve_message(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: ApproveMessage,
+) -> Result<ShuttleMessage, ModelError> {
     let message = load_for_change(tx, &args.message_id)?;
     if message.approved_at.is_some() {
         return Err(ModelError::Invalid("the author has already approved this message".into()));
@@ -152,7 +160,7 @@ pub fn approve_message(tx: &Transaction<'_>, ctx: &Ctx, args: ApproveMessage) ->
 
 /// Marks a message relayed: refused before the author approved it ([`ModelError::ApprovalRequired`]), and
 /// unless both author and recipient consent to indirect dialogue today ([`ModelError::ConsentRequired`]).
-pub fn relay_message(tx: &Transaction<'_>, ctx: &Ctx, args: MessageRef) -> Result<ShuttleMessage, ModelError> {
+pub(crate) fn relay_message(tx: &Transaction<'_>, ctx: &Ctx, args: MessageRef) -> Result<ShuttleMessage, ModelError> {
     let message = load_for_change(tx, &args.message_id)?;
     if message.relayed_at.is_some() {
         return Err(ModelError::NotAllowed("this message was already relayed; a message is relayed once".into()));
@@ -167,7 +175,11 @@ pub fn relay_message(tx: &Transaction<'_>, ctx: &Ctx, args: MessageRef) -> Resul
     load(tx, &message.id)
 }
 
-pub fn list_messages(conn: &Connection, _ctx: &Ctx, args: MessagesOfCase) -> Result<Vec<ShuttleMessage>, ModelError> {
+pub(crate) fn list_messages(
+    conn: &Connection,
+    _ctx: &Ctx,
+    args: MessagesOfCase,
+) -> Result<Vec<ShuttleMessage>, ModelError> {
     cases::load(conn, &args.case_id)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {MESSAGE_COLUMNS} FROM shuttle_messages WHERE case_id = ?1 ORDER BY written_at, id"

@@ -84,7 +84,7 @@ fn fold(word: &str) -> String {
 /// About [`WIDTH`] words of `text` around the best cluster of matched words, each between « and », with "…" where
 /// text was left out. The window holds as many different phrases as it can, then as many matched words, as early as it
 /// can. `None` when no word of `text` matches.
-pub fn snippet(text: &str, terms: &Terms) -> Option<String> {
+pub(crate) fn snippet(text: &str, terms: &Terms) -> Option<String> {
     let words: Vec<Range<usize>> = tokens(text).collect();
     let folded: Vec<String> = words.iter().map(|range| fold(&text[range.clone()])).collect();
     let hits = terms.hits(&folded);
@@ -112,7 +112,7 @@ pub fn snippet(text: &str, terms: &Terms) -> Option<String> {
 }
 
 /// The first [`WIDTH`] words of `text`, for a record whose matched words this module could not find again.
-pub fn lead(text: &str) -> String {
+pub(crate) fn lead(text: &str) -> String {
     let words: Vec<Range<usize>> = tokens(text).collect();
     if words.is_empty() {
         return String::new();

@@ -6,10 +6,13 @@ use rusqlite::{params, Connection, ToSql, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
-use super::{audit, Ctx, ModelError, Outcome, ProcessKind, SessionKind, Stage};
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::op::Op;
+use super::rows::audit;
+use super::vocab::{Outcome, ProcessKind, SessionKind, Stage};
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         read "programme_report" => programme_report, "Aggregate, non-identifying figures for a date range.";
         write "export_programme_report_csv" => export_programme_report_csv, "The programme report as CSV (section,key,value); the export is audited.";
@@ -146,12 +149,12 @@ fn report(conn: &Connection, today: NaiveDate, args: ReportArgs) -> Result<Progr
     })
 }
 
-pub fn programme_report(conn: &Connection, ctx: &Ctx, args: ReportArgs) -> Result<ProgrammeReport, ModelError> {
+pub(crate) fn programme_report(conn: &Connection, ctx: &Ctx, args: ReportArgs) -> Result<ProgrammeReport, ModelError> {
     report(conn, ctx.today(), args)
 }
 
 /// The report as CSV lines `section,key,value` (every key is a vocabulary word: nothing needs quoting).
-pub fn to_csv(report: &ProgrammeReport) -> String {
+pub(crate) fn to_csv(report: &ProgrammeReport) -> String {
     let mut out = String::from("section,key,value\n");
     let mut line = |section: &str, key: &str, value: &dyn std::fmt::Display| {
         out += &format!("{section},{key},{value}\n");
@@ -177,7 +180,11 @@ pub fn to_csv(report: &ProgrammeReport) -> String {
     out
 }
 
-pub fn export_programme_report_csv(tx: &Transaction<'_>, ctx: &Ctx, args: ReportArgs) -> Result<String, ModelError> {
+pub(crate) fn export_programme_report_csv(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: ReportArgs,
+) -> Result<String, ModelError> {
     let range = format!("{}..{}", args.from, args.to);
     let report = report(tx, ctx.today(), args)?;
     audit(tx, ctx, "export_report", "programme_report", &range)?;

@@ -5,11 +5,15 @@ use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::cases;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::{CaseId, SessionId, TaskId};
 use super::notes::ensure_in_case;
-use super::ops::Op;
-use super::{audit, cases, found, required, CaseId, Ctx, ModelError, SessionId, TaskId};
+use super::op::Op;
+use super::rows::{audit, found, required};
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         write "add_task" => add_task, "Add a follow-up task to a case, with an optional due date and session.";
         write "complete_task" => complete_task, "Mark a task done.";
@@ -67,7 +71,7 @@ fn load(conn: &Connection, id: &TaskId) -> Result<Task, ModelError> {
     found(conn.query_row(&format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1"), [id], from_row), "task", id)
 }
 
-pub fn add_task(tx: &Transaction<'_>, ctx: &Ctx, args: NewTask) -> Result<Task, ModelError> {
+pub(crate) fn add_task(tx: &Transaction<'_>, ctx: &Ctx, args: NewTask) -> Result<Task, ModelError> {
     let case = cases::ensure_open(tx, &args.case_id)?;
     required("A title", &args.title)?;
     if let Some(session) = &args.session_id {
@@ -82,7 +86,7 @@ pub fn add_task(tx: &Transaction<'_>, ctx: &Ctx, args: NewTask) -> Result<Task, 
     load(tx, &id)
 }
 
-pub fn complete_task(tx: &Transaction<'_>, ctx: &Ctx, args: TaskRef) -> Result<Task, ModelError> {
+pub(crate) fn complete_task(tx: &Transaction<'_>, ctx: &Ctx, args: TaskRef) -> Result<Task, ModelError> {
     let task = load(tx, &args.task_id)?;
     cases::ensure_open(tx, &task.case_id)?;
     if task.done_at.is_some() {
@@ -93,7 +97,7 @@ pub fn complete_task(tx: &Transaction<'_>, ctx: &Ctx, args: TaskRef) -> Result<T
     load(tx, &task.id)
 }
 
-pub fn reopen_task(tx: &Transaction<'_>, ctx: &Ctx, args: TaskRef) -> Result<Task, ModelError> {
+pub(crate) fn reopen_task(tx: &Transaction<'_>, ctx: &Ctx, args: TaskRef) -> Result<Task, ModelError> {
     let task = load(tx, &args.task_id)?;
     cases::ensure_open(tx, &task.case_id)?;
     if task.done_at.is_none() {
@@ -104,7 +108,7 @@ pub fn reopen_task(tx: &Transaction<'_>, ctx: &Ctx, args: TaskRef) -> Result<Tas
     load(tx, &task.id)
 }
 
-pub fn list_tasks(conn: &Connection, _ctx: &Ctx, args: TaskFilter) -> Result<Vec<Task>, ModelError> {
+pub(crate) fn list_tasks(conn: &Connection, _ctx: &Ctx, args: TaskFilter) -> Result<Vec<Task>, ModelError> {
     cases::load(conn, &args.case_id)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM tasks WHERE case_id = ?1

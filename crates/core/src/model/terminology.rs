@@ -7,13 +7,16 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
-use super::{audit, Ctx, ModelError, Role};
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::op::Op;
+use super::rows::audit;
+use super::vocab::Role;
 
 /// The settings key that holds the overrides, a JSON object from role word to label.
 pub const SETTING_KEY: &str = "terminology";
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         read "get_terminology" => get_terminology, "The label shown for every role: the program's own words, else the defaults.";
         write "set_terminology" => set_terminology, "Choose the labels shown for roles; roles left out use the default label.";
@@ -40,7 +43,7 @@ pub struct SetTerminology {
 }
 
 /// The default label of a role.
-pub fn default_label(role: Role) -> &'static str {
+pub(crate) fn default_label(role: Role) -> &'static str {
     match role {
         Role::PersonHarmed => "Person harmed",
         Role::PersonResponsible => "Person responsible",
@@ -65,7 +68,7 @@ fn overrides(conn: &Connection) -> Result<BTreeMap<Role, String>, ModelError> {
 }
 
 /// Every role with its label, in the vocabulary's order.
-pub fn labels(conn: &Connection) -> Result<Vec<RoleLabel>, ModelError> {
+pub(crate) fn labels(conn: &Connection) -> Result<Vec<RoleLabel>, ModelError> {
     let mut chosen = overrides(conn)?;
     Ok(Role::ALL
         .iter()
@@ -77,11 +80,15 @@ pub fn labels(conn: &Connection) -> Result<Vec<RoleLabel>, ModelError> {
         .collect())
 }
 
-pub fn get_terminology(conn: &Connection, _ctx: &Ctx, _args: NoArgs) -> Result<Vec<RoleLabel>, ModelError> {
+pub(crate) fn get_terminology(conn: &Connection, _ctx: &Ctx, _args: NoArgs) -> Result<Vec<RoleLabel>, ModelError> {
     labels(conn)
 }
 
-pub fn set_terminology(tx: &Transaction<'_>, ctx: &Ctx, args: SetTerminology) -> Result<Vec<RoleLabel>, ModelError> {
+pub(crate) fn set_terminology(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: SetTerminology,
+) -> Result<Vec<RoleLabel>, ModelError> {
     let mut chosen = BTreeMap::new();
     for (word, label) in &args.labels {
         let role: Role = word.trim().parse().map_err(|_| ModelError::Invalid(format!("`{word}` is not a role")))?;

@@ -6,10 +6,13 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ops::Op;
-use super::{cases, CaseId, Ctx, ModelError};
+use super::cases;
+use super::context::Ctx;
+use super::errors::ModelError;
+use super::ids::CaseId;
+use super::op::Op;
 
-pub fn ops() -> Vec<Op> {
+pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         read "case_timeline" => case_timeline, "Every dated event of a case, oldest first.";
     }
@@ -274,7 +277,11 @@ fn read_source(
     Ok(())
 }
 
-pub fn case_timeline(conn: &Connection, _ctx: &Ctx, args: TimelineArgs) -> Result<Vec<TimelineItem>, ModelError> {
+pub(crate) fn case_timeline(
+    conn: &Connection,
+    _ctx: &Ctx,
+    args: TimelineArgs,
+) -> Result<Vec<TimelineItem>, ModelError> {
     let case = cases::load(conn, &args.case_id)?;
     let mut items = Vec::new();
     for source in SOURCES {

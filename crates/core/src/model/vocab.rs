@@ -182,3 +182,31 @@ vocab!(
         StoppedForSafety = "stopped_for_safety", NotSuitable = "not_suitable", Other = "other",
     }
 );
+
+/// What the ledger says now for one participant and activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentState {
+    /// The latest entry grants it and has not expired.
+    Granted,
+    /// The latest entry declines it.
+    Declined,
+    /// The latest entry withdraws it.
+    Withdrawn,
+    /// The latest entry granted it but expired.
+    Expired,
+    /// There is no entry.
+    NotAsked,
+}
+
+impl ConsentState {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ConsentState::Granted => "granted",
+            ConsentState::Declined => "declined",
+            ConsentState::Withdrawn => "withdrawn",
+            ConsentState::Expired => "expired",
+            ConsentState::NotAsked => "not yet asked",
+        }
+    }
+}

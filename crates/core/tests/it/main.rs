@@ -4,6 +4,7 @@ mod common;
 mod demo;
 mod disk_full;
 mod interop;
+mod layering;
 mod model;
 mod model_accountability;
 mod model_cases;

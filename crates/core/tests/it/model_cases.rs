@@ -1,6 +1,6 @@
 //! Cases through the registry: create, stages with who and why, closing rules, purge.
 
-use circlebook_core::model::{ops, Ctx};
+use circlebook_core::model::{bindings, ops, Ctx};
 use serde_json::json;
 
 use crate::common::*;
@@ -56,13 +56,13 @@ fn create_and_move_a_case_through_stages() {
 
 #[test]
 fn the_registry_describes_every_operation_in_typescript() {
-    let ts = ops::typescript();
+    let ts = bindings::typescript();
     for op in ops::all() {
         assert!(ts.contains(&format!("('{}', args)", op.name)), "{} missing", op.name);
     }
     assert!(ts.contains("export type Case = {"), "{ts}");
     assert!(ts.contains("export type Stage = "), "{ts}");
-    assert!(ops::typescript_errors().contains("'consent_required'"));
+    assert!(bindings::typescript_errors().contains("'consent_required'"));
     assert!(!ts.contains("bigint"));
 }
 

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use circlebook_core::model::consent::{self, ConsentState};
-use circlebook_core::model::{ops, Activity, ModelError, ParticipantId};
+use circlebook_core::model::consent::ConsentState;
+use circlebook_core::model::{ops, testing, Activity, ModelError, ParticipantId};
 use circlebook_core::ErrorKind;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -56,7 +56,7 @@ fn information_sharing_names_a_recipient_and_nothing_else_does() {
         with(grant(&robin, "information_sharing"), json!({"shared_with": " Sam (supporter) "})),
     );
     assert_eq!(entry["shared_with"], "Sam (supporter)");
-    let state = consent::state_on(
+    let state = testing::consent_state_on(
         d.vault.conn(),
         d.ctx.zone(),
         &pid(&robin),
@@ -66,9 +66,15 @@ fn information_sharing_names_a_recipient_and_nothing_else_does() {
     )
     .expect("current");
     assert_eq!(state, ConsentState::Granted);
-    let state =
-        consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::InformationSharing, "police", day(0))
-            .expect("current");
+    let state = testing::consent_state_on(
+        d.vault.conn(),
+        d.ctx.zone(),
+        &pid(&robin),
+        Activity::InformationSharing,
+        "police",
+        day(0),
+    )
+    .expect("current");
     assert_eq!(state, ConsentState::NotAsked, "consent to share with one recipient covers no other");
     let err = d.refuse(
         "withdraw_consent",
@@ -126,11 +132,11 @@ fn withdrawal_needs_a_grant_and_takes_effect_at_once() {
     assert_eq!(d.refuse("withdraw_consent", withdraw.clone()).kind(), ErrorKind::InvalidInput);
 
     d.call("record_consent", grant(&robin, "direct_dialogue"));
-    consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::DirectDialogue, day(0)).expect("granted");
+    testing::consent_require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::DirectDialogue, day(0)).expect("granted");
     let entry = d.call("withdraw_consent", withdraw.clone());
     assert_eq!(entry["decision"], "withdrawn");
     assert_eq!(entry["note"], "by phone");
-    match consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::DirectDialogue, day(0)) {
+    match testing::consent_require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::DirectDialogue, day(0)) {
         Err(ModelError::ConsentRequired(r)) => {
             assert_eq!(
                 (r.alias.as_str(), r.activity, r.state),
@@ -146,18 +152,18 @@ fn withdrawal_needs_a_grant_and_takes_effect_at_once() {
 #[test]
 fn require_refuses_after_expiry_and_before_any_consent() {
     let (mut d, _case, robin) = setup();
-    let err =
-        consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(0)).expect_err("not asked");
+    let err = testing::consent_require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(0))
+        .expect_err("not asked");
     assert_eq!(err.kind(), ErrorKind::ConsentRequired);
     assert_eq!(
         err.to_string(),
         "Robin has no consent to conference on 2026-03-01 (not yet asked); record their consent first"
     );
     d.call("record_consent", with(grant(&robin, "conference"), json!({"expires_on": "2026-03-10"})));
-    consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(9))
+    testing::consent_require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(9))
         .expect("still granted on the expiry day");
-    let err =
-        consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(10)).expect_err("expired");
+    let err = testing::consent_require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, day(10))
+        .expect_err("expired");
     assert_eq!(err.kind(), ErrorKind::ConsentRequired);
     assert!(err.to_string().contains("(expired after 2026-03-10)"), "{err}");
 
@@ -221,8 +227,9 @@ fn a_closed_case_takes_withdrawals_but_not_grants() {
     let err = d.refuse("record_consent", grant(&robin, "intake"));
     assert_eq!(err.kind(), ErrorKind::NotAllowed);
     d.call("withdraw_consent", json!({"participant_id": robin, "activity": "progress_updates", "method": "verbal"}));
-    let state = consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::ProgressUpdates, "", day(0))
-        .expect("current");
+    let state =
+        testing::consent_state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::ProgressUpdates, "", day(0))
+            .expect("current");
     assert_eq!(state, ConsentState::Withdrawn);
 }
 
@@ -282,11 +289,11 @@ fn check(d: &Desk, people: &[String; 2], model: &Ledger, today: NaiveDate) -> Re
         for (a, (_, activity)) in ACTIVITIES.iter().enumerate() {
             for (r, recipient) in RECIPIENTS.iter().enumerate() {
                 let expected = model_state(entry_on(model, &(who, a, r), today), today);
-                let actual =
-                    consent::state_on(conn, d.ctx.zone(), &pid(person), *activity, recipient, today).expect("state");
+                let actual = testing::consent_state_on(conn, d.ctx.zone(), &pid(person), *activity, recipient, today)
+                    .expect("state");
                 prop_assert_eq!(actual, expected, "{} {:?} {:?} on {}", who, activity, recipient, today);
             }
-            let required = consent::require(conn, &d.ctx, &pid(person), *activity, today);
+            let required = testing::consent_require(conn, &d.ctx, &pid(person), *activity, today);
             match (model_state(entry_on(model, &(who, a, 0), today), today), required) {
                 (ConsentState::Granted, Ok(())) => {}
                 (state, Err(ModelError::ConsentRequired(refusal))) if state != ConsentState::Granted => {

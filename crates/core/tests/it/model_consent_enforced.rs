@@ -3,8 +3,8 @@
 //! "today", past sessions judged by today's ledger) and fails on it.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use circlebook_core::model::consent::{self, ConsentState};
-use circlebook_core::model::{Activity, Ctx, ModelError, ParticipantId, Zone};
+use circlebook_core::model::consent::ConsentState;
+use circlebook_core::model::{testing, Activity, Ctx, ModelError, ParticipantId, Zone};
 use circlebook_core::ErrorKind;
 use serde_json::{json, Value};
 
@@ -128,14 +128,15 @@ fn issue_8_item_8_a_grant_back_dated_before_todays_withdrawal_does_not_count() {
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(err.to_string().contains("dated on or after"), "{err}");
     let today = d.ctx.today();
-    let state = consent::state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::DirectDialogue, "", today);
+    let state =
+        testing::consent_state_on(d.vault.conn(), d.ctx.zone(), &pid(&robin), Activity::DirectDialogue, "", today);
     assert_eq!(state.expect("state"), ConsentState::Withdrawn);
 
     // A vault written before the rule may already hold such an entry (recorded last, dated 2020): the ledger
     // orders by the day a decision took effect, so it still does not count as current.
     d.vault
         .edit(|tx| {
-            let seq = consent::next_seq(tx)?;
+            let seq = testing::consent_next_seq(tx)?;
             tx.execute(
                 "INSERT INTO consents(id, participant_id, activity, decision, method, decided_at, expires_on, recorded_at, seq)
                  VALUES('0195a1b2-0000-7000-8000-0000000000aa', ?1, 'direct_dialogue', 'granted', 'written',
@@ -238,7 +239,7 @@ fn issue_8_item_8_today_is_the_facilitators_local_date() {
         "participant_id": robin, "activity": "conference", "decision": "granted", "method": "verbal", "expires_on": "2026-03-01"
     }));
     d.ctx = zoned("2026-03-01T11:00:00Z", 14);
-    let err = consent::require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, d.ctx.today())
+    let err = testing::consent_require(d.vault.conn(), &d.ctx, &pid(&robin), Activity::Conference, d.ctx.today())
         .expect_err("expired");
     assert_eq!(refusal(&err).2, ConsentState::Expired);
     let current = d.call("current_consents", json!({"participant_id": robin}));

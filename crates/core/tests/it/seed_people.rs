@@ -1,7 +1,7 @@
 //! Participants and consent entries written straight into the tables, for tests of sessions, shuttle dialogue
 //! and accountability (the participant and consent operations are tested on their own).
 
-use circlebook_core::model::{consent, ops, Ctx};
+use circlebook_core::model::{ops, testing, Ctx};
 use circlebook_core::UnlockedVault;
 use rusqlite::params;
 use serde_json::json;
@@ -34,7 +34,7 @@ pub fn consent_to(vault: &mut UnlockedVault, who: &str, activity: &str, decision
     let id = Ctx::new("seed").new_uuid().hyphenated().to_string();
     vault
         .edit(|tx| {
-            let seq = consent::next_seq(tx)?;
+            let seq = testing::consent_next_seq(tx)?;
             tx.execute(
                 "INSERT INTO consents(id, participant_id, activity, decision, method, decided_at, expires_on, recorded_at, seq)
                  VALUES(?1, ?2, ?3, ?4, 'written', '2026-02-01T09:00:00Z', ?5, '2026-02-01T09:00:00Z', ?6)",
