@@ -6,6 +6,7 @@ export const CASE_TABS = [
   'people',
   'consent',
   'assessments',
+  'processes',
   'sessions',
   'notes',
   'plan',
