@@ -93,5 +93,5 @@ it('takes an attendee off a scheduled session and offers no agreements before it
   expect(screen.queryByTestId('agreement-form')).toBeNull();
   await fireEvent.click(screen.getByTestId('attendee-remove-Finch'));
   await expect.poll(() => changed.length).toBe(1);
-  expect(changed[0].attendees.map((a) => a.alias)).toEqual(['Wren']);
+  expect(changed[0]!.attendees.map((a) => a.alias)).toEqual(['Wren']);
 });
