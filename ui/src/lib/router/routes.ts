@@ -8,6 +8,7 @@ export const CASE_TABS = [
   'assessments',
   'processes',
   'sessions',
+  'messages',
   'notes',
   'plan',
   'tasks',
