@@ -392,10 +392,11 @@ async fn wait_gone_from(client: &Client, id: &str, needle: &str) -> Result<(), E
     }
 }
 
-/// Scrolls so that the element with this `data-testid` is at the top of the window (for the screenshot).
+/// Scrolls so that the element with this `data-testid` is near the top of the window, its heading above it in
+/// view (for the screenshot).
 async fn scroll_to(client: &Client, id: &str) -> Result<(), Error> {
     let element = wait_for(client, id).await?;
-    let script = "arguments[0].scrollIntoView({ block: 'start' }); return true;";
+    let script = "arguments[0].scrollIntoView({ block: 'start' }); window.scrollBy(0, -90); return true;";
     client.execute(script, vec![serde_json::to_value(&element)?]).await?;
     Ok(())
 }
