@@ -6,8 +6,11 @@
 //! Each test adds its own case (with `invoke`, as the UI's bindings do) to a vault of synthetic demo cases.
 
 use circlebook_e2e::demo::DemoApp;
-use circlebook_e2e::drive::{check_screen, choose, click, invoke, type_into, wait_ready};
+use circlebook_e2e::drive::{
+    check_screen, choose, click, invoke, keys, tab_back_to, type_into, wait_focus, wait_ready,
+};
 use circlebook_e2e::{wait_for, wait_for_text, Error, Screenshots, STEP};
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
@@ -198,11 +201,18 @@ async fn shuttle_message_waits_for_approval_and_consent() -> Result<(), Error> {
         wait_for_text(client, "message-step", "Waiting for the author's approval").await?;
         check_screen(client, &mut shots, "message-written").await?;
 
-        click(client, "message-approve").await?;
+        // The approval by keyboard alone: Shift+Tab back from the form to the message's button (its focus ring
+        // visible), Enter opens the dialog with the focus in the note, Enter records it.
+        tab_back_to(client, "message-approve", 30).await?;
+        let outline =
+            client.execute("return getComputedStyle(document.activeElement).outlineStyle;", Vec::new()).await?;
+        assert_ne!(outline, json!("none"), "the focused button shows its focus");
+        keys(client, &Key::Enter).await?;
         wait_for(client, "approve-dialog").await?;
-        type_into(client, "approval-note", "Read back by phone; approved as written.").await?;
+        wait_focus(client, "approval-note").await?;
+        keys(client, "Read back by phone; approved as written.").await?;
         check_screen(client, &mut shots, "approve-dialog").await?;
-        click(client, "approve-submit").await?;
+        keys(client, &Key::Enter).await?;
         wait_for_text(client, "message-step", "Approved").await?;
 
         // Relaying: the screen says whose consent and which activity before anything is sent…
