@@ -28,7 +28,10 @@ pub async fn click(client: &Client, id: &str) -> Result<(), Error> {
         let element = wait_for(client, id).await?;
         // Into view first, inside any scrolled list or dialog, as a person scrolls to what they click.
         let script = "arguments[0].scrollIntoView({ block: 'center' }); return true;";
-        client.execute(script, vec![serde_json::to_value(&element)?]).await?;
+        client
+            .execute(script, vec![serde_json::to_value(&element)?])
+            .await
+            .map_err(|e| format!("scrolling to {id}: {e:?}"))?;
         match element.click().await {
             Ok(()) => return Ok(()),
             Err(e) if start.elapsed() > STEP => return Err(format!("clicking {id}: {e}").into()),
@@ -39,15 +42,19 @@ pub async fn click(client: &Client, id: &str) -> Result<(), Error> {
 
 /// Replaces a field's text, firing the input events a person's typing would.
 pub async fn type_into(client: &Client, id: &str, text: &str) -> Result<(), Error> {
+    // Clicked as a person would, scrolled into view and again if a closing dialog still covers it for a frame.
+    click(client, id).await?;
     let field = wait_for(client, id).await?;
-    field.click().await?;
-    // Control held for "a", then Null releases it.
-    field.send_keys(&format!("{}a{}", &*Key::Control, &*Key::Null)).await?;
-    field.send_keys(&Key::Backspace).await?;
-    if !text.is_empty() {
-        field.send_keys(text).await?;
-    }
-    Ok(())
+    let typing = async {
+        // Control held for "a", then Null releases it.
+        field.send_keys(&format!("{}a{}", &*Key::Control, &*Key::Null)).await?;
+        field.send_keys(&Key::Backspace).await?;
+        if !text.is_empty() {
+            field.send_keys(text).await?;
+        }
+        Ok::<(), fantoccini::error::CmdError>(())
+    };
+    typing.await.map_err(|e| format!("typing into {id}: {e:?}").into())
 }
 
 /// Chooses `value` in the kit's closed-vocabulary select (bits-ui): opens it, then clicks the option.

@@ -71,8 +71,12 @@ export class CaseStore {
   /** Whose consent stops these attendees from meeting for this kind of session, and why. */
   gapsFor(kind: SessionKind, attendees: readonly ParticipantId[]): ConsentGap[] {
     const activity = activityOf(kind);
-    if (activity === null) return [];
-    return attendees.flatMap((id) => {
+    return activity === null ? [] : this.consentGaps(activity, attendees);
+  }
+
+  /** Who among these participants has no current consent to this activity (for example both sides of a relay). */
+  consentGaps(activity: Activity, ids: readonly ParticipantId[]): ConsentGap[] {
+    return ids.flatMap((id) => {
       const participant = this.participants.find((p) => p.id === id);
       const state = this.consentState(id, activity);
       return participant && state !== 'granted' ? [{ participant, activity, state }] : [];

@@ -72,3 +72,17 @@ it('treats a grant past its last day as expired', () => {
   expect(stateOf(entry(wren, 'granted', '2026-01-31'), '2026-01-31')).toBe('granted');
   expect(stateOf(entry(wren, 'declined'), '2026-01-31')).toBe('declined');
 });
+
+it('names who lacks consent to an activity among several participants', async () => {
+  mockIPC((_cmd, args) => {
+    const { name } = args as { name: string };
+    if (name === 'case_file') return file();
+    return [];
+  });
+  const store = new CaseStore(caseId);
+  await store.load();
+  expect(store.consentGaps('direct_dialogue', [wren, finch]).map((g) => [g.participant.alias, g.state])).toEqual(
+    store.gapsFor('direct_dialogue', [wren, finch]).map((g) => [g.participant.alias, g.state]),
+  );
+  expect(store.consentGaps('indirect_dialogue', [wren]).map((g) => g.state)).toEqual(['not_asked']);
+});

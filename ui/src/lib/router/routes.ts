@@ -2,7 +2,19 @@
 // table below is the only place a path is spelled.
 import type { CaseId } from '../ipc';
 
-export const CASE_TABS = ['people', 'consent', 'sessions', 'notes', 'plan', 'tasks', 'timeline', 'audit'] as const;
+export const CASE_TABS = [
+  'people',
+  'consent',
+  'assessments',
+  'processes',
+  'sessions',
+  'messages',
+  'notes',
+  'plan',
+  'tasks',
+  'timeline',
+  'audit',
+] as const;
 export type CaseTab = (typeof CASE_TABS)[number];
 
 export type Route =
