@@ -9,7 +9,7 @@ mod keys;
 mod layout;
 mod load;
 mod notice;
-mod replay;
+pub(crate) mod replay;
 mod rescue;
 mod seal;
 mod snapshot;
