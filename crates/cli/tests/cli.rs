@@ -10,6 +10,8 @@ mod access;
 mod bench;
 #[path = "cli/call.rs"]
 mod call;
+#[path = "cli/contacts.rs"]
+mod contacts;
 #[path = "cli/escapes.rs"]
 mod escapes;
 #[path = "cli/inspect.rs"]
