@@ -169,6 +169,15 @@ pub enum Command {
     },
     /// The contacts, with the number to compare with each by voice.
     Contacts,
+    /// Verify a bundle addressed to this vault and show who signed it and what it holds. Only `--dry-run`
+    /// exists yet: applying a bundle (merging) is not built.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Verify and preview only; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Run the standard benchmark on fresh vaults of synthetic cases
     Bench {
         /// Cases in the benchmark vault [default: 500, with edits also timed at 50 and 5000]

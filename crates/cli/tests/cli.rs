@@ -8,6 +8,8 @@
 mod access;
 #[path = "cli/bench.rs"]
 mod bench;
+#[path = "cli/bundles.rs"]
+mod bundles;
 #[path = "cli/call.rs"]
 mod call;
 #[path = "cli/contacts.rs"]

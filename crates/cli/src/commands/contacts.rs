@@ -1,7 +1,9 @@
-//! `identity`, `contact add`, `contact verify` and `contacts` (issue 11), through the registry. Names come from
+//! `identity`, `contact add`, `contact verify`, `contacts` and `import --dry-run` (issue 11), through the registry. Names come from
 //! other people's cards: they are printed neutralised like all stored text.
 
 use circlebook_core::bundle::contacts::{Contact, Identity};
+use circlebook_core::bundle::preview::BundlePreview;
+use circlebook_core::ErrorKind;
 use serde_json::{json, Value};
 
 use super::{Context, OpenVault};
@@ -97,5 +99,45 @@ pub fn list(ctx: &mut Context) -> Result<(), Failure> {
     for contact in &contacts {
         show(contact);
     }
+    Ok(())
+}
+
+/// `import FILE --dry-run`: verifies the bundle and shows what it holds; writes nothing.
+pub fn import(ctx: &mut Context, file: &std::path::Path, dry_run: bool) -> Result<(), Failure> {
+    if !dry_run {
+        return Err(Failure::new(
+            ErrorKind::NotAllowed,
+            "applying a bundle is not available yet; `import FILE --dry-run` verifies it and shows what it holds",
+        ));
+    }
+    let path = file.to_str().ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "the file name is not UTF-8"))?;
+    let value = peek(ctx, "preview_bundle", json!({ "path": path }))?;
+    if ctx.json {
+        out::json(&value);
+        return Ok(());
+    }
+    let preview: BundlePreview = serde_json::from_value(value)
+        .map_err(|e| Failure::new(ErrorKind::Io, format_args!("the preview could not be read: {e}")))?;
+    let signer = &preview.signer;
+    match (&signer.name, signer.verified) {
+        (Some(name), true) => out::line(format_args!("Signed by {name} (verified contact).")),
+        (Some(name), false) => out::line(format_args!(
+            "Signed by {name}, a contact not yet verified: compare your number in `contacts` by voice."
+        )),
+        (None, _) => out::line(format_args!(
+            "Signed by someone who is not a contact. Their number: {}\nCompare it with them by voice before trusting this bundle.",
+            signer.fingerprint
+        )),
+    }
+    out::line(format_args!(
+        "Made {} for the audience {}.",
+        preview.created_at.format("%Y-%m-%d %H:%M UTC"),
+        preview.audience
+    ));
+    for case in &preview.cases {
+        out::line(format_args!("  {}  {}", case.code_name, if case.new { "(new here)" } else { "(already here)" }));
+    }
+    let rows: u64 = preview.row_counts.values().sum();
+    out::line(format_args!("{} case(s), {rows} row(s) in all. Nothing was changed (dry run).", preview.cases.len()));
     Ok(())
 }

@@ -157,6 +157,7 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
         Command::Contact { action: ContactAction::Add { card, verified } } => contacts::add(&mut ctx, &card, verified),
         Command::Contact { action: ContactAction::Verify { name_or_key } } => contacts::verify(&mut ctx, &name_or_key),
         Command::Contacts => contacts::list(&mut ctx),
+        Command::Import { file, dry_run } => contacts::import(&mut ctx, &file, dry_run),
         Command::Bench { .. } => unreachable!("handled above"),
     }
 }

@@ -8,6 +8,7 @@ pub mod file;
 pub mod header;
 pub mod keys;
 pub mod payload;
+pub mod preview;
 
 pub use card::{CardError, ContactCard};
 pub use keys::{Fingerprint, PublicKey, SigningIdentity};
