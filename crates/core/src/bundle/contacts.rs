@@ -9,6 +9,7 @@ use ts_rs::TS;
 use super::card::ContactCard;
 use super::keys::{Fingerprint, PublicKey, SigningIdentity};
 use crate::model::ops::Op;
+use crate::model::terminology::NoArgs;
 use crate::model::{audit, Ctx, ModelError};
 use crate::vault::UnlockedVault;
 
@@ -72,9 +73,6 @@ pub struct ContactRef {
     /// The contact's name (when no other contact has it) or signing key.
     pub name_or_key: String,
 }
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
-pub struct NoArgs {}
 
 /// The vault's signing identity.
 pub fn signing_identity(vault: &UnlockedVault) -> SigningIdentity {

@@ -115,6 +115,6 @@ mod tests {
         let unbounded = HeaderLimits { max_stanzas: usize::MAX, ..LIMITS };
         assert_eq!(check(&big, &unbounded), Err(HeaderError::TooLarge(LIMITS.max_bytes)));
         assert_eq!(check(b"-----BEGIN AGE", &LIMITS), Err(HeaderError::NotAge));
-        assert_eq!(check(&MAGIC[..], &LIMITS), Err(HeaderError::Malformed));
+        assert_eq!(check(MAGIC, &LIMITS), Err(HeaderError::Malformed));
     }
 }
