@@ -62,16 +62,25 @@ fn refused(e: impl std::fmt::Display) -> ModelError {
     ModelError::Invalid(e.to_string())
 }
 
+/// Reads a plain file (no link, device or FIFO) of at most `max` bytes.
+fn read_bounded(path: &str, max: usize) -> Result<Vec<u8>, ModelError> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| ModelError::Invalid(format!("the bundle {path} cannot be read: {e}"));
+    let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(ModelError::Invalid(format!("the bundle {path} is not a plain file")));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).map_err(unreadable)?.take(max as u64 + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() > max {
+        return Err(refused(file::ReadError::TooLarge { what: "the file", limit: max }));
+    }
+    Ok(bytes)
+}
+
 pub fn preview_bundle(vault: &mut UnlockedVault, _ctx: &Ctx, args: PreviewArgs) -> Result<BundlePreview, ModelError> {
     let limits = Limits::default();
-    let size = std::fs::metadata(&args.path)
-        .map_err(|e| ModelError::Invalid(format!("the bundle {} cannot be read: {e}", args.path)))?
-        .len();
-    if size > limits.max_file_bytes as u64 {
-        return Err(refused(file::ReadError::TooLarge { what: "the file", limit: limits.max_file_bytes }));
-    }
-    let bytes = std::fs::read(&args.path)
-        .map_err(|e| ModelError::Invalid(format!("the bundle {} cannot be read: {e}", args.path)))?;
+    let bytes = read_bounded(&args.path, limits.max_file_bytes)?;
     let conn = vault.conn();
     let known = |key: &PublicKey| known_signer(conn, key).ok().flatten();
     let opened = file::read(&bytes, Key::Identity(vault.identity()), &known, &limits).map_err(refused)?;

@@ -2,6 +2,7 @@
 
 mod bundle_contacts;
 mod bundle_file;
+mod bundle_preview;
 mod common;
 mod demo;
 mod disk_full;
