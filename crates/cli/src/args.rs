@@ -159,6 +159,32 @@ pub enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// This vault's age recipient, signing key and fingerprint (`--card`: the one-line contact card to give to
+    /// a co-facilitator).
+    Identity {
+        /// Print only the contact card.
+        #[arg(long)]
+        card: bool,
+        /// The display name the card carries (only a claim; the fingerprint identifies you).
+        #[arg(long, value_name = "NAME", requires = "card")]
+        name: Option<String>,
+    },
+    /// Add or verify a contact.
+    Contact {
+        #[command(subcommand)]
+        action: ContactAction,
+    },
+    /// The contacts, with the number to compare with each by voice.
+    Contacts,
+    /// Verify a bundle addressed to this vault and show who signed it and what it holds. Only `--dry-run`
+    /// exists yet: applying a bundle (merging) is not built.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Verify and preview only; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Run the standard benchmark on fresh vaults of synthetic cases
     Bench {
         /// Cases in the benchmark vault [default: 500, with edits also timed at 50 and 5000]
@@ -174,6 +200,25 @@ pub enum Command {
 }
 
 /// Accepts the words of a closed vocabulary (and lists them in `--help` and in the error).
+/// `contact add` and `contact verify`.
+#[derive(Debug, Subcommand)]
+pub enum ContactAction {
+    /// Add a contact from their one-line contact card.
+    Add {
+        /// The card text (`circlebook-card-1 …`).
+        #[arg(long, value_name = "TEXT")]
+        card: String,
+        /// You have already compared fingerprints by voice.
+        #[arg(long)]
+        verified: bool,
+    },
+    /// Mark a contact verified after comparing the pair's number by voice.
+    Verify {
+        #[arg(value_name = "NAME_OR_KEY")]
+        name_or_key: String,
+    },
+}
+
 fn words(all: impl Iterator<Item = &'static str>) -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(all)
 }

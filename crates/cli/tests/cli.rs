@@ -8,8 +8,12 @@
 mod access;
 #[path = "cli/bench.rs"]
 mod bench;
+#[path = "cli/bundles.rs"]
+mod bundles;
 #[path = "cli/call.rs"]
 mod call;
+#[path = "cli/contacts.rs"]
+mod contacts;
 #[path = "cli/escapes.rs"]
 mod escapes;
 #[path = "cli/inspect.rs"]

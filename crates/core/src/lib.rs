@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod bundle;
 pub mod error;
 pub mod hardening;
 pub mod model;

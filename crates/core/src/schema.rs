@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_case_model.sql"),
     include_str!("migrations/0002_search_facets.sql"),
     include_str!("migrations/0003_search_every_field.sql"),
+    include_str!("migrations/0004_contacts.sql"),
 ];
 
 /// The `user_version` this build writes.

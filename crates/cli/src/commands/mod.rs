@@ -2,6 +2,7 @@
 
 mod access;
 mod call;
+mod contacts;
 mod inspect;
 mod reads;
 mod show;
@@ -17,7 +18,7 @@ use circlebook_core::{ErrorKind, UnlockKey, UnlockedVault, Vault};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, ContactAction};
 use crate::failure::Failure;
 use crate::secrets::Secrets;
 
@@ -73,6 +74,11 @@ impl OpenVault {
             }
             Failure::from(e)
         })
+    }
+
+    /// Runs a vault operation that changes nothing (`get_identity`, `list_contacts`): nothing is saved after it.
+    pub fn peek(&mut self, name: &str, args: Value) -> Result<Value, Failure> {
+        find(name)?.call(&mut self.vault, &self.ctx, args).map_err(Failure::from)
     }
 
     /// Runs the operation called `name` and reads its result as `T` (one of core's result types).
@@ -148,6 +154,11 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
         }
         Command::Due { within } => reads::due(&mut ctx, within),
         Command::Report { from, to, csv } => reads::report(&mut ctx, from, to, csv),
+        Command::Identity { card, name } => contacts::identity(&mut ctx, card, name),
+        Command::Contact { action: ContactAction::Add { card, verified } } => contacts::add(&mut ctx, &card, verified),
+        Command::Contact { action: ContactAction::Verify { name_or_key } } => contacts::verify(&mut ctx, &name_or_key),
+        Command::Contacts => contacts::list(&mut ctx),
+        Command::Import { file, dry_run } => contacts::import(&mut ctx, &file, dry_run),
         Command::Bench { .. } => unreachable!("handled above"),
     }
 }

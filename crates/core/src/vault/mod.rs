@@ -10,7 +10,7 @@ mod keys;
 mod layout;
 mod load;
 mod notice;
-mod replay;
+pub(crate) mod replay;
 mod rescue;
 mod rotation;
 mod seal;

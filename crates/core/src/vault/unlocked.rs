@@ -141,6 +141,11 @@ impl UnlockedVault {
             .sum()
     }
 
+    /// The vault's age identity, for what is derived from it (the bundle signing key, `crate::bundle::keys`).
+    pub(crate) fn identity(&self) -> &x25519::Identity {
+        &self.identity
+    }
+
     /// The database, for reading. Every change goes through [`UnlockedVault::edit`].
     pub fn conn(&self) -> &Connection {
         &self.conn

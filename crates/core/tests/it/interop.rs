@@ -231,7 +231,7 @@ fn migration_3_indexes_every_text_field_and_debian_sqlite3_keeps_it_so() {
         0
     );
 
-    assert_eq!(migrate_with(&conn, MIGRATIONS).expect("migration 3"), 1);
+    assert_eq!(migrate_with(&conn, &MIGRATIONS[..3]).expect("migration 3"), 1);
     assert_eq!(version(&conn).expect("version"), 3);
     crate::model_search::assert_index_agrees_with_tables(&conn);
     for word in ["xenpronoun", "chosenindirect", "facilitatorjo", "bothwilling"] {

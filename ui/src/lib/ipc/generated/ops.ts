@@ -82,6 +82,30 @@ limit?: number, };
 
 export type AuditId = string & { readonly __brand: 'AuditId' };
 
+export type BundlePreview = { bundle_id: string, created_at: string, audience: string, signer: BundleSigner, cases: Array<PreviewCase>, 
+/**
+ * Rows per table, as counted in the payload.
+ */
+row_counts: { [key in string]: number }, };
+
+export type BundleSigner = { 
+/**
+ * A contact of this vault.
+ */
+known: boolean, 
+/**
+ * The contact's name, when known.
+ */
+name: string | null, 
+/**
+ * The contact was verified by comparing numbers.
+ */
+verified: boolean, signing_key: string, 
+/**
+ * The signer's own number (30 digits): compare it before trusting an unknown signer.
+ */
+fingerprint: string, };
+
 export type CancelSession = { session_id: SessionId, reason: string, };
 
 export type Case = { id: CaseId, code_name: string, 
@@ -204,6 +228,26 @@ expires_on?: string, };
 
 export type ConsentState = "granted" | "declined" | "withdrawn" | "expired" | "not_asked";
 
+export type Contact = { 
+/**
+ * The name the contact's card claims.
+ */
+name: string, recipient: string, signing_key: string, 
+/**
+ * Their own number (30 digits).
+ */
+fingerprint: string, 
+/**
+ * The number both screens show for this pair (60 digits): the one to read aloud (in `list_contacts`).
+ */
+pair_fingerprint: string | null, verified: boolean, verified_at: string | null, added_at: string, };
+
+export type ContactRef = { 
+/**
+ * The contact's name (when no other contact has it) or signing key.
+ */
+name_or_key: string, };
+
 export type Count = { key: string, value: number, };
 
 export type CurrentConsent = { participant_id: ParticipantId, alias: string, activity: Activity, shared_with: string, 
@@ -237,6 +281,30 @@ export type ErrorDetails = { "kind": "consent_required" } & ConsentRefusal;
 export type FollowUp = { id: TaskId, title: string, due_on: string | null, done_at: string | null, };
 
 export type HarmedStatement = { needs: string, justice_vision: string, };
+
+export type Identity = { 
+/**
+ * The age recipient bundles for this vault are encrypted to.
+ */
+recipient: string, 
+/**
+ * The Ed25519 public key this vault signs bundles with.
+ */
+signing_key: string, 
+/**
+ * This vault's own number: 30 digits in groups of five.
+ */
+fingerprint: string, 
+/**
+ * The one-line contact card.
+ */
+card: string, };
+
+export type IdentityArgs = { 
+/**
+ * The display name the card carries (default "Circlebook facilitator").
+ */
+name?: string, };
 
 export type MessageId = string & { readonly __brand: 'MessageId' };
 
@@ -281,6 +349,16 @@ export type NewCommitment = { case_id: CaseId,
  * A participant of the case in the person responsible role.
  */
 participant_id: ParticipantId, kind: CommitmentKind, description: string, due_on?: string, };
+
+export type NewContact = { 
+/**
+ * The contact's card, one line.
+ */
+card: string, 
+/**
+ * Already compared by voice.
+ */
+verified?: boolean, };
 
 export type NewFollowUp = { session_id: SessionId, title: string, due_on?: string, };
 
@@ -355,6 +433,18 @@ export type ParticipantRef = { participant_id: ParticipantId, };
 export type ParticipantScope = { participant_id?: ParticipantId, case_id?: CaseId, };
 
 export type ParticipantUpdate = { participant_id: ParticipantId, alias?: string, role?: Role, related_to?: ParticipantId | null, pronouns?: string, contact?: string, access_needs?: string, cultural_needs?: string, safety_notes?: string, progress_updates?: ProgressUpdates, };
+
+export type PreviewArgs = { 
+/**
+ * The bundle file.
+ */
+path: string, };
+
+export type PreviewCase = { id: string, code_name: string, 
+/**
+ * Not in this vault yet.
+ */
+new: boolean, };
 
 export type Process = { id: ProcessId, case_id: CaseId, kind: ProcessKind, status: ProcessStatus, opened_on: string, 
 /**
@@ -643,6 +733,8 @@ export const ops = {
   addAttendee: (args: AttendeeChange) => invokeOp<Session>('add_attendee', args),
   /** Add a commitment to the person responsible's accountability plan. */
   addCommitment: (args: NewCommitment) => invokeOp<Commitment>('add_commitment', args),
+  /** Add a contact from their contact card (the name is their claim), optionally already verified. */
+  addContact: (args: NewContact) => invokeOp<Contact>('add_contact', args),
   /** Add a follow-up task tied to a session. */
   addFollowUp: (args: NewFollowUp) => invokeOp<FollowUp>('add_follow_up', args),
   /** Write a note on a case, or on one of its participants or sessions (private unless shareable). */
@@ -685,6 +777,8 @@ export const ops = {
   getAttachment: (args: AttachmentRef) => invokeOp<AttachmentContent>('get_attachment', args),
   /** One case with its tags and stage history. */
   getCase: (args: CaseRef) => invokeOp<CaseRecord>('get_case', args),
+  /** This vault's age recipient, signing key, fingerprint and contact card (changes nothing). */
+  getIdentity: (args: IdentityArgs) => invokeOp<Identity>('get_identity', args),
   /** One participant with their current consent per activity. */
   getParticipant: (args: ParticipantRef) => invokeOp<ParticipantRecord>('get_participant', args),
   /** A meeting's safety plan. */
@@ -703,6 +797,8 @@ export const ops = {
   listCases: (args: CaseFilter) => invokeOp<Array<Case>>('list_cases', args),
   /** A case's accountability plan: commitments with all their progress entries. */
   listCommitments: (args: CommitmentsOfCase) => invokeOp<Array<Commitment>>('list_commitments', args),
+  /** The contacts, with each one's fingerprint and the number to compare with them (changes nothing). */
+  listContacts: (args: NoArgs) => invokeOp<Array<Contact>>('list_contacts', args),
   /** A case's shuttle messages in the order written, with approval and relay times. */
   listMessages: (args: MessagesOfCase) => invokeOp<Array<ShuttleMessage>>('list_messages', args),
   /** A case's notes, newest first, optionally for one participant or session. */
@@ -717,6 +813,8 @@ export const ops = {
   listTasks: (args: TaskFilter) => invokeOp<Array<Task>>('list_tasks', args),
   /** Start a process for a case (several may run in parallel). */
   openProcess: (args: OpenProcess) => invokeOp<Process>('open_process', args),
+  /** Verify a bundle file addressed to this vault and show who signed it and what it holds, applying nothing. */
+  previewBundle: (args: PreviewArgs) => invokeOp<BundlePreview>('preview_bundle', args),
   /** Aggregate, non-identifying figures for a date range. */
   programmeReport: (args: ReportArgs) => invokeOp<ProgrammeReport>('programme_report', args),
   /** Prepare the shareable progress report for the person harmed, as they chose to hear it. */
@@ -759,6 +857,8 @@ export const ops = {
   updateParticipant: (args: ParticipantUpdate) => invokeOp<Participant>('update_participant', args),
   /** Change a session's private notes or shareable summary. */
   updateSessionNotes: (args: SessionNotes) => invokeOp<Session>('update_session_notes', args),
+  /** Mark a contact verified after comparing fingerprints by voice. */
+  verifyContact: (args: ContactRef) => invokeOp<Contact>('verify_contact', args),
   /** Record that a participant withdraws a consent they granted; it takes effect at once. */
   withdrawConsent: (args: WithdrawConsent) => invokeOp<ConsentEntry>('withdraw_consent', args),
   /** Write down a message one participant wants carried to another. */

@@ -1,0 +1,14 @@
+//! Case bundles (issue 11): the vault's signing key and contact card, its contacts, and the bundle file, an
+//! age-encrypted tar of a signed manifest and a small SQLite database of cases, read in memory only
+//! (docs/FORMAT.md, "Case bundles"). Merging bundles into the vault is not here yet.
+
+pub mod card;
+pub mod contacts;
+pub mod file;
+pub mod header;
+pub mod keys;
+pub mod payload;
+pub mod preview;
+
+pub use card::{CardError, ContactCard};
+pub use keys::{Fingerprint, PublicKey, SigningIdentity};

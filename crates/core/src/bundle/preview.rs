@@ -1,0 +1,128 @@
+//! `preview_bundle`: verify a bundle file addressed to this vault and say what it holds (who signed it, which
+//! cases, how many rows), applying nothing. The import dry run of issue 11; applying (merging) comes later.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::contacts::known_signer;
+use super::file::{self, Key, Limits, Signer};
+use super::keys::{Fingerprint, PublicKey};
+use crate::model::ops::Op;
+use crate::model::{Ctx, ModelError};
+use crate::vault::UnlockedVault;
+
+pub fn ops() -> Vec<Op> {
+    crate::ops! {
+        vault "preview_bundle" => preview_bundle, "Verify a bundle file addressed to this vault and show who signed it and what it holds, applying nothing.";
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct PreviewArgs {
+    /// The bundle file.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BundleSigner {
+    /// A contact of this vault.
+    pub known: bool,
+    /// The contact's name, when known.
+    pub name: Option<String>,
+    /// The contact was verified by comparing numbers.
+    pub verified: bool,
+    pub signing_key: String,
+    /// The signer's own number (30 digits): compare it before trusting an unknown signer.
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PreviewCase {
+    pub id: String,
+    pub code_name: String,
+    /// Not in this vault yet.
+    pub new: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BundlePreview {
+    pub bundle_id: String,
+    pub created_at: DateTime<Utc>,
+    pub audience: String,
+    pub signer: BundleSigner,
+    pub cases: Vec<PreviewCase>,
+    /// Rows per table, as counted in the payload.
+    pub row_counts: BTreeMap<String, u64>,
+}
+
+fn refused(e: impl std::fmt::Display) -> ModelError {
+    ModelError::Invalid(e.to_string())
+}
+
+/// Reads a plain file (no link, device or FIFO) of at most `max` bytes.
+fn read_bounded(path: &str, max: usize) -> Result<Vec<u8>, ModelError> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| ModelError::Invalid(format!("the bundle {path} cannot be read: {e}"));
+    let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(ModelError::Invalid(format!("the bundle {path} is not a plain file")));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).map_err(unreadable)?.take(max as u64 + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() > max {
+        return Err(refused(file::ReadError::TooLarge { what: "the file", limit: max }));
+    }
+    Ok(bytes)
+}
+
+pub fn preview_bundle(vault: &mut UnlockedVault, _ctx: &Ctx, args: PreviewArgs) -> Result<BundlePreview, ModelError> {
+    let limits = Limits::default();
+    let bytes = read_bounded(&args.path, limits.max_file_bytes)?;
+    let conn = vault.conn();
+    let known = |key: &PublicKey| known_signer(conn, key).ok().flatten();
+    let opened = file::read(&bytes, Key::Identity(vault.identity()), &known, &limits).map_err(refused)?;
+    let manifest = &opened.manifest;
+    let listed: BTreeSet<&str> = manifest.case_ids.iter().map(String::as_str).collect();
+    let mut stmt = opened.payload.prepare("SELECT id, code_name FROM cases ORDER BY code_name, id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut cases = Vec::new();
+    for row in rows {
+        let (id, code_name) = row?;
+        if !listed.contains(id.as_str()) {
+            return Err(refused("the bundle holds a case its signed manifest does not list"));
+        }
+        let here: bool = vault.conn().query_row("SELECT count(*) > 0 FROM cases WHERE id = ?1", [&id], |r| r.get(0))?;
+        cases.push(PreviewCase { id, code_name, new: !here });
+    }
+    if cases.len() != listed.len() {
+        return Err(refused("the bundle's signed manifest lists cases it does not hold"));
+    }
+    let key =
+        PublicKey::from_text(&manifest.signer.signing_key).ok_or_else(|| refused("the signer's key is malformed"))?;
+    let fingerprint = Fingerprint::of(&key, &manifest.signer.recipient).to_string();
+    let signer = match &opened.signer {
+        Signer::Known { name, verified } => BundleSigner {
+            known: true,
+            name: Some(name.clone()),
+            verified: *verified,
+            signing_key: key.to_text(),
+            fingerprint,
+        },
+        Signer::Unknown { .. } => {
+            BundleSigner { known: false, name: None, verified: false, signing_key: key.to_text(), fingerprint }
+        }
+    };
+    let audience =
+        serde_json::to_value(manifest.audience).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    Ok(BundlePreview {
+        bundle_id: manifest.bundle_id.clone(),
+        created_at: manifest.created_at,
+        audience,
+        signer,
+        cases,
+        row_counts: super::payload::row_counts(&opened.payload)?,
+    })
+}
