@@ -123,7 +123,7 @@ pub enum SaveError {
     Io(io::Error),
     /// The database could not produce the change.
     #[error("the change is kept in memory but could not be prepared for saving: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(Box<rusqlite::Error>),
     /// The change reached the vault's files (an unlock would find it), but the folder's fsync then failed, so it
     /// may not survive a power cut. The next save retries.
     #[error("the change was written, but the disk reported an error while making it permanent ({0}); save again to make sure it survives a power cut")]
@@ -135,6 +135,12 @@ pub enum SaveError {
     /// An earlier write failure could not be undone; every write is refused until the vault is reopened.
     #[error("an earlier write failure could not be undone ({0}); nothing acknowledged is lost, but this vault accepts no more changes until it is closed and opened again")]
     Reopen(String),
+}
+
+impl From<rusqlite::Error> for SaveError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Database(Box::new(e))
+    }
 }
 
 impl From<io::Error> for SaveError {

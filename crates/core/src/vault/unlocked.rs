@@ -71,11 +71,11 @@ impl UnlockedVault {
         key: MacKey,
         watermark: Watermark,
         parts: Parts,
-    ) -> Result<Self, (Vault, rusqlite::Error)> {
+    ) -> Result<Self, (Vault, Box<rusqlite::Error>)> {
         let head = parts.head();
         let tables = match schema::journaled_tables(&parts.conn) {
             Ok(t) => t,
-            Err(e) => return Err((vault, e)),
+            Err(e) => return Err((vault, Box::new(e))),
         };
         Ok(Self {
             vault,
