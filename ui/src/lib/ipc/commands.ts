@@ -94,7 +94,9 @@ export function checkPassphrase(passphrase: string): Promise<CallResult<Passphra
 export type VaultNotice =
   | { kind: 'torn_tail'; journal: string; moved_to: string; bytes: number }
   | { kind: 'rollback_accepted'; detail: string }
-  | { kind: 'format_upgraded'; from: number; generation: number };
+  | { kind: 'format_upgraded'; from: number; generation: number }
+  | { kind: 'rotation_undone'; generations: number[]; moved_to: string[] }
+  | { kind: 'rotation_finished'; generations: number[] };
 
 export function vaultNotices(): Promise<CallResult<VaultNotice[]>> {
   return call<VaultNotice[]>('vault_notices');
