@@ -36,8 +36,11 @@ async fn scroll_to(app: &AppUnderTest, id: &str) -> Result<(), Error> {
     Ok(())
 }
 
-async fn open_with_recovery_key(app: &AppUnderTest, key: &str) -> Result<(), Error> {
-    wait_for(&app.client, "use-recovery-key").await?.click().await?;
+/// Types `key` on the recovery-key screen (reached from the unlock screen first when `from_unlock`).
+async fn open_with_recovery_key(app: &AppUnderTest, key: &str, from_unlock: bool) -> Result<(), Error> {
+    if from_unlock {
+        wait_for(&app.client, "use-recovery-key").await?.click().await?;
+    }
     let area = wait_for(&app.client, "recovery-key-input").await?;
     area.send_keys(&format!("{}a{}", char::from(Key::Control), char::from(Key::Null))).await?;
     area.send_keys(&char::from(Key::Backspace).to_string()).await?;
@@ -75,9 +78,9 @@ async fn rotate(lang: &'static str, suffix: &str) -> Result<(), Error> {
 
     // The old recovery key is refused; the new one opens the same vault.
     lock(&app).await?;
-    open_with_recovery_key(&app, &old_key).await?;
+    open_with_recovery_key(&app, &old_key, true).await?;
     wait_for(&app.client, "unlock-error").await?;
-    open_with_recovery_key(&app, &new_key).await?;
+    open_with_recovery_key(&app, &new_key, false).await?;
     wait_for(&app.client, "recovery-new-passphrase").await?;
     wait_for(&app.client, "recovery-later").await?.click().await?;
     wait_for(&app.client, "home-screen").await?;
