@@ -113,7 +113,8 @@ mod tests {
         for (i, kind) in ErrorKind::ALL.iter().enumerate() {
             assert_eq!(kind.position(), i, "{kind:?}");
         }
-        assert_eq!(ErrorKind::Locked.position() + 1, ErrorKind::ALL.len());
+        assert_eq!(ErrorKind::Rollback.position() + 1, ErrorKind::ALL.len());
+        assert_eq!(ErrorKind::Rollback.code(), "rollback");
         assert_eq!(ErrorKind::ConsentRequired.code(), "consent_required");
     }
 }
