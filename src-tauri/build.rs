@@ -19,6 +19,9 @@ const COMMANDS: &[&str] = &[
     "kept_backups",
     "restore_backup",
     "vault_notices",
+    "rotate_key",
+    "restore_damaged",
+    "open_older_copy",
 ];
 
 fn main() {

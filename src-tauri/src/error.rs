@@ -1,7 +1,9 @@
 //! The one error shape the UI sees: a closed `code` to branch on and a sentence to show.
 
 use circlebook_core::model::{ErrorDetails, ModelError};
-use circlebook_core::vault::{CreateError, OpenError, PassphraseError, RestoreError, SaveError, UnlockError};
+use circlebook_core::vault::{
+    CreateError, OpenError, PassphraseError, RestoreError, RotateError, SaveError, UnlockError,
+};
 use circlebook_core::ErrorKind;
 use serde::Serialize;
 
@@ -44,7 +46,7 @@ macro_rules! from_core {
     )*};
 }
 
-from_core!(CreateError, OpenError, UnlockError, SaveError, PassphraseError, RestoreError);
+from_core!(CreateError, OpenError, UnlockError, SaveError, PassphraseError, RestoreError, RotateError);
 
 impl From<ModelError> for IpcError {
     fn from(error: ModelError) -> Self {

@@ -4,6 +4,7 @@
 mod commands;
 mod error;
 mod safety;
+mod secret;
 mod session;
 
 use std::path::PathBuf;
@@ -66,6 +67,9 @@ fn main() -> ExitCode {
             commands::keys::backups,
             commands::keys::kept_backups,
             commands::keys::restore_backup,
+            commands::keys::rotate_key,
+            commands::keys::restore_damaged,
+            commands::keys::open_older_copy,
             commands::vault::vault_notices,
         ])
         .build(tauri::generate_context!());

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use circlebook_core::model::{ops, Ctx};
-use circlebook_core::vault::{CreateError, Notice};
-use circlebook_core::{Kdf, RecoveryKey, SecretString, UnlockKey, UnlockedVault, Vault};
+use circlebook_core::vault::{CreateError, Notice, UnlockOptions};
+use circlebook_core::{Kdf, RecoveryKey, SecretString, UnlockFailure, UnlockKey, UnlockedVault, Vault};
 use serde::Serialize;
 use tauri::Manager;
 
@@ -64,6 +64,27 @@ impl Session {
 
     /// Unlocks, taking the folder lock first if needed; already unlocked is fine.
     pub fn unlock(&mut self, dir: &Path, key: &UnlockKey) -> Result<(), IpcError> {
+        self.unlock_by(dir, |vault| vault.unlock(key))
+    }
+
+    /// Unlocks accepting an older state than this computer has seen, on purpose (the rollback screen's "open this
+    /// older copy"); the vault opens with a `rollback_accepted` notice.
+    pub fn unlock_older_copy(&mut self, dir: &Path, key: &UnlockKey) -> Result<(), IpcError> {
+        let options = UnlockOptions { accept_rollback: true, ..Default::default() };
+        self.unlock_by(dir, |vault| vault.unlock_with(key, &options))
+    }
+
+    /// Opens a kept generation of a locked vault, even when its newest snapshot is damaged (the damaged-vault
+    /// screen's way back); the restored state is saved as a new generation, the damaged one is kept.
+    pub fn restore_generation(&mut self, dir: &Path, key: &UnlockKey, number: u64) -> Result<(), IpcError> {
+        self.unlock_by(dir, |vault| vault.restore_generation(key, number, &UnlockOptions::default()))
+    }
+
+    fn unlock_by(
+        &mut self,
+        dir: &Path,
+        open: impl FnOnce(Vault) -> Result<UnlockedVault, UnlockFailure>,
+    ) -> Result<(), IpcError> {
         let vault = match std::mem::take(self) {
             Session::Unlocked(vault) => {
                 *self = Session::Unlocked(vault);
@@ -78,7 +99,7 @@ impl Session {
                 }
             },
         };
-        match vault.unlock(key) {
+        match open(vault) {
             Ok(unlocked) => *self = Session::Unlocked(Box::new(unlocked)),
             Err(failure) => {
                 *self = Session::Locked(failure.vault);

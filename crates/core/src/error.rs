@@ -40,6 +40,9 @@ pub enum ErrorKind {
     NotAllowed,
     /// The vault is locked: unlock it first.
     Locked,
+    /// The folder holds an older state than this computer has seen (a copy put back, or files removed); nothing
+    /// was changed, and it opens only when the older state is accepted on purpose.
+    Rollback,
 }
 
 impl ErrorKind {
@@ -61,6 +64,7 @@ impl ErrorKind {
         ErrorKind::ApprovalRequired,
         ErrorKind::NotAllowed,
         ErrorKind::Locked,
+        ErrorKind::Rollback,
     ];
 
     /// The position in [`ErrorKind::ALL`]; the exhaustive match makes a new variant impossible to forget.
@@ -82,6 +86,7 @@ impl ErrorKind {
             ErrorKind::ApprovalRequired => 13,
             ErrorKind::NotAllowed => 14,
             ErrorKind::Locked => 15,
+            ErrorKind::Rollback => 16,
         }
     }
 
@@ -108,7 +113,8 @@ mod tests {
         for (i, kind) in ErrorKind::ALL.iter().enumerate() {
             assert_eq!(kind.position(), i, "{kind:?}");
         }
-        assert_eq!(ErrorKind::Locked.position() + 1, ErrorKind::ALL.len());
+        assert_eq!(ErrorKind::Rollback.position() + 1, ErrorKind::ALL.len());
+        assert_eq!(ErrorKind::Rollback.code(), "rollback");
         assert_eq!(ErrorKind::ConsentRequired.code(), "consent_required");
     }
 }

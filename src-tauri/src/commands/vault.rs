@@ -3,7 +3,7 @@
 //! They are `async` so that scrypt (about a second) runs off the main thread and the window stays responsive.
 
 use circlebook_core::vault::Notice;
-use circlebook_core::{SecretString, UnlockKey};
+use circlebook_core::UnlockKey;
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -11,6 +11,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use crate::error::IpcError;
 use crate::safety::idle::IdleClock;
 use crate::safety::{lock_and_reset, LockReason};
+use crate::secret::Secret;
 use crate::session::{AppState, VaultStatus};
 
 /// Which screen the UI should show.
@@ -37,9 +38,9 @@ impl std::fmt::Debug for Created {
 pub async fn create_vault(
     state: State<'_, AppState>,
     clock: State<'_, IdleClock>,
-    passphrase: String,
+    passphrase: Secret,
 ) -> Result<Created, IpcError> {
-    let passphrase = SecretString::from(passphrase);
+    let passphrase = passphrase.into_inner();
     let mut session = state.session();
     let recovery = session.create(state.dir(), &passphrase)?;
     clock.touch();
@@ -51,9 +52,9 @@ pub async fn create_vault(
 pub async fn unlock(
     state: State<'_, AppState>,
     clock: State<'_, IdleClock>,
-    passphrase: String,
+    passphrase: Secret,
 ) -> Result<(), IpcError> {
-    let key = UnlockKey::Passphrase(SecretString::from(passphrase));
+    let key = UnlockKey::Passphrase(passphrase.into_inner());
     let mut session = state.session();
     session.unlock(state.dir(), &key)?;
     clock.touch();

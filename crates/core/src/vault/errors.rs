@@ -102,7 +102,8 @@ impl UnlockError {
         match self {
             Self::WrongPassphrase => ErrorKind::WrongPassphrase,
             Self::WrongRecoveryKey => ErrorKind::WrongRecoveryKey,
-            Self::ExcessiveWork(_) | Self::Damaged { .. } | Self::Rollback { .. } => ErrorKind::Damaged,
+            Self::ExcessiveWork(_) | Self::Damaged { .. } => ErrorKind::Damaged,
+            Self::Rollback { .. } => ErrorKind::Rollback,
             Self::NewerFormat { .. } => ErrorKind::NewerFormat,
             Self::MigrationFailed(_) => ErrorKind::Damaged,
             Self::Save(e) => e.kind(),

@@ -39,6 +39,8 @@ export function describeError(error: CommandError): string {
       return m.err_not_allowed();
     case 'locked':
       return m.err_locked();
+    case 'rollback':
+      return m.err_rollback();
     case 'internal':
       return m.err_internal();
     default: {

@@ -95,7 +95,10 @@ export type VaultNotice =
   | { kind: 'torn_tail'; journal: string; moved_to: string; bytes: number }
   | { kind: 'rollback_accepted'; detail: string }
   | { kind: 'format_upgraded'; from: number; generation: number }
-  | { kind: 'left_out_at_lock'; cause: ErrorCode };
+  | { kind: 'left_out_at_lock'; cause: ErrorCode }
+
+  | { kind: 'rotation_undone'; generations: number[]; moved_to: string[] }
+  | { kind: 'rotation_finished'; generations: number[] };
 
 export function vaultNotices(): Promise<CallResult<VaultNotice[]>> {
   return call<VaultNotice[]>('vault_notices');

@@ -59,3 +59,22 @@ export function keptBackups(): Promise<CallResult<Backup[]>> {
 export function restoreBackup(number: number): Promise<CallResult<null>> {
   return call<null>('restore_backup', { number });
 }
+
+/** The key given to open a locked vault: the passphrase, or the recovery key. */
+export type OpeningKey = { passphrase: string } | { recoveryKey: string };
+
+/** Opens a kept generation of a vault whose newest saved state is damaged; the damaged one stays in the folder. */
+export function restoreDamaged(key: OpeningKey, number: number): Promise<CallResult<null>> {
+  return call<null>('restore_damaged', { ...key, number });
+}
+
+/** Opens the older copy the folder holds, on purpose, after the rollback screen explained what happened. */
+export function openOlderCopy(key: OpeningKey): Promise<CallResult<null>> {
+  return call<null>('open_older_copy', { ...key });
+}
+
+/** Replaces the vault's key; the passphrase stays the same. The new recovery key is shown once. */
+export async function rotateKey(passphrase: string): Promise<CallResult<{ recoveryKey: string }>> {
+  const outcome = await call<{ recovery_key: string }>('rotate_key', { passphrase });
+  return outcome.ok ? { ok: true, value: { recoveryKey: outcome.value.recovery_key } } : outcome;
+}

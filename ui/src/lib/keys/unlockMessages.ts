@@ -6,7 +6,7 @@ import { currentLang, type Lang } from '../safety/lang';
 /** A failed unlock, worded for the person: what happened, and what to do next. */
 export interface UnlockMessage {
   /** Which of the four situations the issue names, or `other`. */
-  situation: 'wrong_key' | 'damaged' | 'in_use' | 'newer_format' | 'other';
+  situation: 'wrong_key' | 'damaged' | 'rollback' | 'in_use' | 'newer_format' | 'other';
   text: string;
   next: string;
 }
@@ -26,6 +26,10 @@ const WORDS: Record<Lang, Words> = {
     damaged: [
       'One of the vault’s files is damaged, so it cannot be opened as it is. Nothing was changed.',
       'Your earlier backups are still in the vault folder. Please do not delete anything; see below for the way back.',
+    ],
+    rollback: [
+      'The vault folder holds an older copy than this computer has seen. Nothing was changed.',
+      'If an older copy was put back on purpose, you can choose to open it.',
     ],
     in_use: [
       'This vault is already open in another Circlebook window.',
@@ -53,6 +57,10 @@ const WORDS: Record<Lang, Words> = {
       'Uno de los archivos de la bóveda está dañado, así que no se puede abrir tal como está. No se ha cambiado nada.',
       'Tus copias anteriores siguen en la carpeta de la bóveda. Por favor, no borres nada; más abajo está el camino de vuelta.',
     ],
+    rollback: [
+      'La carpeta de la bóveda contiene una copia más antigua que la que este ordenador ha visto. No se ha cambiado nada.',
+      'Si se puso a propósito una copia más antigua, puedes elegir abrirla.',
+    ],
     in_use: [
       'Esta bóveda ya está abierta en otra ventana de Circlebook.',
       'Cierra Circlebook allí (o espera a que termine) y vuelve a intentarlo aquí.',
@@ -76,6 +84,8 @@ function situation(code: ErrorCode): [UnlockMessage['situation'], keyof Words] {
       return ['wrong_key', 'wrongRecovery'];
     case 'damaged':
       return ['damaged', 'damaged'];
+    case 'rollback':
+      return ['rollback', 'rollback'];
     case 'already_open':
       return ['in_use', 'in_use'];
     case 'newer_format':
