@@ -10,6 +10,8 @@ mod access;
 mod bench;
 #[path = "cli/call.rs"]
 mod call;
+#[path = "cli/corpus.rs"]
+mod corpus;
 #[path = "cli/escapes.rs"]
 mod escapes;
 #[path = "cli/inspect.rs"]

@@ -3,6 +3,8 @@
 
 mod durable;
 mod errors;
+#[doc(hidden)]
+pub mod fuzzing;
 mod inspect;
 mod journal;
 mod keys;
