@@ -38,7 +38,6 @@ fn state() -> &'static Mutex<State> {
         fixture
             .apply("BEGIN;\nINSERT INTO \"cases\"(\"id\",\"code_name\",\"created_at\",\"updated_at\") VALUES('c1','Heron','t','t');\nCOMMIT;\n")
             .expect("a real record");
-        fixture.conn().execute_batch("INSERT INTO vault_meta(one, vault_id, generation) VALUES(1, 'id', 7)").ok();
         let schema = rows(&fixture, "SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_schema ORDER BY name");
         let meta = rows(&fixture, "SELECT vault_id || ' ' || generation FROM vault_meta");
         Mutex::new(State { fixture, folder, _dir: dir, schema, meta })

@@ -80,6 +80,7 @@ impl Default for ReplayFixture {
         let conn = Connection::open_in_memory().expect("an in-memory database");
         replay::harden(&conn).expect("harden");
         crate::schema::migrate(&conn).expect("migrate");
+        super::snapshot::set_meta(&conn, "0123456789abcdef0123456789abcdef", GENERATION).expect("vault_meta");
         let journaled = crate::schema::journaled_tables(&conn).expect("tables");
         let allowed = Allowed::of(&conn, &journaled.iter().cloned().collect()).expect("allowed");
         Self { conn, allowed, journaled }
