@@ -405,7 +405,14 @@ fn corpus(t: &Template) -> Vec<Case> {
         (journal.len() - 10, "END line of the last record", 4),
         (journal.len() - 1, "last newline", 5),
     ] {
-        add(JOURNAL, Mutation::Flip(at, region), record_damaged(record));
+        // A flipped bit in a record's age header may still be base64: the record then looks encrypted to another
+        // key, and the message names the journal, not the record.
+        let e = if region.contains("age header") {
+            refuses("damaged", "journal/00000003.journal is damaged")
+        } else {
+            record_damaged(record)
+        };
+        add(JOURNAL, Mutation::Flip(at, region), e);
     }
     let mut swapped = Vec::new();
     for i in [0, 2, 1, 3] {
