@@ -10,6 +10,13 @@ fail() { echo "recover.sh: $*" >&2; exit 1; }
 abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
 vault=$(abs "$1") key=$(abs "$2") out=$(abs "$3")
 [ ! -e "$out" ] || fail "$out exists; choose a new file name"
+plain() { [ -f "$1" ] && [ ! -L "$1" ] || fail "$1 is missing or not a plain file"; }
+folder() { [ -d "$1" ] && [ ! -L "$1" ] || fail "$1 is missing or not a folder"; }
+# Like Circlebook: no link, FIFO or other file where the vault keeps a file or folder is followed or read.
+plain "$vault/circlebook-vault"
+folder "$vault/snapshots"
+folder "$vault/journal"
+[ "$(head -n 1 "$vault/circlebook-vault")" = "circlebook vault" ] || fail "the marker file circlebook-vault is damaged"
 format=$(sed -n 's/^format //p' "$vault/circlebook-vault")
 if [ "$format" = 1 ] && [ "${ACCEPT_UNAUTHENTICATED:-}" != 1 ]; then
   fail "this is a format-1 vault: its files are not authenticated. Open it once with Circlebook (which upgrades it), or run again with ACCEPT_UNAUTHENTICATED=1 if you trust every file in it"
@@ -21,12 +28,14 @@ mackey=$(printf "SELECT lower(hex(sha3(CAST('circlebook mac key v2' || char(10) 
 gen=$(ls "$vault/snapshots" | grep -E '^[0-9]{8}\.age$' | sort | tail -n 1 | cut -c1-8) || true
 [ -n "$gen" ] || fail "there is no snapshot in $vault/snapshots"
 n=$((1$gen - 100000000))
+newest_journal=$(ls "$vault/journal" | grep -E '^[0-9]{8}\.journal$' | sort | tail -n 1 | cut -c1-8) || true
+[ -z "$newest_journal" ] || [ "$newest_journal" -le "$gen" ] ||
+  fail "journal/$newest_journal.journal belongs to a snapshot that does not exist (the newest is $gen)"
 work=$(mktemp -d)
 ok=
 trap 'rm -rf "$work"; [ -n "$ok" ] || rm -f "$out"' EXIT
 trap 'exit 1' HUP INT TERM
 cd "$work"
-plain() { [ -f "$1" ] && [ ! -L "$1" ] || fail "$1 is missing or not a plain file"; }
 # SHA3-256(key || fields || content) in hex: $1 an SQL text (the fields), $2 an SQL blob (the content).
 mac() { printf "SELECT lower(hex(sha3(X'%s' || CAST(%s AS BLOB) || %s, 256)));\n" "$mackey" "$1" "$2" | sqlite3 :memory:; }
 nl="' || char(10) || '"
@@ -49,8 +58,12 @@ fi
 journal="$vault/journal/$gen.journal"
 if [ -e "$journal" ] || [ -L "$journal" ]; then
   plain "$journal"
-  if [ -s "$journal" ]; then
-    [ "$(head -n 1 "$journal")" = "-----BEGIN AGE ENCRYPTED FILE-----" ] || fail "journal/$gen.journal: record 1 is damaged"
+  if [ -s "$journal" ] && [ "$(head -n 1 "$journal")" != "-----BEGIN AGE ENCRYPTED FILE-----" ]; then
+    # Only the start of the BEGIN line (a crash during the first append) is a torn record; anything else is damage.
+    [ "$(wc -l < "$journal")" -eq 0 ] && case "-----BEGIN AGE ENCRYPTED FILE-----" in "$(cat "$journal")"*) true ;; *) false ;; esac ||
+      fail "journal/$gen.journal: record 1 is damaged"
+    echo "recover.sh: skipping a torn last record (an interrupted write, never acknowledged)" >&2
+    journal=/dev/null
   fi
   # One file per record; each closed before the next opens, so journals of any length split.
   awk '/^-----BEGIN AGE ENCRYPTED FILE-----$/ { if (f) close(f); f = sprintf("%08d.rec", ++n) } { print > f } END { if (f) close(f) }' "$journal"

@@ -14,6 +14,8 @@ mod bundles;
 mod call;
 #[path = "cli/contacts.rs"]
 mod contacts;
+#[path = "cli/corpus.rs"]
+mod corpus;
 #[path = "cli/escapes.rs"]
 mod escapes;
 #[path = "cli/inspect.rs"]

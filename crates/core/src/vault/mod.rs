@@ -4,6 +4,8 @@
 mod disk;
 mod durable;
 mod errors;
+#[doc(hidden)]
+pub mod fuzzing;
 mod inspect;
 mod journal;
 mod keys;

@@ -96,7 +96,6 @@ export type VaultNotice =
   | { kind: 'rollback_accepted'; detail: string }
   | { kind: 'format_upgraded'; from: number; generation: number }
   | { kind: 'left_out_at_lock'; cause: ErrorCode }
-
   | { kind: 'rotation_undone'; generations: number[]; moved_to: string[] }
   | { kind: 'rotation_finished'; generations: number[] };
 
