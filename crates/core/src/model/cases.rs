@@ -361,6 +361,11 @@ pub(crate) fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) 
         |tx, ctx, id: CaseId| {
             // Every record of the case goes with it through ON DELETE CASCADE.
             tx.execute("DELETE FROM cases WHERE id = ?1", [&id])?;
+            // Remembered by id only, so that no bundle brings it back (issue 11).
+            tx.execute(
+                "INSERT OR IGNORE INTO purged_cases(case_id, purged_at) VALUES(?1, ?2)",
+                rusqlite::params![id, ctx.now()],
+            )?;
             audit(tx, ctx, "purge", "case", &id)?;
             Ok(())
         },

@@ -1,5 +1,5 @@
 //! The consent ledger: append-only entries per participant and activity (and, for information sharing,
-//! recipient). Entries count in effect order: the day each decision took effect on the facilitator's calendar,
+//! recipient: a named person or role, or `contact:KEY` for a contact of this vault that cases are exported to). Entries count in effect order: the day each decision took effect on the facilitator's calendar,
 //! then the order they were recorded. The state on a day is the last entry on or before it, unless an expired
 //! grant. A new entry is never dated before the latest one, so the past as judged stays judged.
 
@@ -168,12 +168,43 @@ pub(crate) fn require_on(
     on: NaiveDate,
     needs: Needs,
 ) -> Result<(), ModelError> {
+    require_scoped(conn, ctx, participant, activity, "", on, needs)
+}
+
+/// The `shared_with` of consent to share with a contact: `contact:` and the contact's signing key. A contact is
+/// named by key, never by the name their card claims, so that two contacts with one name cannot share a consent.
+pub(crate) fn contact_scope(signing_key: &str) -> String {
+    format!("{CONTACT_SCOPE}{signing_key}")
+}
+
+pub(crate) const CONTACT_SCOPE: &str = "contact:";
+
+/// Refuses unless a grant to share information with `shared_with` (a contact's scope, see [`contact_scope`], or a
+/// named person or role) is in force today: what every export of a case checks for each participant (issue 11).
+pub(crate) fn require_sharing(
+    conn: &Connection,
+    ctx: &Ctx,
+    participant: &ParticipantId,
+    shared_with: &str,
+) -> Result<(), ModelError> {
+    require_scoped(conn, ctx, participant, Activity::InformationSharing, shared_with, ctx.today(), Needs::Grant)
+}
+
+fn require_scoped(
+    conn: &Connection,
+    ctx: &Ctx,
+    participant: &ParticipantId,
+    activity: Activity,
+    shared_with: &str,
+    on: NaiveDate,
+    needs: Needs,
+) -> Result<(), ModelError> {
     let alias: String = found(
         conn.query_row("SELECT alias FROM participants WHERE id = ?1", [participant], |r| r.get(0)),
         "participant",
         participant,
     )?;
-    let entry = as_of(conn, ctx.zone(), participant, activity, "", on)?;
+    let entry = as_of(conn, ctx.zone(), participant, activity, shared_with, on)?;
     let state = state_of(entry.as_ref(), on);
     if needs.allows(state) {
         return Ok(());
@@ -182,7 +213,7 @@ pub(crate) fn require_on(
         participant_id: participant.clone(),
         alias,
         activity,
-        shared_with: String::new(),
+        shared_with: shared_with.to_owned(),
         state,
         on,
         needs_grant: needs == Needs::Grant,
@@ -263,6 +294,21 @@ pub struct WithdrawConsent {
     /// For information sharing: the recipient whose consent is withdrawn.
     #[ts(optional)]
     pub shared_with: Option<String>,
+}
+
+/// A contact scope names a contact of this vault (checked when consent is granted or declined; a withdrawal is
+/// always taken, even for a contact no longer known).
+fn known_contact_scope(conn: &Connection, shared_with: &str) -> Result<(), ModelError> {
+    let Some(key) = shared_with.strip_prefix(CONTACT_SCOPE) else { return Ok(()) };
+    let known: bool =
+        conn.query_row("SELECT count(*) > 0 FROM contacts WHERE signing_key = ?1", [key], |r| r.get(0))?;
+    if known {
+        Ok(())
+    } else {
+        Err(ModelError::Invalid(format!(
+            "consent to share with {shared_with} names no contact of this vault; add their contact card first"
+        )))
+    }
 }
 
 /// The recipient rule: named for information sharing, empty for every other activity.
@@ -354,6 +400,9 @@ pub(crate) fn record_consent(tx: &Transaction<'_>, ctx: &Ctx, args: RecordConsen
         cases::ensure_open(tx, &participant.case_id)?;
     }
     let shared_with = recipient(args.activity, args.shared_with.as_deref())?;
+    if args.decision != ConsentDecision::Withdrawn {
+        known_contact_scope(tx, &shared_with)?;
+    }
     let decided_at = decision_time(tx, ctx, &participant, args.activity, &shared_with, args.decided_at)?;
     if let Some(expiry) = args.expires_on {
         if args.decision != ConsentDecision::Granted {

@@ -1,5 +1,6 @@
 //! Integration tests of circlebook-core; modules mirror `src/`, plus real-tool interop and failure injection.
 
+mod bundle_consent;
 mod bundle_contacts;
 mod bundle_file;
 mod bundle_preview;

@@ -40,6 +40,12 @@ fn a_purged_case_is_in_no_generation_journal_or_torn_tail() {
         .expect("torn");
     let later = Ctx::fixed("2032-03-02T09:00:00Z".parse().expect("time"), "facilitator");
     ops::call("purge_case", &mut vault, &later, json!({"case_id": id, "confirm_code_name": marker})).expect("purge");
+    // Issue 11: only the id is remembered, so that no bundle can bring the case back.
+    let tombstone: i64 = vault
+        .conn()
+        .query_row("SELECT count(*) FROM purged_cases WHERE case_id = ?1", [&id], |r| r.get(0))
+        .expect("tombstone");
+    assert_eq!(tombstone, 1);
     drop(vault);
     let snapshots: Vec<_> =
         fs::read_dir(fx.dir.join("snapshots")).expect("dir").map(|e| e.expect("entry").path()).collect();
