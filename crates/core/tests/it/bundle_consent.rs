@@ -114,11 +114,9 @@ fn a_schema_4_vault_upgrades_and_keeps_its_ledger() {
     assert_eq!(version, circlebook_core::schema::current_version());
     let tables: i64 = vault
         .conn()
-        .query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE name IN ('purged_cases', 'imported_bundles')",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM sqlite_schema WHERE name IN ('purged_cases', 'imported_bundles')", [], |r| {
+            r.get(0)
+        })
         .expect("tables");
     assert_eq!(tables, 2);
     let current = ops::call("current_consents", &mut vault, &ctx(), json!({ "participant_id": rowan })).expect("c");
