@@ -176,14 +176,44 @@ pub enum Command {
     },
     /// The contacts, with the number to compare with each by voice.
     Contacts,
-    /// Verify a bundle addressed to this vault and show who signed it and what it holds. Only `--dry-run`
-    /// exists yet: applying a bundle (merging) is not built.
+    /// Write a signed bundle of cases, encrypted to contacts (or to a passphrase, from
+    /// CIRCLEBOOK_BUNDLE_PASSPHRASE or asked twice). Every participant must have consented to share with each
+    /// recipient; the export is audited. Name the file yourself: nothing in a bundle's name should say whose it is.
+    Export {
+        /// A case to include (repeat for several).
+        #[arg(long = "case", value_name = "ID", required = true, num_args = 1..)]
+        cases: Vec<String>,
+        /// A verified contact (name, signing key or age recipient); with --passphrase, the person or role it is
+        /// for, as named in their consent.
+        #[arg(long = "to", value_name = "CONTACT_OR_RECIPIENT", num_args = 1..)]
+        to: Vec<String>,
+        /// Encrypt to a passphrase instead of to contacts.
+        #[arg(long)]
+        passphrase: bool,
+        /// Who it is for: co-facilitator (everything), supervisor (no contact details, safety notes, private
+        /// notes or attachments), progress (the person harmed's summary; passphrase only).
+        #[arg(long, value_name = "AUDIENCE", default_value = "co-facilitator",
+              value_parser = ["co-facilitator", "supervisor", "progress"])]
+        audience: String,
+        /// Only show what would go and whose consent is missing; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Where to write the bundle (a new file).
+        #[arg(long, value_name = "FILE", required_unless_present = "dry_run")]
+        out: Option<PathBuf>,
+    },
+    /// Verify a bundle addressed to this vault and apply it, all or nothing (`--dry-run`: only show what it
+    /// holds). A bundle signed by someone who is not a contact needs --accept-unknown-signer, after comparing
+    /// their number by voice.
     Import {
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// Verify and preview only; change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Apply a bundle whose signer is not a contact (compare the number shown first).
+        #[arg(long)]
+        accept_unknown_signer: bool,
     },
     /// Run the standard benchmark on fresh vaults of synthetic cases
     Bench {

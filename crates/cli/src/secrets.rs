@@ -10,12 +10,15 @@ use crate::failure::Failure;
 pub const PASSPHRASE_VAR: &str = "CIRCLEBOOK_PASSPHRASE";
 /// The new passphrase, for `passwd` and `recover`.
 pub const NEW_PASSPHRASE_VAR: &str = "CIRCLEBOOK_NEW_PASSPHRASE";
+/// The passphrase a bundle is encrypted to (`export --passphrase`).
+pub const BUNDLE_PASSPHRASE_VAR: &str = "CIRCLEBOOK_BUNDLE_PASSPHRASE";
 
 /// The passphrases given through the environment, taken once at start-up.
 #[derive(Debug)]
 pub struct Secrets {
     passphrase: Option<SecretString>,
     new_passphrase: Option<SecretString>,
+    bundle_passphrase: Option<SecretString>,
 }
 
 fn take(var: &str) -> Option<SecretString> {
@@ -48,7 +51,11 @@ fn prompt_new(first: &str) -> Result<SecretString, Failure> {
 impl Secrets {
     /// Takes the passphrase variables out of the environment. Call before any thread or child is started.
     pub fn from_env() -> Self {
-        Self { passphrase: take(PASSPHRASE_VAR), new_passphrase: take(NEW_PASSPHRASE_VAR) }
+        Self {
+            passphrase: take(PASSPHRASE_VAR),
+            new_passphrase: take(NEW_PASSPHRASE_VAR),
+            bundle_passphrase: take(BUNDLE_PASSPHRASE_VAR),
+        }
     }
 
     /// The passphrase that opens the vault.
@@ -72,6 +79,18 @@ impl Secrets {
         match self.new_passphrase.take() {
             Some(p) => Ok(p),
             None => prompt_new("New passphrase: "),
+        }
+    }
+
+    /// The passphrase to encrypt a bundle to (`CIRCLEBOOK_BUNDLE_PASSPHRASE`, else asked twice); a weak one is
+    /// refused like a vault's.
+    pub fn bundle_passphrase(&mut self) -> Result<SecretString, Failure> {
+        match self.bundle_passphrase.take() {
+            Some(p) => {
+                check_passphrase(&p).map_err(|weak| Failure::new(ErrorKind::WeakPassphrase, weak))?;
+                Ok(p)
+            }
+            None => prompt_new("Passphrase for the bundle (tell it to the recipient another way): "),
         }
     }
 }

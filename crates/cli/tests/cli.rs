@@ -18,6 +18,8 @@ mod contacts;
 mod corpus;
 #[path = "cli/escapes.rs"]
 mod escapes;
+#[path = "cli/exchange.rs"]
+mod exchange;
 #[path = "cli/inspect.rs"]
 mod inspect;
 #[path = "cli/reads.rs"]
@@ -71,6 +73,7 @@ pub fn cli(home: &Path) -> Command {
     let mut cmd = Command::new(exe);
     cmd.env_remove("CIRCLEBOOK_PASSPHRASE")
         .env_remove("CIRCLEBOOK_NEW_PASSPHRASE")
+        .env_remove("CIRCLEBOOK_BUNDLE_PASSPHRASE")
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_STATE_HOME", home.join("state"))

@@ -103,13 +103,7 @@ pub fn list(ctx: &mut Context) -> Result<(), Failure> {
 }
 
 /// `import FILE --dry-run`: verifies the bundle and shows what it holds; writes nothing.
-pub fn import(ctx: &mut Context, file: &std::path::Path, dry_run: bool) -> Result<(), Failure> {
-    if !dry_run {
-        return Err(Failure::new(
-            ErrorKind::NotAllowed,
-            "applying a bundle is not available yet; `import FILE --dry-run` verifies it and shows what it holds",
-        ));
-    }
+pub fn import(ctx: &mut Context, file: &std::path::Path) -> Result<(), Failure> {
     let path = file.to_str().ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "the file name is not UTF-8"))?;
     let value = peek(ctx, "preview_bundle", json!({ "path": path }))?;
     if ctx.json {

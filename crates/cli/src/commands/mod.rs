@@ -1,6 +1,7 @@
 //! The commands: each takes its arguments, calls core, and writes its result through `out`.
 
 mod access;
+mod bundles;
 mod call;
 mod contacts;
 mod inspect;
@@ -74,6 +75,26 @@ impl OpenVault {
             }
             Failure::from(e)
         })
+    }
+
+    /// Runs an operation whose refusal must leave the vault folder byte-identical (export, import): a refused
+    /// operation was rolled back, so unless it was committed and only its save failed, nothing is saved for it.
+    pub fn attempt(&mut self, name: &str, args: Value) -> Result<Value, Failure> {
+        let op = find(name)?;
+        match op.call(&mut self.vault, &self.ctx, args) {
+            Ok(value) => {
+                if op.access != Access::Read {
+                    self.changed = true;
+                }
+                Ok(value)
+            }
+            Err(e) => {
+                if let ModelError::Unsaved(_) = e {
+                    self.changed = true;
+                }
+                Err(Failure::from(e))
+            }
+        }
     }
 
     /// Runs a vault operation that changes nothing (`get_identity`, `list_contacts`): nothing is saved after it.
@@ -158,7 +179,13 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
         Command::Contact { action: ContactAction::Add { card, verified } } => contacts::add(&mut ctx, &card, verified),
         Command::Contact { action: ContactAction::Verify { name_or_key } } => contacts::verify(&mut ctx, &name_or_key),
         Command::Contacts => contacts::list(&mut ctx),
-        Command::Import { file, dry_run } => contacts::import(&mut ctx, &file, dry_run),
+        Command::Export { cases, to, passphrase, audience, dry_run, out } => {
+            bundles::export(&mut ctx, bundles::ExportCommand { cases, to, passphrase, audience, dry_run, out })
+        }
+        Command::Import { file, dry_run: true, .. } => contacts::import(&mut ctx, &file),
+        Command::Import { file, dry_run: false, accept_unknown_signer } => {
+            bundles::import(&mut ctx, &file, accept_unknown_signer)
+        }
         Command::Bench { .. } => unreachable!("handled above"),
     }
 }

@@ -1,0 +1,115 @@
+//! `export` and `import FILE` (issue 11), through the registry. A refused export or import leaves the vault
+//! folder byte-identical (`OpenVault::attempt`); refusals are one line naming the participant and the activity,
+//! never case text.
+
+use std::path::PathBuf;
+
+use circlebook_core::bundle::export::{ExportPreview, Exported};
+use circlebook_core::{ErrorKind, ExposeSecret};
+use serde_json::{json, Value};
+
+use super::{Context, OpenVault};
+use crate::failure::Failure;
+use crate::out;
+
+/// `export`'s arguments.
+#[derive(Debug)]
+pub struct ExportCommand {
+    pub cases: Vec<String>,
+    pub to: Vec<String>,
+    pub passphrase: bool,
+    pub audience: String,
+    pub dry_run: bool,
+    pub out: Option<PathBuf>,
+}
+
+fn read<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, Failure> {
+    serde_json::from_value(value)
+        .map_err(|e| Failure::new(ErrorKind::Io, format_args!("{what} could not be read: {e}")))
+}
+
+fn show_preview(preview: &ExportPreview) {
+    let to: Vec<&str> = preview.recipients.iter().map(|r| r.label.as_str()).collect();
+    out::line(format_args!("For {}:", if to.is_empty() { "the person harmed".to_owned() } else { to.join(", ") }));
+    for case in &preview.cases {
+        let rows: u64 = case.rows.values().sum();
+        out::line(format_args!("  {}  {}  {rows} row(s)", case.code_name, case.id));
+        for (table, n) in &case.rows {
+            out::line(format_args!("    {table}: {n}"));
+        }
+    }
+    for left in &preview.leaves_out {
+        out::line(format_args!("  left out: {left}"));
+    }
+    if preview.missing_consent.is_empty() {
+        out::line("Every participant's consent covers this export.");
+    }
+    for m in &preview.missing_consent {
+        let who = preview.recipients.iter().find(|r| r.shared_with == m.shared_with).map(|r| r.label.as_str());
+        if m.channel_refused {
+            out::line(format_args!("  missing: {} chose not to hear about progress at all", m.alias));
+        } else {
+            out::line(format_args!(
+                "  missing: {}'s consent to {}{} ({})",
+                m.alias,
+                m.activity,
+                who.map(|w| format!(" with {w}")).unwrap_or_default(),
+                m.state.describe()
+            ));
+        }
+    }
+}
+
+/// `export --case ID... --to CONTACT... [--passphrase] [--audience A] (--out FILE | --dry-run)`.
+pub fn export(ctx: &mut Context, command: ExportCommand) -> Result<(), Failure> {
+    let mut args = json!({ "case_ids": command.cases, "to": command.to, "audience": command.audience });
+    if command.dry_run {
+        let mut vault = OpenVault::open(ctx)?;
+        let value = vault.peek("preview_export", args);
+        vault.finish()?;
+        let value = value?;
+        if ctx.json {
+            out::json(&value);
+        } else {
+            show_preview(&read(value, "the preview")?);
+            out::line("Nothing was written (dry run).");
+        }
+        return Ok(());
+    }
+    let out_path = command.out.ok_or_else(|| Failure::usage("--out FILE says where to write the bundle"))?;
+    let out_text =
+        out_path.to_str().ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "the file name is not UTF-8"))?;
+    args["out"] = json!(out_text);
+    let mut vault = OpenVault::open(ctx)?;
+    if command.passphrase {
+        let passphrase = ctx.secrets.bundle_passphrase()?;
+        args["passphrase"] = json!(passphrase.expose_secret());
+    }
+    let value = vault.attempt("export_bundle", args);
+    vault.finish()?;
+    let value = value?;
+    if ctx.json {
+        out::json(&value);
+        return Ok(());
+    }
+    let done: Exported = read(value, "the result")?;
+    let to: Vec<&str> = done.recipients.iter().map(|r| r.label.as_str()).collect();
+    out::line(format_args!(
+        "Wrote {}: {} case(s), {} row(s), {} bytes, for {}{}. Recorded in the audit log.",
+        done.path,
+        done.case_ids.len(),
+        done.rows,
+        done.size,
+        serde_json::to_value(done.audience).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        if to.is_empty() { String::new() } else { format!(" ({})", to.join(", ")) }
+    ));
+    Ok(())
+}
+
+/// `import FILE [--accept-unknown-signer]`: applies a bundle, all or nothing.
+pub fn import(_ctx: &mut Context, _file: &std::path::Path, _accept_unknown_signer: bool) -> Result<(), Failure> {
+    Err(Failure::new(
+        ErrorKind::NotAllowed,
+        "applying a bundle is not available yet; `import FILE --dry-run` verifies it and shows what it holds",
+    ))
+}
