@@ -73,7 +73,7 @@ impl ExportAudience {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ExportPlan {
     pub case_ids: Vec<CaseId>,
-    /// Contacts (name, signing key or age recipient) to encrypt to; with `passphrase`, the person or role the
+    /// Contacts (name, signing key, `contact:KEY` or age recipient) to encrypt to; with `passphrase`, the person or role the
     /// bundle is for, as named in their consent (free text).
     pub to: Vec<String>,
     /// Default `co-facilitator`.
@@ -219,6 +219,7 @@ fn recipients(
         }
         for wanted in &plan.to {
             let wanted = wanted.trim();
+            let wanted = wanted.strip_prefix(consent::CONTACT_SCOPE).unwrap_or(wanted);
             let mut stmt = conn.prepare(
                 "SELECT name, signing_key, recipient, verified_at IS NOT NULL FROM contacts
                  WHERE signing_key = ?1 OR recipient = ?1 OR name = ?1",

@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod export;
 pub mod file;
 pub mod header;
+pub mod import;
 pub mod keys;
 pub mod payload;
 pub mod preview;

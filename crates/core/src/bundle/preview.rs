@@ -58,12 +58,12 @@ pub struct BundlePreview {
     pub row_counts: BTreeMap<String, u64>,
 }
 
-fn refused(e: impl std::fmt::Display) -> ModelError {
+pub(crate) fn refused(e: impl std::fmt::Display) -> ModelError {
     ModelError::Invalid(e.to_string())
 }
 
 /// Reads a plain file (no link, device or FIFO) of at most `max` bytes.
-fn read_bounded(path: &str, max: usize) -> Result<Vec<u8>, ModelError> {
+pub(crate) fn read_bounded(path: &str, max: usize) -> Result<Vec<u8>, ModelError> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| ModelError::Invalid(format!("the bundle {path} cannot be read: {e}"));
     let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
@@ -78,14 +78,9 @@ fn read_bounded(path: &str, max: usize) -> Result<Vec<u8>, ModelError> {
     Ok(bytes)
 }
 
-pub fn preview_bundle(vault: &mut UnlockedVault, _ctx: &Ctx, args: PreviewArgs) -> Result<BundlePreview, ModelError> {
-    let limits = Limits::default();
-    let bytes = read_bounded(&args.path, limits.max_file_bytes)?;
-    let conn = vault.conn();
-    let known = |key: &PublicKey| known_signer(conn, key).ok().flatten();
-    let opened = file::read(&bytes, Key::Identity(vault.identity()), &known, &limits).map_err(refused)?;
-    let manifest = &opened.manifest;
-    let listed: BTreeSet<&str> = manifest.case_ids.iter().map(String::as_str).collect();
+/// The payload's cases (id, code name), which must be exactly the ones its signed manifest lists.
+pub(crate) fn listed_cases(opened: &file::Opened) -> Result<Vec<(String, String)>, ModelError> {
+    let listed: BTreeSet<&str> = opened.manifest.case_ids.iter().map(String::as_str).collect();
     let mut stmt = opened.payload.prepare("SELECT id, code_name FROM cases ORDER BY code_name, id")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut cases = Vec::new();
@@ -94,11 +89,25 @@ pub fn preview_bundle(vault: &mut UnlockedVault, _ctx: &Ctx, args: PreviewArgs) 
         if !listed.contains(id.as_str()) {
             return Err(refused("the bundle holds a case its signed manifest does not list"));
         }
-        let here: bool = vault.conn().query_row("SELECT count(*) > 0 FROM cases WHERE id = ?1", [&id], |r| r.get(0))?;
-        cases.push(PreviewCase { id, code_name, new: !here });
+        cases.push((id, code_name));
     }
     if cases.len() != listed.len() {
         return Err(refused("the bundle's signed manifest lists cases it does not hold"));
+    }
+    Ok(cases)
+}
+
+pub fn preview_bundle(vault: &mut UnlockedVault, _ctx: &Ctx, args: PreviewArgs) -> Result<BundlePreview, ModelError> {
+    let limits = Limits::default();
+    let bytes = read_bounded(&args.path, limits.max_file_bytes)?;
+    let conn = vault.conn();
+    let known = |key: &PublicKey| known_signer(conn, key).ok().flatten();
+    let opened = file::read(&bytes, Key::Identity(vault.identity()), &known, &limits).map_err(refused)?;
+    let manifest = &opened.manifest;
+    let mut cases = Vec::new();
+    for (id, code_name) in listed_cases(&opened)? {
+        let here: bool = vault.conn().query_row("SELECT count(*) > 0 FROM cases WHERE id = ?1", [&id], |r| r.get(0))?;
+        cases.push(PreviewCase { id, code_name, new: !here });
     }
     let key =
         PublicKey::from_text(&manifest.signer.signing_key).ok_or_else(|| refused("the signer's key is malformed"))?;

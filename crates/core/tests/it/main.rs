@@ -4,6 +4,7 @@ mod bundle_consent;
 mod bundle_contacts;
 mod bundle_export;
 mod bundle_file;
+mod bundle_import;
 mod bundle_preview;
 mod common;
 mod demo;

@@ -1,0 +1,161 @@
+//! Issue 11: `import_bundle` applies a verified bundle all or nothing. A new case arrives with its records; a
+//! re-import changes nothing; an unknown signer needs an explicit acceptance; a purged case never comes back; a
+//! case already here is refused (merging is not built), so a withdrawal made here is never overwritten by a
+//! grant in a later bundle; every refusal leaves the vault folder byte-identical.
+
+use circlebook_core::model::{ops, Ctx, ModelError};
+use circlebook_core::UnlockedVault;
+use serde_json::{json, Value};
+
+use crate::bundle_consent::{case_with_people, ctx, share};
+use crate::common::{fingerprint, Fixture};
+
+/// Adds `other`'s card to `vault` (verified or not); returns the `shared_with` scope of that contact.
+fn befriend(vault: &mut UnlockedVault, other: &mut UnlockedVault, verified: bool) -> String {
+    let card = ops::call("get_identity", other, &ctx(), json!({ "name": "Other" })).expect("identity")["card"].clone();
+    let added = ops::call("add_contact", vault, &ctx(), json!({ "card": card, "verified": verified })).expect("add");
+    format!("contact:{}", added["signing_key"].as_str().expect("key"))
+}
+
+struct Pair {
+    a: (Fixture, UnlockedVault),
+    b: (Fixture, UnlockedVault),
+    case: String,
+    people: [String; 2],
+    scope: String,
+}
+
+/// Ana's vault shares a case with Bea's: both know each other (Bea's view of Ana verified when `verified`).
+fn pair(verified: bool) -> Pair {
+    let (fa, mut a) = Fixture::new();
+    let (fb, mut b) = Fixture::new();
+    let scope = befriend(&mut a, &mut b, true);
+    befriend(&mut b, &mut a, verified);
+    let (case, rowan, sol) = case_with_people(&mut a);
+    for p in [&rowan, &sol] {
+        share(&mut a, p, &scope, "granted");
+    }
+    Pair { a: (fa, a), b: (fb, b), case, people: [rowan, sol], scope }
+}
+
+fn export(pair: &mut Pair, name: &str, at: &Ctx) -> String {
+    let out = pair.a.0.scratch(name);
+    let path = out.to_str().expect("utf8").to_owned();
+    ops::call("export_bundle", &mut pair.a.1, at, json!({ "case_ids": [pair.case], "to": [pair.scope], "out": path }))
+        .expect("export");
+    path
+}
+
+fn import(vault: &mut UnlockedVault, path: &str, accept: bool) -> Result<Value, ModelError> {
+    ops::call("import_bundle", vault, &ctx(), json!({ "path": path, "accept_unknown_signer": accept }))
+}
+
+#[test]
+fn a_new_case_arrives_whole_and_a_reimport_changes_nothing() {
+    let mut p = pair(true);
+    let path = export(&mut p, "one.cbb", &ctx());
+    let done = import(&mut p.b.1, &path, false).expect("import");
+    assert_eq!(done["cases"][0]["code_name"], "Willow");
+    assert_eq!(done["already_applied"], false);
+    let file = ops::call("case_file", &mut p.b.1, &ctx(), json!({ "case_id": p.case })).expect("case file");
+    assert_eq!(file["participants"].as_array().expect("participants").len(), 2);
+    let current =
+        ops::call("current_consents", &mut p.b.1, &ctx(), json!({ "participant_id": p.people[0] })).expect("c");
+    assert_eq!(current[0]["state"], "granted", "the ledger travels with the case");
+    let found = ops::call("search", &mut p.b.1, &ctx(), json!({ "query": "Willow" })).expect("search");
+    assert!(found.to_string().contains(&p.case), "the search index learned the new case: {found}");
+    let audited: i64 =
+        p.b.1
+            .conn()
+            .query_row("SELECT count(*) FROM audit_log WHERE action = 'import'", [], |r| r.get(0))
+            .expect("audit");
+    assert_eq!(audited, 2, "the case and the bundle");
+
+    p.b.1.save().expect("save");
+    let before = fingerprint(&p.b.0.dir);
+    let again = import(&mut p.b.1, &path, false).expect("re-import");
+    assert_eq!(again["already_applied"], true);
+    assert_eq!(fingerprint(&p.b.0.dir), before, "a re-import changes nothing");
+}
+
+#[test]
+fn unknown_or_unverified_signers_need_an_explicit_acceptance() {
+    let mut p = pair(false);
+    let path = export(&mut p, "one.cbb", &ctx());
+    p.b.1.save().expect("save");
+    let before = fingerprint(&p.b.0.dir);
+    let refused = import(&mut p.b.1, &path, false);
+    assert!(matches!(refused, Err(ModelError::NotAllowed(ref m)) if m.contains("not yet verified")), "{refused:?}");
+    assert_eq!(fingerprint(&p.b.0.dir), before);
+    import(&mut p.b.1, &path, true).expect("accepted on purpose");
+
+    let (_fc, mut stranger) = Fixture::new();
+    let refused = import(&mut stranger, &path, false);
+    assert!(
+        matches!(refused, Err(ModelError::Invalid(ref m)) if m.contains("not encrypted to this vault")),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn a_case_already_here_is_refused_so_a_withdrawal_here_stands() {
+    let mut p = pair(true);
+    let first = export(&mut p, "one.cbb", &ctx());
+    import(&mut p.b.1, &first, false).expect("import");
+    // Bea records Rowan's withdrawal; Ana, who has not heard, exports the case again with the grant.
+    share(&mut p.b.1, &p.people[0].clone(), &p.scope.clone(), "withdrawn");
+    let second = export(&mut p, "two.cbb", &ctx());
+    p.b.1.save().expect("save");
+    let before = fingerprint(&p.b.0.dir);
+    let refused = import(&mut p.b.1, &second, false);
+    assert!(
+        matches!(refused, Err(ModelError::NotAllowed(ref m)) if m.contains("already in this vault")),
+        "{refused:?}"
+    );
+    assert_eq!(fingerprint(&p.b.0.dir), before, "nothing applied");
+    let current =
+        ops::call("current_consents", &mut p.b.1, &ctx(), json!({ "participant_id": p.people[0] })).expect("c");
+    assert_eq!(current[0]["state"], "withdrawn");
+}
+
+#[test]
+fn a_purged_case_never_comes_back() {
+    let mut p = pair(true);
+    let first = export(&mut p, "one.cbb", &ctx());
+    import(&mut p.b.1, &first, false).expect("import");
+    ops::call(
+        "close_case",
+        &mut p.b.1,
+        &ctx(),
+        json!({ "case_id": p.case, "outcome": "agreement_completed", "outcome_summary": "done", "decided_by": "Bea",
+                "retention_months": 1 }),
+    )
+    .expect("close");
+    let later = Ctx::fixed_from("2027-03-02T10:00:00Z".parse().expect("t"), "tester", 9_000_000_000);
+    ops::call("purge_case", &mut p.b.1, &later, json!({ "case_id": p.case, "confirm_code_name": "Willow" }))
+        .expect("purge");
+    let again = export(&mut p, "two.cbb", &later);
+    let before = fingerprint(&p.b.0.dir);
+    let refused = import(&mut p.b.1, &again, false);
+    assert!(matches!(refused, Err(ModelError::NotAllowed(ref m)) if m.contains("purged")), "{refused:?}");
+    assert_eq!(fingerprint(&p.b.0.dir), before);
+    let cases: i64 = p.b.1.conn().query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).expect("count");
+    assert_eq!(cases, 0);
+}
+
+#[test]
+fn an_altered_bundle_is_refused_with_the_vault_byte_identical() {
+    let mut p = pair(true);
+    let path = export(&mut p, "one.cbb", &ctx());
+    let mut bytes = std::fs::read(&path).expect("read");
+    for at in [bytes.len() / 2, bytes.len() - 10] {
+        bytes[at] ^= 0x20;
+        std::fs::write(&path, &bytes).expect("write");
+        p.b.1.save().expect("save");
+        let before = fingerprint(&p.b.0.dir);
+        let refused = import(&mut p.b.1, &path, true);
+        assert!(matches!(refused, Err(ModelError::Invalid(ref m)) if m.contains("damaged")), "{refused:?}");
+        assert_eq!(fingerprint(&p.b.0.dir), before);
+        bytes[at] ^= 0x20;
+    }
+}
