@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use circlebook_core::bundle::export::{ExportPreview, Exported};
+use circlebook_core::bundle::import::Imported;
 use circlebook_core::{ErrorKind, ExposeSecret};
 use serde_json::{json, Value};
 
@@ -107,9 +108,28 @@ pub fn export(ctx: &mut Context, command: ExportCommand) -> Result<(), Failure> 
 }
 
 /// `import FILE [--accept-unknown-signer]`: applies a bundle, all or nothing.
-pub fn import(_ctx: &mut Context, _file: &std::path::Path, _accept_unknown_signer: bool) -> Result<(), Failure> {
-    Err(Failure::new(
-        ErrorKind::NotAllowed,
-        "applying a bundle is not available yet; `import FILE --dry-run` verifies it and shows what it holds",
-    ))
+pub fn import(ctx: &mut Context, file: &std::path::Path, accept_unknown_signer: bool) -> Result<(), Failure> {
+    let path = file.to_str().ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "the file name is not UTF-8"))?;
+    let mut vault = OpenVault::open(ctx)?;
+    let value = vault.attempt("import_bundle", json!({ "path": path, "accept_unknown_signer": accept_unknown_signer }));
+    vault.finish()?;
+    let value = value?;
+    if ctx.json {
+        out::json(&value);
+        return Ok(());
+    }
+    let done: Imported = read(value, "the result")?;
+    match &done.signer {
+        Some(name) => out::line(format_args!("Signed by {name}.")),
+        None => out::line(format_args!("Signed by someone who is not a contact (number {}).", done.signer_fingerprint)),
+    }
+    if done.already_applied {
+        out::line("This bundle was applied before: nothing changed.");
+        return Ok(());
+    }
+    for case in &done.cases {
+        out::line(format_args!("  {}  {}  (new here)", case.code_name, case.id));
+    }
+    out::line(format_args!("Applied {} case(s), {} row(s). Recorded in the audit log.", done.cases.len(), done.rows));
+    Ok(())
 }

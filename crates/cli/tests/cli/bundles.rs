@@ -42,7 +42,8 @@ fn import_dry_run_verifies_previews_and_changes_nothing() {
     let human = run(&vault, Some(PASS), &["import", file, "--dry-run"]).ok().stdout;
     assert!(human.contains("not a contact") && human.contains("Willow  (new here)"), "{human}");
     assert_eq!(files(&vault), before, "a dry run changes no file");
-    run(&vault, Some(PASS), &["import", file]).fails_with("--dry-run");
+    run(&vault, Some(PASS), &["import", file]).fails_with("not a contact");
+    assert_eq!(files(&vault), before, "a refused import changes no file");
 
     let card = ContactCard::write(&ana, "Ana").expect("card");
     run(&vault, Some(PASS), &["contact", "add", "--card", &card, "--verified"]).ok();

@@ -115,3 +115,51 @@ fn export_refuses_without_consent_then_age_tar_and_sqlite3_read_the_bundle() {
     let manifest = std::fs::read_to_string(work.join("manifest.json")).expect("manifest");
     assert!(manifest.contains(&case_id) && !manifest.contains("Willow"), "the manifest names ids, not cases");
 }
+
+#[test]
+fn a_case_goes_from_one_vault_to_another_and_forgeries_change_nothing() {
+    let (ana, bea) = (Desk::new(), Desk::new());
+    let scope = ana.befriend(&bea, "Bea");
+    let (case_id, people) = case(&ana);
+    for p in &people {
+        grant(&ana, p, &scope);
+    }
+    let out = ana.path("for-bea.cbb");
+    let out_text = out.to_str().expect("utf8").to_owned();
+    ana.run(&["export", "--case", &case_id, "--to", "Bea", "--out", &out_text]).ok();
+    let bundle = bea.path("incoming.cbb");
+    std::fs::copy(&out, &bundle).expect("carry it over");
+    let bundle_text = bundle.to_str().expect("utf8");
+
+    // Bea does not know Ana yet: refused, in one line, with nothing changed.
+    let before = files(&bea.vault);
+    bea.run(&["import", bundle_text]).fails_with("not a contact");
+    assert_eq!(files(&bea.vault), before);
+
+    // A forged copy (one byte of the payload flipped), even with the signer accepted: refused, nothing changed.
+    let forged = bea.path("forged.cbb");
+    let mut bytes = std::fs::read(&bundle).expect("read");
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    std::fs::write(&forged, &bytes).expect("write");
+    bea.run(&["import", forged.to_str().expect("utf8"), "--accept-unknown-signer"]).fails_with("damaged");
+    assert_eq!(files(&bea.vault), before);
+
+    bea.befriend(&ana, "Ana");
+    let done = bea.run(&["--json", "import", bundle_text]).ok().json();
+    assert_eq!(done["signer"], "Ana");
+    assert_eq!(done["cases"][0]["code_name"], "Willow");
+    let shown = bea.run(&["show", &case_id]).ok().stdout;
+    assert!(shown.contains("Willow") && shown.contains("Rowan") && shown.contains("Sol"), "{shown}");
+
+    let before = files(&bea.vault);
+    let again = bea.run(&["import", bundle_text]).ok().stdout;
+    assert!(again.contains("applied before: nothing changed"), "{again}");
+    assert_eq!(files(&bea.vault), before, "a re-import leaves the vault byte-identical");
+
+    // A second export of the same case is an update, which this version refuses whole.
+    let second = ana.path("again.cbb");
+    ana.run(&["export", "--case", &case_id, "--to", "Bea", "--out", second.to_str().expect("utf8")]).ok();
+    bea.run(&["import", second.to_str().expect("utf8")]).fails_with("already in this vault");
+    assert_eq!(files(&bea.vault), before);
+}
