@@ -278,6 +278,78 @@ export type DueStatus = "upcoming" | "overdue";
 
 export type ErrorDetails = { "kind": "consent_required" } & ConsentRefusal;
 
+export type ExportArgs = { 
+/**
+ * Where to write the bundle; it must not exist yet.
+ */
+out: string, case_ids: Array<CaseId>, 
+/**
+ * Contacts (name, signing key, `contact:KEY` or age recipient) to encrypt to; with `passphrase`, the person or role the
+ * bundle is for, as named in their consent (free text).
+ */
+to: Array<string>, 
+/**
+ * Default `co-facilitator`.
+ */
+audience?: ExportAudience, 
+/**
+ * Encrypt to this passphrase instead of to contacts.
+ */
+passphrase?: string, };
+
+export type ExportAudience = "co-facilitator" | "supervisor" | "progress";
+
+export type ExportCase = { id: CaseId, code_name: string, 
+/**
+ * Rows per table that would go, after the audience's cuts.
+ */
+rows: { [key in string]: number }, };
+
+export type ExportPlan = { case_ids: Array<CaseId>, 
+/**
+ * Contacts (name, signing key, `contact:KEY` or age recipient) to encrypt to; with `passphrase`, the person or role the
+ * bundle is for, as named in their consent (free text).
+ */
+to: Array<string>, 
+/**
+ * Default `co-facilitator`.
+ */
+audience?: ExportAudience, 
+/**
+ * Encrypt to this passphrase instead of to contacts.
+ */
+passphrase?: string, };
+
+export type ExportPreview = { audience: ExportAudience, recipients: Array<ExportRecipient>, cases: Array<ExportCase>, 
+/**
+ * What this audience leaves out.
+ */
+leaves_out: Array<string>, 
+/**
+ * Empty when the export may go.
+ */
+missing_consent: Array<MissingConsent>, };
+
+export type ExportRecipient = { 
+/**
+ * The contact's name, or the named person or role of a passphrase bundle.
+ */
+label: string, 
+/**
+ * `shared_with` in the consent ledger: `contact:KEY`, or the free-text name.
+ */
+shared_with: string, 
+/**
+ * The age recipient, for a contact.
+ */
+recipient: string | null, };
+
+export type Exported = { bundle_id: string, path: string, audience: ExportAudience, recipients: Array<ExportRecipient>, case_ids: Array<CaseId>, 
+/**
+ * Rows in all.
+ */
+rows: number, size: number, };
+
 export type FollowUp = { id: TaskId, title: string, due_on: string | null, done_at: string | null, };
 
 export type HarmedStatement = { needs: string, justice_vision: string, };
@@ -306,11 +378,51 @@ export type IdentityArgs = {
  */
 name?: string, };
 
+export type ImportArgs = { 
+/**
+ * The bundle file.
+ */
+path: string, 
+/**
+ * Apply a bundle whose signer is not a verified contact (after comparing their number by voice).
+ */
+accept_unknown_signer?: boolean, };
+
+export type Imported = { bundle_id: string, 
+/**
+ * The signer's name when a contact.
+ */
+signer: string | null, signer_fingerprint: string, 
+/**
+ * The cases created (empty when the bundle was applied before).
+ */
+cases: Array<ImportedCase>, 
+/**
+ * Rows written in all.
+ */
+rows: number, 
+/**
+ * The bundle had been applied before: nothing changed.
+ */
+already_applied: boolean, created_at: string, };
+
+export type ImportedCase = { id: CaseId, code_name: string, };
+
 export type MessageId = string & { readonly __brand: 'MessageId' };
 
 export type MessageRef = { message_id: MessageId, };
 
 export type MessagesOfCase = { case_id: CaseId, };
+
+export type MissingConsent = { case_id: CaseId, participant_id: ParticipantId, alias: string, activity: Activity, 
+/**
+ * The recipient (a `shared_with` scope), for information sharing; empty otherwise.
+ */
+shared_with: string, state: ConsentState, 
+/**
+ * For progress: the person harmed chose not to hear about progress at all.
+ */
+channel_refused: boolean, };
 
 export type NewAgreement = { session_id: SessionId, text: string, 
 /**
@@ -771,6 +883,8 @@ export const ops = {
   deleteNote: (args: NoteRef) => invokeOp<null>('delete_note', args),
   /** What is due soon or overdue across all open cases, soonest first. */
   due: (args: DueArgs) => invokeOp<Array<DueItem>>('due', args),
+  /** Write a signed bundle of cases encrypted to contacts or a passphrase, after checking every participant's consent to share with each recipient; audited. */
+  exportBundle: (args: ExportArgs) => invokeOp<Exported>('export_bundle', args),
   /** The programme report as CSV (section,key,value); the export is audited. */
   exportProgrammeReportCsv: (args: ReportArgs) => invokeOp<string>('export_programme_report_csv', args),
   /** One attachment with its content as base64. */
@@ -787,6 +901,8 @@ export const ops = {
   getSession: (args: SessionRef) => invokeOp<SessionRecord>('get_session', args),
   /** The label shown for every role: the program's own words, else the defaults. */
   getTerminology: (args: NoArgs) => invokeOp<Array<RoleLabel>>('get_terminology', args),
+  /** Verify a bundle addressed to this vault and apply it, all or nothing: new cases with their records; a re-import changes nothing. */
+  importBundle: (args: ImportArgs) => invokeOp<Imported>('import_bundle', args),
   /** Assessments of a participant or of a whole case, newest first. */
   listAssessments: (args: ParticipantScope) => invokeOp<Array<Assessment>>('list_assessments', args),
   /** A case's attachments, newest first, without their content. */
@@ -815,6 +931,8 @@ export const ops = {
   openProcess: (args: OpenProcess) => invokeOp<Process>('open_process', args),
   /** Verify a bundle file addressed to this vault and show who signed it and what it holds, applying nothing. */
   previewBundle: (args: PreviewArgs) => invokeOp<BundlePreview>('preview_bundle', args),
+  /** What an export would carry (cases, rows per table, what the audience leaves out) and whose consent to share is missing; writes nothing. */
+  previewExport: (args: ExportPlan) => invokeOp<ExportPreview>('preview_export', args),
   /** Aggregate, non-identifying figures for a date range. */
   programmeReport: (args: ReportArgs) => invokeOp<ProgrammeReport>('programme_report', args),
   /** Prepare the shareable progress report for the person harmed, as they chose to hear it. */
