@@ -482,7 +482,11 @@ pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportAr
             case_ids: prepared.cases.iter().map(|(id, _)| id.to_string()).collect(),
         };
         let seal = match &args.plan.passphrase {
-            Some(p) => Seal::Passphrase(SecretString::from(p.clone())),
+            Some(p) => {
+                let passphrase = SecretString::from(p.clone());
+                crate::check_passphrase(&passphrase).map_err(|weak| invalid(weak.to_string()))?;
+                Seal::Passphrase(passphrase)
+            }
             None => Seal::Recipients(prepared.recipients.iter().filter_map(|r| r.recipient.clone()).collect()),
         };
         let bytes = file::write(&me, &contents, &mut db, &seal).map_err(|e| invalid(e.to_string()))?;

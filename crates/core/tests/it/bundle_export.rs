@@ -178,6 +178,10 @@ fn a_progress_summary_goes_to_a_passphrase_only_when_the_person_harmed_allows_it
         json!({ "participant_id": rowan, "progress_updates": "directly" }),
     )
     .expect("channel");
+    let mut weak = args.clone();
+    weak["passphrase"] = json!("short");
+    assert!(matches!(ops::call("export_bundle", &mut vault, &ctx(), weak), Err(ModelError::Invalid(_))));
+    assert!(!out.exists(), "a weak passphrase writes nothing");
     let done: Value = ops::call("export_bundle", &mut vault, &ctx(), args).expect("export");
     assert_eq!(done["audience"], "progress");
     let pass = circlebook_core::SecretString::from("correct horse battery staple".to_owned());

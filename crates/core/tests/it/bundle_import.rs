@@ -159,3 +159,66 @@ fn an_altered_bundle_is_refused_with_the_vault_byte_identical() {
         bytes[at] ^= 0x20;
     }
 }
+
+/// A bundle from a verified contact whose payload is made by hand: `fill` writes its rows.
+fn handmade(vault: &mut UnlockedVault, dir: &std::path::Path, audience: &str, fill: &str) -> String {
+    use circlebook_core::bundle::file::{self, Audience, Contents, Seal};
+    use circlebook_core::bundle::{payload, ContactCard, SigningIdentity};
+    let sender = SigningIdentity::derive(&age::x25519::Identity::generate());
+    let card = ContactCard::write(&sender, "Cy").expect("card");
+    ops::call("add_contact", vault, &ctx(), json!({ "card": card, "verified": true })).expect("add");
+    let me = ops::call("get_identity", vault, &ctx(), json!({})).expect("me");
+    let mut db = payload::create().expect("payload");
+    db.execute_batch(fill).expect("fill");
+    let audience = match audience {
+        "supervisor" => Audience::Supervisor,
+        _ => Audience::CoFacilitator,
+    };
+    let contents = Contents {
+        bundle_id: "0192f0c0-0000-7000-8000-00000000000a".into(),
+        created_at: "2026-03-01T10:00:00Z".parse().expect("time"),
+        audience,
+        case_ids: vec!["0192f0c0-0000-7000-8000-0000000000c1".into()],
+    };
+    let seal = Seal::Recipients(vec![me["recipient"].as_str().expect("r").to_owned()]);
+    let bytes = file::write(&sender, &contents, &mut db, &seal).expect("bundle");
+    let path = dir.join(format!("{audience:?}.cbb"));
+    std::fs::write(&path, bytes).expect("write");
+    path.to_str().expect("utf8").to_owned()
+}
+
+#[test]
+fn a_record_already_here_under_another_case_and_a_supervisors_copy_are_refused() {
+    let (fx, mut vault) = Fixture::new();
+    let (_case, rowan, _sol) = case_with_people(&mut vault);
+    let fill = format!(
+        "INSERT INTO cases(id, code_name, created_at, updated_at)
+           VALUES('0192f0c0-0000-7000-8000-0000000000c1', 'Birch', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+         INSERT INTO participants(id, case_id, alias, role, created_at, updated_at)
+           VALUES('{rowan}', '0192f0c0-0000-7000-8000-0000000000c1', 'Taken', 'person_harmed',
+                  '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+    );
+    let path = handmade(&mut vault, &fx.scratch(""), "co-facilitator", &fill);
+    vault.save().expect("save");
+    let before = fingerprint(&fx.dir);
+    let refused = import(&mut vault, &path, false);
+    assert!(
+        matches!(refused, Err(ModelError::Invalid(ref m)) if m.contains("already has elsewhere")),
+        "nothing is re-parented: {refused:?}"
+    );
+    assert_eq!(fingerprint(&fx.dir), before);
+    let alias: String =
+        vault.conn().query_row("SELECT alias FROM participants WHERE id = ?1", [&rowan], |r| r.get(0)).expect("alias");
+    assert_eq!(alias, "Rowan");
+
+    let (fx2, mut other) = Fixture::new();
+    let path = handmade(
+        &mut other,
+        &fx2.scratch(""),
+        "supervisor",
+        "INSERT INTO cases(id, code_name, created_at, updated_at)
+           VALUES('0192f0c0-0000-7000-8000-0000000000c1', 'Birch', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');",
+    );
+    let refused = import(&mut other, &path, false);
+    assert!(matches!(refused, Err(ModelError::NotAllowed(ref m)) if m.contains("supervisor")), "{refused:?}");
+}
