@@ -67,7 +67,7 @@ fn export_needs_every_participants_consent_to_share_with_that_contact_and_is_aud
     assert_eq!(done["case_ids"], json!([case]));
     let bytes = std::fs::read(&out).expect("bundle");
     let opened = open(&bytes, &identity);
-    assert_eq!(opened.manifest.case_ids, [case.clone()]);
+    assert_eq!(opened.manifest.case_ids, std::slice::from_ref(&case));
     assert_eq!(count(&opened.payload, "SELECT count(*) FROM participants WHERE contact <> ''"), 2, "everything");
     let audited = count(vault.conn(), "SELECT count(*) FROM audit_log WHERE action = 'export'");
     assert_eq!(audited, 2, "the case and the bundle");
