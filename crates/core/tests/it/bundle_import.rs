@@ -222,3 +222,37 @@ fn a_record_already_here_under_another_case_and_a_supervisors_copy_are_refused()
     let refused = import(&mut other, &path, false);
     assert!(matches!(refused, Err(ModelError::NotAllowed(ref m)) if m.contains("supervisor")), "{refused:?}");
 }
+
+/// Hostile input: the bundle cut short or with one bit flipped, at offsets spread over the whole file (header,
+/// body, last chunk): every one refused with a clear error, and the vault folder byte-identical.
+#[test]
+fn truncated_or_bit_flipped_bundles_are_refused_with_the_vault_byte_identical() {
+    let mut p = pair(true);
+    let path = export(&mut p, "one.cbb", &ctx());
+    let good = std::fs::read(&path).expect("read");
+    p.b.1.save().expect("save");
+    let before = fingerprint(&p.b.0.dir);
+    let bad = p.b.0.scratch("bad.cbb");
+    let bad_text = bad.to_str().expect("utf8").to_owned();
+    let steps = 48;
+    let mut refused = 0;
+    for i in 0..steps {
+        let at = good.len() * i / steps;
+        let mut flipped = good.clone();
+        flipped[at] ^= 1 << (i % 8);
+        let cut = good[..at].to_vec();
+        for bytes in [flipped, cut] {
+            std::fs::write(&bad, &bytes).expect("write");
+            match import(&mut p.b.1, &bad_text, true) {
+                Err(ModelError::Invalid(message)) => {
+                    assert!(!message.is_empty());
+                    refused += 1;
+                }
+                other => panic!("offset {at}: {other:?}"),
+            }
+        }
+    }
+    assert_eq!(refused, steps * 2);
+    assert_eq!(fingerprint(&p.b.0.dir), before, "no refused bundle changed a file");
+    import(&mut p.b.1, &path, false).expect("the intact bundle still applies");
+}
