@@ -36,12 +36,20 @@ fn fixture() -> &'static Mutex<Fixture> {
 fuzz_target!(|data: &[u8]| {
     let Some(split) = data.iter().position(|&b| b == 0) else { return };
     let (name, json) = (&data[..split], &data[split + 1..]);
-    let Ok(args) = serde_json::from_slice::<serde_json::Value>(json) else { return };
+    let Ok(mut args) = serde_json::from_slice::<serde_json::Value>(json) else { return };
     let mut fixture = fixture().lock().expect("not poisoned");
     let name = match fixture.names.iter().find(|n| n.as_bytes() == name) {
         Some(known) => *known,
         None => fixture.names[usize::from(name.first().copied().unwrap_or(0)) % fixture.names.len()],
     };
+    if name == "export_bundle" {
+        // It writes a bundle wherever `out` says: keep that inside the fixture's folder, and start afresh.
+        let out = fixture._dir.path().join("export.cbb");
+        let _ = std::fs::remove_file(&out);
+        if let Some(map) = args.as_object_mut() {
+            map.insert("out".into(), serde_json::Value::String(out.to_string_lossy().into_owned()));
+        }
+    }
     let ctx = Ctx::new("fuzz");
     let _ = ops::call(name, &mut fixture.vault, &ctx, args);
     fixture.calls += 1;
