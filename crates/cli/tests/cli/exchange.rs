@@ -163,3 +163,48 @@ fn a_case_goes_from_one_vault_to_another_and_forgeries_change_nothing() {
     bea.run(&["import", second.to_str().expect("utf8")]).fails_with("already in this vault");
     assert_eq!(files(&bea.vault), before);
 }
+
+#[test]
+fn a_passphrase_bundle_for_a_supervisor_needs_consent_to_share_with_them_by_name() {
+    let ana = Desk::new();
+    let (case_id, people) = case(&ana);
+    let out = ana.path("sup.cbb");
+    let out_text = out.to_str().expect("utf8");
+    let args = [
+        "export",
+        "--case",
+        &case_id,
+        "--to",
+        "our supervisor",
+        "--passphrase",
+        "--audience",
+        "supervisor",
+        "--out",
+        out_text,
+    ];
+    let mut with_passphrase = |expect_ok: bool| {
+        let home = ana.vault.parent().expect("home");
+        let mut cmd = cli(home);
+        cmd.arg("--vault")
+            .arg(&ana.vault)
+            .args(args)
+            .env("CIRCLEBOOK_PASSPHRASE", PASS)
+            .env("CIRCLEBOOK_BUNDLE_PASSPHRASE", "quartz meadow lantern violet harbour");
+        let run = finish(&mut cmd);
+        if expect_ok {
+            run.ok()
+        } else {
+            run.fails_with("has no consent to information_sharing with our supervisor")
+        }
+    };
+    with_passphrase(false);
+    assert!(!out.exists());
+    for p in &people {
+        grant(&ana, p, "our supervisor");
+    }
+    let done = with_passphrase(true).stdout;
+    assert!(done.contains("for supervisor (our supervisor)"), "{done}");
+    assert!(out.exists());
+    // Without the passphrase, no vault reads it.
+    ana.run(&["import", out_text, "--dry-run"]).fails_with("not encrypted to this vault");
+}
