@@ -182,7 +182,7 @@ fn a_passphrase_bundle_for_a_supervisor_needs_consent_to_share_with_them_by_name
         "--out",
         out_text,
     ];
-    let mut with_passphrase = |expect_ok: bool| {
+    let with_passphrase = |expect_ok: bool| {
         let home = ana.vault.parent().expect("home");
         let mut cmd = cli(home);
         cmd.arg("--vault")
