@@ -53,6 +53,8 @@ fn expected_statements() -> rusqlite::Result<Vec<(String, String)>> {
 pub fn create() -> rusqlite::Result<Connection> {
     let conn = Connection::open_in_memory()?;
     crate::vault::replay::harden(&conn)?;
+    // Sorts and statement journals stay in memory too: an export never writes plaintext to a temp file.
+    conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
     let tx = conn.unchecked_transaction()?;
     for (_, sql) in expected_statements()? {
         tx.execute_batch(&sql)?;
@@ -159,6 +161,13 @@ mod tests {
         assert!(LOCAL_TABLES.iter().all(|t| !tables.contains(&t.to_string())));
         let bytes = to_bytes(&mut conn).expect("bytes");
         open(&bytes).expect("opens");
+    }
+
+    #[test]
+    fn a_new_payload_keeps_its_temporary_data_in_memory() {
+        let conn = create().expect("payload");
+        let store: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0)).expect("temp_store");
+        assert_eq!(store, 2, "MEMORY");
     }
 
     #[test]
