@@ -86,7 +86,17 @@ pub fn export(ctx: &mut Context, command: ExportCommand) -> Result<(), Failure> 
         let passphrase = ctx.secrets.bundle_passphrase()?;
         args["passphrase"] = json!(passphrase.expose_secret());
     }
-    let value = vault.attempt("export_bundle", args);
+    let value = vault.attempt("export_bundle", args).map_err(|mut failure| {
+        // A refusal names the recipient as the ledger does (`contact:KEY`): say the contact's name instead.
+        if let Ok(contacts) = vault.peek("list_contacts", json!({})) {
+            for contact in contacts.as_array().into_iter().flatten() {
+                if let (Some(key), Some(name)) = (contact["signing_key"].as_str(), contact["name"].as_str()) {
+                    failure.message = failure.message.replace(&format!("contact:{key}"), name);
+                }
+            }
+        }
+        failure
+    });
     vault.finish()?;
     let value = value?;
     if ctx.json {

@@ -84,7 +84,7 @@ fn export_refuses_without_consent_then_age_tar_and_sqlite3_read_the_bundle() {
     let export = ["export", "--case", &case_id, "--to", "Bea", "--out", out_text];
 
     let before = files(&ana.vault);
-    let refused = ana.run(&export).fails_with("has no consent to information_sharing");
+    let refused = ana.run(&export).fails_with("has no consent to information_sharing with Bea on");
     assert!(refused.stderr.contains("Rowan") && !refused.stderr.contains("Willow"), "{}", refused.stderr);
     assert!(!out.exists());
     assert_eq!(files(&ana.vault), before, "a refused export leaves the vault byte-identical");
