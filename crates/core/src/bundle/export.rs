@@ -466,6 +466,16 @@ fn write_atomically(out: &Path, bytes: &[u8], tmp_name: &str) -> std::io::Result
 pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportArgs) -> Result<Exported, ModelError> {
     let me = signing_identity(vault);
     let out = PathBuf::from(&args.out);
+    let folder = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let (inside, vault_dir) = (std::fs::canonicalize(&folder), std::fs::canonicalize(vault.dir()));
+    if let (Ok(inside), Ok(vault_dir)) = (inside, vault_dir) {
+        if inside.starts_with(&vault_dir) {
+            return Err(invalid("write the bundle outside the vault's folder"));
+        }
+    }
     let mut written = false;
     let result = vault.edit(|tx| {
         let prepared = prepare(tx, ctx, &args.plan)?;

@@ -93,6 +93,16 @@ fn an_unverified_or_unknown_contact_and_an_existing_file_are_refused() {
         let r = ops::call("preview_export", &mut vault, &ctx(), json!({ "case_ids": [case], "to": [to] }));
         assert!(matches!(r, Err(ModelError::Invalid(ref m)) if m.contains(words)), "{to}: {r:?}");
     }
+    let inside = fx.dir.join("journal/x.cbb");
+    let r = ops::call(
+        "export_bundle",
+        &mut vault,
+        &ctx(),
+        json!({ "case_ids": [case], "to": ["our supervisor"], "passphrase": "correct horse battery staple",
+                "out": inside.to_str().expect("utf8") }),
+    );
+    assert!(matches!(r, Err(ModelError::Invalid(ref m)) if m.contains("outside the vault")), "{r:?}");
+    assert!(!inside.exists());
     std::fs::write(fx.scratch("taken.cbb"), b"mine").expect("file");
     let r = ops::call(
         "export_bundle",
