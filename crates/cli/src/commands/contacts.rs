@@ -129,9 +129,21 @@ pub fn import(ctx: &mut Context, file: &std::path::Path) -> Result<(), Failure> 
         preview.audience
     ));
     for case in &preview.cases {
-        out::line(format_args!("  {}  {}", case.code_name, if case.new { "(new here)" } else { "(already here)" }));
+        let state = match (case.purged, case.new) {
+            (true, _) => "(purged here: refused, it never comes back)",
+            (false, true) => "(new here)",
+            (false, false) => "(already here: changes to it are not applied yet)",
+        };
+        out::line(format_args!("  {}  {state}, {} consent entries", case.code_name, case.consent_entries));
     }
     let rows: u64 = preview.row_counts.values().sum();
     out::line(format_args!("{} case(s), {rows} row(s) in all. Nothing was changed (dry run).", preview.cases.len()));
+    if preview.applied_before {
+        out::line("This bundle was applied here before: importing it again changes nothing.");
+    } else if preview.would_apply {
+        out::line("`import FILE` would apply it, all or nothing.");
+    } else {
+        out::line("`import FILE` would refuse it (see above).");
+    }
     Ok(())
 }

@@ -40,7 +40,7 @@ fn import_dry_run_verifies_previews_and_changes_nothing() {
     assert_eq!(preview["cases"][0]["new"], true);
     assert_eq!(preview["row_counts"]["cases"], 1);
     let human = run(&vault, Some(PASS), &["import", file, "--dry-run"]).ok().stdout;
-    assert!(human.contains("not a contact") && human.contains("Willow  (new here)"), "{human}");
+    assert!(human.contains("not a contact") && human.contains("Willow  (new here), 0 consent entries"), "{human}");
     assert_eq!(files(&vault), before, "a dry run changes no file");
     run(&vault, Some(PASS), &["import", file]).fails_with("not a contact");
     assert_eq!(files(&vault), before, "a refused import changes no file");

@@ -45,6 +45,10 @@ pub struct PreviewCase {
     pub code_name: String,
     /// Not in this vault yet.
     pub new: bool,
+    /// Purged from this vault: importing refuses it (a purged case never comes back).
+    pub purged: bool,
+    /// Consent ledger entries the case carries (its participants' consent, as the sender's ledger held it).
+    pub consent_entries: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -56,6 +60,11 @@ pub struct BundlePreview {
     pub cases: Vec<PreviewCase>,
     /// Rows per table, as counted in the payload.
     pub row_counts: BTreeMap<String, u64>,
+    /// This bundle was applied here before: importing it again changes nothing.
+    pub applied_before: bool,
+    /// Whether `import_bundle` would apply it (a co-facilitator's bundle, every case new here and not purged,
+    /// not applied before); the signer's trust is decided apart (see `signer`).
+    pub would_apply: bool,
 }
 
 pub(crate) fn refused(e: impl std::fmt::Display) -> ModelError {
@@ -107,7 +116,14 @@ pub fn preview_bundle(vault: &mut UnlockedVault, _ctx: &Ctx, args: PreviewArgs) 
     let mut cases = Vec::new();
     for (id, code_name) in listed_cases(&opened)? {
         let here: bool = vault.conn().query_row("SELECT count(*) > 0 FROM cases WHERE id = ?1", [&id], |r| r.get(0))?;
-        cases.push(PreviewCase { id, code_name, new: !here });
+        let purged: bool =
+            vault.conn().query_row("SELECT count(*) > 0 FROM purged_cases WHERE case_id = ?1", [&id], |r| r.get(0))?;
+        let consent_entries: i64 = opened.payload.query_row(
+            "SELECT count(*) FROM consents WHERE participant_id IN (SELECT id FROM participants WHERE case_id = ?1)",
+            [&id],
+            |r| r.get(0),
+        )?;
+        cases.push(PreviewCase { id, code_name, new: !here, purged, consent_entries: consent_entries as u64 });
     }
     let key =
         PublicKey::from_text(&manifest.signer.signing_key).ok_or_else(|| refused("the signer's key is malformed"))?;
@@ -126,7 +142,17 @@ pub fn preview_bundle(vault: &mut UnlockedVault, _ctx: &Ctx, args: PreviewArgs) 
     };
     let audience =
         serde_json::to_value(manifest.audience).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let applied_before: bool = vault.conn().query_row(
+        "SELECT count(*) > 0 FROM imported_bundles WHERE bundle_id = ?1 AND sha256 = ?2",
+        [&manifest.bundle_id, &manifest.payload.sha256],
+        |r| r.get(0),
+    )?;
+    let would_apply = !applied_before
+        && manifest.audience == file::Audience::CoFacilitator
+        && cases.iter().all(|c| c.new && !c.purged);
     Ok(BundlePreview {
+        applied_before,
+        would_apply,
         bundle_id: manifest.bundle_id.clone(),
         created_at: manifest.created_at,
         audience,

@@ -54,6 +54,9 @@ fn import(vault: &mut UnlockedVault, path: &str, accept: bool) -> Result<Value, 
 fn a_new_case_arrives_whole_and_a_reimport_changes_nothing() {
     let mut p = pair(true);
     let path = export(&mut p, "one.cbb", &ctx());
+    let preview = ops::call("preview_bundle", &mut p.b.1, &ctx(), json!({ "path": path })).expect("preview");
+    assert_eq!(preview["would_apply"], true);
+    assert_eq!(preview["cases"][0]["consent_entries"], 2, "consent changes are shown");
     let done = import(&mut p.b.1, &path, false).expect("import");
     assert_eq!(done["cases"][0]["code_name"], "Willow");
     assert_eq!(done["already_applied"], false);
@@ -73,6 +76,8 @@ fn a_new_case_arrives_whole_and_a_reimport_changes_nothing() {
 
     p.b.1.save().expect("save");
     let before = fingerprint(&p.b.0.dir);
+    let preview = ops::call("preview_bundle", &mut p.b.1, &ctx(), json!({ "path": path })).expect("preview");
+    assert_eq!((preview["applied_before"].clone(), preview["would_apply"].clone()), (json!(true), json!(false)));
     let again = import(&mut p.b.1, &path, false).expect("re-import");
     assert_eq!(again["already_applied"], true);
     assert_eq!(fingerprint(&p.b.0.dir), before, "a re-import changes nothing");
@@ -135,6 +140,8 @@ fn a_purged_case_never_comes_back() {
     ops::call("purge_case", &mut p.b.1, &later, json!({ "case_id": p.case, "confirm_code_name": "Willow" }))
         .expect("purge");
     let again = export(&mut p, "two.cbb", &later);
+    let preview = ops::call("preview_bundle", &mut p.b.1, &ctx(), json!({ "path": again })).expect("preview");
+    assert_eq!(preview["cases"][0]["purged"], true);
     let before = fingerprint(&p.b.0.dir);
     let refused = import(&mut p.b.1, &again, false);
     assert!(matches!(refused, Err(ModelError::NotAllowed(ref m)) if m.contains("purged")), "{refused:?}");

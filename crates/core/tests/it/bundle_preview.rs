@@ -39,7 +39,12 @@ fn a_preview_applies_nothing_and_unlisted_cases_are_refused() {
 
     let good = write(&scratch, to, &["c1"]);
     let preview = ops::call("preview_bundle", &mut vault, &ctx, json!({ "path": good })).expect("preview");
-    assert_eq!(preview["cases"], json!([{ "id": "c1", "code_name": "Willow", "new": false }]));
+    assert_eq!(
+        preview["cases"],
+        json!([{ "id": "c1", "code_name": "Willow", "new": false, "purged": false, "consent_entries": 0 }])
+    );
+    assert_eq!(preview["would_apply"], false, "the case is already here");
+    assert_eq!(preview["applied_before"], false);
     assert_eq!(preview["signer"]["known"], false);
 
     for listed in [&["c2"][..], &["c1", "c2"]] {
