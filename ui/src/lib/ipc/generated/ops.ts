@@ -86,7 +86,16 @@ export type BundlePreview = { bundle_id: string, created_at: string, audience: s
 /**
  * Rows per table, as counted in the payload.
  */
-row_counts: { [key in string]: number }, };
+row_counts: { [key in string]: number }, 
+/**
+ * This bundle was applied here before: importing it again changes nothing.
+ */
+applied_before: boolean, 
+/**
+ * Whether `import_bundle` would apply it (a co-facilitator's bundle, every case new here and not purged,
+ * not applied before); the signer's trust is decided apart (see `signer`).
+ */
+would_apply: boolean, };
 
 export type BundleSigner = { 
 /**
@@ -556,7 +565,15 @@ export type PreviewCase = { id: string, code_name: string,
 /**
  * Not in this vault yet.
  */
-new: boolean, };
+new: boolean, 
+/**
+ * Purged from this vault: importing refuses it (a purged case never comes back).
+ */
+purged: boolean, 
+/**
+ * Consent ledger entries the case carries (its participants' consent, as the sender's ledger held it).
+ */
+consent_entries: number, };
 
 export type Process = { id: ProcessId, case_id: CaseId, kind: ProcessKind, status: ProcessStatus, opened_on: string, 
 /**
