@@ -24,7 +24,7 @@ pub(crate) fn ops() -> Vec<Op> {
         write "set_case_tags" => set_case_tags, "Replace a case's root-cause tags.";
         write "change_stage" => change_stage, "Move a case to another stage (paused or withdrawn at any time), saying who decided and why.";
         write "close_case" => close_case, "Close a case with an outcome summary; sets its retention date.";
-        vault "purge_case" => purge_case, "Delete a closed case past its retention date for good (asks for its code name).";
+        vault "purge_case" => purge_case, "Delete a closed case past its retention date for good, older generations included (asks for its code name).";
         read "list_cases" => list_cases, "Cases, most recently changed first, with filters.";
         read "get_case" => get_case, "One case with its tags and stage history.";
     }
@@ -337,8 +337,8 @@ pub(crate) fn close_case(tx: &Transaction<'_>, ctx: &Ctx, args: CloseCase) -> Re
     load(tx, &case.id)
 }
 
-/// Deletes a closed case past its retention date, then writes a new snapshot and drops the journal, so that
-/// the current generation holds no trace of it; older generations age out as new ones are written.
+/// Deletes a closed case past its retention date, then writes a new snapshot and deletes every older generation
+/// and journal, so that no file of the vault holds a trace of it and no restore brings it back.
 pub(crate) fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Result<Purged, ModelError> {
     let case = load(vault.conn(), &args.case_id)?;
     if case.stage != Stage::Closed {

@@ -819,7 +819,7 @@ export const ops = {
   programmeReport: (args: ReportArgs) => invokeOp<ProgrammeReport>('programme_report', args),
   /** Prepare the shareable progress report for the person harmed, as they chose to hear it. */
   progressReport: (args: ProgressReportFor) => invokeOp<ProgressReport>('progress_report', args),
-  /** Delete a closed case past its retention date for good (asks for its code name). */
+  /** Delete a closed case past its retention date for good, older generations included (asks for its code name). */
   purgeCase: (args: PurgeCase) => invokeOp<Purged>('purge_case', args),
   /** Record a readiness and risk assessment of a participant, with its decision and reasons. */
   recordAssessment: (args: NewAssessment) => invokeOp<RecordedAssessment>('record_assessment', args),
