@@ -11,7 +11,7 @@ use super::errors::ModelError;
 use super::ids::{CaseId, StageChangeId};
 use super::op::Op;
 use super::rows::{audit, found, required};
-use super::vocab::{Outcome, Stage};
+use super::vocab::{Outcome, ProcessKind, Stage};
 use crate::vault::UnlockedVault;
 
 /// How long a closed case is kept before it may be purged, unless the closing says otherwise.
@@ -150,6 +150,9 @@ pub struct CaseFilter {
     pub stage: Option<Stage>,
     #[ts(optional)]
     pub tag: Option<String>,
+    /// Only cases that hold a process of this kind (in any status).
+    #[ts(optional)]
+    pub process: Option<ProcessKind>,
     /// Closed cases are left out unless asked for (or the stage filter is `closed`).
     pub include_closed: bool,
 }
@@ -382,10 +385,12 @@ pub(crate) fn list_cases(conn: &Connection, _ctx: &Ctx, filter: CaseFilter) -> R
          WHERE (?1 IS NULL OR stage = ?1)
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = cases.id AND t.tag = ?2))
            AND (?3 OR stage <> 'closed')
+           AND (?4 IS NULL OR EXISTS (SELECT 1 FROM processes p WHERE p.case_id = cases.id AND p.kind = ?4))
          ORDER BY updated_at DESC, id"
     ))?;
     let tag = filter.tag.map(|t| t.trim().to_lowercase());
-    let rows = stmt.query_map(params![filter.stage, tag, include_closed], |r| case_from_row(conn, r))?;
+    let rows =
+        stmt.query_map(params![filter.stage, tag, include_closed, filter.process], |r| case_from_row(conn, r))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

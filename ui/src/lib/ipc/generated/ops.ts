@@ -126,6 +126,10 @@ export type CaseFile = { harmed_statement: HarmedStatement, case: CaseRecord, pa
 
 export type CaseFilter = { stage?: Stage, tag?: string, 
 /**
+ * Only cases that hold a process of this kind (in any status).
+ */
+process?: ProcessKind, 
+/**
  * Closed cases are left out unless asked for (or the stage filter is `closed`).
  */
 include_closed: boolean, };
