@@ -197,6 +197,9 @@ mod tests {
             message: "m".into(),
         };
         let json = serde_json::to_value(choice).expect("serialises");
-        assert_eq!(json, json!({ "status": "refused", "file_name": "b.cbb", "reason": "bad_signature", "message": "m" }));
+        assert_eq!(
+            json,
+            json!({ "status": "refused", "file_name": "b.cbb", "reason": "bad_signature", "message": "m" })
+        );
     }
 }

@@ -212,8 +212,12 @@ async fn contacts_cards_verification_and_bundle_preview() -> Result<(), Error> {
             client.find(Locator::Css("[data-testid=\"contact-verify\"]")).await.is_err(),
             "a verified contact offers no verify step"
         );
-        preview(client, &incoming, &bundle(&SigningIdentity::derive(&age::x25519::Identity::generate()), &card.recipient)?)
-            .await?;
+        preview(
+            client,
+            &incoming,
+            &bundle(&SigningIdentity::derive(&age::x25519::Identity::generate()), &card.recipient)?,
+        )
+        .await?;
         wait_for_text(client, "bundle-signer-unknown", "Firma desconocida").await?;
         wait_for_text(client, "bundle-apply-note", "próxima versión").await?;
         check_screen(client, &mut shots, "bundle-unknown-signer-es").await?;
