@@ -62,14 +62,18 @@ pub enum Refusal {
     Malformed,
 }
 
-/// Opens the native dialog, then previews the chosen bundle.
+/// Opens the native dialog (titled in the person's language by the UI), then previews the chosen bundle.
 #[tauri::command]
-pub async fn choose_bundle(app: AppHandle, state: State<'_, AppState>) -> Result<BundleChoice, IpcError> {
+pub async fn choose_bundle(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+) -> Result<BundleChoice, IpcError> {
     if !matches!(*state.session(), Session::Unlocked(_)) {
         return Err(IpcError::locked());
     }
     // The dialog blocks until the person chooses; the session is not held meanwhile (the idle lock may run).
-    let chosen = tauri::async_runtime::spawn_blocking(move || choose(&app))
+    let chosen = tauri::async_runtime::spawn_blocking(move || choose(&app, &title))
         .await
         .map_err(|e| IpcError::with_code(circlebook_core::ErrorKind::Io, &format!("the file dialog failed: {e}")))?;
     let Some(path) = chosen else { return Ok(BundleChoice::Cancelled) };
@@ -86,12 +90,13 @@ pub async fn choose_bundle(app: AppHandle, state: State<'_, AppState>) -> Result
     }
 }
 
-fn choose(app: &AppHandle) -> Option<PathBuf> {
+/// No filter by extension: the format names none, and a bundle may arrive under any name.
+fn choose(app: &AppHandle, title: &str) -> Option<PathBuf> {
     #[cfg(debug_assertions)]
     if let Some(path) = std::env::var_os(TEST_FILE_VAR) {
         return Some(PathBuf::from(path));
     }
-    app.dialog().file().add_filter("Circlebook bundle", &["cbb"]).blocking_pick_file()?.into_path().ok()
+    app.dialog().file().set_title(title).blocking_pick_file()?.into_path().ok()
 }
 
 /// The longest common beginning of two texts: the fixed words of an error whose value varies.

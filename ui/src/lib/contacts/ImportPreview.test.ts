@@ -75,8 +75,12 @@ it('counts records per table, consent apart and unknown tables by name', () => {
 
 it('opens the preview from the screen after Rust chose the file, and not when the choice was cancelled', async () => {
   let answer: BundleChoice = { status: 'cancelled' };
+  const titles: unknown[] = [];
   mockIPC((cmd, payload) => {
-    if (cmd === 'choose_bundle') return answer;
+    if (cmd === 'choose_bundle') {
+      titles.push((payload as { title: string }).title);
+      return answer;
+    }
     const { name } = payload as { name: string };
     if (name === 'get_identity') return { recipient: 'r', signing_key: 'k', fingerprint: '1', card: 'c' };
     if (name === 'list_contacts') return [];
@@ -89,4 +93,5 @@ it('opens the preview from the screen after Rust chose the file, and not when th
   answer = { status: 'preview', file_name: 'a.cbb', preview };
   await fireEvent.click(screen.getByTestId('open-bundle'));
   expect((await screen.findByTestId('bundle-file')).textContent).toContain('a.cbb');
+  expect(titles).toEqual(['Choose a bundle to preview', 'Choose a bundle to preview']);
 });

@@ -25,7 +25,7 @@ export type BundleChoice =
   | { status: 'preview'; file_name: string; preview: BundlePreview }
   | { status: 'refused'; file_name: string; reason: BundleRefusal; message: string };
 
-/** Opens the file dialog and previews the chosen bundle; applies nothing. */
-export function chooseBundle(): Promise<CallResult<BundleChoice>> {
-  return call<BundleChoice>('choose_bundle');
+/** Opens the file dialog (with this title) and previews the chosen bundle; applies nothing. */
+export function chooseBundle(title: string): Promise<CallResult<BundleChoice>> {
+  return call<BundleChoice>('choose_bundle', { title });
 }
