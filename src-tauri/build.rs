@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "rotate_key",
     "restore_damaged",
     "open_older_copy",
+    "choose_bundle",
 ];
 
 fn main() {

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
     let app = tauri::Builder::default()
         .plugin(prevent_default())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(IdleClock::new(safety::settings::default_path()))
         .manage(Copies::default())
@@ -71,6 +72,7 @@ fn main() -> ExitCode {
             commands::keys::restore_damaged,
             commands::keys::open_older_copy,
             commands::vault::vault_notices,
+            commands::bundles::choose_bundle,
         ])
         .build(tauri::generate_context!());
     match app {
