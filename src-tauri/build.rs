@@ -22,6 +22,9 @@ const COMMANDS: &[&str] = &[
     "rotate_key",
     "restore_damaged",
     "open_older_copy",
+    "attach_file",
+    "save_attachment_copy",
+    "export_statistics_csv",
 ];
 
 fn main() {

@@ -1,5 +1,6 @@
 //! The UI's commands, grouped by area. Each takes the state, calls one core function and maps the error.
 
+pub mod files;
 pub mod keys;
 pub mod passphrase;
 pub mod registry;
