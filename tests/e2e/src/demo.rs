@@ -44,6 +44,11 @@ pub struct DemoApp {
 
 impl DemoApp {
     pub async fn start(cases: usize) -> Result<Self, Error> {
+        Self::start_with(cases, &[]).await
+    }
+
+    /// As `start`, with more variables in the app's environment (the debug builds' dialog answers, for example).
+    pub async fn start_with(cases: usize, env: &[(&str, OsString)]) -> Result<Self, Error> {
         crate::require_display();
         let home = tempfile::tempdir()?;
         let vault = home.path().join("vault");
@@ -52,11 +57,13 @@ impl DemoApp {
         if cases > 0 {
             cli(&vault, &["demo", "--cases", &cases.to_string()])?;
         }
-        let driver = TauriDriver::start(&[
+        let mut vars = vec![
             ("CIRCLEBOOK_VAULT", OsString::from(vault)),
             ("XDG_DATA_HOME", home.path().join("data").into_os_string()),
             ("XDG_CONFIG_HOME", home.path().join("config").into_os_string()),
-        ])?;
+        ];
+        vars.extend(env.iter().cloned());
+        let driver = TauriDriver::start(&vars)?;
         let client = driver.session(&app_binary()).await?;
         crate::axe::watch_csp(&client).await?;
         Ok(Self { home, driver, client })
