@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "attach_file",
     "save_attachment_copy",
     "export_statistics_csv",
+    "print_page",
 ];
 
 fn main() {

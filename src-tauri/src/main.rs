@@ -78,6 +78,7 @@ fn main() -> ExitCode {
             commands::files::attach_file,
             commands::files::save_attachment_copy,
             commands::files::export_statistics_csv,
+            commands::print::print_page,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -3,6 +3,7 @@
 pub mod files;
 pub mod keys;
 pub mod passphrase;
+pub mod print;
 pub mod registry;
 pub mod safety;
 pub mod vault;

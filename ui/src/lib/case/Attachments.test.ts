@@ -46,13 +46,13 @@ it('keeps a chosen file, sending no path, and lists it first', async () => {
 
 it('says plainly when a file is over the limit, and adds nothing', async () => {
   mockIPC((cmd) => {
-    if (cmd === 'attach_file') return { outcome: 'too_large', size: 12 * 1024 * 1024, limit: 10 * 1024 * 1024 };
+    if (cmd === 'attach_file') return { outcome: 'too_large', size: 10 * 1024 * 1024 + 1, limit: 10 * 1024 * 1024 };
     throw new Error(cmd);
   });
   render(Attachments, { store: storeWith([]) });
   await fireEvent.click(screen.getByTestId('attachment-add'));
   const notice = await screen.findByTestId('attachment-too-large');
-  expect(notice.textContent).toContain('12 MB');
+  expect(notice.textContent).toContain('This file is 10.1 MB');
   expect(notice.textContent).toContain('10 MB');
   expect(screen.getByTestId('no-attachments')).toBeTruthy();
 });
@@ -111,6 +111,8 @@ it('removes a file after confirming', async () => {
 it('words sizes and types', () => {
   expect(formatSize(10 * 1024 * 1024)).toBe('10 MB');
   expect(formatSize(20480)).toBe('20 kB');
+  expect(formatSize(53)).toBe('53 byte');
+  expect(formatSize(10 * 1024 * 1024 + 1, { up: true })).toBe('10.1 MB');
   expect(typeWord('application/pdf')).toBe('PDF');
   expect(typeWord('application/octet-stream')).toBe('file');
 });

@@ -3,6 +3,11 @@
 import { call, type CallResult } from './commands';
 import type { Attachment, AttachmentId, CaseId } from './generated/ops';
 
+/** Opens the system's print dialog for the page as it stands (its print stylesheet applies). */
+export function printPage(): Promise<CallResult<null>> {
+  return call<null>('print_page');
+}
+
 /** What became of "attach a file". */
 export type Attached =
   | { outcome: 'added'; attachment: Attachment }
