@@ -4,13 +4,15 @@ import { language, m } from '../i18n';
 /** The core's limit (crates/core/src/model/attachments.rs, MAX_ATTACHMENT_BYTES): 10 MiB. */
 export const ATTACHMENT_LIMIT = 10 * 1024 * 1024;
 
-/** Bytes as "53 byte" / "820 kB" / "2.5 MB" (binary multiples, so the limit reads "10 MB"). `up` rounds up, so a
+/** Bytes as "53B" / "820 kB" / "2.5 MB" (binary multiples, so the limit reads "10 MB"). `up` rounds up, so a
  * file just over the limit never reads as the limit itself. */
 export function formatSize(bytes: number, { up = false } = {}): string {
   const [value, unit] =
     bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'megabyte'] : bytes >= 1024 ? [bytes / 1024, 'kilobyte'] : [bytes, 'byte'];
   const shown = up ? Math.ceil(value * 10) / 10 : value;
-  return new Intl.NumberFormat(language(), { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(shown);
+  // "53 byte" reads oddly in English: bytes are narrow ("53B", "53 B").
+  const unitDisplay = unit === 'byte' ? 'narrow' : 'short';
+  return new Intl.NumberFormat(language(), { style: 'unit', unit, unitDisplay, maximumFractionDigits: 1 }).format(shown);
 }
 
 /** `application/pdf` → "PDF", `image/png` → "PNG": the subtype, which reads the same in both languages. */
