@@ -141,6 +141,37 @@ async fn a_file_is_kept_saved_out_after_a_warning_and_removed() -> Result<(), Er
         let gone = invoke(client, "get_attachment", json!({"attachment_id": id})).await?;
         assert_eq!(gone["error"]["code"], "not_found", "{gone}");
 
+        // Paper: the case summary and the progress report alone, as the print stylesheet lays them out (its
+        // `@media print` rules applied to the screen, since WebDriver cannot see the print dialog's pages).
+        let finch = invoke(client, "add_participant", json!({"case_id": case, "alias": "Finch", "role": "person_responsible"})).await?;
+        let commitment = json!({"case_id": case, "participant_id": finch["ok"]["id"], "kind": "apology_letter",
+            "description": "A letter, read with the facilitator first."});
+        assert!(invoke(client, "add_commitment", commitment).await?.get("ok").is_some(), "commitment");
+        open_files(client, &case).await?;
+        as_on_paper(client, true).await?;
+        let hidden = client.execute(
+            "return [...document.querySelectorAll('button, nav, .tab-list, form')].every((e) => getComputedStyle(e).display === 'none');",
+            Vec::new(),
+        ).await?;
+        assert_eq!(hidden, Value::Bool(true), "buttons, navigation, tabs and forms stay off paper");
+        shots.take(client, "paper-summary").await?;
+        as_on_paper(client, false).await?;
+        click(client, "tab-plan").await?;
+        click(client, "report-preview").await?;
+        wait_for(client, "progress-report").await?;
+        client.execute("document.body.dataset.print = 'report';", Vec::new()).await?;
+        as_on_paper(client, true).await?;
+        let shown = client.execute(
+            "return [...document.querySelectorAll('body *')].filter((e) => getComputedStyle(e).visibility === 'visible' && e.textContent.trim()).map((e) => e.textContent).join(' ');",
+            Vec::new(),
+        ).await?;
+        let shown = shown.as_str().unwrap_or_default();
+        assert!(shown.contains("A letter, read with the facilitator first."), "the report is on paper: {shown}");
+        assert!(!shown.contains("Accountability plan") && !shown.contains("Hide"), "only the report: {shown}");
+        shots.take(client, "paper-report").await?;
+        as_on_paper(client, false).await?;
+        client.execute("delete document.body.dataset.print;", Vec::new()).await?;
+
         // The programme statistics as CSV: the range in the name, no alias or code name in the file.
         click(client, "nav-statistics").await?;
         wait_ready(client, "statistics-screen").await?;
@@ -173,6 +204,16 @@ async fn open_files(client: &Client, case: &str) -> Result<(), Error> {
         .await?;
     wait_ready(client, "case-screen").await?;
     wait_for(client, "attachment-form").await?;
+    Ok(())
+}
+
+/// Applies the page's `@media print` rules to the screen (`on`), or puts them back to print only.
+async fn as_on_paper(client: &Client, on: bool) -> Result<(), Error> {
+    let script =
+        "const [on] = arguments; for (const sheet of document.styleSheets) { for (const rule of sheet.cssRules) { \
+        if (rule instanceof CSSMediaRule && rule.media.mediaText === (on ? 'print' : 'all')) { \
+          rule.media.mediaText = on ? 'all' : 'print'; } } } window.scrollTo(0, 0); return true;";
+    client.execute(script, vec![Value::Bool(on)]).await?;
     Ok(())
 }
 
