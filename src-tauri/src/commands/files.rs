@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use crate::dialog;
 use crate::error::IpcError;
 use crate::files::{self, ReadOutcome};
-use crate::session::AppState;
+use crate::session::{AppState, VaultStatus};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -52,6 +52,10 @@ pub async fn attach_file(
     dialog_title: String,
 ) -> Result<Attached, IpcError> {
     let Some(path) = dialog::choose_file_to_open(&window, &dialog_title) else { return Ok(Attached::Cancelled) };
+    // The vault may have locked while the dialog was open (idle time): then the file is not even read.
+    if state.session().status() != VaultStatus::Unlocked {
+        return Err(IpcError::locked());
+    }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let bytes = match files::read_capped(&path).map_err(|e| io_error(&e))? {
         ReadOutcome::Bytes(bytes) => bytes,
