@@ -16,9 +16,9 @@ afterEach(() => {
 const letter = { id: 'a1', case_id: 'c1', note_id: null, title: 'Letter draft', media_type: 'application/pdf', size: 20480,
   created_at: '2030-01-01T10:00:00Z' };
 
-function storeWith(attachments: unknown[]) {
+function storeWith(attachments: unknown[], stage = 'active') {
   const store = new CaseStore('c1' as CaseId);
-  store.file = { attachments, timeline: [] } as never;
+  store.file = { case: { case: { stage } }, attachments, timeline: [] } as never;
   return store;
 }
 
@@ -106,6 +106,16 @@ it('removes a file after confirming', async () => {
   await fireEvent.click(screen.getByTestId('attachment-remove-confirm-confirm'));
   await expect.poll(() => screen.queryByTestId('no-attachments')).toBeTruthy();
   expect(deleted).toEqual({ attachment_id: 'a1' });
+});
+
+it('a closed case keeps its files: saved out, not added or removed', () => {
+  mockIPC((cmd) => {
+    throw new Error(cmd);
+  });
+  render(Attachments, { store: storeWith([letter], 'closed') });
+  expect(screen.getByTestId('attachment-save')).toBeTruthy();
+  expect(screen.queryByTestId('attachment-remove')).toBeNull();
+  expect(screen.queryByTestId('attachment-form')).toBeNull();
 });
 
 it('words sizes and types', () => {
