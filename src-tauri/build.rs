@@ -23,6 +23,10 @@ const COMMANDS: &[&str] = &[
     "restore_damaged",
     "open_older_copy",
     "choose_bundle",
+    "attach_file",
+    "save_attachment_copy",
+    "export_statistics_csv",
+    "print_page",
 ];
 
 fn main() {

@@ -58,7 +58,7 @@ impl DemoApp {
         Self::start_with(cases, &[]).await
     }
 
-    /// As `start`, with `env` added to the app's environment.
+    /// As `start`, with more variables in the app's environment (the debug builds' dialog answers, for example).
     pub async fn start_with(cases: usize, env: &[(&str, OsString)]) -> Result<Self, Error> {
         crate::require_display();
         let home = tempfile::tempdir()?;

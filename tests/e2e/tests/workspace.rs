@@ -56,7 +56,7 @@ async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
         click(client, "case-row").await?;
         wait_ready(client, "case-screen").await?;
         wait_for(client, "case-needs").await?;
-        for tab in ["people", "consent", "sessions", "notes", "plan", "tasks", "timeline", "audit"] {
+        for tab in ["people", "consent", "sessions", "notes", "attachments", "plan", "tasks", "timeline", "audit"] {
             click(client, &format!("tab-{tab}")).await?;
             wait_for_text(client, &format!("tab-{tab}"), "").await?;
             let selected = wait_for(client, &format!("tab-{tab}")).await?.attr("aria-selected").await?;

@@ -4,3 +4,4 @@ export { ops } from './generated/ops';
 export type * from './generated/ops';
 export * from './safety';
 export * from './bundles';
+export * from './files';

@@ -10,6 +10,7 @@ export const CASE_TABS = [
   'sessions',
   'messages',
   'notes',
+  'attachments',
   'plan',
   'tasks',
   'timeline',

@@ -775,6 +775,8 @@ export const ops = {
   deleteNote: (args: NoteRef) => invokeOp<null>('delete_note', args),
   /** What is due soon or overdue across all open cases, soonest first. */
   due: (args: DueArgs) => invokeOp<Array<DueItem>>('due', args),
+  /** One attachment with its content as base64, to be saved outside the vault; the export is audited. */
+  exportAttachment: (args: AttachmentRef) => invokeOp<AttachmentContent>('export_attachment', args),
   /** The programme report as CSV (section,key,value); the export is audited. */
   exportProgrammeReportCsv: (args: ReportArgs) => invokeOp<string>('export_programme_report_csv', args),
   /** One attachment with its content as base64. */
