@@ -22,6 +22,11 @@ const COMMANDS: &[&str] = &[
     "rotate_key",
     "restore_damaged",
     "open_older_copy",
+    "choose_bundle",
+    "attach_file",
+    "save_attachment_copy",
+    "export_statistics_csv",
+    "print_page",
 ];
 
 fn main() {

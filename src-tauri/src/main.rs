@@ -2,7 +2,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod dialog;
 mod error;
+mod files;
 mod safety;
 mod secret;
 mod session;
@@ -35,6 +37,8 @@ fn main() -> ExitCode {
     let app = tauri::Builder::default()
         .plugin(prevent_default())
         .plugin(tauri_plugin_clipboard_manager::init())
+        // Used from Rust only (`dialog.rs`); the page is granted none of its commands.
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(IdleClock::new(safety::settings::default_path()))
         .manage(Copies::default())
@@ -71,6 +75,11 @@ fn main() -> ExitCode {
             commands::keys::restore_damaged,
             commands::keys::open_older_copy,
             commands::vault::vault_notices,
+            commands::bundles::choose_bundle,
+            commands::files::attach_file,
+            commands::files::save_attachment_copy,
+            commands::files::export_statistics_csv,
+            commands::print::print_page,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -1,7 +1,10 @@
 //! The UI's commands, grouped by area. Each takes the state, calls one core function and maps the error.
 
+pub mod bundles;
+pub mod files;
 pub mod keys;
 pub mod passphrase;
+pub mod print;
 pub mod registry;
 pub mod safety;
 pub mod vault;

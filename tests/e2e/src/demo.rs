@@ -22,6 +22,11 @@ pub fn cli_binary() -> PathBuf {
 }
 
 fn cli(vault: &Path, args: &[&str]) -> Result<(), Error> {
+    cli_output(vault, args).map(drop)
+}
+
+/// Runs `circlebook-cli --vault VAULT ARGS…` with the suite's passphrase; its standard output.
+pub fn cli_output(vault: &Path, args: &[&str]) -> Result<String, Error> {
     let output = Command::new(cli_binary())
         .arg("--vault")
         .arg(vault)
@@ -31,7 +36,13 @@ fn cli(vault: &Path, args: &[&str]) -> Result<(), Error> {
     if !output.status.success() {
         return Err(format!("circlebook-cli {args:?} failed: {}", String::from_utf8_lossy(&output.stderr)).into());
     }
-    Ok(())
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+/// A new, empty vault in `vault` (made with the real CLI), its recovery key written beside it.
+pub fn init_vault(vault: &Path) -> Result<(), Error> {
+    let key = vault.with_extension("recovery.txt");
+    cli(vault, &["init", "--recovery-out", &key.to_string_lossy()])
 }
 
 #[derive(Debug)]
@@ -44,6 +55,11 @@ pub struct DemoApp {
 
 impl DemoApp {
     pub async fn start(cases: usize) -> Result<Self, Error> {
+        Self::start_with(cases, &[]).await
+    }
+
+    /// As `start`, with more variables in the app's environment (the debug builds' dialog answers, for example).
+    pub async fn start_with(cases: usize, env: &[(&str, OsString)]) -> Result<Self, Error> {
         crate::require_display();
         let home = tempfile::tempdir()?;
         let vault = home.path().join("vault");
@@ -52,11 +68,13 @@ impl DemoApp {
         if cases > 0 {
             cli(&vault, &["demo", "--cases", &cases.to_string()])?;
         }
-        let driver = TauriDriver::start(&[
+        let mut vars = vec![
             ("CIRCLEBOOK_VAULT", OsString::from(vault)),
             ("XDG_DATA_HOME", home.path().join("data").into_os_string()),
             ("XDG_CONFIG_HOME", home.path().join("config").into_os_string()),
-        ])?;
+        ];
+        vars.extend(env.iter().cloned());
+        let driver = TauriDriver::start(&vars)?;
         let client = driver.session(&app_binary()).await?;
         crate::axe::watch_csp(&client).await?;
         Ok(Self { home, driver, client })

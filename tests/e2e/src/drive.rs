@@ -163,3 +163,73 @@ pub async fn invoke(client: &Client, name: &str, args: serde_json::Value) -> Res
           .then((ok) => done({ ok }), (error) => done({ error }));";
     Ok(client.execute_async(script, vec![serde_json::json!(name), args]).await?)
 }
+
+/// Keyboard only: Tab to the field with this `data-testid` (at most `limit` presses), select what it holds with
+/// Ctrl+A, delete it, and type `text`.
+pub async fn key_fill(client: &Client, id: &str, text: &str, limit: usize) -> Result<(), Error> {
+    tab_to(client, id, limit).await?;
+    keys(client, &format!("{}a{}", &*Key::Control, &*Key::Null)).await?;
+    keys(client, &Key::Backspace).await?;
+    keys(client, text).await
+}
+
+/// Keyboard only: Tab to the control with this `data-testid` (at most `limit` presses) and press Enter.
+pub async fn key_press(client: &Client, id: &str, limit: usize) -> Result<(), Error> {
+    tab_to(client, id, limit).await?;
+    keys(client, &Key::Enter).await
+}
+
+/// Keyboard only: Tab to the kit's select `id`, open it with Enter, move with the arrow keys until `value` is
+/// highlighted, and choose it with Enter; the list closes and the focus is back on the select.
+pub async fn key_choose(client: &Client, id: &str, value: &str, limit: usize) -> Result<(), Error> {
+    tab_to(client, id, limit).await?;
+    keys(client, &Key::Enter).await?;
+    let option = format!("{id}-{value}");
+    wait_for(client, &option).await?;
+    let mut reached = false;
+    for _ in 0..60 {
+        let highlighted = match client.find(Locator::Css("[data-highlighted]")).await {
+            Ok(element) => element.attr("data-testid").await?.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if highlighted == option {
+            reached = true;
+            break;
+        }
+        keys(client, &Key::Down).await?;
+    }
+    if !reached {
+        return Err(format!("{option} was not reached with the arrow keys").into());
+    }
+    keys(client, &Key::Enter).await?;
+    let start = Instant::now();
+    while client.find(Locator::Css(&testid(&option))).await.is_ok() {
+        if start.elapsed() > STEP {
+            return Err(format!("the {id} list did not close").into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    wait_focus(client, id).await
+}
+
+/// Keyboard only: a section of a case. Tab to the selected tab, then arrow keys to `tab-{section}`, then Enter.
+pub async fn key_section(client: &Client, section: &str, limit: usize) -> Result<(), Error> {
+    let selected = client
+        .execute(
+            "const t = document.querySelector('[role=tab][aria-selected=true]'); \
+             return t ? t.getAttribute('data-testid') : '';",
+            Vec::new(),
+        )
+        .await?;
+    let selected = selected.as_str().unwrap_or_default().to_owned();
+    tab_to(client, &selected, limit).await?;
+    let target = format!("tab-{section}");
+    for _ in 0..20 {
+        if focused(client).await? == target {
+            keys(client, &Key::Enter).await?;
+            return Ok(());
+        }
+        keys(client, &Key::Right).await?;
+    }
+    Err(format!("{target} was not reached with the arrow keys from {selected}").into())
+}

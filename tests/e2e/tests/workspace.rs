@@ -33,15 +33,30 @@ async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
         for row in rows.iter().take(5) {
             assert!(row.text().await?.contains("Active"), "a row at another stage after filtering");
         }
+        // And by process: the list shows what the registry holds for both filters, fewer than the stage alone.
+        let active = count_shown(client).await?;
+        choose(client, "filter-process", "direct_dialogue").await?;
+        let dialogues =
+            invoke(client, "list_cases", serde_json::json!({"stage": "active", "process": "direct_dialogue"})).await?
+                ["ok"]
+                .as_array()
+                .map_or(0, Vec::len);
+        assert!(dialogues > 0 && dialogues < active, "{dialogues} of {active} active cases hold a direct dialogue");
+        let start = std::time::Instant::now();
+        while count_shown(client).await? != dialogues {
+            assert!(start.elapsed() < circlebook_e2e::STEP, "the list never showed the {dialogues} cases");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         choose(client, "sort", "code_name").await?;
         check_screen(client, &mut shots, "home-filtered").await?;
+        choose(client, "filter-process", "all").await?;
 
         // A case (an active one, still filtered, so that pausing it below is a change whatever the demo's seed
         // made of the first case): the person harmed's needs first, then every section.
         click(client, "case-row").await?;
         wait_ready(client, "case-screen").await?;
         wait_for(client, "case-needs").await?;
-        for tab in ["people", "consent", "sessions", "notes", "plan", "tasks", "timeline", "audit"] {
+        for tab in ["people", "consent", "sessions", "notes", "attachments", "plan", "tasks", "timeline", "audit"] {
             click(client, &format!("tab-{tab}")).await?;
             wait_for_text(client, &format!("tab-{tab}"), "").await?;
             let selected = wait_for(client, &format!("tab-{tab}")).await?.attr("aria-selected").await?;
@@ -204,6 +219,12 @@ async fn consent_withdrawn_blocks_scheduling_and_says_why() -> Result<(), Error>
         wait_ready(client, "home-screen").await?;
         click(client, "open-search").await?;
         type_into(client, "search-input", "quillw").await?;
+        wait_for_text(client, "search-hit", "quillwort").await?;
+        // A filter narrows the same words: no closed case holds them; "any stage" brings the hit back.
+        choose(client, "search-stage", "closed").await?;
+        wait_for_text(client, "search-none", "filters").await?;
+        check_screen(client, &mut shots, "search-filtered").await?;
+        choose(client, "search-stage", "all").await?;
         wait_for_text(client, "search-hit", "quillwort").await?;
         check_screen(client, &mut shots, "search-palette").await?;
         wait_for(client, "search-input").await?.send_keys("\u{E007}").await?;
@@ -463,6 +484,12 @@ async fn record_consent(client: &Client, alias: &str, activity: &str, decision: 
 }
 
 /// The id of a participant of the open case (the plan's select offers participants by id).
+/// The number of cases the home screen says it lists.
+async fn count_shown(client: &Client) -> Result<usize, Error> {
+    let count = wait_for(client, "case-count").await?.text().await?;
+    Ok(count.split_whitespace().next().unwrap_or_default().replace(',', "").parse()?)
+}
+
 async fn person_id(client: &Client, alias: &str) -> Result<String, Error> {
     let hash = client.execute("return window.location.hash;", Vec::new()).await?;
     let case_id = hash.as_str().unwrap_or_default().split('/').nth(2).unwrap_or_default().to_owned();

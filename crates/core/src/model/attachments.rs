@@ -26,6 +26,7 @@ pub(crate) fn ops() -> Vec<Op> {
         write "delete_attachment" => delete_attachment, "Delete an attachment.";
         read "list_attachments" => list_attachments, "A case's attachments, newest first, without their content.";
         read "get_attachment" => get_attachment, "One attachment with its content as base64.";
+        write "export_attachment" => export_attachment, "One attachment with its content as base64, to be saved outside the vault; the export is audited.";
     }
 }
 
@@ -180,6 +181,18 @@ pub(crate) fn get_attachment(
     let bytes: Vec<u8> =
         conn.query_row("SELECT content FROM attachments WHERE id = ?1", [&attachment.id], |r| r.get(0))?;
     Ok(AttachmentContent { attachment, content: B64.encode(bytes) })
+}
+
+/// The content of an attachment that is about to leave the vault as a plain file: the same answer as
+/// `get_attachment`, and an `export` entry in the audit log (who, which attachment, when; never where it went).
+pub(crate) fn export_attachment(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    args: AttachmentRef,
+) -> Result<AttachmentContent, ModelError> {
+    let content = get_attachment(tx, ctx, args)?;
+    audit(tx, ctx, "export", "attachment", &content.attachment.id)?;
+    Ok(content)
 }
 
 #[cfg(test)]

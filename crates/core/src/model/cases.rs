@@ -11,7 +11,7 @@ use super::errors::ModelError;
 use super::ids::{CaseId, StageChangeId};
 use super::op::Op;
 use super::rows::{audit, found, required};
-use super::vocab::{Outcome, Stage};
+use super::vocab::{Outcome, ProcessKind, Stage};
 use crate::vault::UnlockedVault;
 
 /// How long a closed case is kept before it may be purged, unless the closing says otherwise.
@@ -24,7 +24,7 @@ pub(crate) fn ops() -> Vec<Op> {
         write "set_case_tags" => set_case_tags, "Replace a case's root-cause tags.";
         write "change_stage" => change_stage, "Move a case to another stage (paused or withdrawn at any time), saying who decided and why.";
         write "close_case" => close_case, "Close a case with an outcome summary; sets its retention date.";
-        vault "purge_case" => purge_case, "Delete a closed case past its retention date for good (asks for its code name).";
+        vault "purge_case" => purge_case, "Delete a closed case past its retention date for good, older generations included (asks for its code name).";
         read "list_cases" => list_cases, "Cases, most recently changed first, with filters.";
         read "get_case" => get_case, "One case with its tags and stage history.";
     }
@@ -150,6 +150,9 @@ pub struct CaseFilter {
     pub stage: Option<Stage>,
     #[ts(optional)]
     pub tag: Option<String>,
+    /// Only cases that hold a process of this kind (in any status).
+    #[ts(optional)]
+    pub process: Option<ProcessKind>,
     /// Closed cases are left out unless asked for (or the stage filter is `closed`).
     pub include_closed: bool,
 }
@@ -337,8 +340,8 @@ pub(crate) fn close_case(tx: &Transaction<'_>, ctx: &Ctx, args: CloseCase) -> Re
     load(tx, &case.id)
 }
 
-/// Deletes a closed case past its retention date, then writes a new snapshot and drops the journal, so that
-/// the current generation holds no trace of it; older generations age out as new ones are written.
+/// Deletes a closed case past its retention date, then writes a new snapshot and deletes every older generation
+/// and journal, so that no file of the vault holds a trace of it and no restore brings it back.
 pub(crate) fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) -> Result<Purged, ModelError> {
     let case = load(vault.conn(), &args.case_id)?;
     if case.stage != Stage::Closed {
@@ -387,10 +390,12 @@ pub(crate) fn list_cases(conn: &Connection, _ctx: &Ctx, filter: CaseFilter) -> R
          WHERE (?1 IS NULL OR stage = ?1)
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = cases.id AND t.tag = ?2))
            AND (?3 OR stage <> 'closed')
+           AND (?4 IS NULL OR EXISTS (SELECT 1 FROM processes p WHERE p.case_id = cases.id AND p.kind = ?4))
          ORDER BY updated_at DESC, id"
     ))?;
     let tag = filter.tag.map(|t| t.trim().to_lowercase());
-    let rows = stmt.query_map(params![filter.stage, tag, include_closed], |r| case_from_row(conn, r))?;
+    let rows =
+        stmt.query_map(params![filter.stage, tag, include_closed, filter.process], |r| case_from_row(conn, r))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -157,3 +157,47 @@ fn purging_a_closed_case_past_retention_leaves_no_trace_in_the_decrypted_snapsho
     assert_eq!(sqlite(&db, "SELECT count(*) FROM audit_log WHERE action = 'purge'"), "1");
     assert_eq!(sqlite(&db, "PRAGMA integrity_check"), "ok");
 }
+
+/// Home's process filter: only cases holding a process of that kind, in any status; closed ones still need asking.
+#[test]
+fn list_cases_by_process_kind() {
+    let (_fx, mut vault) = Fixture::new();
+    let ctx = ctx();
+    let mut ids = Vec::new();
+    for name in ["Heron", "Wren", "Otter"] {
+        let case =
+            ops::call("create_case", &mut vault, &ctx, json!({"code_name": name, "harmed_needs": "to be heard"}))
+                .expect("create");
+        ids.push(case["id"].as_str().expect("id").to_owned());
+    }
+    ops::call("open_process", &mut vault, &ctx, json!({"case_id": ids[0], "kind": "conference"})).expect("open");
+    let paused =
+        ops::call("open_process", &mut vault, &ctx, json!({"case_id": ids[1], "kind": "conference"})).expect("open");
+    ops::call(
+        "set_process_status",
+        &mut vault,
+        &ctx,
+        json!({"process_id": paused["id"], "status": "paused", "note": "a break"}),
+    )
+    .expect("pause");
+    ops::call("open_process", &mut vault, &ctx, json!({"case_id": ids[2], "kind": "direct_dialogue"})).expect("open");
+
+    let names = |filter: serde_json::Value, vault: &mut circlebook_core::vault::UnlockedVault| {
+        let listed = ops::call("list_cases", vault, &ctx, filter).expect("list");
+        let mut names: Vec<String> = listed
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|c| c["code_name"].as_str().expect("name").to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(json!({"process": "conference"}), &mut vault), ["Heron", "Wren"]);
+    assert_eq!(names(json!({"process": "direct_dialogue"}), &mut vault), ["Otter"]);
+    assert!(names(json!({"process": "letter_exchange"}), &mut vault).is_empty());
+    assert_eq!(names(json!({"process": "conference", "stage": "referral"}), &mut vault), ["Heron", "Wren"]);
+    assert_eq!(names(json!({}), &mut vault).len(), 3, "no filter, every open case");
+    let refused = ops::call("list_cases", &mut vault, &ctx, json!({"process": "picnic"})).expect_err("unknown kind");
+    assert!(refused.to_string().contains("picnic") || refused.to_string().contains("variant"), "{refused}");
+}

@@ -149,6 +149,10 @@ fn attachments_round_trip_inside_the_vault_and_respect_the_limit() {
     let got = ops::call("get_attachment", &mut vault, &ctx, json!({"attachment_id": added["id"]})).expect("get");
     assert_eq!(B64.decode(got["content"].as_str().expect("content")).expect("base64"), bytes);
     assert_eq!(got["title"], "Letter draft");
+    // Saving a copy out of the vault gets the same bytes and leaves an `export` entry (issue 9).
+    let exported =
+        ops::call("export_attachment", &mut vault, &ctx, json!({"attachment_id": added["id"]})).expect("export");
+    assert_eq!(exported, got);
 
     let over = B64.encode(vec![7u8; 10 * 1024 * 1024 + 1]);
     let err = ops::call(
@@ -185,7 +189,7 @@ fn attachments_round_trip_inside_the_vault_and_respect_the_limit() {
     ops::call("delete_attachment", &mut vault, &ctx, json!({"attachment_id": added["id"]})).expect("delete");
     let err = ops::call("get_attachment", &mut vault, &ctx, json!({"attachment_id": added["id"]})).expect_err("gone");
     assert_eq!(err.kind(), ErrorKind::NotFound);
-    assert_eq!(audit_actions(&vault, "attachment"), ["create", "delete"]);
+    assert_eq!(audit_actions(&vault, "attachment"), ["create", "export", "delete"]);
 }
 
 #[test]

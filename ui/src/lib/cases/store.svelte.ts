@@ -1,12 +1,13 @@
 // The home screen's state: the list of cases with its filters and sort, and the "due" list of derived reminders.
-// Filters the registry knows (stage, tag, closed) go to `list_cases`; sorting happens here.
-import { ops, type Case, type CommandError, type DueItem, type Stage } from '../ipc';
-import { stageWords } from '../i18n';
+// Filters the registry knows (stage, process, tag, closed) go to `list_cases`; sorting happens here.
+import { ops, type Case, type CommandError, type DueItem, type ProcessKind, type Stage } from '../ipc';
+import { processWords, stageWords } from '../i18n';
 
 export const CASE_SORTS = ['updated', 'code_name', 'stage', 'opened'] as const;
 export type CaseSort = (typeof CASE_SORTS)[number];
 
 export const STAGES = Object.keys(stageWords) as Stage[];
+export const PROCESS_KINDS = Object.keys(processWords) as ProcessKind[];
 
 export function sortCases(cases: readonly Case[], sort: CaseSort, locale: string): Case[] {
   const byName = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
@@ -29,6 +30,7 @@ export class CasesStore {
   cases = $state.raw<Case[]>([]);
   due = $state.raw<DueItem[]>([]);
   stage = $state<Stage | ''>('');
+  process = $state<ProcessKind | ''>('');
   tag = $state('');
   includeClosed = $state(false);
   sort = $state<CaseSort>('updated');
@@ -41,6 +43,7 @@ export class CasesStore {
     const [cases, due] = await Promise.all([
       ops.listCases({
         stage: this.stage || undefined,
+        process: this.process || undefined,
         tag: this.tag.trim() || undefined,
         include_closed: this.includeClosed,
       }),

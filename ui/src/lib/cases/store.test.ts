@@ -28,8 +28,12 @@ it('asks the registry with the chosen filters and keeps the due list', async () 
   const store = new CasesStore();
   store.stage = 'active';
   store.tag = ' housing ';
+  store.process = 'conference';
   await store.load();
-  expect(asked).toContainEqual(['list_cases', { stage: 'active', tag: 'housing', include_closed: false }]);
+  expect(asked).toContainEqual([
+    'list_cases',
+    { stage: 'active', process: 'conference', tag: 'housing', include_closed: false },
+  ]);
   expect(store.cases).toHaveLength(3);
   expect(store.loaded).toBe(true);
   store.upsert(kase('Finch', 'paused', '2026-02-01'));

@@ -2,7 +2,7 @@ import type { ParticipantId } from '../ipc';
 // Every error code is worded in both languages, and a consent error names who and which activity.
 import { afterEach, expect, it } from 'vitest';
 import { ERROR_CODES, type CommandError } from '../ipc';
-import { describeError } from './errors';
+import { describeCardError, describeError } from './errors';
 import { setLanguage } from './locale.svelte';
 import { m } from './paraglide/messages.js';
 
@@ -43,4 +43,18 @@ it('names the participant, activity and state of a consent error', () => {
   expect(describeError(error)).toContain('Diálogo directo');
   expect(m.home_count({ count: 1 })).toBe('1 caso');
   expect(m.home_count({ count: 5000 })).toBe('5000 casos');
+});
+
+it('words a refused contact card by its code in both languages, and other codes as usual', () => {
+  for (const [code, en, es] of [
+    ['invalid_input', 'signature does not match', 'su firma no coincide'],
+    ['not_allowed', 'already one of your contacts', 'ya es uno de tus contactos'],
+  ] as const) {
+    setLanguage('en');
+    expect(describeCardError({ code, message: 'core words' })).toContain(en);
+    setLanguage('es');
+    expect(describeCardError({ code, message: 'core words' })).toContain(es);
+  }
+  setLanguage('en');
+  expect(describeCardError({ code: 'locked', message: '' })).toBe(describeError({ code: 'locked', message: '' }));
 });

@@ -50,6 +50,19 @@ export function describeError(error: CommandError): string {
   }
 }
 
+/** A refusal of `add_contact`, in the words of the Contacts screen where the code is specific enough there: the
+ * core refuses a card it cannot verify as `invalid_input` and a card already added as `not_allowed`. */
+export function describeCardError(error: CommandError): string {
+  switch (error.code) {
+    case 'invalid_input':
+      return m.contacts_card_damaged();
+    case 'not_allowed':
+      return m.contacts_card_duplicate();
+    default:
+      return describeError(error);
+  }
+}
+
 /** The core's own English wording, worth showing as a detail when the code alone says less (for example which
  * field was refused), never for codes whose meaning is complete. */
 export function errorDetail(error: CommandError): string | null {

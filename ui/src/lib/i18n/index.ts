@@ -4,5 +4,5 @@ export { m } from './paraglide/messages.js';
 export { locales, type Locale } from './paraglide/runtime.js';
 export { language, setLanguage } from './locale.svelte';
 export * from './format';
-export { describeError, errorDetail } from './errors';
+export { describeCardError, describeError, errorDetail } from './errors';
 export * from './vocab';

@@ -3,3 +3,5 @@ export * from './commands';
 export { ops } from './generated/ops';
 export type * from './generated/ops';
 export * from './safety';
+export * from './bundles';
+export * from './files';

@@ -11,6 +11,7 @@ describe('routes', () => {
       { name: 'home' },
       { name: 'new-case' },
       { name: 'statistics' },
+      { name: 'contacts' },
       { name: 'settings' },
       ...CASE_TABS.map((tab) => ({ name: 'case', caseId: id, tab }) as Route),
     ];
@@ -22,7 +23,7 @@ describe('routes', () => {
   });
 
   it('treats unknown places as not found', () => {
-    for (const hash of ['#/nowhere', '#/case', `#/case/${id}/secrets`, '#/settings/x']) {
+    for (const hash of ['#/nowhere', '#/case', `#/case/${id}/secrets`, '#/settings/x', '#/contacts/x']) {
       expect(parse(hash).name).toBe('not-found');
     }
     expect(parse('')).toEqual({ name: 'home' });

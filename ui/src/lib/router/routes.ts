@@ -10,6 +10,7 @@ export const CASE_TABS = [
   'sessions',
   'messages',
   'notes',
+  'attachments',
   'plan',
   'tasks',
   'timeline',
@@ -22,6 +23,7 @@ export type Route =
   | { name: 'new-case' }
   | { name: 'case'; caseId: CaseId; tab: CaseTab }
   | { name: 'statistics' }
+  | { name: 'contacts' }
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
 
@@ -48,6 +50,8 @@ export function parse(hash: string): Route {
       return { name: 'not-found', path };
     case 'statistics':
       return parts.length === 1 ? { name: 'statistics' } : { name: 'not-found', path };
+    case 'contacts':
+      return parts.length === 1 ? { name: 'contacts' } : { name: 'not-found', path };
     case 'settings':
       return parts.length === 1 ? { name: 'settings' } : { name: 'not-found', path };
     default:
@@ -66,6 +70,8 @@ export function href(route: Route): string {
       return `#/case/${encodeURIComponent(route.caseId)}/${route.tab}`;
     case 'statistics':
       return '#/statistics';
+    case 'contacts':
+      return '#/contacts';
     case 'settings':
       return '#/settings';
     case 'not-found':

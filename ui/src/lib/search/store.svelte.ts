@@ -1,14 +1,23 @@
-// Search everywhere: the words typed, and the hits of the latest question (stale answers are dropped).
-import { ops, type CommandError, type SearchHit } from '../ipc';
+// Search everywhere: the words typed, the filters (stage, process, role), and the hits of the latest question
+// (stale answers are dropped).
+import { ops, type CommandError, type ProcessKind, type Role, type SearchHit, type Stage } from '../ipc';
 
 export class SearchStore {
   query = $state('');
+  stage = $state<Stage | ''>('');
+  process = $state<ProcessKind | ''>('');
+  role = $state<Role | ''>('');
   hits = $state.raw<SearchHit[]>([]);
   asked = $state(false);
   error = $state<CommandError | null>(null);
   /** The words whose answer is on screen (the window benchmark waits for it after each keystroke). */
   answered = $state('');
   #ticket = 0;
+
+  /** Whether any filter narrows the search. */
+  get filtered(): boolean {
+    return this.stage !== '' || this.process !== '' || this.role !== '';
+  }
 
   async run(query: string = this.query): Promise<void> {
     const ticket = ++this.#ticket;
@@ -18,7 +27,13 @@ export class SearchStore {
       this.answered = query;
       return;
     }
-    const outcome = await ops.search({ query, limit: 30 });
+    const outcome = await ops.search({
+      query,
+      stage: this.stage || undefined,
+      process: this.process || undefined,
+      role: this.role || undefined,
+      limit: 30,
+    });
     if (ticket !== this.#ticket) return;
     this.asked = true;
     this.answered = query;

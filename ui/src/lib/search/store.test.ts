@@ -36,3 +36,25 @@ it('says which words its answer is for, and a stale answer does not change that'
   expect(store.answered).toBe('  ');
   expect(store.hits).toEqual([]);
 });
+
+it('sends the chosen filters with the words, and leaves out the ones set to "any"', async () => {
+  const asked: unknown[] = [];
+  mockIPC((_cmd, args) => {
+    asked.push((args as { args: unknown }).args);
+    return Promise.resolve([]);
+  });
+  const store = new SearchStore();
+  expect(store.filtered).toBe(false);
+  store.stage = 'active';
+  store.role = 'person_responsible';
+  expect(store.filtered).toBe(true);
+  await store.run('letter');
+  store.stage = '';
+  store.role = '';
+  store.process = 'conference';
+  await store.run('letter');
+  expect(asked).toEqual([
+    { query: 'letter', stage: 'active', role: 'person_responsible', limit: 30 },
+    { query: 'letter', process: 'conference', limit: 30 },
+  ]);
+});

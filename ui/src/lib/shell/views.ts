@@ -7,6 +7,7 @@ import NewCase from '../cases/NewCase.svelte';
 import CaseScreen from '../case/CaseScreen.svelte';
 import Statistics from '../statistics/Statistics.svelte';
 import Settings from '../settings/Settings.svelte';
+import Contacts from '../contacts/Contacts.svelte';
 import NotFound from './NotFound.svelte';
 
 export type ViewProps<N extends RouteName> = { route: Extract<Route, { name: N }> };
@@ -16,6 +17,7 @@ export const views: { [N in RouteName]: Component<ViewProps<N>> } = {
   'new-case': NewCase,
   case: CaseScreen,
   statistics: Statistics,
+  contacts: Contacts,
   settings: Settings,
   'not-found': NotFound,
 };

@@ -135,6 +135,10 @@ export type CaseFile = { harmed_statement: HarmedStatement, case: CaseRecord, pa
 
 export type CaseFilter = { stage?: Stage, tag?: string, 
 /**
+ * Only cases that hold a process of this kind (in any status).
+ */
+process?: ProcessKind, 
+/**
  * Closed cases are left out unless asked for (or the stage filter is `closed`).
  */
 include_closed: boolean, };
@@ -900,6 +904,8 @@ export const ops = {
   deleteNote: (args: NoteRef) => invokeOp<null>('delete_note', args),
   /** What is due soon or overdue across all open cases, soonest first. */
   due: (args: DueArgs) => invokeOp<Array<DueItem>>('due', args),
+  /** One attachment with its content as base64, to be saved outside the vault; the export is audited. */
+  exportAttachment: (args: AttachmentRef) => invokeOp<AttachmentContent>('export_attachment', args),
   /** Write a signed bundle of cases encrypted to contacts or a passphrase, after checking every participant's consent to share with each recipient; audited. */
   exportBundle: (args: ExportArgs) => invokeOp<Exported>('export_bundle', args),
   /** The programme report as CSV (section,key,value); the export is audited. */
@@ -954,7 +960,7 @@ export const ops = {
   programmeReport: (args: ReportArgs) => invokeOp<ProgrammeReport>('programme_report', args),
   /** Prepare the shareable progress report for the person harmed, as they chose to hear it. */
   progressReport: (args: ProgressReportFor) => invokeOp<ProgressReport>('progress_report', args),
-  /** Delete a closed case past its retention date for good (asks for its code name). */
+  /** Delete a closed case past its retention date for good, older generations included (asks for its code name). */
   purgeCase: (args: PurgeCase) => invokeOp<Purged>('purge_case', args),
   /** Record a readiness and risk assessment of a participant, with its decision and reasons. */
   recordAssessment: (args: NewAssessment) => invokeOp<RecordedAssessment>('record_assessment', args),

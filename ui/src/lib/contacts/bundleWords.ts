@@ -1,0 +1,57 @@
+// Words for what a bundle holds: its audience and the records per table of its payload (`row_counts`), consent
+// apart so the preview can show it first. A table this build does not word yet is shown by its own name.
+import { m } from '../i18n';
+
+/** The payload's case tables (crates/core/src/bundle/payload.rs), in the order the preview lists them. */
+const TABLE_WORDS: Record<string, () => string> = {
+  participants: () => m.bundle_table_participants(),
+  case_stage_changes: () => m.bundle_table_case_stage_changes(),
+  case_tags: () => m.bundle_table_case_tags(),
+  assessments: () => m.bundle_table_assessments(),
+  processes: () => m.bundle_table_processes(),
+  sessions: () => m.bundle_table_sessions(),
+  session_attendees: () => m.bundle_table_session_attendees(),
+  safety_plans: () => m.bundle_table_safety_plans(),
+  agreements: () => m.bundle_table_agreements(),
+  shuttle_messages: () => m.bundle_table_shuttle_messages(),
+  commitments: () => m.bundle_table_commitments(),
+  progress_entries: () => m.bundle_table_progress_entries(),
+  notes: () => m.bundle_table_notes(),
+  attachments: () => m.bundle_table_attachments(),
+  tasks: () => m.bundle_table_tasks(),
+};
+
+export function audienceWords(audience: string): string {
+  switch (audience) {
+    case 'co-facilitator':
+      return m.bundle_audience_co_facilitator();
+    case 'supervisor':
+      return m.bundle_audience_supervisor();
+    case 'progress':
+      return m.bundle_audience_progress();
+    default:
+      return audience;
+  }
+}
+
+export interface RecordCount {
+  table: string;
+  label: string;
+  count: number;
+}
+
+/** Consent entries, and every other table with records (cases aside: the preview lists them by name). */
+export function recordCounts(rowCounts: Record<string, number | bigint | undefined>): {
+  consents: number;
+  others: RecordCount[];
+} {
+  const count = (table: string) => Number(rowCounts[table] ?? 0);
+  const known = Object.keys(TABLE_WORDS);
+  const unknown = Object.keys(rowCounts)
+    .filter((t) => !known.includes(t) && t !== 'cases' && t !== 'consents')
+    .sort();
+  const others = [...known, ...unknown]
+    .map((table) => ({ table, label: TABLE_WORDS[table]?.() ?? table, count: count(table) }))
+    .filter((row) => row.count > 0);
+  return { consents: count('consents'), others };
+}
