@@ -80,11 +80,11 @@ mod tests {
         assert_eq!(json["message"], "That passphrase does not open this vault.");
     }
 
-    /// The UI's vault statuses (ui/src/lib/ipc/commands.ts) name every status the Rust side sends; error codes
-    /// come from the generated `ipc/generated/errors.ts` (see `commands::registry` tests).
+    /// The UI's vault statuses (generated into ui/src/lib/ipc/generated/commands.ts) name every status the Rust
+    /// side sends; error codes come from the generated `ipc/generated/errors.ts` (see `commands::registry` tests).
     #[test]
     fn the_ui_knows_every_status() {
-        let commands = include_str!("../../ui/src/lib/ipc/commands.ts");
+        let commands = include_str!("../../ui/src/lib/ipc/generated/commands.ts");
         let statuses = [
             crate::session::VaultStatus::NoVault,
             crate::session::VaultStatus::Locked,
@@ -92,7 +92,7 @@ mod tests {
         ];
         for status in statuses {
             let name = serde_json::to_value(status).expect("serialises");
-            let quoted = format!("'{}'", name.as_str().expect("a string"));
+            let quoted = format!("\"{}\"", name.as_str().expect("a string"));
             assert!(commands.contains(&quoted), "commands.ts lacks {quoted}");
         }
     }

@@ -26,7 +26,7 @@ pub enum Session {
 }
 
 /// What the UI is told about the session: which screen to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum VaultStatus {
     NoVault,

@@ -23,19 +23,23 @@ use crate::session::{AppState, Session};
 const TEST_FILE_VAR: &str = "CIRCLEBOOK_TEST_BUNDLE_FILE";
 
 /// What came of choosing a bundle.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum BundleChoice {
     /// The person closed the dialog without choosing.
     Cancelled,
     /// The bundle was verified; `preview` is the registry's `BundlePreview`.
-    Preview { file_name: String, preview: Value },
+    Preview {
+        file_name: String,
+        #[ts(type = "BundlePreview")]
+        preview: Value,
+    },
     /// The bundle was refused; nothing was changed.
     Refused { file_name: String, reason: Refusal, message: String },
 }
 
 /// Why a bundle was refused, from a closed set the UI words (see `ui/src/lib/ipc/bundles.ts`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
     /// Not an age-encrypted file at all.

@@ -18,11 +18,14 @@ use crate::session::{AppState, VaultStatus};
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// What became of "attach a file".
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Attached {
     /// Kept in the vault: the attachment's metadata, as `add_attachment` returns it.
-    Added { attachment: Value },
+    Added {
+        #[ts(type = "Attachment")]
+        attachment: Value,
+    },
     /// The person closed the dialog without choosing.
     Cancelled,
     /// The file is over the limit; nothing was read into the vault.
@@ -30,7 +33,7 @@ pub enum Attached {
 }
 
 /// What became of "save a copy".
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Saved {
     Saved,

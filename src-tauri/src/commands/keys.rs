@@ -131,7 +131,7 @@ pub async fn open_older_copy(
 }
 
 /// The new recovery key after a rotation, shown once; wiped from this process's memory once sent.
-#[derive(Serialize, Zeroize, ZeroizeOnDrop)]
+#[derive(Serialize, Zeroize, ZeroizeOnDrop, ts_rs::TS)]
 pub struct Rotated {
     recovery_key: String,
 }

@@ -1,5 +1,7 @@
 //! The UI's commands, grouped by area. Each takes the state, calls one core function and maps the error.
 
+#[cfg(test)]
+mod bindings;
 pub mod bundles;
 pub mod files;
 pub mod keys;

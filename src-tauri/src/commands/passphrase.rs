@@ -6,7 +6,7 @@ use crate::error::IpcError;
 use crate::secret::Secret;
 
 /// Whether the passphrase is strong enough, and if not, why and what would help.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct PassphraseCheck {
     ok: bool,
     reason: Option<String>,

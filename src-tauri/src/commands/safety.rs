@@ -18,7 +18,7 @@ pub fn activity(clock: State<'_, IdleClock>) {
 }
 
 /// The idle lock's setting.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct IdleSetting {
     seconds: u64,
 }

@@ -21,7 +21,7 @@ pub async fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, Ipc
 }
 
 /// The recovery key, shown once; wiped from this process's memory once sent.
-#[derive(Serialize, Zeroize, ZeroizeOnDrop)]
+#[derive(Serialize, Zeroize, ZeroizeOnDrop, ts_rs::TS)]
 pub struct Created {
     recovery_key: String,
 }

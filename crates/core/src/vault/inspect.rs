@@ -8,7 +8,7 @@ use super::unlocked::UnlockedVault;
 use crate::schema;
 
 /// One kept snapshot generation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Generation {
     pub number: u64,
     pub bytes: u64,

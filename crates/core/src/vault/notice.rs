@@ -1,9 +1,10 @@
 //! What an unlock found and repaired or accepted, for every front end to show (issue 8 items 1 and 3).
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Something the person must be told about after an unlock. Nothing here holds case content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notice {
     /// An interrupted (never acknowledged) last journal record was moved aside, still encrypted.
@@ -44,6 +45,7 @@ pub enum Notice {
     /// they were left out so that the vault could lock. Everything saved before them is in the vault.
     LeftOutAtLock {
         /// Why they could not be written (e.g. `disk_full`).
+        #[ts(type = "ErrorKind")]
         cause: crate::ErrorKind,
     },
 }

@@ -19,10 +19,12 @@ const preview: BundlePreview = {
   audience: 'co-facilitator',
   signer: { known: false, name: null, verified: false, signing_key: 'K', fingerprint: '11111 22222 33333 44444 55555 66666' },
   cases: [
-    { id: 'c1', code_name: 'Willow', new: true },
-    { id: 'c2', code_name: 'Aspen', new: false },
+    { id: 'c1', code_name: 'Willow', new: true, purged: false, consent_entries: 2 },
+    { id: 'c2', code_name: 'Aspen', new: false, purged: false, consent_entries: 1 },
   ],
   row_counts: { cases: 2, consents: 3, sessions: 1, notes: 0, participants: 4 },
+  applied_before: false,
+  would_apply: false,
 };
 
 it('shows an unknown signer with their number, consent first, and Apply disabled', async () => {
@@ -36,7 +38,7 @@ it('shows an unknown signer with their number, consent first, and Apply disabled
   expect(text.indexOf('Consent ledger entries: 3')).toBeLessThan(text.indexOf('Willow'));
   expect(screen.getAllByTestId('bundle-case').map((c) => c.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
     'Willow: new, would be added',
-    'Aspen: already in this vault, would be updated',
+    'Aspen: already in this vault: bringing changes into a case you already hold comes in a later version, so this bundle cannot be applied yet',
   ]);
   expect(screen.getByTestId('bundle-records').textContent).toContain('People: 4');
   expect(screen.getByTestId('bundle-records').textContent).not.toContain('Notes');

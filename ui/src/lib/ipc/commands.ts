@@ -1,6 +1,8 @@
 // The only module that talks to the Rust side. Components call these typed functions, never `invoke`.
-// The shapes mirror src-tauri/src/commands/*.rs and src-tauri/src/error.rs; keep them in step.
+// Every command's arguments and answer come from ./generated/commands.ts (generated from the Rust functions);
+// the error's shape mirrors src-tauri/src/error.rs.
 import { invoke } from '@tauri-apps/api/core';
+import type { Commands, Notice, PassphraseCheck, VaultStatus } from './generated/commands';
 import { ERROR_KINDS } from './generated/errors';
 import type { ErrorDetails } from './generated/ops';
 
@@ -26,14 +28,8 @@ export interface CommandError {
 /** What a command gives back: its value, or an error that never needs parsing. */
 export type CallResult<T> = { ok: true; value: T } | { ok: false; error: CommandError };
 
-/** Which screen to show. */
-export type VaultStatus = 'no_vault' | 'locked' | 'unlocked';
-
-/** Live feedback on a passphrase being chosen. */
-export interface PassphraseCheck {
-  ok: boolean;
-  reason: string | null;
-}
+/** Which screen to show; live feedback on a passphrase being chosen. */
+export type { VaultStatus, PassphraseCheck };
 
 /** Shown once, right after creation. */
 export interface CreatedVault {
@@ -69,36 +65,38 @@ export async function call<T>(command: string, args?: Record<string, unknown>): 
   }
 }
 
+/** One of the app's commands, with the arguments and the answer its Rust function declares. */
+export function command<K extends keyof Commands & string>(
+  name: K,
+  args: Commands[K]['args'],
+): Promise<CallResult<Commands[K]['returns']>> {
+  return call<Commands[K]['returns']>(name, args);
+}
+
 export function vaultStatus(): Promise<CallResult<VaultStatus>> {
-  return call<VaultStatus>('vault_status');
+  return command('vault_status', {});
 }
 
 export async function createVault(passphrase: string): Promise<CallResult<CreatedVault>> {
-  const outcome = await call<{ recovery_key: string }>('create_vault', { passphrase });
+  const outcome = await command('create_vault', { passphrase });
   return outcome.ok ? { ok: true, value: { recoveryKey: outcome.value.recovery_key } } : outcome;
 }
 
 export function unlock(passphrase: string): Promise<CallResult<null>> {
-  return call<null>('unlock', { passphrase });
+  return command('unlock', { passphrase });
 }
 
 export function lock(): Promise<CallResult<null>> {
-  return call<null>('lock');
+  return command('lock', {});
 }
 
 export function checkPassphrase(passphrase: string): Promise<CallResult<PassphraseCheck>> {
-  return call<PassphraseCheck>('check_passphrase', { passphrase });
+  return command('check_passphrase', { passphrase });
 }
 
-/** What the last unlock found and repaired or accepted (mirrors circlebook_core::vault::Notice; no case data). */
-export type VaultNotice =
-  | { kind: 'torn_tail'; journal: string; moved_to: string; bytes: number }
-  | { kind: 'rollback_accepted'; detail: string }
-  | { kind: 'format_upgraded'; from: number; generation: number }
-  | { kind: 'left_out_at_lock'; cause: ErrorCode }
-  | { kind: 'rotation_undone'; generations: number[]; moved_to: string[] }
-  | { kind: 'rotation_finished'; generations: number[] };
+/** What the last unlock found and repaired or accepted (circlebook_core::vault::Notice; no case data). */
+export type VaultNotice = Notice;
 
 export function vaultNotices(): Promise<CallResult<VaultNotice[]>> {
-  return call<VaultNotice[]>('vault_notices');
+  return command('vault_notices', {});
 }

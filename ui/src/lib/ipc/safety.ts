@@ -1,23 +1,22 @@
-// Typed calls for safety in the window and for keys and backups; shapes mirror src-tauri/src/commands/safety.rs
-// and keys.rs. Only the ipc folder talks to Tauri.
+// Typed calls for safety in the window and for keys and backups, over the commands generated from
+// src-tauri/src/commands/safety.rs and keys.rs. Only the ipc folder talks to Tauri.
 import { invoke } from '@tauri-apps/api/core';
-import { call, type CallResult } from './commands';
+import { command, type CallResult } from './commands';
+import type { Generation, IdleSetting } from './generated/commands';
 
 /** Tells the Rust side that the person did something; the idle lock's deadline moves on. Never fails loudly. */
 export function reportActivity(): void {
   invoke('activity').catch(() => undefined);
 }
 
-export interface IdleSetting {
-  seconds: number;
-}
+export type { IdleSetting };
 
 export function idleSetting(): Promise<CallResult<IdleSetting>> {
-  return call<IdleSetting>('idle_setting');
+  return command('idle_setting', {});
 }
 
 export function setIdleSetting(seconds: number): Promise<CallResult<IdleSetting>> {
-  return call<IdleSetting>('set_idle_setting', { seconds });
+  return command('set_idle_setting', { seconds });
 }
 
 /** Hides the window, locks and quits. Does not come back. */
@@ -27,37 +26,32 @@ export function quickExit(): void {
 
 /** Copies sensitive text; Circlebook clears the clipboard after 30 seconds if it still holds it. */
 export function copySensitive(text: string): Promise<CallResult<null>> {
-  return call<null>('copy_sensitive', { text });
+  return command('copy_sensitive', { text });
 }
 
 export function unlockWithRecoveryKey(recoveryKey: string): Promise<CallResult<null>> {
-  return call<null>('unlock_with_recovery_key', { recoveryKey });
+  return command('unlock_with_recovery_key', { recoveryKey });
 }
 
 export function changePassphrase(newPassphrase: string): Promise<CallResult<null>> {
-  return call<null>('change_passphrase', { newPassphrase });
+  return command('change_passphrase', { newPassphrase });
 }
 
 /** One kept generation of the vault (a backup). */
-export interface Backup {
-  number: number;
-  bytes: number;
-  written_at: string | null;
-  current: boolean;
-}
+export type Backup = Generation;
 
 /** The kept generations of the unlocked vault. */
 export function backups(): Promise<CallResult<Backup[]>> {
-  return call<Backup[]>('backups');
+  return command('backups', {});
 }
 
 /** The kept generations, read from the folder without a key (for a vault that does not open). */
 export function keptBackups(): Promise<CallResult<Backup[]>> {
-  return call<Backup[]>('kept_backups');
+  return command('kept_backups', {});
 }
 
 export function restoreBackup(number: number): Promise<CallResult<null>> {
-  return call<null>('restore_backup', { number });
+  return command('restore_backup', { number });
 }
 
 /** The key given to open a locked vault: the passphrase, or the recovery key. */
@@ -65,16 +59,16 @@ export type OpeningKey = { passphrase: string } | { recoveryKey: string };
 
 /** Opens a kept generation of a vault whose newest saved state is damaged; the damaged one stays in the folder. */
 export function restoreDamaged(key: OpeningKey, number: number): Promise<CallResult<null>> {
-  return call<null>('restore_damaged', { ...key, number });
+  return command('restore_damaged', { ...key, number });
 }
 
 /** Opens the older copy the folder holds, on purpose, after the rollback screen explained what happened. */
 export function openOlderCopy(key: OpeningKey): Promise<CallResult<null>> {
-  return call<null>('open_older_copy', { ...key });
+  return command('open_older_copy', { ...key });
 }
 
 /** Replaces the vault's key; the passphrase stays the same. The new recovery key is shown once. */
 export async function rotateKey(passphrase: string): Promise<CallResult<{ recoveryKey: string }>> {
-  const outcome = await call<{ recovery_key: string }>('rotate_key', { passphrase });
+  const outcome = await command('rotate_key', { passphrase });
   return outcome.ok ? { ok: true, value: { recoveryKey: outcome.value.recovery_key } } : outcome;
 }
