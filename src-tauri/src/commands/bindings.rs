@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use circlebook_core::model::bindings::camel;
 use ts_rs::TS;
 
 /// One command as declared in Rust.
@@ -159,23 +160,6 @@ fn typescript_of(rust: &str, known: &BTreeMap<&'static str, (String, String)>) -
             None => panic!("a command exchanges `{other}`: derive ts_rs::TS on it and add it to `declared()`"),
         },
     }
-}
-
-/// Tauri's name for a parameter: camelCase.
-fn camel(name: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// `ui/src/lib/ipc/generated/commands.ts`: the types, and `Commands`, each command's arguments and answer.

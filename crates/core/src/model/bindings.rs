@@ -57,7 +57,8 @@ pub fn typescript() -> String {
     out
 }
 
-fn camel(name: &str) -> String {
+/// `snake_case` → `camelCase` (an operation's TypeScript name; Tauri's name for a command's parameter).
+pub fn camel(name: &str) -> String {
     let mut out = String::new();
     let mut upper = false;
     for c in name.chars() {
