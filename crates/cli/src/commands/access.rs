@@ -40,6 +40,53 @@ fn write_key(mut file: File, key: &RecoveryKey) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Where a new recovery key goes (`--recovery-out`): a private file made before the key exists, so that a refused
+/// path fails before anything changes; without one, the terminal.
+struct KeyFile<'a>(Option<(&'a Path, File)>);
+
+impl<'a> KeyFile<'a> {
+    fn create(path: Option<&'a Path>) -> Result<Self, Failure> {
+        Ok(Self(path.map(|path| create_private_file(path).map(|file| (path, file))).transpose()?))
+    }
+
+    /// The key was never made: the empty file goes.
+    fn discard(self) {
+        if let Some((path, file)) = self.0 {
+            drop(file);
+            let _ = fs::remove_file(path);
+        }
+    }
+
+    /// Writes the key to the file and says so (`saved`), or shows it on the terminal (`what` the vault in …); a
+    /// file that cannot be written shows it too, since the key exists now and must not be lost. Whether it was shown.
+    fn deliver(
+        self,
+        ctx: &Context,
+        key: &RecoveryKey,
+        what: &str,
+        noun: &str,
+        saved: impl FnOnce(&Path) -> String,
+    ) -> Result<bool, Failure> {
+        let Some((path, file)) = self.0 else {
+            show_key(ctx.json, &ctx.dir, key, what);
+            return Ok(true);
+        };
+        if let Err(e) = write_key(file, key) {
+            show_key(ctx.json, &ctx.dir, key, what);
+            return Err(Failure::new(
+                ErrorKind::of_io(&e),
+                format_args!("{noun} could not be written to {} ({e}); it was printed instead", path.display()),
+            ));
+        }
+        if ctx.json {
+            out::json(&json!({ "vault": ctx.dir, "recovery_key_file": path }));
+        } else {
+            out::line(saved(path));
+        }
+        Ok(false)
+    }
+}
+
 /// `init [--recovery-out FILE]`.
 pub fn init(ctx: &mut Context, recovery_out: Option<&Path>) -> Result<(), Failure> {
     if Vault::exists(&ctx.dir) {
@@ -49,52 +96,27 @@ pub fn init(ctx: &mut Context, recovery_out: Option<&Path>) -> Result<(), Failur
         ));
     }
     let passphrase = ctx.secrets.chosen_passphrase()?;
-    let key_file = recovery_out.map(|path| create_private_file(path).map(|file| (path, file))).transpose()?;
+    let key_file = KeyFile::create(recovery_out)?;
     let (vault, key) = match Vault::create(&ctx.dir, &passphrase, Kdf::STANDARD) {
         Ok(created) => created,
         Err(e) => {
-            if let Some((path, file)) = key_file {
-                drop(file);
-                let _ = fs::remove_file(path);
-            }
+            key_file.discard();
             return Err(e.into());
         }
     };
     close(vault)?;
-    let dir = ctx.dir.display();
-    match key_file {
-        Some((path, file)) => {
-            if let Err(e) = write_key(file, &key) {
-                // The vault exists now: the key must not be lost, so it goes to the terminal instead.
-                show_key(ctx.json, &ctx.dir, &key);
-                return Err(Failure::new(
-                    ErrorKind::of_io(&e),
-                    format_args!(
-                        "the recovery key could not be written to {} ({e}); it was printed instead",
-                        path.display()
-                    ),
-                ));
-            }
-            if ctx.json {
-                out::json(&json!({ "vault": ctx.dir, "recovery_key_file": path }));
-            } else {
-                out::line(format_args!(
-                    "Created a new vault in {dir}.\nIts recovery key is in {} (readable only by you). \
-                     Move it somewhere safe and offline; anyone who holds it can read every case.",
-                    path.display()
-                ));
-            }
-        }
-        None => show_key(ctx.json, &ctx.dir, &key),
-    }
+    key_file.deliver(ctx, &key, "Created a new vault in", "the recovery key", |path| {
+        format!(
+            "Created a new vault in {}.\nIts recovery key is in {} (readable only by you). \
+             Move it somewhere safe and offline; anyone who holds it can read every case.",
+            ctx.dir.display(),
+            path.display()
+        )
+    })?;
     Ok(())
 }
 
-fn show_key(json: bool, dir: &Path, key: &RecoveryKey) {
-    show_key_after(json, dir, key, "Created a new vault in");
-}
-
-fn show_key_after(json: bool, dir: &Path, key: &RecoveryKey, what: &str) {
+fn show_key(json: bool, dir: &Path, key: &RecoveryKey, what: &str) {
     if json {
         out::json(&json!({ "vault": dir, "recovery_key": key.expose() }));
         return;
@@ -135,49 +157,26 @@ pub fn rotate_key(ctx: &mut Context, recovery_out: Option<&Path>) -> Result<(), 
         .unlock_with(&circlebook_core::UnlockKey::Passphrase(passphrase.clone()), &options)
         .map_err(|f| f.error)?;
     out::vault_notices(vault.notices());
-    let key_file = recovery_out.map(|path| create_private_file(path).map(|file| (path, file))).transpose()?;
+    let key_file = KeyFile::create(recovery_out)?;
     let key = match vault.rotate_key(&passphrase, Kdf::STANDARD) {
         Ok(key) => key,
         Err(e) => {
-            if let Some((path, file)) = key_file {
-                drop(file);
-                let _ = fs::remove_file(path);
-            }
+            key_file.discard();
             return Err(e.into());
         }
     };
     close(vault)?;
-    let what = "The key of the vault in";
-    match key_file {
-        Some((path, file)) => {
-            if let Err(e) = write_key(file, &key) {
-                show_key_after(ctx.json, &ctx.dir, &key, what);
-                return Err(Failure::new(
-                    ErrorKind::of_io(&e),
-                    format_args!(
-                        "the new recovery key could not be written to {} ({e}); it was printed instead",
-                        path.display()
-                    ),
-                ));
-            }
-            if ctx.json {
-                out::json(&json!({ "vault": ctx.dir, "recovery_key_file": path }));
-            } else {
-                out::line(format_args!(
-                    "The key of the vault in {} is changed; the old recovery key no longer opens it.\n\
-                     The new recovery key is in {} (readable only by you). \
-                     Move it somewhere safe and offline; anyone who holds it can read every case.",
-                    ctx.dir.display(),
-                    path.display()
-                ));
-            }
-        }
-        None => {
-            show_key_after(ctx.json, &ctx.dir, &key, what);
-            if !ctx.json {
-                out::line("The old recovery key no longer opens the vault; destroy it. The passphrase is unchanged.");
-            }
-        }
+    let shown = key_file.deliver(ctx, &key, "The key of the vault in", "the new recovery key", |path| {
+        format!(
+            "The key of the vault in {} is changed; the old recovery key no longer opens it.\n\
+             The new recovery key is in {} (readable only by you). \
+             Move it somewhere safe and offline; anyone who holds it can read every case.",
+            ctx.dir.display(),
+            path.display()
+        )
+    })?;
+    if shown && !ctx.json {
+        out::line("The old recovery key no longer opens the vault; destroy it. The passphrase is unchanged.");
     }
     Ok(())
 }
