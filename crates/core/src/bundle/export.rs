@@ -464,7 +464,6 @@ fn write_atomically(out: &Path, bytes: &[u8], tmp_name: &str) -> std::io::Result
 }
 
 pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportArgs) -> Result<Exported, ModelError> {
-    let me = signing_identity(vault);
     let out = PathBuf::from(&args.out);
     let folder = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -476,9 +475,21 @@ pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportAr
             return Err(invalid("write the bundle outside the vault's folder"));
         }
     }
-    let mut written = false;
+    export_to(vault, ctx, &args.plan, |_| out.clone())
+}
+
+/// Exports `plan` to the file `out` names for the new bundle id (which must not exist yet): `export_bundle`, and
+/// the exchange folder's `export_to_exchange`.
+pub(crate) fn export_to(
+    vault: &mut UnlockedVault,
+    ctx: &Ctx,
+    plan: &ExportPlan,
+    out: impl Fn(&str) -> PathBuf,
+) -> Result<Exported, ModelError> {
+    let me = signing_identity(vault);
+    let mut written: Option<PathBuf> = None;
     let result = vault.edit(|tx| {
-        let prepared = prepare(tx, ctx, &args.plan)?;
+        let prepared = prepare(tx, ctx, plan)?;
         if let Some(first) = prepared.missing.first() {
             return Err(refusal(tx, ctx, first));
         }
@@ -491,7 +502,7 @@ pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportAr
             audience: prepared.audience.file(),
             case_ids: prepared.cases.iter().map(|(id, _)| id.to_string()).collect(),
         };
-        let seal = match &args.plan.passphrase {
+        let seal = match &plan.passphrase {
             Some(p) => {
                 let passphrase = SecretString::from(p.clone());
                 crate::check_passphrase(&passphrase).map_err(|weak| invalid(weak.to_string()))?;
@@ -504,12 +515,13 @@ pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportAr
             audit(tx, ctx, "export", "case", case)?;
         }
         audit(tx, ctx, "export", "bundle", &bundle_id)?;
+        let out = out(&bundle_id);
         write_atomically(&out, &bytes, &bundle_id)
             .map_err(|e| invalid(format!("the bundle could not be written to {}: {e}", out.display())))?;
-        written = true;
+        written = Some(out.clone());
         Ok::<_, ModelError>(Exported {
             bundle_id,
-            path: args.out.clone(),
+            path: out.display().to_string(),
             audience: prepared.audience,
             recipients: prepared.recipients,
             case_ids: prepared.cases.into_iter().map(|(id, _)| id).collect(),
@@ -521,8 +533,8 @@ pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportAr
         Ok(done) => Ok(done),
         Err(EditError::Rejected(e)) => {
             // The audit was rolled back: the file must not stay either.
-            if written {
-                let _ = std::fs::remove_file(&out);
+            if let Some(out) = written {
+                let _ = std::fs::remove_file(out);
             }
             Err(e)
         }
