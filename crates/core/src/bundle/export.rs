@@ -36,7 +36,8 @@ pub enum ExportAudience {
     /// Everything, to be merged by a co-facilitator.
     #[default]
     CoFacilitator,
-    /// Aliases only: no contact details, safety notes, private notes or attachments.
+    /// Aliases only: no contact details, access or cultural needs, safety notes, private notes, shuttle messages'
+    /// words, assessments' reasons, consent notes, referral source or attachments (`cuts`).
     Supervisor,
     /// The person harmed's progress summary: shareable progress entries only; passphrase only.
     Progress,
@@ -56,9 +57,13 @@ impl ExportAudience {
         let words: &[&str] = match self {
             ExportAudience::CoFacilitator => &[],
             ExportAudience::Supervisor => &[
-                "participants' contact details",
+                "participants' contact details, access and cultural needs",
                 "safety notes and session safety plans",
-                "private notes (notes not marked shareable, sessions' private notes)",
+                "private notes (notes not marked shareable, sessions' private notes, processes' notes)",
+                "what shuttle messages say (when they were written, approved and relayed stays)",
+                "assessments' reasons (the risk level and decision stay)",
+                "consent entries' notes (the decisions stay)",
+                "where the referral came from, and who verified progress",
                 "attachments",
             ],
             ExportAudience::Progress => {
@@ -175,9 +180,15 @@ fn cuts(audience: ExportAudience) -> &'static str {
     match audience {
         ExportAudience::CoFacilitator => "",
         ExportAudience::Supervisor => {
-            "UPDATE participants SET contact = '', safety_notes = '';
+            "UPDATE participants SET contact = '', safety_notes = '', access_needs = '', cultural_needs = '';
              DELETE FROM safety_plans;
              UPDATE sessions SET private_notes = '';
+             UPDATE processes SET note = '';
+             UPDATE shuttle_messages SET content = '', approval_note = '';
+             UPDATE assessments SET reasons = '';
+             UPDATE consents SET note = '';
+             UPDATE cases SET referral_source = '';
+             UPDATE progress_entries SET verified_by = '';
              DELETE FROM attachments;
              DELETE FROM notes WHERE shareable = 0;"
         }
