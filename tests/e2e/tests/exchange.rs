@@ -58,7 +58,8 @@ async fn exchange_folder_in_settings_and_on_contacts() -> Result<(), Error> {
         let my_recipient = me["ok"]["recipient"].as_str().ok_or("no recipient")?.to_owned();
         let ana = SigningIdentity::derive(&age::x25519::Identity::generate());
         let added =
-            invoke(client, "add_contact", json!({ "card": ContactCard::write(&ana, "Ana")?, "verified": true })).await?;
+            invoke(client, "add_contact", json!({ "card": ContactCard::write(&ana, "Ana")?, "verified": true }))
+                .await?;
         assert!(added.get("ok").is_some(), "{added}");
         let sub = folder.join(subfolder_name(&ana.public()));
         std::fs::create_dir(&sub)?;

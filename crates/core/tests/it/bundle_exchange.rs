@@ -90,12 +90,12 @@ fn a_case_goes_through_the_folder_and_shows_as_applied_after_import() {
         .expect("sub")
         .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, [file.clone()]);
+    assert_eq!(names, std::slice::from_ref(&file));
     let top: Vec<String> = std::fs::read_dir(&canonical)
         .expect("top")
         .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(top, [ana_sub.clone()], "no lock files, no names: one hashed subfolder");
+    assert_eq!(top, std::slice::from_ref(&ana_sub), "no lock files, no names: one hashed subfolder");
 
     let mine = status(&mut t.a.1);
     assert_eq!(mine["sent"], 1);
