@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "restore_damaged",
     "open_older_copy",
     "choose_bundle",
+    "review_exchange_bundle",
+    "choose_exchange_folder",
     "attach_file",
     "save_attachment_copy",
     "export_statistics_csv",

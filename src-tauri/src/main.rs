@@ -76,6 +76,8 @@ fn main() -> ExitCode {
             commands::keys::open_older_copy,
             commands::vault::vault_notices,
             commands::bundles::choose_bundle,
+            commands::bundles::review_exchange_bundle,
+            commands::exchange::choose_exchange_folder,
             commands::files::attach_file,
             commands::files::save_attachment_copy,
             commands::files::export_statistics_csv,

@@ -94,6 +94,36 @@ pub async fn choose_bundle(
     }
 }
 
+/// Previews a bundle listed in the exchange folder, named by its sender's subfolder and its file name as
+/// `exchange_status` lists them: the path is found again here, so the page cannot name any other file.
+#[tauri::command]
+pub async fn review_exchange_bundle(
+    state: State<'_, AppState>,
+    subfolder: String,
+    file: String,
+) -> Result<BundleChoice, IpcError> {
+    use circlebook_core::bundle::exchange::{ExchangeStatus, IncomingState};
+    let mut session = state.session();
+    let Session::Unlocked(vault) = &mut *session else { return Err(IpcError::locked()) };
+    let ctx = Ctx::new("facilitator");
+    let status: ExchangeStatus = serde_json::from_value(ops::call("exchange_status", vault, &ctx, json!({}))?)
+        .map_err(|e| IpcError::with_code(circlebook_core::ErrorKind::Io, &e))?;
+    let listed = status.incoming.into_iter().find(|b| b.subfolder == subfolder && b.file == file);
+    let Some(listed) = listed.filter(|b| matches!(b.state, IncomingState::New | IncomingState::Applied)) else {
+        return Err(IpcError::with_code(
+            circlebook_core::ErrorKind::NotFound,
+            &"that bundle is no longer in the exchange folder, or is not ready",
+        ));
+    };
+    match ops::call("preview_bundle", vault, &ctx, json!({ "path": listed.path })) {
+        Ok(preview) => Ok(BundleChoice::Preview { file_name: file, preview }),
+        Err(ModelError::Invalid(message)) => {
+            Ok(BundleChoice::Refused { file_name: file, reason: Refusal::of(&message), message })
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// No filter by extension: the format names none, and a bundle may arrive under any name.
 fn choose(app: &AppHandle, title: &str) -> Option<PathBuf> {
     #[cfg(debug_assertions)]

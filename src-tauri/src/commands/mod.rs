@@ -3,6 +3,7 @@
 #[cfg(test)]
 mod bindings;
 pub mod bundles;
+pub mod exchange;
 pub mod files;
 pub mod keys;
 pub mod passphrase;

@@ -12,7 +12,7 @@ use crate::model::ops::Op;
 use crate::model::rows::audit;
 use crate::model::terminology::NoArgs;
 use crate::model::{Ctx, ModelError};
-use crate::vault::UnlockedVault;
+use crate::vault::{EditError, UnlockedVault};
 
 /// The display name on a card when none is given.
 pub const DEFAULT_CARD_NAME: &str = "Circlebook facilitator";
@@ -21,7 +21,7 @@ pub fn ops() -> Vec<Op> {
     crate::ops! {
         vault "get_identity" => get_identity, "This vault's age recipient, signing key, fingerprint and contact card (changes nothing).";
         vault "list_contacts" => list_contacts, "The contacts, with each one's fingerprint and the number to compare with them (changes nothing).";
-        write "add_contact" => add_contact, "Add a contact from their contact card (the name is their claim), optionally already verified.";
+        vault "add_contact" => add_contact, "Add a contact from their contact card (the name is their claim), optionally already verified.";
         write "verify_contact" => verify_contact, "Mark a contact verified after comparing fingerprints by voice.";
     }
 }
@@ -126,8 +126,28 @@ pub fn list_contacts(vault: &mut UnlockedVault, _ctx: &Ctx, _: NoArgs) -> Result
     rows.into_iter().map(|r| contact(&me, r)).collect()
 }
 
-pub fn add_contact(tx: &Transaction<'_>, ctx: &Ctx, args: NewContact) -> Result<Contact, ModelError> {
+/// Adds a contact; this vault's own card is refused (a bundle "to yourself" would only ever reach this vault).
+pub fn add_contact(vault: &mut UnlockedVault, ctx: &Ctx, args: NewContact) -> Result<Contact, ModelError> {
     let card = ContactCard::parse(&args.card).map_err(|e| ModelError::Invalid(e.to_string()))?;
+    let me = signing_identity(vault);
+    if card.signing_key.to_text() == me.public().to_text() || card.recipient == me.recipient() {
+        return Err(ModelError::NotAllowed(
+            "this is this vault's own contact card; add the card of the person you exchange cases with".into(),
+        ));
+    }
+    match vault.edit(|tx| add_contact_in(tx, ctx, card, args.verified)) {
+        Ok(contact) => Ok(contact),
+        Err(EditError::Rejected(e)) => Err(e),
+        Err(EditError::Unsaved(e)) => Err(ModelError::Unsaved(e)),
+    }
+}
+
+fn add_contact_in(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    card: ContactCard,
+    verified: Option<bool>,
+) -> Result<Contact, ModelError> {
     let key = card.signing_key.to_text();
     let exists: Option<String> = tx
         .query_row(
@@ -139,7 +159,7 @@ pub fn add_contact(tx: &Transaction<'_>, ctx: &Ctx, args: NewContact) -> Result<
     if let Some(name) = exists {
         return Err(ModelError::NotAllowed(format!("this card's keys are already a contact, under the name {name}")));
     }
-    let verified_at = args.verified.unwrap_or(false).then(|| ctx.now());
+    let verified_at = verified.unwrap_or(false).then(|| ctx.now());
     tx.execute(
         "INSERT INTO contacts(signing_key, recipient, name, added_at, verified_at) VALUES(?1, ?2, ?3, ?4, ?5)",
         params![key, card.recipient, card.name, ctx.now(), verified_at],

@@ -4,6 +4,7 @@
 
 pub mod card;
 pub mod contacts;
+pub mod exchange;
 pub mod export;
 pub mod file;
 pub mod header;

@@ -3,12 +3,15 @@
 import type { ErrorKind } from './errors';
 import type { BundlePreview } from './ops';
 import type { Attachment } from './ops';
+import type { ExchangeStatus } from './ops';
 
 export type Attached = { "outcome": "added", attachment: Attachment, } | { "outcome": "cancelled" } | { "outcome": "too_large", size: number, limit: number, };
 
 export type BundleChoice = { "status": "cancelled" } | { "status": "preview", file_name: string, preview: BundlePreview, } | { "status": "refused", file_name: string, reason: Refusal, message: string, };
 
 export type Created = { recovery_key: string, };
+
+export type ExchangeChoice = { "outcome": "chosen", status: ExchangeStatus, } | { "outcome": "cancelled" };
 
 export type Generation = { number: number, bytes: number, written_at: string | null, current: boolean, };
 
@@ -82,6 +85,8 @@ export interface Commands {
   check_passphrase: { args: { passphrase: string }; returns: PassphraseCheck };
   /** Opens the native dialog (titled in the person's language by the UI), then previews the chosen bundle. */
   choose_bundle: { args: { title: string }; returns: BundleChoice };
+  /** Opens the native folder dialog (titled in the person's language) and makes the chosen folder the exchange folder; the core refuses one that is missing, unreadable, inside the vault or holding it. */
+  choose_exchange_folder: { args: { dialogTitle: string }; returns: ExchangeChoice };
   /** Copies sensitive text; the clipboard is cleared after 30 seconds if it still holds it. */
   copy_sensitive: { args: { text: string }; returns: null };
   /** Creates the vault, leaves it unlocked and returns its recovery key; the idle lock's deadline starts afresh, so time spent on the creation screen never locks the vault while its recovery key is being shown. */
@@ -104,6 +109,8 @@ export interface Commands {
   restore_backup: { args: { number: number }; returns: null };
   /** Opens a kept generation of a locked vault whose newest saved state is damaged (the way back): the damaged state stays in the folder, the restored one becomes the newest. */
   restore_damaged: { args: { passphrase?: string | null; recoveryKey?: string | null; number: number }; returns: null };
+  /** Previews a bundle listed in the exchange folder, named by its sender's subfolder and its file name as `exchange_status` lists them: the path is found again here, so the page cannot name any other file. */
+  review_exchange_bundle: { args: { subfolder: string; file: string }; returns: BundleChoice };
   /** Replaces the vault's key (issue 8 item 12), given the passphrase, which stays the same; returns the new recovery key, to be shown once. The old recovery key then opens nothing written from now on. */
   rotate_key: { args: { passphrase: string }; returns: Rotated };
   /** Opens a save dialog (proposing a name without case data) and writes a plain copy of an attachment there (audited by the core as `export`). The page has already warned that the copy is readable outside the vault. */

@@ -291,6 +291,38 @@ export type DueStatus = "upcoming" | "overdue";
 
 export type ErrorDetails = { "kind": "consent_required" } & ConsentRefusal;
 
+export type ExchangeFolderArgs = { 
+/**
+ * The folder, or `null` to stop using one.
+ */
+path: string | null, };
+
+export type ExchangeStatus = { 
+/**
+ * The folder, when one is chosen.
+ */
+folder: string | null, 
+/**
+ * This vault's subfolder in it (created at the first export into it).
+ */
+my_subfolder: string | null, 
+/**
+ * The name of this vault's subfolder (the same in every copy of the folder).
+ */
+my_subfolder_name: string, 
+/**
+ * Why the folder cannot be read now (vanished, unreadable); then `incoming` is empty.
+ */
+problem: string | null, 
+/**
+ * Bundles this vault left in its own subfolder.
+ */
+sent: number, 
+/**
+ * Bundles in other vaults' subfolders, newest first.
+ */
+incoming: Array<IncomingBundle>, skipped: Array<SkippedEntry>, };
+
 export type ExportArgs = { 
 /**
  * Where to write the bundle; it must not exist yet.
@@ -420,6 +452,34 @@ rows: number,
 already_applied: boolean, created_at: string, };
 
 export type ImportedCase = { id: CaseId, code_name: string, };
+
+export type IncomingBundle = { 
+/**
+ * The full path, for `import_bundle`.
+ */
+path: string, 
+/**
+ * The file's name.
+ */
+file: string, 
+/**
+ * The sender's subfolder (a hash of their signing key).
+ */
+subfolder: string, 
+/**
+ * The contact whose subfolder it is, when one of them is.
+ */
+from: string | null, 
+/**
+ * The bundle id its name carries (checked against the signed manifest when it is applied).
+ */
+bundle_id: string | null, size: number, modified: string | null, state: IncomingState, 
+/**
+ * Why, for `refused`.
+ */
+reason: string | null, };
+
+export type IncomingState = "new" | "applied" | "still_arriving" | "not_for_us" | "refused";
 
 export type MessageId = string & { readonly __brand: 'MessageId' };
 
@@ -818,6 +878,8 @@ export type ShuttleMessage = { id: MessageId, case_id: CaseId, process_id: Proce
  */
 approved_at: string | null, approval_note: string, relayed_at: string | null, };
 
+export type SkippedEntry = { path: string, reason: string, };
+
 export type Stage = "referral" | "intake" | "preparation" | "active" | "follow_up" | "closed" | "paused" | "withdrawn";
 
 export type StageChange = { id: StageChangeId, from_stage: Stage, to_stage: Stage, decided_by: string, reason: string, at: string, };
@@ -904,12 +966,16 @@ export const ops = {
   deleteNote: (args: NoteRef) => invokeOp<null>('delete_note', args),
   /** What is due soon or overdue across all open cases, soonest first. */
   due: (args: DueArgs) => invokeOp<Array<DueItem>>('due', args),
+  /** The exchange folder, this vault's subfolder in it and the bundles other vaults left there, each new, applied, still arriving, not for this vault or refused (changes nothing). */
+  exchangeStatus: (args: NoArgs) => invokeOp<ExchangeStatus>('exchange_status', args),
   /** One attachment with its content as base64, to be saved outside the vault; the export is audited. */
   exportAttachment: (args: AttachmentRef) => invokeOp<AttachmentContent>('export_attachment', args),
   /** Write a signed bundle of cases encrypted to contacts or a passphrase, after checking every participant's consent to share with each recipient; audited. */
   exportBundle: (args: ExportArgs) => invokeOp<Exported>('export_bundle', args),
   /** The programme report as CSV (section,key,value); the export is audited. */
   exportProgrammeReportCsv: (args: ReportArgs) => invokeOp<string>('export_programme_report_csv', args),
+  /** Export as `export_bundle` does, into this vault's subfolder of the exchange folder, named by the bundle id. */
+  exportToExchange: (args: ExportPlan) => invokeOp<Exported>('export_to_exchange', args),
   /** One attachment with its content as base64. */
   getAttachment: (args: AttachmentRef) => invokeOp<AttachmentContent>('get_attachment', args),
   /** One case with its tags and stage history. */
@@ -982,6 +1048,8 @@ export const ops = {
   sessionsNeedingAttention: (args: AttentionFilter) => invokeOp<Array<SessionAttention>>('sessions_needing_attention', args),
   /** Replace a case's root-cause tags. */
   setCaseTags: (args: SetTags) => invokeOp<Case>('set_case_tags', args),
+  /** Choose the exchange folder a sync tool keeps in step (or none, with null); a local setting, never exported. */
+  setExchangeFolder: (args: ExchangeFolderArgs) => invokeOp<ExchangeStatus>('set_exchange_folder', args),
   /** Pause, close, withdraw or reopen a process. */
   setProcessStatus: (args: SetProcessStatus) => invokeOp<Process>('set_process_status', args),
   /** Write a meeting's safety plan; fields left out keep their value. */
