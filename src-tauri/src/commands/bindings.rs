@@ -135,6 +135,8 @@ fn declared() -> BTreeMap<&'static str, (String, String)> {
         ("IdleSetting", entry::<super::safety::IdleSetting>(&cfg)),
         ("BundleChoice", entry::<super::bundles::BundleChoice>(&cfg)),
         ("Refusal", entry::<super::bundles::Refusal>(&cfg)),
+        ("BundleApplied", entry::<super::bundles::BundleApplied>(&cfg)),
+        ("BundleSaved", entry::<super::share::BundleSaved>(&cfg)),
         ("Attached", entry::<super::files::Attached>(&cfg)),
         ("Saved", entry::<super::files::Saved>(&cfg)),
     ])
@@ -196,7 +198,7 @@ pub fn typescript(commands: &[Command]) -> String {
     }
     out.push_str("}\n");
     // Types the declarations name from the other generated files.
-    let import: String = [("ErrorKind", "./errors"), ("BundlePreview", "./ops"), ("Attachment", "./ops")]
+    let import: String = [("ErrorKind", "./errors"), ("BundlePreview", "./ops"), ("Attachment", "./ops"), ("Imported", "./ops"), ("Exported", "./ops")]
         .iter()
         .filter(|(name, _)| out.contains(name))
         .map(|(name, module)| format!("import type {{ {name} }} from '{module}';\n"))
