@@ -28,6 +28,7 @@ const ana: Contact = {
   pair_fingerprint: '123456789012345678901234567890999998888877777666665555544444',
   verified: false,
   verified_at: null,
+  shared_cases: [],
   added_at: '2030-01-01T10:00:00Z',
 };
 
