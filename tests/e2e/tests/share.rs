@@ -18,6 +18,15 @@ use serde_json::json;
 const A_NAME: &str = "Sam (facilitator)";
 const B_NAME: &str = "Rowan (co-facilitator)";
 
+/// Scrolls the element with this `data-testid` into view (inside a dialog too), for the screenshot.
+async fn show(client: &fantoccini::Client, id: &str) -> Result<(), Error> {
+    let element = wait_for(client, id).await?;
+    client
+        .execute("arguments[0].scrollIntoView({ block: 'center' }); return true;", vec![serde_json::to_value(&element)?])
+        .await?;
+    Ok(())
+}
+
 async fn go_to(client: &fantoccini::Client, hash: &str) -> Result<(), Error> {
     client.execute("window.location.hash = arguments[0]; return true;", vec![json!(hash)]).await?;
     Ok(())
@@ -71,6 +80,7 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         click(client, "export-contact").await?;
         wait_for_text(client, "export-missing", &format!("Finch (Willow) has not agreed to share with {B_NAME}")).await?;
         assert!(!wait_for(client, "export-save").await?.is_enabled().await?, "no consent, no saving");
+        show(client, "export-missing").await?;
         check_screen(client, &mut shots, "export-consent-missing").await?;
         // The way to record it: the case's consent ledger.
         click(client, "export-record-consent").await?;
@@ -85,6 +95,7 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         let shown = wait_for(client, "consent-recipients-Finch").await?.text().await?;
         assert!(!shown.contains("contact:"), "the ledger names the contact: {shown}");
         assert!(shown.contains('✓'), "with its verified mark: {shown}");
+        show(client, "consent-recipients-Finch").await?;
         check_screen(client, &mut shots, "consent-ledger-contact").await?;
 
         // Share again: what goes, what the audience leaves out, then Save.
@@ -94,6 +105,7 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         wait_for(client, "export-consent-ok").await?;
         wait_for_text(client, "export-cases", "Willow").await?;
         wait_for_text(client, "export-left-out", "Nothing").await?;
+        show(client, "export-cases").await?;
         check_screen(client, &mut shots, "export-ready").await?;
         click(client, "export-audience-supervisor").await?;
         wait_for_text(client, "export-left-out", "contact details").await?;
@@ -109,6 +121,7 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         click(client, "nav-contacts").await?;
         wait_ready(client, "contacts-screen").await?;
         wait_for_text(client, "contact-cases", "Willow").await?;
+        show(client, "contact-cases").await?;
         check_screen(client, &mut shots, "contacts-shared-cases").await?;
         Ok(())
     }
@@ -144,13 +157,14 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         wait_for_text(client, "bundle-cases", "Willow").await?;
         check_screen(client, &mut shots, "import-preview-es").await?;
         click(client, "bundle-apply").await?;
-        wait_for_text(client, "import-applied-summary", "Se añadieron 1 caso(s)").await?;
+        wait_for_text(client, "import-applied-summary", "Casos añadidos: 1").await?;
         check_screen(client, &mut shots, "import-applied-es").await?;
         click(client, "import-open-case").await?;
         wait_ready(client, "case-screen").await?;
         wait_for_text(client, "case-title", "Willow").await?;
         let people = client.find(Locator::Css("[data-testid=\"case-screen\"]")).await?.text().await?;
         assert!(people.contains("Finch"), "the person came with the case: {people}");
+        show(client, "case-title").await?;
         check_screen(client, &mut shots, "imported-case-es").await?;
         // Applying the same bundle again changes nothing, and says so.
         click(client, "nav-contacts").await?;

@@ -137,7 +137,7 @@ it('applies from an unknown signer only after the number was confirmed, by handl
   expect(apply.disabled).toBe(false);
   await fireEvent.click(apply);
   const summary = await screen.findByTestId('import-applied-summary');
-  expect(summary.textContent).toContain('Added 1 case(s), with 5 records in all.');
+  expect(summary.textContent).toContain('Cases added: 1. Records in all: 5.');
   expect(calls).toEqual([{ handle: 'h7', acceptUnknownSigner: true }]);
   expect(appliedWith).toEqual(imported);
   await fireEvent.click(screen.getByTestId('import-open-case'));
