@@ -198,11 +198,17 @@ pub fn typescript(commands: &[Command]) -> String {
     }
     out.push_str("}\n");
     // Types the declarations name from the other generated files.
-    let import: String = [("ErrorKind", "./errors"), ("BundlePreview", "./ops"), ("Attachment", "./ops"), ("Imported", "./ops"), ("Exported", "./ops")]
-        .iter()
-        .filter(|(name, _)| out.contains(name))
-        .map(|(name, module)| format!("import type {{ {name} }} from '{module}';\n"))
-        .collect();
+    let import: String = [
+        ("ErrorKind", "./errors"),
+        ("BundlePreview", "./ops"),
+        ("Attachment", "./ops"),
+        ("Imported", "./ops"),
+        ("Exported", "./ops"),
+    ]
+    .iter()
+    .filter(|(name, _)| out.contains(name))
+    .map(|(name, module)| format!("import type {{ {name} }} from '{module}';\n"))
+    .collect();
     format!(
         "// Generated from the #[tauri::command] functions in src-tauri/src/commands. Do not edit by hand:\n\
          // `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings` rewrites it.\n{import}\n{out}"

@@ -180,7 +180,8 @@ pub async fn apply_bundle(
         });
     };
     let file_name = file.file_name();
-    let refused = |reason: Refusal, message: String| Ok(BundleApplied::Refused { file_name: file_name.clone(), reason, message });
+    let refused =
+        |reason: Refusal, message: String| Ok(BundleApplied::Refused { file_name: file_name.clone(), reason, message });
     // What the bundle is now, to name a refusal in words of its own (the core's refusals of a whole bundle are
     // sentences; these come from the preview's fields instead).
     let seen = match preview(&state, &file, handle)? {

@@ -10,8 +10,9 @@
 use std::ffi::OsString;
 
 use circlebook_e2e::demo::{cli_output, init_vault, DemoApp};
-use circlebook_e2e::drive::{check_screen, choose, click, invoke, wait_ready};
+use circlebook_e2e::drive::{check_screen, choose, click, invoke, keys, tab_to, wait_ready};
 use circlebook_e2e::{wait_for, wait_for_text, Error, Screenshots};
+use fantoccini::key::Key;
 use fantoccini::Locator;
 use serde_json::json;
 
@@ -22,7 +23,10 @@ const B_NAME: &str = "Rowan (co-facilitator)";
 async fn show(client: &fantoccini::Client, id: &str) -> Result<(), Error> {
     let element = wait_for(client, id).await?;
     client
-        .execute("arguments[0].scrollIntoView({ block: 'center' }); return true;", vec![serde_json::to_value(&element)?])
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'center' }); return true;",
+            vec![serde_json::to_value(&element)?],
+        )
         .await?;
     Ok(())
 }
@@ -69,7 +73,8 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         .await?;
         assert!(person.get("ok").is_some(), "{person}");
         // The page cannot reach the bundle operations with a path of its own.
-        let by_path = invoke(client, "export_bundle", json!({ "case_ids": [case_id], "to": [b_key], "out": "/tmp/x" })).await?;
+        let by_path =
+            invoke(client, "export_bundle", json!({ "case_ids": [case_id], "to": [b_key], "out": "/tmp/x" })).await?;
         assert_eq!(by_path["error"]["code"], "not_allowed", "{by_path}");
 
         // Share before consent: the dialog says whose consent is missing, and Save waits.
@@ -78,7 +83,8 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         click(client, "share-case").await?;
         wait_for(client, "export-dialog").await?;
         click(client, "export-contact").await?;
-        wait_for_text(client, "export-missing", &format!("Finch (Willow) has not agreed to share with {B_NAME}")).await?;
+        wait_for_text(client, "export-missing", &format!("Finch (Willow) has not agreed to share with {B_NAME}"))
+            .await?;
         assert!(!wait_for(client, "export-save").await?.is_enabled().await?, "no consent, no saving");
         show(client, "export-missing").await?;
         check_screen(client, &mut shots, "export-consent-missing").await?;
@@ -98,10 +104,11 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         show(client, "consent-recipients-Finch").await?;
         check_screen(client, &mut shots, "consent-ledger-contact").await?;
 
-        // Share again: what goes, what the audience leaves out, then Save.
+        // Share again, by keyboard: what goes, what the audience leaves out, then Save.
         click(client, "share-case").await?;
         wait_for(client, "export-dialog").await?;
-        click(client, "export-contact").await?;
+        tab_to(client, "export-contact", 12).await?;
+        keys(client, " ").await?;
         wait_for(client, "export-consent-ok").await?;
         wait_for_text(client, "export-cases", "Willow").await?;
         wait_for_text(client, "export-left-out", "Nothing").await?;
@@ -112,7 +119,8 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         click(client, "export-audience-co-facilitator").await?;
         wait_for_text(client, "export-left-out", "Nothing").await?;
         wait_for(client, "export-consent-ok").await?;
-        click(client, "export-save").await?;
+        tab_to(client, "export-save", 12).await?;
+        keys(client, &Key::Enter).await?;
         wait_for_text(client, "export-saved", "circlebook-bundle-").await?;
         check_screen(client, &mut shots, "export-saved").await?;
         click(client, "export-close").await?;
@@ -151,15 +159,19 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         wait_for_text(client, "nav-cases", "Casos").await?;
         click(client, "nav-contacts").await?;
         wait_ready(client, "contacts-screen").await?;
-        click(client, "open-bundle").await?;
+        // By keyboard: Tab to "Preview a bundle", Enter; Tab to Apply, Enter.
+        tab_to(client, "open-bundle", 40).await?;
+        keys(client, &Key::Enter).await?;
         wait_for(client, "bundle-dialog").await?;
         wait_for_text(client, "bundle-signer-verified", A_NAME).await?;
         wait_for_text(client, "bundle-cases", "Willow").await?;
         check_screen(client, &mut shots, "import-preview-es").await?;
-        click(client, "bundle-apply").await?;
+        tab_to(client, "bundle-apply", 10).await?;
+        keys(client, &Key::Enter).await?;
         wait_for_text(client, "import-applied-summary", "Casos añadidos: 1").await?;
         check_screen(client, &mut shots, "import-applied-es").await?;
-        click(client, "import-open-case").await?;
+        tab_to(client, "import-open-case", 5).await?;
+        keys(client, &Key::Enter).await?;
         wait_ready(client, "case-screen").await?;
         wait_for_text(client, "case-title", "Willow").await?;
         let people = client.find(Locator::Css("[data-testid=\"case-screen\"]")).await?.text().await?;

@@ -8,10 +8,10 @@ use ts_rs::TS;
 
 use super::card::ContactCard;
 use super::keys::{Fingerprint, PublicKey, SigningIdentity};
+use crate::model::consent::contact_scope;
 use crate::model::ops::Op;
 use crate::model::rows::audit;
 use crate::model::terminology::NoArgs;
-use crate::model::consent::contact_scope;
 use crate::model::{CaseId, Ctx, ModelError};
 use crate::vault::UnlockedVault;
 
@@ -145,9 +145,7 @@ pub fn list_contacts(vault: &mut UnlockedVault, _ctx: &Ctx, _: NoArgs) -> Result
     for r in rows {
         let mut found = contact(&me, r)?;
         found.shared_cases = cases
-            .query_map([contact_scope(&found.signing_key)], |r| {
-                Ok(SharedCase { id: r.get(0)?, code_name: r.get(1)? })
-            })?
+            .query_map([contact_scope(&found.signing_key)], |r| Ok(SharedCase { id: r.get(0)?, code_name: r.get(1)? }))?
             .collect::<rusqlite::Result<_>>()?;
         out.push(found);
     }

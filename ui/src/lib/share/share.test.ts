@@ -65,7 +65,7 @@ it('shows whose consent is missing, then what goes, and saves through Rust', asy
   missing = false;
   await fireEvent.click(screen.getByTestId('export-audience-supervisor'));
   await screen.findByTestId('export-consent-ok', {}, { timeout: 2000 });
-  expect(screen.getByTestId('export-case').textContent).toContain('Consent ledger entries 3');
+  expect(screen.getByTestId('export-case').textContent).toContain('Consent ledger entries: 3; People: 2');
   expect(screen.getByTestId('export-left-out').textContent).toContain('contact details');
   await fireEvent.click(screen.getByTestId('export-save'));
   expect((await screen.findByTestId('export-saved')).textContent).toContain('circlebook-bundle-x.cbb, with 6 records');
