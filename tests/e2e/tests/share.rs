@@ -97,7 +97,7 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         wait_for(client, "consent-dialog").await?;
         choose(client, "consent-contact", &b_key).await?;
         click(client, "consent-submit").await?;
-        wait_for_text(client, "consent-recipients-Finch", &format!("{B_NAME}")).await?;
+        wait_for_text(client, "consent-recipients-Finch", B_NAME).await?;
         let shown = wait_for(client, "consent-recipients-Finch").await?.text().await?;
         assert!(!shown.contains("contact:"), "the ledger names the contact: {shown}");
         assert!(shown.contains('✓'), "with its verified mark: {shown}");
