@@ -3,8 +3,10 @@
 //! ledger by picking the contact (shown by name, with its verified mark, never as `contact:KEY`); the Share dialog
 //! first says whose consent is missing, then what goes and what the audience leaves out, and saves the bundle
 //! through the save dialog (debug seam `CIRCLEBOOK_TEST_SAVE_DIR`) under a name with no case data; the Contacts
-//! screen then lists the case for that contact. In vault B (A's card added with the CLI), in Spanish, the bundle
-//! is previewed (debug seam `CIRCLEBOOK_TEST_BUNDLE_FILE`), applied, and the new case opened. Each screen is checked
+//! screen then lists the case for that contact. In vault B (A's card added with the CLI, not verified), in Spanish
+//! and by keyboard, the bundle is previewed (debug seam `CIRCLEBOOK_TEST_BUNDLE_FILE`); Apply waits for the step
+//! confirming A's number; a file swapped after the preview is refused on Apply; the bundle is applied, the new case
+//! opened, and applying it again changes nothing. Each screen is checked
 //! by axe-core and for CSP violations and screenshotted into `<target>/e2e-screenshots/share/`.
 
 use std::ffi::OsString;
@@ -143,8 +145,9 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
     assert!(name.starts_with("circlebook-bundle-") && name.ends_with(".cbb"), "{name}");
     assert!(!name.contains("Willow") && !name.contains("Finch") && !name.contains("Rowan"), "{name}");
 
-    // Vault B: A is a verified contact (added with the CLI), the app in Spanish, the bundle applied.
-    cli_output(&vault_b, &["contact", "add", "--card", &a_card, "--verified"])?;
+    // Vault B: A is a contact (added with the CLI) whose number was not compared yet; the app in Spanish.
+    cli_output(&vault_b, &["contact", "add", "--card", &a_card])?;
+    let original = std::fs::read(&bundle)?;
     let app = DemoApp::start_with(
         0,
         &[("CIRCLEBOOK_VAULT", OsString::from(&vault_b)), ("CIRCLEBOOK_TEST_BUNDLE_FILE", OsString::from(&bundle))],
@@ -159,13 +162,26 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         wait_for_text(client, "nav-cases", "Casos").await?;
         click(client, "nav-contacts").await?;
         wait_ready(client, "contacts-screen").await?;
-        // By keyboard: Tab to "Preview a bundle", Enter; Tab to Apply, Enter.
+        // By keyboard: Tab to "Preview a bundle", Enter. The signer is a contact not verified yet: Apply waits
+        // for the explicit step that confirms their number.
         tab_to(client, "open-bundle", 40).await?;
         keys(client, &Key::Enter).await?;
         wait_for(client, "bundle-dialog").await?;
-        wait_for_text(client, "bundle-signer-verified", A_NAME).await?;
+        wait_for_text(client, "bundle-signer-unverified", A_NAME).await?;
         wait_for_text(client, "bundle-cases", "Willow").await?;
+        assert!(!wait_for(client, "bundle-apply").await?.is_enabled().await?, "not before the number is confirmed");
+        show(client, "import-accept").await?;
         check_screen(client, &mut shots, "import-preview-es").await?;
+        tab_to(client, "import-accept-signer", 20).await?;
+        keys(client, " ").await?;
+        // The file is read again on Apply: swapped after the preview, it is refused, and nothing changes.
+        std::fs::write(&bundle, b"not a bundle any more")?;
+        tab_to(client, "bundle-apply", 10).await?;
+        keys(client, &Key::Enter).await?;
+        wait_for_text(client, "import-refused", "no es un paquete de Circlebook").await?;
+        let none = invoke(client, "list_cases", json!({})).await?;
+        assert_eq!(none["ok"].as_array().map(Vec::len), Some(0), "{none}");
+        std::fs::write(&bundle, &original)?;
         tab_to(client, "bundle-apply", 10).await?;
         keys(client, &Key::Enter).await?;
         wait_for_text(client, "import-applied-summary", "Casos añadidos: 1").await?;
@@ -183,6 +199,7 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         wait_ready(client, "contacts-screen").await?;
         click(client, "open-bundle").await?;
         wait_for(client, "bundle-dialog").await?;
+        click(client, "import-accept-signer").await?;
         click(client, "bundle-apply").await?;
         wait_for_text(client, "import-already-applied", "ya se había aplicado").await?;
         let cases = invoke(client, "list_cases", json!({})).await?;
