@@ -3,7 +3,7 @@
 //! ledger by picking the contact (shown by name, with its verified mark, never as `contact:KEY`); the Share dialog
 //! first says whose consent is missing, then what goes and what the audience leaves out, and saves the bundle
 //! through the save dialog (debug seam `CIRCLEBOOK_TEST_SAVE_DIR`) under a name with no case data; the Contacts
-//! screen then lists the case for that contact. In vault B (A's card added with the CLI, not verified), in Spanish
+//! screen then lists the case for that contact, and Home's "Share cases…" lets the cases be chosen in the dialog. In vault B (A's card added with the CLI, not verified), in Spanish
 //! and by keyboard, the bundle is previewed (debug seam `CIRCLEBOOK_TEST_BUNDLE_FILE`); Apply waits for the step
 //! confirming A's number; a file swapped after the preview is refused on Apply; the bundle is applied, the new case
 //! opened, and applying it again changes nothing. Each screen is checked
@@ -133,6 +133,19 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         wait_for_text(client, "contact-cases", "Willow").await?;
         show(client, "contact-cases").await?;
         check_screen(client, &mut shots, "contacts-shared-cases").await?;
+
+        // From Home, cases are chosen in the dialog itself (nothing is asked before one is).
+        click(client, "nav-cases").await?;
+        wait_ready(client, "home-screen").await?;
+        click(client, "share-cases").await?;
+        wait_for(client, "export-dialog").await?;
+        click(client, "export-contact").await?;
+        wait_for_text(client, "export-preview", "Choose the cases").await?;
+        click(client, "export-choose-case").await?;
+        wait_for(client, "export-consent-ok").await?;
+        wait_for_text(client, "export-cases", "Willow").await?;
+        check_screen(client, &mut shots, "export-from-home").await?;
+        click(client, "export-cancel").await?;
         Ok(())
     }
     .await;

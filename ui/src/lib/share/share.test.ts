@@ -97,3 +97,30 @@ it('sends a passphrase only with the save, never with the preview', async () => 
   store.passphraseWeak = true;
   expect(store.canSave).toBe(false);
 });
+
+it('opened from Home, lets several cases be chosen and asks nothing until one is', async () => {
+  const previews: { case_ids: string[] }[] = [];
+  mockIPC((_cmd, payload) => {
+    const { name, args } = payload as { name: string; args: { case_ids: string[] } };
+    if (name === 'list_contacts') return [bea];
+    if (name === 'preview_export') {
+      previews.push(args);
+      return previewOf(false);
+    }
+    throw new Error(name);
+  });
+  render(ExportDialog, {
+    open: true,
+    caseIds: [],
+    choices: [
+      { id: 'c1' as CaseId, code_name: 'Willow' },
+      { id: 'c2' as CaseId, code_name: 'Aspen' },
+    ],
+  });
+  await fireEvent.click((await screen.findAllByTestId('export-contact'))[0]!);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(previews).toEqual([]);
+  for (const box of screen.getAllByTestId('export-choose-case')) await fireEvent.click(box);
+  await screen.findByTestId('export-consent-ok', {}, { timeout: 2000 });
+  expect(previews.at(-1)?.case_ids).toEqual(['c1', 'c2']);
+});

@@ -21,7 +21,8 @@ export const AUDIENCES: readonly ExportAudience[] = ['co-facilitator', 'supervis
 export type RecipientMode = 'contacts' | 'passphrase';
 
 export class ExportStore {
-  readonly caseIds: CaseId[];
+  /** The cases to share (chosen in the dialog when it was opened from Home). */
+  caseIds = $state<CaseId[]>([]);
   contacts = $state.raw<Contact[]>([]);
   audience = $state<ExportAudience>('co-facilitator');
   mode = $state<RecipientMode>('contacts');
@@ -52,8 +53,13 @@ export class ExportStore {
     return this.contactsAllowed ? this.mode : 'passphrase';
   }
 
+  toggleCase(id: CaseId, on: boolean): void {
+    this.caseIds = on ? [...new Set([...this.caseIds, id])] : this.caseIds.filter((c) => c !== id);
+  }
+
   /** Enough is chosen to ask for a preview. */
   get ready(): boolean {
+    if (this.caseIds.length === 0) return false;
     return this.effectiveMode === 'contacts' ? this.chosen.length > 0 : this.person.trim() !== '';
   }
 
@@ -71,7 +77,7 @@ export class ExportStore {
     }
     const passphrase = this.effectiveMode === 'passphrase';
     const outcome = await ops.previewExport({
-      case_ids: this.caseIds,
+      case_ids: [...this.caseIds],
       audience: this.audience,
       to: passphrase ? [this.person.trim()] : this.chosen.map((k) => `contact:${k}`),
       passphrase: passphrase ? '' : undefined,
@@ -105,7 +111,7 @@ export class ExportStore {
   }
 
   save(dialogTitle: string): Promise<CallResult<BundleSaved>> {
-    return saveBundle(this.caseIds, this.audience, this.recipients(), dialogTitle);
+    return saveBundle([...this.caseIds], this.audience, this.recipients(), dialogTitle);
   }
 
   /** The name of a `shared_with` scope, as the preview's recipients word it. */
