@@ -3,7 +3,8 @@
 //! ledger by picking the contact (shown by name, with its verified mark, never as `contact:KEY`); the Share dialog
 //! first says whose consent is missing, then what goes and what the audience leaves out, and saves the bundle
 //! through the save dialog (debug seam `CIRCLEBOOK_TEST_SAVE_DIR`) under a name with no case data; the Contacts
-//! screen then lists the case for that contact, and Home's "Share cases…" lets the cases be chosen in the dialog. In vault B (A's card added with the CLI, not verified), in Spanish
+//! screen then lists the case for that contact, and Home's "Share cases…" lets the cases be chosen in the dialog,
+//! where a progress summary is saved with a passphrase (refused while too weak). In vault B (A's card added with the CLI, not verified), in Spanish
 //! and by keyboard, the bundle is previewed (debug seam `CIRCLEBOOK_TEST_BUNDLE_FILE`); Apply waits for the step
 //! confirming A's number; a file swapped after the preview is refused on Apply; the bundle is applied, the new case
 //! opened, and applying it again changes nothing. Each screen is checked
@@ -11,8 +12,8 @@
 
 use std::ffi::OsString;
 
-use circlebook_e2e::demo::{cli_output, init_vault, DemoApp};
-use circlebook_e2e::drive::{check_screen, choose, click, invoke, keys, tab_to, wait_ready};
+use circlebook_e2e::demo::{cli_output, init_vault, DemoApp, PASSPHRASE};
+use circlebook_e2e::drive::{check_screen, choose, click, invoke, keys, tab_to, type_into, wait_ready};
 use circlebook_e2e::{wait_for, wait_for_text, Error, Screenshots};
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -51,6 +52,7 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
     // Vault A: share a case with B.
     let app = DemoApp::start_with(0, &[("CIRCLEBOOK_TEST_SAVE_DIR", OsString::from(&outbox))]).await?;
     let mut a_card = String::new();
+    let mut bundle = std::path::PathBuf::new();
     let outcome = async {
         let client = &app.client;
         let mut shots = Screenshots::in_target("share")?;
@@ -125,6 +127,9 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         keys(client, &Key::Enter).await?;
         wait_for_text(client, "export-saved", "circlebook-bundle-").await?;
         check_screen(client, &mut shots, "export-saved").await?;
+        let saved: Vec<_> = std::fs::read_dir(&outbox)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+        assert_eq!(saved.len(), 1, "{saved:?}");
+        bundle = saved[0].clone();
         click(client, "export-close").await?;
 
         // The Contacts screen lists the case for B.
@@ -145,15 +150,27 @@ async fn a_case_goes_from_one_vault_to_another_through_the_app() -> Result<(), E
         wait_for(client, "export-consent-ok").await?;
         wait_for_text(client, "export-cases", "Willow").await?;
         check_screen(client, &mut shots, "export-from-home").await?;
-        click(client, "export-cancel").await?;
+        // A progress summary for the person harmed goes with a passphrase only (sent as a secret, with the save).
+        click(client, "export-audience-progress").await?;
+        type_into(client, "export-person", "Finch").await?;
+        type_into(client, "export-passphrase", "short").await?;
+        wait_for_text(client, "export-passphrase-hint", "too easy to guess").await?;
+        assert!(!wait_for(client, "export-save").await?.is_enabled().await?, "not with a weak passphrase");
+        type_into(client, "export-passphrase", PASSPHRASE).await?;
+        wait_for_text(client, "export-passphrase-hint", "never with the file").await?;
+        wait_for(client, "export-consent-ok").await?;
+        wait_for_text(client, "export-left-out", "shareable progress entries").await?;
+        check_screen(client, &mut shots, "export-progress-passphrase").await?;
+        click(client, "export-save").await?;
+        wait_for_text(client, "export-saved-how", "passphrase you chose").await?;
+        click(client, "export-close").await?;
         Ok(())
     }
     .await;
     app.finish(outcome).await?;
 
     let saved: Vec<_> = std::fs::read_dir(&outbox)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
-    assert_eq!(saved.len(), 1, "{saved:?}");
-    let bundle = saved[0].clone();
+    assert_eq!(saved.len(), 2, "the co-facilitator's bundle and the progress summary: {saved:?}");
     let name = bundle.file_name().and_then(|n| n.to_str()).ok_or("a name")?.to_owned();
     assert!(name.starts_with("circlebook-bundle-") && name.ends_with(".cbb"), "{name}");
     assert!(!name.contains("Willow") && !name.contains("Finch") && !name.contains("Rowan"), "{name}");
