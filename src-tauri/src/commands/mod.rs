@@ -10,4 +10,5 @@ pub mod passphrase;
 pub mod print;
 pub mod registry;
 pub mod safety;
+pub mod share;
 pub mod vault;

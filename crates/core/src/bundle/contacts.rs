@@ -8,10 +8,11 @@ use ts_rs::TS;
 
 use super::card::ContactCard;
 use super::keys::{Fingerprint, PublicKey, SigningIdentity};
+use crate::model::consent::contact_scope;
 use crate::model::ops::Op;
 use crate::model::rows::audit;
 use crate::model::terminology::NoArgs;
-use crate::model::{Ctx, ModelError};
+use crate::model::{CaseId, Ctx, ModelError};
 use crate::vault::{EditError, UnlockedVault};
 
 /// The display name on a card when none is given.
@@ -58,6 +59,17 @@ pub struct Contact {
     pub verified: bool,
     pub verified_at: Option<DateTime<Utc>>,
     pub added_at: DateTime<Utc>,
+    /// The cases whose consent ledger names this contact as a recipient (`information_sharing` entries with
+    /// `shared_with` = `contact:KEY`, whatever their decision), by code name (in `list_contacts`; empty elsewhere).
+    #[serde(default)]
+    pub shared_cases: Vec<SharedCase>,
+}
+
+/// A case whose consent ledger names a contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SharedCase {
+    pub id: CaseId,
+    pub code_name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -110,6 +122,7 @@ fn contact(
         verified: verified_at.is_some(),
         verified_at,
         added_at,
+        shared_cases: Vec::new(),
     })
 }
 
@@ -123,7 +136,20 @@ pub fn list_contacts(vault: &mut UnlockedVault, _ctx: &Ctx, _: NoArgs) -> Result
     let me = signing_identity(vault).fingerprint();
     let mut stmt = vault.conn().prepare(&format!("SELECT {COLUMNS} FROM contacts ORDER BY name, signing_key"))?;
     let rows = stmt.query_map([], row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(|r| contact(&me, r)).collect()
+    let mut cases = vault.conn().prepare(
+        "SELECT DISTINCT c.id, c.code_name FROM consents k
+           JOIN participants p ON p.id = k.participant_id JOIN cases c ON c.id = p.case_id
+         WHERE k.activity = 'information_sharing' AND k.shared_with = ?1 ORDER BY c.code_name, c.id",
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut found = contact(&me, r)?;
+        found.shared_cases = cases
+            .query_map([contact_scope(&found.signing_key)], |r| Ok(SharedCase { id: r.get(0)?, code_name: r.get(1)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push(found);
+    }
+    Ok(out)
 }
 
 /// Adds a contact; this vault's own card is refused (a bundle "to yourself" would only ever reach this vault).
@@ -178,6 +204,7 @@ fn add_contact_in(
         verified: verified_at.is_some(),
         verified_at,
         added_at: ctx.now(),
+        shared_cases: Vec::new(),
     })
 }
 
@@ -219,6 +246,7 @@ pub fn verify_contact(tx: &Transaction<'_>, ctx: &Ctx, args: ContactRef) -> Resu
         verified: true,
         verified_at: Some(verified_at),
         added_at,
+        shared_cases: Vec::new(),
     })
 }
 

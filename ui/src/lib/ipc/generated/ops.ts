@@ -253,7 +253,12 @@ fingerprint: string,
 /**
  * The number both screens show for this pair (60 digits): the one to read aloud (in `list_contacts`).
  */
-pair_fingerprint: string | null, verified: boolean, verified_at: string | null, added_at: string, };
+pair_fingerprint: string | null, verified: boolean, verified_at: string | null, added_at: string, 
+/**
+ * The cases whose consent ledger names this contact as a recipient (`information_sharing` entries with
+ * `shared_with` = `contact:KEY`, whatever their decision), by code name (in `list_contacts`; empty elsewhere).
+ */
+shared_cases: Array<SharedCase>, };
 
 export type ContactRef = { 
 /**
@@ -869,6 +874,8 @@ export type SetTerminology = {
  * Role word (`person_harmed`, `supporter`…) to the label the program uses. Replaces earlier choices.
  */
 labels: { [key in string]: string }, };
+
+export type SharedCase = { id: CaseId, code_name: string, };
 
 export type SharedProgress = { entry_on: string, text: string, verified_by: string, verification: string, };
 
