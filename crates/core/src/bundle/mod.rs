@@ -1,6 +1,6 @@
 //! Case bundles (issue 11): the vault's signing key and contact card, its contacts, and the bundle file, an
 //! age-encrypted tar of a signed manifest and a small SQLite database of cases, read in memory only
-//! (docs/FORMAT.md, "Case bundles"). Merging bundles into the vault is not here yet.
+//! (docs/FORMAT.md, "Case bundles"), and merging them into cases already here (`sync`, `conflicts`).
 
 pub mod card;
 pub mod contacts;
@@ -11,6 +11,8 @@ pub mod import;
 pub mod keys;
 pub mod payload;
 pub mod preview;
+pub mod sync;
+pub mod conflicts;
 
 pub use card::{CardError, ContactCard};
 pub use keys::{Fingerprint, PublicKey, SigningIdentity};

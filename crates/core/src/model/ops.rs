@@ -45,6 +45,7 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     all.extend(crate::bundle::export::ops());
     all.extend(crate::bundle::import::ops());
     all.extend(crate::bundle::preview::ops());
+    all.extend(crate::bundle::conflicts::ops());
     all.sort_by_key(|op| op.name);
     all
 });
