@@ -94,7 +94,11 @@ fn ledger_known(
         Ok((entry_from_row(r)?, r.get::<_, i64>(10)?, known.and_then(|k| serde_json::from_str(&k).ok())))
     })?;
     let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    entries.sort_by_key(|(e, seq, _)| (zone.date_of(e.decided_at), *seq));
+    // Entries merged from other vaults may share a sequence number: their ids break the tie the same way in
+    // every vault.
+    entries.sort_by(|(a, sa, _), (b, sb, _)| {
+        (zone.date_of(a.decided_at), *sa, a.id.to_string()).cmp(&(zone.date_of(b.decided_at), *sb, b.id.to_string()))
+    });
     Ok(entries.into_iter().map(|(e, _, k)| (e, k)).collect())
 }
 
@@ -133,12 +137,11 @@ pub(crate) fn as_of_diverged(
         let last = heads.first().copied().or(upto.len().checked_sub(1));
         return Ok((last.map(|i| upto[i].0.clone()), false));
     }
-    let winner = heads
-        .iter()
-        .copied()
-        .max_by_key(|&i| (restrictiveness(state_of(Some(&upto[i].0), on)), i))
-        .expect("two heads or more");
-    Ok((Some(upto[winner].0.clone()), true))
+    let rank = |i: usize| restrictiveness(state_of(Some(&upto[i].0), on));
+    let winner = heads.iter().copied().max_by_key(|&i| (rank(i), i)).expect("two heads or more");
+    // Concurrent entries that agree (two grants) are no divergence to show.
+    let diverged = heads.iter().any(|&i| state_of(Some(&upto[i].0), on) != state_of(Some(&upto[winner].0), on));
+    Ok((Some(upto[winner].0.clone()), diverged))
 }
 
 /// The last entry in effect order, whatever its day: what a new entry follows.
@@ -520,7 +523,7 @@ pub(crate) fn consent_history(
     let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS}, seq FROM consents WHERE participant_id = ?1"))?;
     let rows = stmt.query_map([&participant.id], |r| Ok((entry_from_row(r)?, r.get::<_, i64>(10)?)))?;
     let mut entries = rows.collect::<Result<Vec<_>, _>>()?;
-    entries.sort_by_key(|(e, seq)| std::cmp::Reverse((ctx.date_of(e.decided_at), *seq)));
+    entries.sort_by_key(|(e, seq)| std::cmp::Reverse((ctx.date_of(e.decided_at), *seq, e.id.to_string())));
     Ok(entries.into_iter().map(|(e, _)| e).collect())
 }
 

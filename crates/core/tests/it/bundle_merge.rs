@@ -375,6 +375,10 @@ fn every_edit_takes_a_dot_in_its_own_journal_record_and_a_restore_mints_a_new_re
 enum Step {
     /// Vault writes a new alias for Rowan.
     Alias(usize),
+    /// Vault writes new pronouns for Rowan (another field of the same record).
+    Pronouns(usize),
+    /// Vault records Rowan's decision about a direct dialogue (granted, declined, or a withdrawal).
+    Consent(usize, usize),
     /// Vault adds a note.
     AddNote(usize),
     /// Vault edits the `k`-th note it knows (if any).
@@ -390,6 +394,8 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         (0..3usize).prop_map(Step::Alias),
+        (0..3usize).prop_map(Step::Pronouns),
+        (0..3usize, 0..3usize).prop_map(|(v, d)| Step::Consent(v, d)),
         (0..3usize).prop_map(Step::AddNote),
         (0..3usize, 0..4usize).prop_map(|(v, k)| Step::EditNote(v, k)),
         (0..3usize, 0..4usize).prop_map(|(v, k)| Step::DeleteNote(v, k)),
@@ -403,10 +409,10 @@ fn step() -> impl Strategy<Value = Step> {
 struct Known(BTreeSet<usize>);
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, max_shrink_iters: 0, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 8, max_shrink_iters: 0, ..ProptestConfig::default() })]
 
     #[test]
-    fn three_vaults_converge_whatever_the_order_duplicates_and_drops(steps in proptest::collection::vec(step(), 4..14)) {
+    fn three_vaults_converge_whatever_the_order_duplicates_and_drops(steps in proptest::collection::vec(step(), 4..24)) {
         let mut n = net(3);
         let mut mailbox: Vec<Vec<(String, Known)>> = vec![Vec::new(); 3];
         let mut known: Vec<Known> = vec![Known::default(); 3];
@@ -422,6 +428,21 @@ proptest! {
                     n.update(v, 0, json!({ "alias": value }));
                     writes.push((value, known[v].0.clone()));
                     known[v].0.insert(writes.len() - 1);
+                }
+                Step::Pronouns(v) => {
+                    n.update(v, 0, json!({ "pronouns": format!("p{}", added.len() + writes.len()) }));
+                }
+                Step::Consent(v, d) => {
+                    let rowan = n.people[0].clone();
+                    let _ = if d == 2 {
+                        ops::call("withdraw_consent", n.v(v), &ctx(),
+                            json!({ "participant_id": rowan, "activity": "direct_dialogue", "method": "verbal" }))
+                    } else {
+                        let decision = ["granted", "declined"][d];
+                        ops::call("record_consent", n.v(v), &ctx(),
+                            json!({ "participant_id": rowan, "activity": "direct_dialogue", "method": "verbal",
+                                    "decision": decision }))
+                    };
                 }
                 Step::AddNote(v) => {
                     let note = call(n.v(v), "add_note", json!({ "case_id": case, "body": format!("note by {v}") }));
@@ -460,8 +481,20 @@ proptest! {
             n.import(*to, path).expect("final delivery");
         }
         let first = state(n.v(0));
+        let rowan = n.people[0].clone();
+        // The alias each entry carries is the one the vault shows (its own while the alias is in conflict).
+        let judged = |v: &mut UnlockedVault| {
+            let mut all = call(v, "current_consents", json!({ "participant_id": rowan }));
+            for c in all.as_array_mut().expect("c") {
+                c.as_object_mut().expect("o").remove("alias");
+            }
+            all
+        };
+        let consent = judged(n.v(0));
         for i in 1..3 {
             prop_assert_eq!(&state(n.v(i)), &first, "vault {} differs from vault 0", i);
+            let theirs = judged(n.v(i));
+            prop_assert_eq!(&theirs, &consent, "vault {} judges consent otherwise", i);
         }
         // Nothing lost: every note added and never deleted is there; every deleted one is gone.
         let notes = call(n.v(0), "list_notes", json!({ "case_id": case }));
