@@ -22,6 +22,8 @@ mod escapes;
 mod exchange;
 #[path = "cli/inspect.rs"]
 mod inspect;
+#[path = "cli/merge.rs"]
+mod merge;
 #[path = "cli/reads.rs"]
 mod reads;
 #[path = "cli/rotate.rs"]

@@ -449,10 +449,11 @@ fn every_gated_operation_is_in_the_registry_and_in_the_property_test() {
     assert_eq!(tested, GATED.into_iter().collect());
     assert_eq!(
         names.len(),
-        // 70, and issue 11's `preview_export` (a read), `import_bundle` (new cases only, as sent) and
+        // 70, and issue 11's `preview_export` (a read), `import_bundle` (cases as sent, merged),
         // `export_bundle` (gated on consent to share with each recipient; tested in `bundle_export.rs`, whose
-        // recipients the reference ledger here does not model).
-        73,
+        // recipients the reference ledger here does not model), `list_conflicts` (a read) and `resolve_conflict`
+        // (keeps one of the values already recorded on two vaults).
+        75,
         "a new operation: decide whether it is consent-gated and list it here and in ARCHITECTURE.md"
     );
 }
