@@ -41,11 +41,15 @@ fn a_field_changed_on_both_vaults_is_listed_resolved_and_cleared_on_both() {
     let listed = ana.run(&["--json", "conflicts"]).ok().json();
     let conflict = &listed[0];
     assert_eq!((conflict["record_kind"].as_str(), conflict["field"].as_str()), (Some("participants"), Some("alias")));
-    let from: Vec<&str> = conflict["values"].as_array().expect("v").iter().map(|v| v["from"].as_str().expect("f")).collect();
+    let from: Vec<&str> =
+        conflict["values"].as_array().expect("v").iter().map(|v| v["from"].as_str().expect("f")).collect();
     assert!(from.contains(&"this vault") && from.contains(&"Bea"), "{from:?}");
     let id = conflict["id"].as_str().expect("id").to_owned();
     let human = bea.run(&["conflicts"]).ok().stdout;
-    assert!(human.contains(&id) && human.contains("\"Rowan A\"  from Ana") && human.contains("1 conflict(s)"), "{human}");
+    assert!(
+        human.contains(&id) && human.contains("\"Rowan A\"  from Ana") && human.contains("1 conflict(s)"),
+        "{human}"
+    );
 
     let before = files(&ana.vault);
     ana.run(&["resolve", "nope", "--take", "0"]).fails_with("conflict");

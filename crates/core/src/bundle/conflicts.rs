@@ -152,7 +152,7 @@ pub(crate) fn resolve_conflict(tx: &Transaction<'_>, ctx: &Ctx, args: ResolveCon
         .into_iter()
         .find(|(_, table, key, col)| sync::conflict_id(table, key, col) == args.id)
         .ok_or_else(|| ModelError::not_found("conflict", &args.id))?;
-    let (_case, table, key, col) = found;
+    let (case, table, key, col) = found;
     let values = sync::conflict_values(tx, &table, &key, &col)?;
     let Some((_, value)) = values.get(args.choice as usize) else {
         return Err(ModelError::Invalid(format!(
@@ -164,6 +164,11 @@ pub(crate) fn resolve_conflict(tx: &Transaction<'_>, ctx: &Ctx, args: ResolveCon
     };
     let value = value.clone();
     sync::write_field(tx, &table, &key, &col, &value)?;
+    // The value came from a bundle: the model must be able to read the record with it.
+    let case_id: CaseId =
+        serde_json::from_value(serde_json::Value::String(case)).map_err(|e| ModelError::Invalid(e.to_string()))?;
+    crate::model::case_file::case_file(tx, ctx, crate::model::cases::CaseRef { case_id })
+        .map_err(|e| ModelError::Invalid(format!("that value cannot be kept: {e}")))?;
     audit(tx, ctx, "resolve", "conflict", &args.id)?;
     Ok(Resolved { id: args.id, record_kind: table, record_id: record_id(&key), field: col, value })
 }

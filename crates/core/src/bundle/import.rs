@@ -16,8 +16,8 @@ use super::export::owner_filter;
 use super::file::{self, Audience, Key, Limits, Signer};
 use super::keys::{Fingerprint, PublicKey};
 use super::payload;
-use super::sync::{self, MergeReport};
 use super::preview::{listed_cases, read_bounded, refused};
+use super::sync::{self, MergeReport};
 use crate::model::cases::CaseRef;
 use crate::model::ops::Op;
 use crate::model::rows::audit;
@@ -60,16 +60,28 @@ pub struct Imported {
     pub already_applied: bool,
     pub created_at: DateTime<Utc>,
     /// Cases already here that the bundle was merged into.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<ImportedCase>>", optional)]
     pub merged: Vec<ImportedCase>,
     /// Consent ledger entries added.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
     pub consent_changes: u64,
     /// Records added (consent entries apart).
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
     pub new_records: u64,
     /// Records changed or deleted.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
     pub updated_records: u64,
     /// Fields that now hold values written on both sides (see `list_conflicts`).
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
     pub conflicts: u64,
     /// Records changed in the bundle that were deleted here (or there): they stay deleted.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
     pub kept_deleted: u64,
 }
 

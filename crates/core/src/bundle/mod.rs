@@ -3,6 +3,7 @@
 //! (docs/FORMAT.md, "Case bundles"), and merging them into cases already here (`sync`, `conflicts`).
 
 pub mod card;
+pub mod conflicts;
 pub mod contacts;
 pub mod export;
 pub mod file;
@@ -12,7 +13,6 @@ pub mod keys;
 pub mod payload;
 pub mod preview;
 pub mod sync;
-pub mod conflicts;
 
 pub use card::{CardError, ContactCard};
 pub use keys::{Fingerprint, PublicKey, SigningIdentity};

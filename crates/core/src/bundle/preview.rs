@@ -67,18 +67,32 @@ pub struct BundlePreview {
     /// before, every record readable); the signer's trust is decided apart (see `signer`).
     pub would_apply: bool,
     /// Why it would not apply, when `would_apply` is false and the bundle was not applied before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub refusal: Option<String>,
     /// Consent ledger entries it would add (shown first: they change what may be done).
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
     pub consent_changes: u64,
     /// Records it would add (consent entries apart).
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
     pub new_records: u64,
     /// Records it would change or delete.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
     pub updated_records: u64,
     /// How many fields would hold values written on both sides.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
     pub conflicts: u64,
     /// Records changed in the bundle but deleted here (or there): they would stay deleted.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
     pub kept_deleted: u64,
     /// The conflicts it would create.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<PreviewConflict>>", optional)]
     pub new_conflicts: Vec<PreviewConflict>,
 }
 

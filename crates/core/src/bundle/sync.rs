@@ -189,7 +189,13 @@ fn key_clause(pk: &[String], first: usize) -> String {
 }
 
 /// The live row of `table` with this key (all columns, in order).
-fn load_row(conn: &Connection, table: &str, cols: &[String], pk: &[String], key: &str) -> rusqlite::Result<Option<Vec<SqlValue>>> {
+fn load_row(
+    conn: &Connection,
+    table: &str,
+    cols: &[String],
+    pk: &[String],
+    key: &str,
+) -> rusqlite::Result<Option<Vec<SqlValue>>> {
     let list = cols.iter().map(|c| ident(c)).collect::<Vec<_>>().join(", ");
     let sql = format!("SELECT {list} FROM {} WHERE {}", ident(table), key_clause(pk, 1));
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -209,7 +215,11 @@ fn owned(v: rusqlite::types::ValueRef<'_>) -> SqlValue {
 }
 
 /// The case a live row belongs to.
-fn case_of_live(conn: &Connection, table: &str, values: &HashMap<String, SqlValue>) -> rusqlite::Result<Option<String>> {
+fn case_of_live(
+    conn: &Connection,
+    table: &str,
+    values: &HashMap<String, SqlValue>,
+) -> rusqlite::Result<Option<String>> {
     let text = |v: Option<&SqlValue>| match v {
         Some(SqlValue::Text(t)) => Some(t.clone()),
         _ => None,
@@ -456,7 +466,14 @@ fn set_field(
     Ok(())
 }
 
-fn bump(tx: &Transaction<'_>, case: &str, table: &str, key: &str, dot: &Dot, deleted: Option<bool>) -> rusqlite::Result<()> {
+fn bump(
+    tx: &Transaction<'_>,
+    case: &str,
+    table: &str,
+    key: &str,
+    dot: &Dot,
+    deleted: Option<bool>,
+) -> rusqlite::Result<()> {
     let found: Option<(String, bool)> = tx
         .prepare_cached("SELECT vv, deleted FROM sync_rows WHERE tbl = ?1 AND row_key = ?2")?
         .query_row([table, key], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -581,6 +598,19 @@ pub(crate) fn merge_case(
     report: &mut MergeReport,
 ) -> Result<(), ModelError> {
     let ids = serde_json::to_string(&[case_id]).map_err(|e| refused(e.to_string()))?;
+    // No one has seen a dot of this vault it has not given out yet: a bundle claiming so would hide this vault's
+    // next changes from merges.
+    let mine: Option<(String, i64)> = tx
+        .query_row("SELECT replica, counter FROM sync_replica WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((replica, counter)) = &mine {
+        let mut stmt = payload.prepare("SELECT vv FROM sync_rows WHERE case_id = ?1")?;
+        for vv in stmt.query_map([case_id], |r| r.get::<_, String>(0))? {
+            if vv_parse(&vv?).get(replica).is_some_and(|c| c > counter) {
+                return Err(refused("the bundle claims changes this vault never made: refused"));
+            }
+        }
+    }
     for table in SYNCED {
         let table = *table;
         let cols = columns(tx, table)?;
@@ -900,9 +930,8 @@ pub(crate) fn drop_orphans(tx: &Transaction<'_>) -> rusqlite::Result<u64> {
         for table in SYNCED {
             let mut fks: Vec<(String, String, String, String)> = Vec::new();
             {
-                let mut stmt = tx.prepare(
-                    "SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list(?1)",
-                )?;
+                let mut stmt =
+                    tx.prepare("SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list(?1)")?;
                 for fk in stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))? {
                     fks.push(fk?);
                 }
@@ -933,7 +962,10 @@ pub(crate) fn drop_orphans(tx: &Transaction<'_>) -> rusqlite::Result<u64> {
 }
 
 /// The fields of a case holding more than one value: (table, row_key, col).
-pub(crate) fn conflicted(conn: &Connection, case_id: Option<&str>) -> rusqlite::Result<Vec<(String, String, String, String)>> {
+pub(crate) fn conflicted(
+    conn: &Connection,
+    case_id: Option<&str>,
+) -> rusqlite::Result<Vec<(String, String, String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT case_id, tbl, row_key, col FROM sync_fields WHERE col <> '' AND (?1 IS NULL OR case_id = ?1)
          GROUP BY tbl, row_key, col HAVING count(*) > 1 ORDER BY case_id, tbl, row_key, col",
@@ -943,13 +975,21 @@ pub(crate) fn conflicted(conn: &Connection, case_id: Option<&str>) -> rusqlite::
 }
 
 /// The values of one conflicted field, in dot order: (dot, JSON text).
-pub(crate) fn conflict_values(conn: &Connection, table: &str, key: &str, col: &str) -> rusqlite::Result<Vec<(Dot, String)>> {
+pub(crate) fn conflict_values(
+    conn: &Connection,
+    table: &str,
+    key: &str,
+    col: &str,
+) -> rusqlite::Result<Vec<(Dot, String)>> {
     let mut stmt = conn.prepare(
         "SELECT replica, counter, value FROM sync_fields WHERE tbl = ?1 AND row_key = ?2 AND col = ?3
          ORDER BY replica, counter",
     )?;
     let rows = stmt.query_map([table, key, col], |r| {
-        Ok((Dot { replica: r.get(0)? , counter: r.get(1)? }, r.get::<_, Option<String>>(2)?.unwrap_or_else(|| "null".into())))
+        Ok((
+            Dot { replica: r.get(0)?, counter: r.get(1)? },
+            r.get::<_, Option<String>>(2)?.unwrap_or_else(|| "null".into()),
+        ))
     })?;
     rows.collect()
 }
@@ -969,7 +1009,13 @@ pub(crate) fn conflict_id(table: &str, key: &str, col: &str) -> String {
 }
 
 /// Sets a field to a value (JSON text) and asks the write path for a new dot covering its siblings.
-pub(crate) fn write_field(tx: &Transaction<'_>, table: &str, key: &str, col: &str, value: &str) -> Result<(), ModelError> {
+pub(crate) fn write_field(
+    tx: &Transaction<'_>,
+    table: &str,
+    key: &str,
+    col: &str,
+    value: &str,
+) -> Result<(), ModelError> {
     if !SYNCED.contains(&table) {
         return Err(refused(format!("{table} is not a case table")));
     }

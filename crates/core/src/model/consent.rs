@@ -319,6 +319,8 @@ pub struct CurrentConsent {
     pub latest: ConsentEntry,
     /// Entries recorded on two vaults disagree (neither knew the other): the most restrictive decides until a
     /// facilitator records a new decision.
+    #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub diverged: bool,
 }
 

@@ -118,8 +118,12 @@ fn state(vault: &mut UnlockedVault) -> (BTreeMap<String, Vec<String>>, BTreeSet<
     let mut in_conflict = BTreeMap::new();
     let mut set = BTreeSet::new();
     for c in conflicts.as_array().expect("list") {
-        let mut values: Vec<String> =
-            c["values"].as_array().expect("values").iter().map(|v| v["value"].as_str().expect("v").to_owned()).collect();
+        let mut values: Vec<String> = c["values"]
+            .as_array()
+            .expect("values")
+            .iter()
+            .map(|v| v["value"].as_str().expect("v").to_owned())
+            .collect();
         values.sort();
         let key = (c["record_kind"].as_str().expect("k").to_owned(), c["record_id"].as_str().expect("id").to_owned());
         in_conflict.insert((key.0.clone(), key.1.clone(), c["field"].as_str().expect("f").to_owned()), values.clone());
@@ -182,7 +186,10 @@ fn one_sided_edits_are_taken_both_ways_and_different_fields_merge_cleanly() {
     n.send(1, 0);
     for i in 0..2 {
         let rowan = n.participant(i, 0);
-        assert_eq!((rowan["pronouns"].as_str(), rowan["access_needs"].as_str()), (Some("she/her"), Some("step-free access")));
+        assert_eq!(
+            (rowan["pronouns"].as_str(), rowan["access_needs"].as_str()),
+            (Some("she/her"), Some("step-free access"))
+        );
         assert_eq!(n.participant(i, 1)["pronouns"], "he/him");
         assert!(n.conflicts(i).is_empty());
     }
@@ -208,13 +215,17 @@ fn the_same_field_on_both_sides_is_a_conflict_on_both_cleared_everywhere_by_one_
         let c = &conflicts[0];
         assert_eq!((c["record_kind"].as_str(), c["field"].as_str()), (Some("participants"), Some("alias")));
         assert_eq!(c["record_id"], json!(n.people[0]));
-        let values: BTreeSet<&str> = c["values"].as_array().expect("v").iter().map(|v| v["value"].as_str().expect("s")).collect();
+        let values: BTreeSet<&str> =
+            c["values"].as_array().expect("v").iter().map(|v| v["value"].as_str().expect("s")).collect();
         assert_eq!(values, BTreeSet::from(["\"Rowan A\"", "\"Rowan B\""]));
         let mine = if i == 0 { "\"Rowan A\"" } else { "\"Rowan B\"" };
         let this: Vec<&Value> = c["values"].as_array().expect("v").iter().filter(|v| v["this_vault"] == true).collect();
         assert_eq!(this.len(), 1);
         assert_eq!(this[0]["value"], mine, "each value says where it came from");
-        assert_eq!(c["values"].as_array().expect("v").iter().find(|v| v["this_vault"] == false).expect("o")["from"], "V");
+        assert_eq!(
+            c["values"].as_array().expect("v").iter().find(|v| v["this_vault"] == false).expect("o")["from"],
+            "V"
+        );
         assert_eq!(n.participant(i, 0)["alias"], mine.trim_matches('"'), "each vault shows its own value");
     }
     let id = n.conflicts(0)[0]["id"].clone();
@@ -254,13 +265,15 @@ fn resolving_in_favour_of_the_value_shown_still_travels() {
 fn a_grant_against_a_concurrent_withdrawal_is_withdrawn_and_flagged_on_both() {
     let mut n = net(2);
     let rowan = n.people[0].clone();
-    let args = |decision: &str| {
-        json!({ "participant_id": rowan, "activity": "direct_dialogue", "method": "verbal", "decision": decision })
-    };
+    let args = |decision: &str| json!({ "participant_id": rowan, "activity": "direct_dialogue", "method": "verbal", "decision": decision });
     call(n.v(0), "record_consent", args("granted"));
     n.send(0, 1);
     // Vault 1 records a withdrawal; vault 0, not knowing, records a new grant (later in the day order).
-    call(n.v(1), "withdraw_consent", json!({ "participant_id": rowan, "activity": "direct_dialogue", "method": "verbal" }));
+    call(
+        n.v(1),
+        "withdraw_consent",
+        json!({ "participant_id": rowan, "activity": "direct_dialogue", "method": "verbal" }),
+    );
     call(n.v(0), "record_consent", args("granted"));
     let path = n.export(0, 1);
     let preview = call(n.v(1), "preview_bundle", json!({ "path": path }));
@@ -270,7 +283,8 @@ fn a_grant_against_a_concurrent_withdrawal_is_withdrawn_and_flagged_on_both() {
     n.send(1, 0);
     for i in 0..2 {
         let current = call(n.v(i), "current_consents", json!({ "participant_id": rowan }));
-        let dialogue = current.as_array().expect("c").iter().find(|c| c["activity"] == "direct_dialogue").expect("d").clone();
+        let dialogue =
+            current.as_array().expect("c").iter().find(|c| c["activity"] == "direct_dialogue").expect("d").clone();
         assert_eq!(dialogue["state"], "withdrawn", "vault {i}: {dialogue}");
         assert_eq!(dialogue["diverged"], true);
         let history = call(n.v(i), "consent_history", json!({ "participant_id": rowan }));
@@ -279,7 +293,8 @@ fn a_grant_against_a_concurrent_withdrawal_is_withdrawn_and_flagged_on_both() {
     // A new decision recorded after both are known ends the divergence.
     call(n.v(1), "record_consent", args("granted"));
     let current = call(n.v(1), "current_consents", json!({ "participant_id": rowan }));
-    let dialogue = current.as_array().expect("c").iter().find(|c| c["activity"] == "direct_dialogue").expect("d").clone();
+    let dialogue =
+        current.as_array().expect("c").iter().find(|c| c["activity"] == "direct_dialogue").expect("d").clone();
     assert_eq!((dialogue["state"].as_str(), dialogue["diverged"].as_bool()), (Some("granted"), Some(false)));
 }
 
@@ -351,7 +366,11 @@ fn every_edit_takes_a_dot_in_its_own_journal_record_and_a_restore_mints_a_new_re
     assert!(counter >= 3, "one dot per edit: case and two people");
     let stamped: i64 = vault
         .conn()
-        .query_row("SELECT count(*) FROM sync_rows WHERE tbl = 'participants' AND row_key = json_array(?1)", [&rowan], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM sync_rows WHERE tbl = 'participants' AND row_key = json_array(?1)",
+            [&rowan],
+            |r| r.get(0),
+        )
         .expect("n");
     assert_eq!(stamped, 1);
     // The metadata is journaled: an unlock (replaying the journal) holds it.
