@@ -167,7 +167,7 @@ fn an_altered_bundle_is_refused_with_the_vault_byte_identical() {
 }
 
 /// A bundle from a verified contact whose payload is made by hand: `fill` writes its rows.
-fn handmade(vault: &mut UnlockedVault, dir: &std::path::Path, audience: &str, fill: &str) -> String {
+pub fn handmade(vault: &mut UnlockedVault, dir: &std::path::Path, audience: &str, fill: &str) -> String {
     use circlebook_core::bundle::file::{self, Audience, Contents, Seal};
     use circlebook_core::bundle::{payload, ContactCard, SigningIdentity};
     let sender = SigningIdentity::derive(&age::x25519::Identity::generate());

@@ -547,3 +547,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_bundle_claiming_changes_this_vault_never_made_is_refused() {
+    let (fx, mut vault) = Fixture::new();
+    case_with_people(&mut vault);
+    let replica: String =
+        vault.conn().query_row("SELECT replica FROM sync_replica", [], |r| r.get(0)).expect("replica");
+    // A new case whose record claims to have seen a million of this vault's edits: merged, it would hide this
+    // vault's next changes to it.
+    let fill = format!(
+        "INSERT INTO cases(id, code_name, created_at, updated_at)
+           VALUES('0192f0c0-0000-7000-8000-0000000000c1', 'Birch', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+         INSERT INTO sync_rows(case_id, tbl, row_key, vv, deleted)
+           VALUES('0192f0c0-0000-7000-8000-0000000000c1', 'cases', '[\"0192f0c0-0000-7000-8000-0000000000c1\"]',
+                  '{{\"{replica}\": 1000000}}', 0);"
+    );
+    let path = crate::bundle_import::handmade(&mut vault, &fx.scratch(""), "co-facilitator", &fill);
+    vault.save().expect("save");
+    let before = fingerprint(&fx.dir);
+    let refused = ops::call("import_bundle", &mut vault, &ctx(), json!({ "path": path }));
+    assert!(matches!(refused, Err(ModelError::Invalid(ref m)) if m.contains("never made")), "{refused:?}");
+    assert_eq!(fingerprint(&fx.dir), before);
+    let preview = call(&mut vault, "preview_bundle", json!({ "path": path }));
+    assert_eq!(preview["would_apply"], false);
+    assert!(preview["refusal"].as_str().expect("why").contains("never made"), "{preview}");
+}
