@@ -403,9 +403,11 @@ pub(crate) fn stamp(
         let case = change.case_id.as_deref().unwrap_or_default();
         match change.kind {
             Kind::Insert => {
-                for col in &change.cols {
-                    set_field(tx, case, &change.table, &change.key, col, &dot, None)?;
-                }
+                // Every field of a new row has the row's insertion dot: no row of its own (see `default_dot`).
+                tx.execute(
+                    "DELETE FROM sync_fields WHERE tbl = ?1 AND row_key = ?2",
+                    params![change.table, change.key],
+                )?;
                 set_field(tx, case, &change.table, &change.key, EXISTS, &dot, Some(ALIVE))?;
                 bump(tx, case, &change.table, &change.key, &dot, Some(false))?;
             }
@@ -457,10 +459,12 @@ fn set_field(
     dot: &Dot,
     value: Option<&str>,
 ) -> rusqlite::Result<()> {
-    tx.prepare_cached("DELETE FROM sync_fields WHERE tbl = ?1 AND row_key = ?2 AND col = ?3")?
-        .execute(params![table, key, col])?;
+    // Usually the field's one dot is this replica's: it is updated in place (a small journal record).
+    tx.prepare_cached("DELETE FROM sync_fields WHERE tbl = ?1 AND row_key = ?2 AND col = ?3 AND replica <> ?4")?
+        .execute(params![table, key, col, dot.replica])?;
     tx.prepare_cached(
-        "INSERT INTO sync_fields(case_id, tbl, row_key, col, replica, counter, value) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO sync_fields(case_id, tbl, row_key, col, replica, counter, value) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(tbl, row_key, col, replica) DO UPDATE SET counter = excluded.counter, value = excluded.value",
     )?
     .execute(params![case, table, key, col, dot.replica, dot.counter, value])?;
     Ok(())
@@ -524,14 +528,14 @@ impl Side {
             self.row.as_ref().map(|r| value_text(&r[i]))
         };
         let listed = self.fields.get(col).cloned().unwrap_or_default();
-        let mut out: Vec<Sib> = if listed.is_empty() {
-            if col == EXISTS || self.row.is_some() {
-                vec![Sib { dot: Dot::origin(), value: None }]
-            } else {
-                Vec::new()
-            }
-        } else {
+        let mut out: Vec<Sib> = if !listed.is_empty() {
             listed
+        } else if col == EXISTS {
+            vec![Sib { dot: Dot::origin(), value: None }]
+        } else if self.row.is_some() {
+            vec![Sib { dot: default_dot(&self.fields), value: None }]
+        } else {
+            Vec::new()
         };
         for s in &mut out {
             if s.value.is_none() {
@@ -542,6 +546,41 @@ impl Side {
         out.sort_by(|a, b| a.dot.cmp(&b.dot));
         out
     }
+}
+
+/// The dot of a field with no row of its own: the row's insertion (its one existence dot), else the origin.
+fn default_dot(fields: &BTreeMap<String, Vec<Sib>>) -> Dot {
+    match fields.get(EXISTS).map(Vec::as_slice) {
+        Some([one]) => one.dot.clone(),
+        _ => Dot::origin(),
+    }
+}
+
+/// The metadata as stored: a single value keeps no copy (the record holds it), the existence is kept unless it is
+/// the origin's, and a field whose one dot is the row's default (see [`default_dot`]) keeps no row.
+fn stored(fields: BTreeMap<String, Vec<Sib>>) -> BTreeMap<String, Vec<Sib>> {
+    let mut exist = fields.get(EXISTS).cloned().unwrap_or_default();
+    if matches!(exist.as_slice(), [one] if one.dot.is_origin()) {
+        exist.clear();
+    }
+    let mut out: BTreeMap<String, Vec<Sib>> = BTreeMap::new();
+    if !exist.is_empty() {
+        out.insert(EXISTS.into(), exist);
+    }
+    let default = default_dot(&out);
+    for (col, sibs) in fields {
+        if col == EXISTS || sibs.is_empty() {
+            continue;
+        }
+        if let [one] = sibs.as_slice() {
+            if one.dot != default {
+                out.insert(col, vec![Sib { dot: one.dot.clone(), value: None }]);
+            }
+        } else {
+            out.insert(col, sibs);
+        }
+    }
+    out
 }
 
 fn read_fields(conn: &Connection, table: &str, key: &str) -> rusqlite::Result<BTreeMap<String, Vec<Sib>>> {
@@ -691,7 +730,11 @@ fn survivors(l: &[Sib], vl: &Vv, r: &[Sib], vr: &Vv) -> Vec<Sib> {
         }
     }
     keep.sort_by(|a, b| a.dot.cmp(&b.dot));
-    keep.dedup_by(|a, b| a.dot == b.dot);
+    // One value per replica: its writes follow one another, so only the latest can stand (sorted by counter, the
+    // later of two is kept).
+    keep.reverse();
+    keep.dedup_by(|a, b| a.dot.replica == b.dot.replica);
+    keep.reverse();
     keep
 }
 
@@ -847,20 +890,7 @@ fn merge_row(
             }
         }
     }
-    // Single values keep no copy (the record holds it); the origin dot keeps no row.
-    let fields: BTreeMap<String, Vec<Sib>> = fields
-        .into_iter()
-        .map(|(col, sibs)| {
-            let single = sibs.len() == 1 && col != EXISTS;
-            let sibs = sibs
-                .into_iter()
-                .filter(|s| !s.dot.is_origin())
-                .map(|s| if single { Sib { value: None, ..s } } else { s })
-                .collect::<Vec<_>>();
-            (col, sibs)
-        })
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
+    let fields = stored(fields);
     write_meta_if_changed(tx, case_id, table, key, &vv, false, &fields, local)?;
     Ok(())
 }

@@ -14,7 +14,8 @@ CREATE TABLE sync_replica (
 -- The dots of each field of each synced row: one row per field normally (value NULL: the field's value is the
 -- record's own); several when concurrent values are kept side by side (a conflict), each with its value as JSON.
 -- `col` '' is the row's existence: value '"alive"' or '"deleted"'. A field with no row here (a record made before
--- this migration) has the origin dot, which every version vector covers. Travels in co-facilitator bundles.
+-- this migration) has the origin dot, which every version vector covers. At most one value per replica (a
+-- replica's writes follow one another, so only its latest can stand). Travels in co-facilitator bundles.
 CREATE TABLE sync_fields (
     case_id TEXT NOT NULL,
     tbl TEXT NOT NULL,
@@ -23,7 +24,7 @@ CREATE TABLE sync_fields (
     replica TEXT NOT NULL,
     counter INTEGER NOT NULL,
     value TEXT,
-    PRIMARY KEY (tbl, row_key, col, replica, counter)
+    PRIMARY KEY (tbl, row_key, col, replica)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX sync_fields_by_case ON sync_fields(case_id);
 
