@@ -675,19 +675,17 @@ pub(crate) fn merge_case(
             }
         }
         for key in keys {
-            let remote = Side {
-                row: remote_rows.remove(&key),
-                meta: read_meta(payload, table, &key)?.map(|(c, v, d)| {
-                    let _ = c;
-                    (v, d)
-                }),
-                fields: read_fields(payload, table, &key)?,
-            };
-            if let Some((c, _, _)) = read_meta(payload, table, &key)? {
+            let remote_meta = read_meta(payload, table, &key)?;
+            if let Some((c, _, _)) = &remote_meta {
                 if c != case_id {
                     return Err(refused("the bundle's change tracking names a record of another case"));
                 }
             }
+            let remote = Side {
+                row: remote_rows.remove(&key),
+                meta: remote_meta.map(|(_, v, d)| (v, d)),
+                fields: read_fields(payload, table, &key)?,
+            };
             let local_meta = read_meta(tx, table, &key)?;
             if let Some((c, _, _)) = &local_meta {
                 if c != case_id {
