@@ -573,3 +573,24 @@ fn a_bundle_claiming_changes_this_vault_never_made_is_refused() {
     assert_eq!(preview["would_apply"], false);
     assert!(preview["refusal"].as_str().expect("why").contains("never made"), "{preview}");
 }
+
+#[test]
+fn a_progress_channel_in_conflict_counts_as_not_at_all_until_resolved() {
+    let mut n = net(2);
+    let (case, rowan) = (n.case.clone(), n.people[0].clone());
+    let report = |v: &mut UnlockedVault| {
+        ops::call("progress_report", v, &ctx(), json!({ "case_id": case, "participant_id": rowan }))
+    };
+    report(n.v(0)).expect("a report while the channel is agreed");
+    n.update(0, 0, json!({ "progress_updates": "directly" }));
+    n.update(1, 0, json!({ "progress_updates": "through_facilitator" }));
+    n.update(1, 0, json!({ "progress_updates": "directly" }));
+    n.update(1, 0, json!({ "progress_updates": "through_facilitator" }));
+    n.send(1, 0);
+    let conflict = n.conflicts(0).into_iter().find(|c| c["field"] == "progress_updates").expect("a conflict");
+    assert_eq!(n.participant(0, 0)["progress_updates"], "directly", "the record shows this vault's choice");
+    let refused = report(n.v(0));
+    assert!(matches!(refused, Err(ModelError::NotAllowed(ref m)) if m.contains("not to hear")), "{refused:?}");
+    call(n.v(0), "resolve_conflict", json!({ "id": conflict["id"], "choice": 0 }));
+    report(n.v(0)).expect("a report once the facilitator chose");
+}
