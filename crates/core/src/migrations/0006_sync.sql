@@ -11,11 +11,12 @@ CREATE TABLE sync_replica (
     counter INTEGER NOT NULL
 ) STRICT;
 
--- The dots of each field of each synced row: one row per field normally (value NULL: the field's value is the
--- record's own); several when concurrent values are kept side by side (a conflict), each with its value as JSON.
--- `col` '' is the row's existence: value '"alive"' or '"deleted"'. A field with no row here (a record made before
--- this migration) has the origin dot, which every version vector covers. At most one value per replica (a
--- replica's writes follow one another, so only its latest can stand). Travels in co-facilitator bundles.
+-- The dots of each field of each synced row. `col` '' is the row's existence: value '"alive"' or '"deleted"'. A
+-- field with no row here has the dot of the row's one existence entry (its insertion), else the origin dot (a
+-- record made before this migration), which every version vector covers; a field written since has its own row
+-- (value NULL: the field's value is the record's); several when concurrent values are kept side by side (a
+-- conflict), each with its value as JSON. At most one value per replica (a replica's writes follow one another,
+-- so only its latest can stand). Travels in co-facilitator bundles.
 CREATE TABLE sync_fields (
     case_id TEXT NOT NULL,
     tbl TEXT NOT NULL,
