@@ -736,6 +736,24 @@ fn survivors(l: &[Sib], vl: &Vv, r: &[Sib], vr: &Vv) -> Vec<Sib> {
     keep
 }
 
+/// Concurrent values that are the same are one value: the greatest of their dots stands for them (the merged
+/// vector covers the others, so every vault collapses them alike), and two vaults writing the same text is no
+/// conflict.
+fn collapse(keep: Vec<Sib>) -> Vec<Sib> {
+    let mut best: BTreeMap<Option<String>, Sib> = BTreeMap::new();
+    for s in keep {
+        match best.get(&s.value) {
+            Some(b) if b.dot >= s.dot => {}
+            _ => {
+                best.insert(s.value.clone(), s);
+            }
+        }
+    }
+    let mut out: Vec<Sib> = best.into_values().collect();
+    out.sort_by(|a, b| a.dot.cmp(&b.dot));
+    out
+}
+
 #[allow(clippy::too_many_arguments)]
 fn merge_row(
     tx: &Transaction<'_>,
@@ -788,6 +806,11 @@ fn merge_row(
     let vv = join(&vl, &vr);
     let exists = survivors(&local.siblings(cols, EXISTS), &vl, &remote.siblings(cols, EXISTS), &vr);
     let deleted = exists.is_empty() || exists.iter().any(|s| s.value.as_deref() == Some(DELETED));
+    let exists = if deleted {
+        collapse(exists.into_iter().filter(|s| s.value.as_deref() == Some(DELETED)).collect())
+    } else {
+        collapse(exists)
+    };
     let mut fields: BTreeMap<String, Vec<Sib>> = BTreeMap::new();
     if deleted {
         let exist = if exists.is_empty() {
@@ -817,7 +840,7 @@ fn merge_row(
     for (i, col) in cols.iter().enumerate() {
         let l = local.siblings(cols, col);
         let r = remote.siblings(cols, col);
-        let mut keep = survivors(&l, &vl, &r, &vr);
+        let mut keep = collapse(survivors(&l, &vl, &r, &vr));
         if keep.is_empty() {
             keep = if !l.is_empty() { l.clone() } else { r.clone() };
         }

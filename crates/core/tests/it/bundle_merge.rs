@@ -394,6 +394,8 @@ fn every_edit_takes_a_dot_in_its_own_journal_record_and_a_restore_mints_a_new_re
 enum Step {
     /// Vault writes a new alias for Rowan.
     Alias(usize),
+    /// Vault writes an alias another vault may write too ("Rowan S").
+    SameAlias(usize),
     /// Vault writes new pronouns for Rowan (another field of the same record).
     Pronouns(usize),
     /// Vault records Rowan's decision about a direct dialogue (granted, declined, or a withdrawal).
@@ -413,6 +415,7 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         (0..3usize).prop_map(Step::Alias),
+        (0..3usize).prop_map(Step::SameAlias),
         (0..3usize).prop_map(Step::Pronouns),
         (0..3usize, 0..3usize).prop_map(|(v, d)| Step::Consent(v, d)),
         (0..3usize).prop_map(Step::AddNote),
@@ -442,8 +445,14 @@ proptest! {
         let case = n.case.clone();
         for s in steps {
             match s {
-                Step::Alias(v) => {
-                    let value = format!("Rowan {}", writes.len());
+                Step::Alias(v) | Step::SameAlias(v) => {
+                    let value = match s {
+                        Step::Alias(_) => format!("Rowan {}", writes.len()),
+                        _ => "Rowan S".to_owned(),
+                    };
+                    if n.participant(v, 0)["alias"] == value.as_str() {
+                        continue; // no change, so no write
+                    }
                     n.update(v, 0, json!({ "alias": value }));
                     writes.push((value, known[v].0.clone()));
                     known[v].0.insert(writes.len() - 1);
@@ -521,10 +530,13 @@ proptest! {
             notes.as_array().expect("n").iter().map(|n| n["id"].as_str().expect("id").to_owned()).collect();
         let expected: BTreeSet<String> = added.difference(&deleted).cloned().collect();
         prop_assert_eq!(ids, expected);
-        // Every concurrent alias write surfaces: the heads (writes no other write knew) are the conflict's values.
+        // Every concurrent alias write surfaces: the heads (writes no other write knew) are the conflict's values
+        // (the same value written on two vaults is one).
         let heads: Vec<&String> = (0..writes.len())
             .filter(|w| !writes.iter().any(|(_, knew)| knew.contains(w)))
             .map(|w| &writes[w].0)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .collect();
         let conflicts = n.conflicts(0);
         let alias = conflicts.iter().find(|c| c["field"] == "alias");
@@ -593,4 +605,16 @@ fn a_progress_channel_in_conflict_counts_as_not_at_all_until_resolved() {
     assert!(matches!(refused, Err(ModelError::NotAllowed(ref m)) if m.contains("not to hear")), "{refused:?}");
     call(n.v(0), "resolve_conflict", json!({ "id": conflict["id"], "choice": 0 }));
     report(n.v(0)).expect("a report once the facilitator chose");
+}
+
+#[test]
+fn the_same_value_written_on_both_sides_is_no_conflict() {
+    let mut n = net(2);
+    n.update(0, 0, json!({ "pronouns": "they/them" }));
+    n.update(1, 0, json!({ "pronouns": "they/them" }));
+    let done = n.send(0, 1);
+    assert_eq!(done["conflicts"], 0, "{done}");
+    n.send(1, 0);
+    assert!(n.conflicts(0).is_empty() && n.conflicts(1).is_empty());
+    assert_eq!(state(n.v(0)), state(n.v(1)));
 }
