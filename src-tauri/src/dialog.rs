@@ -14,6 +14,20 @@ pub const TEST_OPEN_PATH_VAR: &str = "CIRCLEBOOK_TEST_OPEN_PATH";
 #[cfg(debug_assertions)]
 pub const TEST_SAVE_DIR_VAR: &str = "CIRCLEBOOK_TEST_SAVE_DIR";
 
+/// Debug builds: the folder a folder dialog answers with (empty: the person cancelled).
+#[cfg(debug_assertions)]
+pub const TEST_FOLDER_VAR: &str = "CIRCLEBOOK_TEST_FOLDER";
+
+/// Asks the person for a folder; `None` when they cancelled.
+pub fn choose_folder<R: Runtime>(window: &WebviewWindow<R>, title: &str) -> Option<PathBuf> {
+    #[cfg(debug_assertions)]
+    if let Some(answer) = std::env::var_os(TEST_FOLDER_VAR) {
+        return (!answer.is_empty()).then(|| PathBuf::from(answer));
+    }
+    let path = window.dialog().file().set_parent(window).set_title(title).set_can_create_directories(true);
+    path.blocking_pick_folder()?.into_path().ok()
+}
+
 /// Asks the person for a file to read; `None` when they cancelled.
 pub fn choose_file_to_open<R: Runtime>(window: &WebviewWindow<R>, title: &str) -> Option<PathBuf> {
     #[cfg(debug_assertions)]

@@ -101,9 +101,21 @@ pub fn statistics_name(from: NaiveDate, to: NaiveDate) -> String {
     format!("circlebook-statistics-{from}-{to}.csv")
 }
 
+/// The name proposed when a bundle is saved: `circlebook-bundle-YYYY-MM-DD-HHMMSS.cbb`, the time it was made and
+/// nothing of the cases or the recipients.
+pub fn bundle_name(at: chrono::NaiveDateTime) -> String {
+    format!("circlebook-bundle-{}.cbb", at.format("%Y-%m-%d-%H%M%S"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bundle_is_proposed_under_its_time_only() {
+        let at = NaiveDate::from_ymd_opt(2026, 12, 4).and_then(|d| d.and_hms_opt(9, 5, 7)).expect("a time");
+        assert_eq!(bundle_name(at), "circlebook-bundle-2026-12-04-090507.cbb");
+    }
 
     #[test]
     fn proposed_names_carry_no_case_data() {

@@ -1,6 +1,7 @@
 //! Circlebook's desktop shell: hardens the process, finds the vault folder and serves the UI's commands.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod chosen;
 mod commands;
 mod dialog;
 mod error;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         // Used from Rust only (`dialog.rs`); the page is granted none of its commands.
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .manage(chosen::ChosenFiles::default())
         .manage(IdleClock::new(safety::settings::default_path()))
         .manage(Copies::default())
         .setup(|app| {
@@ -76,6 +78,11 @@ fn main() -> ExitCode {
             commands::keys::open_older_copy,
             commands::vault::vault_notices,
             commands::bundles::choose_bundle,
+            commands::bundles::review_exchange_bundle,
+            commands::exchange::choose_exchange_folder,
+            commands::bundles::preview_bundle_at,
+            commands::bundles::apply_bundle,
+            commands::share::save_bundle,
             commands::files::attach_file,
             commands::files::save_attachment_copy,
             commands::files::export_statistics_csv,

@@ -199,8 +199,11 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
         /// Where to write the bundle (a new file).
-        #[arg(long, value_name = "FILE", required_unless_present = "dry_run")]
+        #[arg(long, value_name = "FILE", required_unless_present_any = ["dry_run", "to_exchange"])]
         out: Option<PathBuf>,
+        /// Write it into this vault's subfolder of the exchange folder (`exchange set`), named by its bundle id.
+        #[arg(long, conflicts_with_all = ["out", "passphrase"])]
+        to_exchange: bool,
     },
     /// Verify a bundle addressed to this vault and apply it, all or nothing (`--dry-run`: only show what it
     /// holds). A bundle signed by someone who is not a contact needs --accept-unknown-signer, after comparing
@@ -230,6 +233,13 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         take: u32,
     },
+    /// The exchange folder a sync tool (Syncthing, Nextcloud, a shared drive) keeps in step with your
+    /// co-facilitators: without an action, where it is and the bundles others left in it, each new, applied,
+    /// still arriving, not for this vault or refused. Apply one with `import PATH`.
+    Exchange {
+        #[command(subcommand)]
+        action: Option<ExchangeAction>,
+    },
     /// Run the standard benchmark on fresh vaults of synthetic cases
     Bench {
         /// Cases in the benchmark vault [default: 500, with edits also timed at 50 and 5000]
@@ -245,6 +255,18 @@ pub enum Command {
 }
 
 /// Accepts the words of a closed vocabulary (and lists them in `--help` and in the error).
+/// `exchange set` and `exchange unset`.
+#[derive(Debug, Subcommand)]
+pub enum ExchangeAction {
+    /// Use this folder (it must exist; Circlebook writes only into its own subfolder there).
+    Set {
+        #[arg(value_name = "FOLDER")]
+        path: PathBuf,
+    },
+    /// Stop using an exchange folder (nothing in it is removed).
+    Unset,
+}
+
 /// `contact add` and `contact verify`.
 #[derive(Debug, Subcommand)]
 pub enum ContactAction {

@@ -20,6 +20,8 @@ mod corpus;
 mod escapes;
 #[path = "cli/exchange.rs"]
 mod exchange;
+#[path = "cli/exchange_folder.rs"]
+mod exchange_folder;
 #[path = "cli/inspect.rs"]
 mod inspect;
 #[path = "cli/merge.rs"]

@@ -359,6 +359,12 @@ fn shuttle_round(story: &mut Story<'_, '_>, track: usize) -> Result<bool, ModelE
     if story.chance(0.5) && !story.later(1..=4) {
         return Ok(false); // written, awaiting the author's approval at the anchor
     }
+    let activity = circlebook_core::model::Activity::IndirectDialogue;
+    let today = story.today();
+    // Approval needs the author's consent on its own day, which may come after a grant's expiry.
+    if !story.consents(author, activity, today)? {
+        return Ok(true); // awaits the author's approval
+    }
     let approval_note = story.pick(words::APPROVAL_NOTES).to_owned();
     let ctx = story.ctx();
     shuttle::approve_message(
@@ -366,8 +372,6 @@ fn shuttle_round(story: &mut Story<'_, '_>, track: usize) -> Result<bool, ModelE
         &ctx,
         ApproveMessage { message_id: message.id.clone(), approval_note, approved_at: None },
     )?;
-    let activity = circlebook_core::model::Activity::IndirectDialogue;
-    let today = story.today();
     if story.consents(recipient, activity, today)? && story.consents(author, activity, today)? {
         let ctx = story.ctx();
         shuttle::relay_message(story.tx, &ctx, MessageRef { message_id: message.id })?;

@@ -135,8 +135,11 @@ fn declared() -> BTreeMap<&'static str, (String, String)> {
         ("IdleSetting", entry::<super::safety::IdleSetting>(&cfg)),
         ("BundleChoice", entry::<super::bundles::BundleChoice>(&cfg)),
         ("Refusal", entry::<super::bundles::Refusal>(&cfg)),
+        ("BundleApplied", entry::<super::bundles::BundleApplied>(&cfg)),
+        ("BundleSaved", entry::<super::share::BundleSaved>(&cfg)),
         ("Attached", entry::<super::files::Attached>(&cfg)),
         ("Saved", entry::<super::files::Saved>(&cfg)),
+        ("ExchangeChoice", entry::<super::exchange::ExchangeChoice>(&cfg)),
     ])
 }
 
@@ -196,11 +199,18 @@ pub fn typescript(commands: &[Command]) -> String {
     }
     out.push_str("}\n");
     // Types the declarations name from the other generated files.
-    let import: String = [("ErrorKind", "./errors"), ("BundlePreview", "./ops"), ("Attachment", "./ops")]
-        .iter()
-        .filter(|(name, _)| out.contains(name))
-        .map(|(name, module)| format!("import type {{ {name} }} from '{module}';\n"))
-        .collect();
+    let import: String = [
+        ("ErrorKind", "./errors"),
+        ("BundlePreview", "./ops"),
+        ("Attachment", "./ops"),
+        ("Imported", "./ops"),
+        ("Exported", "./ops"),
+        ("ExchangeStatus", "./ops"),
+    ]
+    .iter()
+    .filter(|(name, _)| out.contains(name))
+    .map(|(name, module)| format!("import type {{ {name} }} from '{module}';\n"))
+    .collect();
     format!(
         "// Generated from the #[tauri::command] functions in src-tauri/src/commands. Do not edit by hand:\n\
          // `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings` rewrites it.\n{import}\n{out}"

@@ -1,7 +1,8 @@
-//! Choosing a bundle file to preview (issue 11): the native open dialog runs here, in Rust, so the webview gets
-//! no file-system or dialog permission and never sees a path it could reuse; the chosen file goes straight to
-//! the registry's `preview_bundle`, which applies nothing. A refused bundle comes back as a closed reason the UI
-//! words in the person's language.
+//! Choosing a bundle file, previewing it and applying it (issue 11): the native open dialog runs here, in Rust,
+//! so the webview gets no file-system or dialog permission and never sees a path it could reuse. The chosen file
+//! is kept in `ChosenFiles` (crate::chosen) and the page names it by a handle: `preview_bundle_at` shows it again,
+//! `apply_bundle` verifies it again (the file may have changed) and applies it. A refused bundle comes back as a
+//! closed reason the UI words in the person's language.
 
 use std::path::PathBuf;
 
@@ -14,6 +15,7 @@ use serde_json::{json, Value};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
+use crate::chosen::{Chosen, ChosenFiles, Source};
 use crate::error::IpcError;
 use crate::session::{AppState, Session};
 
@@ -28,13 +30,28 @@ const TEST_FILE_VAR: &str = "CIRCLEBOOK_TEST_BUNDLE_FILE";
 pub enum BundleChoice {
     /// The person closed the dialog without choosing.
     Cancelled,
-    /// The bundle was verified; `preview` is the registry's `BundlePreview`.
+    /// The bundle was verified; `preview` is the registry's `BundlePreview`; `handle` names the chosen file.
     Preview {
         file_name: String,
         #[ts(type = "BundlePreview")]
         preview: Value,
+        handle: String,
     },
-    /// The bundle was refused; nothing was changed.
+    /// The bundle was refused; nothing was changed. `handle` names the chosen file (to try it again).
+    Refused { file_name: String, reason: Refusal, message: String, handle: String },
+}
+
+/// What came of applying a chosen bundle.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum BundleApplied {
+    /// Applied (or applied before, `imported.already_applied`): the registry's `Imported`.
+    Applied {
+        file_name: String,
+        #[ts(type = "Imported")]
+        imported: Value,
+    },
+    /// Refused; nothing was changed.
     Refused { file_name: String, reason: Refusal, message: String },
 }
 
@@ -64,6 +81,45 @@ pub enum Refusal {
     Unreadable,
     /// Anything else the format forbids.
     Malformed,
+    /// Applying: the signer is not a verified contact and the person did not accept them explicitly.
+    SignerNotTrusted,
+    /// Applying: a supervisor's or progress bundle is for reading, not for merging.
+    NotForMerging,
+    /// Applying: a case in it was purged from this vault.
+    PurgedCase,
+    /// Applying: a case in it is already in this vault (merging is not available yet).
+    CaseHere,
+    /// Applying: this build cannot apply it for another reason (see the message).
+    CannotApply,
+    /// The handle names no chosen file (the vault locked meanwhile): choose the file again.
+    ChooseAgain,
+}
+
+/// A registry operation on the unlocked vault, its own error kept (refusals are classified from it).
+fn model(state: &AppState, name: &str, args: Value) -> Result<Result<Value, ModelError>, IpcError> {
+    let mut session = state.session();
+    let Session::Unlocked(vault) = &mut *session else { return Err(IpcError::locked()) };
+    Ok(ops::call(name, vault, &Ctx::new("facilitator"), args))
+}
+
+fn unlocked(state: &AppState) -> Result<(), IpcError> {
+    match *state.session() {
+        Session::Unlocked(_) => Ok(()),
+        _ => Err(IpcError::locked()),
+    }
+}
+
+/// Verifies the chosen file and says what it holds (the registry's `preview_bundle`), applying nothing.
+fn preview(state: &AppState, chosen: &Chosen, handle: String) -> Result<BundleChoice, IpcError> {
+    let file_name = chosen.file_name();
+    let args = json!({ "path": chosen.path.to_string_lossy() });
+    match model(state, "preview_bundle", args)? {
+        Ok(preview) => Ok(BundleChoice::Preview { file_name, preview, handle }),
+        Err(ModelError::Invalid(message)) => {
+            Ok(BundleChoice::Refused { file_name, reason: Refusal::of(&message), message, handle })
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Opens the native dialog (titled in the person's language by the UI), then previews the chosen bundle.
@@ -71,27 +127,102 @@ pub enum Refusal {
 pub async fn choose_bundle(
     app: AppHandle,
     state: State<'_, AppState>,
+    chosen: State<'_, ChosenFiles>,
     title: String,
 ) -> Result<BundleChoice, IpcError> {
-    if !matches!(*state.session(), Session::Unlocked(_)) {
-        return Err(IpcError::locked());
-    }
+    unlocked(&state)?;
     // The dialog blocks until the person chooses; the session is not held meanwhile (the idle lock may run).
-    let chosen = tauri::async_runtime::spawn_blocking(move || choose(&app, &title))
+    let picked = tauri::async_runtime::spawn_blocking(move || choose(&app, &title))
         .await
         .map_err(|e| IpcError::with_code(circlebook_core::ErrorKind::Io, &format!("the file dialog failed: {e}")))?;
-    let Some(path) = chosen else { return Ok(BundleChoice::Cancelled) };
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut session = state.session();
-    let Session::Unlocked(vault) = &mut *session else { return Err(IpcError::locked()) };
-    let args = json!({ "path": path.to_string_lossy() });
-    match ops::call("preview_bundle", vault, &Ctx::new("facilitator"), args) {
-        Ok(preview) => Ok(BundleChoice::Preview { file_name, preview }),
-        Err(ModelError::Invalid(message)) => {
-            Ok(BundleChoice::Refused { file_name, reason: Refusal::of(&message), message })
-        }
+    let Some(path) = picked else { return Ok(BundleChoice::Cancelled) };
+    unlocked(&state)?;
+    let handle = chosen.keep(path, Source::Dialog);
+    let file = chosen.get(&handle).ok_or_else(IpcError::locked)?;
+    preview(&state, &file, handle)
+}
+
+/// Previews again a bundle chosen before, by its handle (a file may change: it is read and verified again).
+#[tauri::command]
+pub async fn preview_bundle_at(
+    state: State<'_, AppState>,
+    chosen: State<'_, ChosenFiles>,
+    handle: String,
+) -> Result<BundleChoice, IpcError> {
+    unlocked(&state)?;
+    match chosen.get(&handle) {
+        Some(file) => preview(&state, &file, handle),
+        None => Ok(BundleChoice::Refused {
+            file_name: String::new(),
+            reason: Refusal::ChooseAgain,
+            message: "this file is no longer chosen; choose it again".into(),
+            handle,
+        }),
+    }
+}
+
+/// Applies a chosen bundle, all or nothing (the registry's `import_bundle`, which verifies it again). A signer
+/// who is not a verified contact is accepted only with `accept_unknown_signer`, which the page sends after the
+/// person confirmed the signer's number in an explicit step.
+#[tauri::command]
+pub async fn apply_bundle(
+    state: State<'_, AppState>,
+    chosen: State<'_, ChosenFiles>,
+    handle: String,
+    accept_unknown_signer: bool,
+) -> Result<BundleApplied, IpcError> {
+    unlocked(&state)?;
+    let Some(file) = chosen.get(&handle) else {
+        return Ok(BundleApplied::Refused {
+            file_name: String::new(),
+            reason: Refusal::ChooseAgain,
+            message: "this file is no longer chosen; choose it again".into(),
+        });
+    };
+    let file_name = file.file_name();
+    let refused =
+        |reason: Refusal, message: String| Ok(BundleApplied::Refused { file_name: file_name.clone(), reason, message });
+    // What the bundle is now, to name a refusal in words of its own (the core's refusals of a whole bundle are
+    // sentences; these come from the preview's fields instead).
+    let seen = match preview(&state, &file, handle)? {
+        BundleChoice::Preview { preview, .. } => preview,
+        BundleChoice::Refused { reason, message, .. } => return refused(reason, message),
+        BundleChoice::Cancelled => return refused(Refusal::CannotApply, String::new()),
+    };
+    if let Some(reason) = Refusal::before_applying(&seen, accept_unknown_signer) {
+        return refused(reason, String::new());
+    }
+    let args = json!({ "path": file.path.to_string_lossy(), "accept_unknown_signer": accept_unknown_signer });
+    match model(&state, "import_bundle", args)? {
+        Ok(imported) => Ok(BundleApplied::Applied { file_name, imported }),
+        Err(ModelError::Invalid(message)) => refused(Refusal::of(&message), message),
+        Err(ModelError::NotAllowed(message)) => refused(Refusal::CannotApply, message),
         Err(other) => Err(other.into()),
     }
+}
+
+/// Previews a bundle listed in the exchange folder, named by its sender's subfolder and its file name as
+/// `exchange_status` lists them: the path is found again here, so the page cannot name any other file.
+#[tauri::command]
+pub async fn review_exchange_bundle(
+    state: State<'_, AppState>,
+    chosen: State<'_, ChosenFiles>,
+    subfolder: String,
+    file: String,
+) -> Result<BundleChoice, IpcError> {
+    use circlebook_core::bundle::exchange::{ExchangeStatus, IncomingState};
+    let status: ExchangeStatus = serde_json::from_value(model(&state, "exchange_status", json!({}))??)
+        .map_err(|e| IpcError::with_code(circlebook_core::ErrorKind::Io, &e))?;
+    let listed = status.incoming.into_iter().find(|b| b.subfolder == subfolder && b.file == file);
+    let Some(listed) = listed.filter(|b| matches!(b.state, IncomingState::New | IncomingState::Applied)) else {
+        return Err(IpcError::with_code(
+            circlebook_core::ErrorKind::NotFound,
+            &"that bundle is no longer in the exchange folder, or is not ready",
+        ));
+    };
+    let path = PathBuf::from(listed.path);
+    let handle = chosen.keep(path.clone(), Source::Exchange);
+    preview(&state, &Chosen { path, source: Source::Exchange }, handle)
 }
 
 /// No filter by extension: the format names none, and a bundle may arrive under any name.
@@ -113,6 +244,30 @@ fn varying(a: ReadError, b: ReadError) -> String {
 }
 
 impl Refusal {
+    /// What keeps a previewed bundle (`BundlePreview` as JSON) from being applied, before trying: a signer not
+    /// trusted, an audience that is not merged, a purged case, a case already here. `None` when it may be tried
+    /// (fields a newer core adds are ignored; `would_apply` decides, the reasons only word it).
+    pub fn before_applying(preview: &Value, accept_unknown_signer: bool) -> Option<Refusal> {
+        let signer = &preview["signer"];
+        let trusted = signer["known"].as_bool() == Some(true) && signer["verified"].as_bool() == Some(true);
+        if !trusted && !accept_unknown_signer {
+            return Some(Refusal::SignerNotTrusted);
+        }
+        if preview["applied_before"].as_bool() == Some(true) || preview["would_apply"].as_bool() == Some(true) {
+            return None;
+        }
+        let cases = preview["cases"].as_array().cloned().unwrap_or_default();
+        Some(if preview["audience"].as_str() != Some("co-facilitator") {
+            Refusal::NotForMerging
+        } else if cases.iter().any(|c| c["purged"].as_bool() == Some(true)) {
+            Refusal::PurgedCase
+        } else if cases.iter().any(|c| c["new"].as_bool() == Some(false)) {
+            Refusal::CaseHere
+        } else {
+            Refusal::CannotApply
+        })
+    }
+
     /// Classifies the core's refusal by the wording of the core's own `ReadError` and `PayloadError` values
     /// (built here, so a change of wording in the core cannot silently break it; tested below). The core reports
     /// every refusal as `invalid_input` with a message; a typed reason in its details would make this go away.
@@ -167,6 +322,31 @@ impl Refusal {
 mod tests {
     use super::*;
 
+    fn previewed(known: bool, verified: bool, audience: &str, new: bool, purged: bool, would: bool) -> Value {
+        json!({ "signer": { "known": known, "verified": verified }, "audience": audience, "applied_before": false,
+                "would_apply": would, "cases": [{ "new": new, "purged": purged }], "a_field_from_later": 1 })
+    }
+
+    #[test]
+    fn what_keeps_a_bundle_from_being_applied_is_named_before_trying() {
+        let ok = previewed(true, true, "co-facilitator", true, false, true);
+        assert_eq!(Refusal::before_applying(&ok, false), None);
+        let unknown = previewed(false, false, "co-facilitator", true, false, true);
+        assert_eq!(Refusal::before_applying(&unknown, false), Some(Refusal::SignerNotTrusted));
+        assert_eq!(Refusal::before_applying(&unknown, true), None, "accepted after comparing the number");
+        let unverified = previewed(true, false, "co-facilitator", true, false, true);
+        assert_eq!(Refusal::before_applying(&unverified, false), Some(Refusal::SignerNotTrusted));
+        let supervisor = previewed(true, true, "supervisor", true, false, false);
+        assert_eq!(Refusal::before_applying(&supervisor, false), Some(Refusal::NotForMerging));
+        let purged = previewed(true, true, "co-facilitator", false, true, false);
+        assert_eq!(Refusal::before_applying(&purged, false), Some(Refusal::PurgedCase));
+        let here = previewed(true, true, "co-facilitator", false, false, false);
+        assert_eq!(Refusal::before_applying(&here, false), Some(Refusal::CaseHere));
+        // A later core that merges a case already here says so through `would_apply`.
+        let merged = previewed(true, true, "co-facilitator", false, false, true);
+        assert_eq!(Refusal::before_applying(&merged, false), None);
+    }
+
     #[test]
     fn every_refusal_of_the_core_is_classified() {
         let cases: Vec<(ReadError, Refusal)> = vec![
@@ -204,11 +384,13 @@ mod tests {
             file_name: "b.cbb".into(),
             reason: Refusal::of(&ReadError::BadSignature.to_string()),
             message: "m".into(),
+            handle: "bundle-1".into(),
         };
         let json = serde_json::to_value(choice).expect("serialises");
         assert_eq!(
             json,
-            json!({ "status": "refused", "file_name": "b.cbb", "reason": "bad_signature", "message": "m" })
+            json!({ "status": "refused", "file_name": "b.cbb", "reason": "bad_signature", "message": "m",
+                    "handle": "bundle-1" })
         );
     }
 }

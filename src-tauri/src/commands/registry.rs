@@ -7,9 +7,20 @@ use tauri::State;
 use crate::error::IpcError;
 use crate::session::AppState;
 
+/// Operations that read or write a file named by a path: the page reaches them only through the commands that
+/// have the file chosen in a dialog opened from Rust (`commands::bundles`, `commands::share`), never with a path
+/// of its own.
+const BY_CHOSEN_FILE_ONLY: &[&str] = &["preview_bundle", "import_bundle", "export_bundle"];
+
 /// Performs the registry operation `name` with `args` on the unlocked vault.
 #[tauri::command]
 pub async fn call(state: State<'_, AppState>, name: String, args: Value) -> Result<Value, IpcError> {
+    if BY_CHOSEN_FILE_ONLY.contains(&name.as_str()) {
+        return Err(IpcError::with_code(
+            circlebook_core::ErrorKind::NotAllowed,
+            &format!("{name} is reached through choosing the file, not by a path"),
+        ));
+    }
     state.session().call(&name, args)
 }
 

@@ -51,6 +51,9 @@ impl LockReason {
 /// drops the keys and database, and the error only says what was left out (the next unlock tells the person).
 pub fn lock_and_reset<R: Runtime>(app: &AppHandle<R>, reason: LockReason) -> Result<(), IpcError> {
     let result = app.state::<AppState>().session().lock();
+    if let Some(chosen) = app.try_state::<crate::chosen::ChosenFiles>() {
+        chosen.forget_all();
+    }
     if reason != LockReason::Asked {
         eprintln!("circlebook: locked ({})", reason.describe());
     }

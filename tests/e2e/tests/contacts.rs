@@ -2,7 +2,8 @@
 //! My card is shown (and is a valid, self-signed card whose number is the one on screen); a second vault's card
 //! (made with the real `circlebook-cli identity --card`) is added, my own card, a duplicate and an altered card
 //! are refused in words; the contact is verified through the step that shows the pair's number; a bundle made
-//! in-process is previewed from an unknown signer, then from a verified contact, and forged bundles are refused.
+//! in-process is previewed from an unknown signer (Apply waits for their number to be confirmed), then from a
+//! verified contact, and forged bundles are refused. Applying is driven in `share.rs`.
 //! Each screen is checked by axe-core and for CSP violations in English and Spanish and screenshotted into
 //! `<target>/e2e-screenshots/contacts/`. The file dialog is replaced by the debug-only
 //! `CIRCLEBOOK_TEST_BUNDLE_FILE` (docs/THREAT_MODEL.md).
@@ -158,8 +159,8 @@ async fn contacts_cards_verification_and_bundle_preview() -> Result<(), Error> {
         wait_for_text(client, "bundle-consent", "Consent ledger entries: 2").await?;
         wait_for_text(client, "bundle-cases", "Willow: new, would be added").await?;
         let apply = wait_for(client, "bundle-apply").await?;
-        assert!(!apply.is_enabled().await?, "Apply must stay disabled until applying exists");
-        wait_for_text(client, "bundle-apply-note", "next version").await?;
+        assert!(!apply.is_enabled().await?, "Apply waits until the unknown signer's number is confirmed");
+        wait_for_text(client, "import-accept", "Apply only if every digit matches").await?;
         check_screen(client, &mut shots, "bundle-unknown-signer").await?;
         close_dialog(client).await?;
 
@@ -219,7 +220,7 @@ async fn contacts_cards_verification_and_bundle_preview() -> Result<(), Error> {
         )
         .await?;
         wait_for_text(client, "bundle-signer-unknown", "Firma desconocida").await?;
-        wait_for_text(client, "bundle-apply-note", "próxima versión").await?;
+        wait_for_text(client, "import-accept", "coinciden todas las cifras").await?;
         check_screen(client, &mut shots, "bundle-unknown-signer-es").await?;
         close_dialog(client).await?;
         preview(client, &incoming, &flipped).await?;

@@ -21,7 +21,7 @@ async fn the_deb_installs_starts_at_the_unlock_screen_and_uninstalls_leaving_the
     assert!(Path::new("/usr/share/applications/Circlebook.desktop").is_file(), "the menu entry is installed");
     // Issue 9: the file dialogs' test seam is compiled out of release builds (src-tauri/src/dialog.rs).
     let binary = std::fs::read(INSTALLED)?;
-    for seam in ["CIRCLEBOOK_TEST_OPEN_PATH", "CIRCLEBOOK_TEST_SAVE_DIR"] {
+    for seam in ["CIRCLEBOOK_TEST_OPEN_PATH", "CIRCLEBOOK_TEST_SAVE_DIR", "CIRCLEBOOK_TEST_FOLDER"] {
         assert!(!binary.windows(seam.len()).any(|w| w == seam.as_bytes()), "{seam} is in the shipped binary");
     }
 

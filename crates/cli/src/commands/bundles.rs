@@ -22,6 +22,8 @@ pub struct ExportCommand {
     pub audience: String,
     pub dry_run: bool,
     pub out: Option<PathBuf>,
+    /// Into this vault's subfolder of the exchange folder.
+    pub to_exchange: bool,
 }
 
 fn read<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, Failure> {
@@ -77,16 +79,21 @@ pub fn export(ctx: &mut Context, command: ExportCommand) -> Result<(), Failure> 
         }
         return Ok(());
     }
-    let out_path = command.out.ok_or_else(|| Failure::usage("--out FILE says where to write the bundle"))?;
-    let out_text =
-        out_path.to_str().ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "the file name is not UTF-8"))?;
-    args["out"] = json!(out_text);
+    let op = if command.to_exchange {
+        "export_to_exchange"
+    } else {
+        let out_path = command.out.ok_or_else(|| Failure::usage("--out FILE says where to write the bundle"))?;
+        let out_text =
+            out_path.to_str().ok_or_else(|| Failure::new(ErrorKind::InvalidInput, "the file name is not UTF-8"))?;
+        args["out"] = json!(out_text);
+        "export_bundle"
+    };
     let mut vault = OpenVault::open(ctx)?;
     if command.passphrase {
         let passphrase = ctx.secrets.bundle_passphrase()?;
         args["passphrase"] = json!(passphrase.expose_secret());
     }
-    let value = vault.attempt("export_bundle", args).map_err(|mut failure| {
+    let value = vault.attempt(op, args).map_err(|mut failure| {
         // A refusal names the recipient as the ledger does (`contact:KEY`): say the contact's name instead.
         if let Ok(contacts) = vault.peek("list_contacts", json!({})) {
             for contact in contacts.as_array().into_iter().flatten() {

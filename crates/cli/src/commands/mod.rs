@@ -5,6 +5,7 @@ mod bundles;
 mod call;
 mod conflicts;
 mod contacts;
+mod exchange;
 mod inspect;
 mod reads;
 mod show;
@@ -180,15 +181,17 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
         Command::Contact { action: ContactAction::Add { card, verified } } => contacts::add(&mut ctx, &card, verified),
         Command::Contact { action: ContactAction::Verify { name_or_key } } => contacts::verify(&mut ctx, &name_or_key),
         Command::Contacts => contacts::list(&mut ctx),
-        Command::Export { cases, to, passphrase, audience, dry_run, out } => {
-            bundles::export(&mut ctx, bundles::ExportCommand { cases, to, passphrase, audience, dry_run, out })
-        }
+        Command::Export { cases, to, passphrase, audience, dry_run, out, to_exchange } => bundles::export(
+            &mut ctx,
+            bundles::ExportCommand { cases, to, passphrase, audience, dry_run, out, to_exchange },
+        ),
         Command::Import { file, dry_run: true, .. } => contacts::import(&mut ctx, &file),
         Command::Import { file, dry_run: false, accept_unknown_signer } => {
             bundles::import(&mut ctx, &file, accept_unknown_signer)
         }
         Command::Conflicts { case } => conflicts::list(&mut ctx, case),
         Command::Resolve { id, take } => conflicts::resolve(&mut ctx, &id, take),
+        Command::Exchange { action } => exchange::exchange(&mut ctx, action),
         Command::Bench { .. } => unreachable!("handled above"),
     }
 }

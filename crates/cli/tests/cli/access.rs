@@ -110,3 +110,68 @@ fn recover_sets_a_new_passphrase_with_the_recovery_key() {
     run(&vault, Some(NEW_PASS), &["stats"]).ok();
     run(&vault, Some(PASS), &["stats"]).fails_with("passphrase does not open this vault");
 }
+
+/// A small tmpfs filled to the last block, for real (the tests run as root, as CI does): a new file can still be
+/// made there, but nothing can be written into it.
+struct FullDisk {
+    path: std::path::PathBuf,
+    _holder: tempfile::TempDir,
+}
+
+impl FullDisk {
+    fn mount() -> FullDisk {
+        use std::io::Write;
+        let holder = tempfile::tempdir().expect("tmp");
+        let path = holder.path().join("full");
+        std::fs::create_dir(&path).expect("mkdir");
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(&path)
+            .output()
+            .expect("this test needs `mount` and root, as CI has");
+        assert!(out.status.success(), "mounting a tmpfs needs root: {}", String::from_utf8_lossy(&out.stderr));
+        let disk = FullDisk { path, _holder: holder };
+        let mut filler = std::fs::File::create(disk.path.join("filler")).expect("filler");
+        while filler.write_all(&[0x5a; 4096]).is_ok() {}
+        disk
+    }
+}
+
+impl Drop for FullDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.path).status();
+    }
+}
+
+#[test]
+fn a_recovery_key_file_that_cannot_be_written_prints_the_key_instead() {
+    let temp = tempfile::tempdir().expect("temp");
+    let disk = FullDisk::mount();
+    let vault = temp.path().join("vault");
+    let key_file = disk.path.join("recovery.txt");
+    let out = run(&vault, Some(PASS), &["init", "--recovery-out", key_file.to_str().expect("utf-8")])
+        .fails_with("could not be written");
+    assert!(out.stderr.contains("printed instead"), "{}", out.stderr);
+    // The vault exists and the key that opens it is on the terminal, not lost.
+    assert!(Vault::exists(&vault));
+    let key = out
+        .stdout
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .expect("the key was printed")
+        .to_owned();
+    let identity = temp.path().join("identity.txt");
+    std::fs::write(&identity, format!("{key}\n")).expect("identity");
+    tool(
+        "age",
+        &[
+            "-d".as_ref(),
+            "-i".as_ref(),
+            identity.as_os_str(),
+            "-o".as_ref(),
+            temp.path().join("db").as_os_str(),
+            vault.join("snapshots/00000001.age").as_os_str(),
+        ],
+    );
+}

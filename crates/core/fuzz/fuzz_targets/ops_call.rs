@@ -50,6 +50,16 @@ fuzz_target!(|data: &[u8]| {
             map.insert("out".into(), serde_json::Value::String(out.to_string_lossy().into_owned()));
         }
     }
+    if name == "set_exchange_folder" {
+        // `export_to_exchange` writes into the folder chosen here: keep that inside the fixture's folder too.
+        let folder = fixture._dir.path().join("exchange");
+        let _ = std::fs::create_dir_all(&folder);
+        if let Some(map) = args.as_object_mut() {
+            if !map.get("path").is_some_and(serde_json::Value::is_null) {
+                map.insert("path".into(), serde_json::Value::String(folder.to_string_lossy().into_owned()));
+            }
+        }
+    }
     let ctx = Ctx::new("fuzz");
     let _ = ops::call(name, &mut fixture.vault, &ctx, args);
     fixture.calls += 1;

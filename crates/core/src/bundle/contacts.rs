@@ -8,11 +8,12 @@ use ts_rs::TS;
 
 use super::card::ContactCard;
 use super::keys::{Fingerprint, PublicKey, SigningIdentity};
+use crate::model::consent::contact_scope;
 use crate::model::ops::Op;
 use crate::model::rows::audit;
 use crate::model::terminology::NoArgs;
-use crate::model::{Ctx, ModelError};
-use crate::vault::UnlockedVault;
+use crate::model::{CaseId, Ctx, ModelError};
+use crate::vault::{EditError, UnlockedVault};
 
 /// The display name on a card when none is given.
 pub const DEFAULT_CARD_NAME: &str = "Circlebook facilitator";
@@ -21,7 +22,7 @@ pub fn ops() -> Vec<Op> {
     crate::ops! {
         vault "get_identity" => get_identity, "This vault's age recipient, signing key, fingerprint and contact card (changes nothing).";
         vault "list_contacts" => list_contacts, "The contacts, with each one's fingerprint and the number to compare with them (changes nothing).";
-        write "add_contact" => add_contact, "Add a contact from their contact card (the name is their claim), optionally already verified.";
+        vault "add_contact" => add_contact, "Add a contact from their contact card (the name is their claim), optionally already verified.";
         write "verify_contact" => verify_contact, "Mark a contact verified after comparing fingerprints by voice.";
     }
 }
@@ -58,6 +59,17 @@ pub struct Contact {
     pub verified: bool,
     pub verified_at: Option<DateTime<Utc>>,
     pub added_at: DateTime<Utc>,
+    /// The cases whose consent ledger names this contact as a recipient (`information_sharing` entries with
+    /// `shared_with` = `contact:KEY`, whatever their decision), by code name (in `list_contacts`; empty elsewhere).
+    #[serde(default)]
+    pub shared_cases: Vec<SharedCase>,
+}
+
+/// A case whose consent ledger names a contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SharedCase {
+    pub id: CaseId,
+    pub code_name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -110,6 +122,7 @@ fn contact(
         verified: verified_at.is_some(),
         verified_at,
         added_at,
+        shared_cases: Vec::new(),
     })
 }
 
@@ -123,11 +136,44 @@ pub fn list_contacts(vault: &mut UnlockedVault, _ctx: &Ctx, _: NoArgs) -> Result
     let me = signing_identity(vault).fingerprint();
     let mut stmt = vault.conn().prepare(&format!("SELECT {COLUMNS} FROM contacts ORDER BY name, signing_key"))?;
     let rows = stmt.query_map([], row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(|r| contact(&me, r)).collect()
+    let mut cases = vault.conn().prepare(
+        "SELECT DISTINCT c.id, c.code_name FROM consents k
+           JOIN participants p ON p.id = k.participant_id JOIN cases c ON c.id = p.case_id
+         WHERE k.activity = 'information_sharing' AND k.shared_with = ?1 ORDER BY c.code_name, c.id",
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut found = contact(&me, r)?;
+        found.shared_cases = cases
+            .query_map([contact_scope(&found.signing_key)], |r| Ok(SharedCase { id: r.get(0)?, code_name: r.get(1)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push(found);
+    }
+    Ok(out)
 }
 
-pub fn add_contact(tx: &Transaction<'_>, ctx: &Ctx, args: NewContact) -> Result<Contact, ModelError> {
+/// Adds a contact; this vault's own card is refused (a bundle "to yourself" would only ever reach this vault).
+pub fn add_contact(vault: &mut UnlockedVault, ctx: &Ctx, args: NewContact) -> Result<Contact, ModelError> {
     let card = ContactCard::parse(&args.card).map_err(|e| ModelError::Invalid(e.to_string()))?;
+    let me = signing_identity(vault);
+    if card.signing_key.to_text() == me.public().to_text() || card.recipient == me.recipient() {
+        return Err(ModelError::NotAllowed(
+            "this is this vault's own contact card; add the card of the person you exchange cases with".into(),
+        ));
+    }
+    match vault.edit(|tx| add_contact_in(tx, ctx, card, args.verified)) {
+        Ok(contact) => Ok(contact),
+        Err(EditError::Rejected(e)) => Err(e),
+        Err(EditError::Unsaved(e)) => Err(ModelError::Unsaved(e)),
+    }
+}
+
+fn add_contact_in(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    card: ContactCard,
+    verified: Option<bool>,
+) -> Result<Contact, ModelError> {
     let key = card.signing_key.to_text();
     let exists: Option<String> = tx
         .query_row(
@@ -139,7 +185,7 @@ pub fn add_contact(tx: &Transaction<'_>, ctx: &Ctx, args: NewContact) -> Result<
     if let Some(name) = exists {
         return Err(ModelError::NotAllowed(format!("this card's keys are already a contact, under the name {name}")));
     }
-    let verified_at = args.verified.unwrap_or(false).then(|| ctx.now());
+    let verified_at = verified.unwrap_or(false).then(|| ctx.now());
     tx.execute(
         "INSERT INTO contacts(signing_key, recipient, name, added_at, verified_at) VALUES(?1, ?2, ?3, ?4, ?5)",
         params![key, card.recipient, card.name, ctx.now(), verified_at],
@@ -158,6 +204,7 @@ pub fn add_contact(tx: &Transaction<'_>, ctx: &Ctx, args: NewContact) -> Result<
         verified: verified_at.is_some(),
         verified_at,
         added_at: ctx.now(),
+        shared_cases: Vec::new(),
     })
 }
 
@@ -199,6 +246,7 @@ pub fn verify_contact(tx: &Transaction<'_>, ctx: &Ctx, args: ContactRef) -> Resu
         verified: true,
         verified_at: Some(verified_at),
         added_at,
+        shared_cases: Vec::new(),
     })
 }
 

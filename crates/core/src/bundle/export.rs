@@ -36,7 +36,8 @@ pub enum ExportAudience {
     /// Everything, to be merged by a co-facilitator.
     #[default]
     CoFacilitator,
-    /// Aliases only: no contact details, safety notes, private notes or attachments.
+    /// Aliases only: no contact details, access or cultural needs, safety notes, private notes, shuttle messages'
+    /// words, assessments' reasons, consent notes, referral source or attachments (`cuts`).
     Supervisor,
     /// The person harmed's progress summary: shareable progress entries only; passphrase only.
     Progress,
@@ -56,9 +57,13 @@ impl ExportAudience {
         let words: &[&str] = match self {
             ExportAudience::CoFacilitator => &[],
             ExportAudience::Supervisor => &[
-                "participants' contact details",
+                "participants' contact details, access and cultural needs",
                 "safety notes and session safety plans",
-                "private notes (notes not marked shareable, sessions' private notes)",
+                "private notes (notes not marked shareable, sessions' private notes, processes' notes)",
+                "what shuttle messages say (when they were written, approved and relayed stays)",
+                "assessments' reasons (the risk level and decision stay)",
+                "consent entries' notes (the decisions stay)",
+                "where the referral came from, and who verified progress",
                 "attachments",
             ],
             ExportAudience::Progress => {
@@ -177,9 +182,15 @@ fn cuts(audience: ExportAudience) -> &'static str {
     match audience {
         ExportAudience::CoFacilitator => "",
         ExportAudience::Supervisor => {
-            "UPDATE participants SET contact = '', safety_notes = '';
+            "UPDATE participants SET contact = '', safety_notes = '', access_needs = '', cultural_needs = '';
              DELETE FROM safety_plans;
              UPDATE sessions SET private_notes = '';
+             UPDATE processes SET note = '';
+             UPDATE shuttle_messages SET content = '', approval_note = '';
+             UPDATE assessments SET reasons = '';
+             UPDATE consents SET note = '';
+             UPDATE cases SET referral_source = '';
+             UPDATE progress_entries SET verified_by = '';
              DELETE FROM attachments;
              DELETE FROM notes WHERE shareable = 0;
              DELETE FROM sync_fields; DELETE FROM sync_rows;"
@@ -475,7 +486,6 @@ fn write_atomically(out: &Path, bytes: &[u8], tmp_name: &str) -> std::io::Result
 }
 
 pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportArgs) -> Result<Exported, ModelError> {
-    let me = signing_identity(vault);
     let out = PathBuf::from(&args.out);
     let folder = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -487,9 +497,21 @@ pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportAr
             return Err(invalid("write the bundle outside the vault's folder"));
         }
     }
-    let mut written = false;
+    export_to(vault, ctx, &args.plan, |_| out.clone())
+}
+
+/// Exports `plan` to the file `out` names for the new bundle id (which must not exist yet): `export_bundle`, and
+/// the exchange folder's `export_to_exchange`.
+pub(crate) fn export_to(
+    vault: &mut UnlockedVault,
+    ctx: &Ctx,
+    plan: &ExportPlan,
+    out: impl Fn(&str) -> PathBuf,
+) -> Result<Exported, ModelError> {
+    let me = signing_identity(vault);
+    let mut written: Option<PathBuf> = None;
     let result = vault.edit(|tx| {
-        let prepared = prepare(tx, ctx, &args.plan)?;
+        let prepared = prepare(tx, ctx, plan)?;
         if let Some(first) = prepared.missing.first() {
             return Err(refusal(tx, ctx, first));
         }
@@ -502,7 +524,7 @@ pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportAr
             audience: prepared.audience.file(),
             case_ids: prepared.cases.iter().map(|(id, _)| id.to_string()).collect(),
         };
-        let seal = match &args.plan.passphrase {
+        let seal = match &plan.passphrase {
             Some(p) => {
                 let passphrase = SecretString::from(p.clone());
                 crate::check_passphrase(&passphrase).map_err(|weak| invalid(weak.to_string()))?;
@@ -515,12 +537,13 @@ pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportAr
             audit(tx, ctx, "export", "case", case)?;
         }
         audit(tx, ctx, "export", "bundle", &bundle_id)?;
+        let out = out(&bundle_id);
         write_atomically(&out, &bytes, &bundle_id)
             .map_err(|e| invalid(format!("the bundle could not be written to {}: {e}", out.display())))?;
-        written = true;
+        written = Some(out.clone());
         Ok::<_, ModelError>(Exported {
             bundle_id,
-            path: args.out.clone(),
+            path: out.display().to_string(),
             audience: prepared.audience,
             recipients: prepared.recipients,
             case_ids: prepared.cases.into_iter().map(|(id, _)| id).collect(),
@@ -532,8 +555,8 @@ pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportAr
         Ok(done) => Ok(done),
         Err(EditError::Rejected(e)) => {
             // The audit was rolled back: the file must not stay either.
-            if written {
-                let _ = std::fs::remove_file(&out);
+            if let Some(out) = written {
+                let _ = std::fs::remove_file(out);
             }
             Err(e)
         }

@@ -5,6 +5,7 @@
 pub mod card;
 pub mod conflicts;
 pub mod contacts;
+pub mod exchange;
 pub mod export;
 pub mod file;
 pub mod header;

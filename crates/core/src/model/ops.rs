@@ -43,6 +43,7 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     // Issue 11: identity and contacts (their logic lives in `crate::bundle`).
     all.extend(crate::bundle::contacts::ops());
     all.extend(crate::bundle::export::ops());
+    all.extend(crate::bundle::exchange::ops());
     all.extend(crate::bundle::import::ops());
     all.extend(crate::bundle::preview::ops());
     all.extend(crate::bundle::conflicts::ops());

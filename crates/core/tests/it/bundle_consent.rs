@@ -64,7 +64,7 @@ pub fn share(vault: &mut circlebook_core::UnlockedVault, participant: &str, with
 #[test]
 fn consent_to_share_with_a_contact_names_a_known_contact_and_is_always_withdrawable() {
     let (_fx, mut vault) = Fixture::new();
-    let (_case, rowan, _sol) = case_with_people(&mut vault);
+    let (case, rowan, _sol) = case_with_people(&mut vault);
     let bea = contact(&mut vault, "Bea");
     let stranger = SigningIdentity::derive(&age::x25519::Identity::generate()).public().to_text();
     let refused = ops::call(
@@ -85,6 +85,16 @@ fn consent_to_share_with_a_contact_names_a_known_contact_and_is_always_withdrawa
     assert_eq!(sharing.len(), 1);
     assert_eq!(sharing[0]["state"], "withdrawn");
     assert_eq!(sharing[0]["shared_with"], format!("contact:{bea}"));
+
+    // The contacts list says which cases' ledgers name each contact (withdrawn or not), and no others.
+    let cleo = contact(&mut vault, "Cleo");
+    let contacts = ops::call("list_contacts", &mut vault, &ctx(), json!({})).expect("contacts");
+    let of = |key: &str| {
+        let found = contacts.as_array().expect("list").iter().find(|c| c["signing_key"] == key).expect("listed");
+        found["shared_cases"].clone()
+    };
+    assert_eq!(of(&bea), json!([{ "id": case, "code_name": "Willow" }]));
+    assert_eq!(of(&cleo), json!([]));
 }
 
 #[test]

@@ -71,3 +71,19 @@ fn contacts_are_added_verified_listed_and_audited_and_both_sides_see_one_number(
     let audit = ops::call("list_audit", &mut vault, &ctx, json!({})).expect("audit").to_string();
     assert_eq!(audit.matches("\"record_kind\":\"contact\"").count(), 4, "{audit}");
 }
+
+#[test]
+fn this_vaults_own_card_is_not_a_contact() {
+    let (fx, mut vault) = Fixture::new();
+    let ctx = ctx();
+    let mine = ops::call("get_identity", &mut vault, &ctx, json!({ "name": "Me" })).expect("identity");
+    vault.save().expect("save");
+    let before = crate::common::fingerprint(&fx.dir);
+    let refused = ops::call("add_contact", &mut vault, &ctx, json!({ "card": mine["card"], "verified": true }));
+    match refused {
+        Err(ModelError::NotAllowed(m)) => assert!(m.contains("this vault's own contact card"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ops::call("list_contacts", &mut vault, &ctx, json!({})).expect("list"), json!([]));
+    assert_eq!(crate::common::fingerprint(&fx.dir), before, "nothing was written");
+}

@@ -207,3 +207,67 @@ fn a_progress_summary_goes_to_a_passphrase_only_when_the_person_harmed_allows_it
     );
     assert!(to_contact.is_err(), "progress goes only to a passphrase");
 }
+
+#[test]
+fn a_supervisor_gets_neither_shuttle_words_nor_assessment_reasons_nor_consent_notes_nor_other_identifying_text() {
+    let (fx, mut vault) = Fixture::new();
+    let (case, rowan, sol) = case_with_people(&mut vault);
+    let (identity, key) = bea(&mut vault);
+    let scope = format!("contact:{key}");
+    for p in [&rowan, &sol] {
+        share(&mut vault, p, &scope, "granted");
+    }
+    // Rows as the model keeps them, written directly (their own operations' consent rules are tested elsewhere).
+    vault
+        .edit(|tx| {
+            tx.execute_batch(&format!(
+                "UPDATE cases SET referral_source = 'Dr Alvarez at the clinic' WHERE id = '{case}';
+                 UPDATE participants SET access_needs = 'wheelchair', cultural_needs = 'interpreter' WHERE case_id = '{case}';
+                 UPDATE consents SET note = 'said so in the car park';
+                 INSERT INTO processes(id, case_id, kind, opened_on, note)
+                     VALUES('p1', '{case}', 'shuttle', '2026-03-01', 'process words');
+                 INSERT INTO shuttle_messages(id, case_id, process_id, author_id, recipient_id, content, written_at,
+                                              approved_at, approval_note)
+                     VALUES('m1', '{case}', 'p1', '{sol}', '{rowan}', 'the letter itself', '2026-03-01T10:00:00Z',
+                            '2026-03-01T11:00:00Z', 'approved by phone');
+                 INSERT INTO assessments(id, participant_id, stage, risk_level, decision, reasons, assessed_on,
+                                         assessed_by, created_at)
+                     VALUES('a1', '{sol}', 'intake', 'medium', 'proceed', 'what he said about her', '2026-03-01',
+                            'me', '2026-03-01T10:00:00Z');
+                 INSERT INTO commitments(id, case_id, participant_id, kind, description, created_at, updated_at)
+                     VALUES('c1', '{case}', '{sol}', 'education', 'a course', '2026-03-01T10:00:00Z',
+                            '2026-03-01T10:00:00Z');
+                 INSERT INTO progress_entries(id, commitment_id, entry_on, text, shareable, verified_by, created_at)
+                     VALUES('e1', 'c1', '2026-03-01', 'attended', 1, 'J. Smith, counsellor', '2026-03-01T10:00:00Z');"
+            ))
+        })
+        .expect("rows");
+    let out = fx.scratch("sup.cbb");
+    let args = json!({ "case_ids": [case], "to": [key], "audience": "supervisor", "out": out.to_str().expect("utf8") });
+    let preview = ops::call("preview_export", &mut vault, &ctx(), args.clone()).expect("preview");
+    let words = preview["leaves_out"].to_string();
+    assert!(words.contains("shuttle messages") && words.contains("assessments' reasons"), "{words}");
+    ops::call("export_bundle", &mut vault, &ctx(), args).expect("export");
+    let mut opened = open(&std::fs::read(&out).expect("bundle"), &identity);
+    let bytes = circlebook_core::bundle::payload::to_bytes(&mut opened.payload).expect("bytes");
+    let p = &opened.payload;
+    // What goes: the shape of the work (a message was written, approved; an assessment's level and decision).
+    assert_eq!(count(p, "SELECT count(*) FROM shuttle_messages WHERE approved_at IS NOT NULL"), 1);
+    assert_eq!(count(p, "SELECT count(*) FROM assessments WHERE risk_level = 'medium' AND decision = 'proceed'"), 1);
+    assert_eq!(count(p, "SELECT count(*) FROM progress_entries WHERE text = 'attended'"), 1);
+    // What does not: their words and what identifies people.
+    for sql in [
+        "SELECT count(*) FROM shuttle_messages WHERE content <> '' OR approval_note <> ''",
+        "SELECT count(*) FROM assessments WHERE reasons <> ''",
+        "SELECT count(*) FROM consents WHERE note <> ''",
+        "SELECT count(*) FROM cases WHERE referral_source <> ''",
+        "SELECT count(*) FROM participants WHERE access_needs <> '' OR cultural_needs <> ''",
+        "SELECT count(*) FROM processes WHERE note <> ''",
+        "SELECT count(*) FROM progress_entries WHERE verified_by <> ''",
+    ] {
+        assert_eq!(count(p, sql), 0, "{sql}");
+    }
+    for secret in ["the letter itself", "what he said about her", "car park", "Alvarez", "J. Smith", "process words"] {
+        assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret} left the vault");
+    }
+}

@@ -2,6 +2,7 @@
 
 mod bundle_consent;
 mod bundle_contacts;
+mod bundle_exchange;
 mod bundle_export;
 mod bundle_file;
 mod bundle_import;

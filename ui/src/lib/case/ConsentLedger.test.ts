@@ -66,3 +66,59 @@ it('confirms a withdrawal in exact words and shows it at once', async () => {
   await expect.poll(() => screen.getByTestId('consent-Wren-direct_dialogue').dataset.state).toBe('withdrawn');
   expect(calls).toContain('withdraw_consent');
 });
+
+const bea = {
+  name: 'Bea', recipient: 'age1bea', signing_key: 'KEYBEA', fingerprint: '1', pair_fingerprint: '2', verified: true,
+  verified_at: '2026-01-01T10:00:00Z', added_at: '2026-01-01T10:00:00Z', shared_cases: [],
+};
+const sharing = {
+  ...granted, id: 'e3', activity: 'information_sharing', shared_with: 'contact:KEYBEA',
+};
+
+function fileSharing(): CaseFile {
+  const f = file();
+  f.participants[0]!.consents.push({
+    participant_id: wren, alias: 'Wren', activity: 'information_sharing', shared_with: 'contact:KEYBEA', state: 'granted',
+    latest: sharing,
+  } as unknown as (typeof f.participants)[number]['consents'][number]);
+  return f;
+}
+
+it('names a contact the person agreed to share with, with its verified mark, never its key', async () => {
+  const recorded: unknown[] = [];
+  mockIPC((_cmd, args) => {
+    const { name, args: inner } = args as { name: string; args: unknown };
+    switch (name) {
+      case 'case_file':
+        return fileSharing();
+      case 'list_contacts':
+        return [bea];
+      case 'sessions_needing_attention':
+      case 'case_timeline':
+        return [];
+      case 'record_consent':
+        recorded.push(inner);
+        return { ...sharing, id: 'e4', shared_with: 'Supervisor' };
+      default:
+        throw new Error(name);
+    }
+  });
+  const store = new CaseStore('c1' as CaseId);
+  await store.load();
+  render(ConsentLedger, { store });
+  const listed = await screen.findByTestId('consent-recipients-Wren');
+  await expect.poll(() => listed.textContent).toContain('Bea');
+  expect(listed.textContent).toContain('verified contact');
+  expect(listed.textContent).not.toContain('KEYBEA');
+
+  // Recording: a contact is offered first; a person or role can still be written out.
+  await fireEvent.click(screen.getByTestId('consent-Wren-information_sharing'));
+  expect(((await screen.findByTestId('recipient-contact')) as HTMLInputElement).checked).toBe(true);
+  expect(screen.getByTestId('consent-contact')).toBeTruthy();
+  await fireEvent.click(screen.getByTestId('recipient-named'));
+  await fireEvent.input(await screen.findByTestId('consent-shared'), { target: { value: 'Supervisor' } });
+  await fireEvent.click(screen.getByTestId('decision-granted'));
+  await fireEvent.click(screen.getByTestId('consent-submit'));
+  await expect.poll(() => recorded.length).toBe(1);
+  expect(recorded[0]).toMatchObject({ activity: 'information_sharing', shared_with: 'Supervisor', decision: 'granted' });
+});

@@ -1,5 +1,6 @@
 // The import preview (issue 11): the signer first (a verified contact, or an unknown signer with their number
-// and a calm warning), consent before the other records, Apply present but disabled; a refusal in plain words.
+// and a calm warning), consent before the other records; Apply only when the bundle can be applied and the signer
+// is trusted or accepted in its own step; then what was added, with a way into each case; refusals in plain words.
 import { afterEach, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '../ipc/mocks';
@@ -27,8 +28,8 @@ const preview: BundlePreview = {
   would_apply: false,
 };
 
-it('shows an unknown signer with their number, consent first, and Apply disabled', async () => {
-  render(ImportPreview, { open: true, choice: { status: 'preview', file_name: 'a.cbb', preview } });
+it('shows an unknown signer with their number, consent first, and Apply disabled for a case already here', async () => {
+  render(ImportPreview, { open: true, choice: { status: 'preview', file_name: 'a.cbb', preview, handle: 'h1' } });
   const unknown = await screen.findByTestId('bundle-signer-unknown');
   expect(unknown.textContent).toContain('Unknown signer');
   expect(screen.getAllByTestId('bundle-signer-fingerprint-group').map((g) => g.textContent)).toHaveLength(6);
@@ -44,12 +45,13 @@ it('shows an unknown signer with their number, consent first, and Apply disabled
   expect(screen.getByTestId('bundle-records').textContent).not.toContain('Notes');
   const apply = screen.getByTestId('bundle-apply') as HTMLButtonElement;
   expect(apply.disabled).toBe(true);
-  expect(screen.getByTestId('bundle-apply-note').textContent).toContain('next version');
+  expect(screen.getByTestId('bundle-apply-blocked').textContent).toContain('already in this vault');
+  expect(screen.queryByTestId('import-accept-signer')).toBeNull();
 });
 
 it('names a verified contact without a warning', async () => {
   const signer = { ...preview.signer, known: true, name: 'Ana', verified: true };
-  render(ImportPreview, { open: true, choice: { status: 'preview', file_name: 'a.cbb', preview: { ...preview, signer } } });
+  render(ImportPreview, { open: true, choice: { status: 'preview', file_name: 'a.cbb', preview: { ...preview, signer }, handle: 'h1' } });
   expect((await screen.findByTestId('bundle-signer-verified')).textContent).toContain('Signed by Ana, a verified contact');
   expect(screen.queryByTestId('bundle-signer-unknown')).toBeNull();
 });
@@ -57,7 +59,7 @@ it('names a verified contact without a warning', async () => {
 it('words a refusal and says nothing was changed', async () => {
   render(ImportPreview, {
     open: true,
-    choice: { status: 'refused', file_name: 'x.cbb', reason: 'bad_signature', message: 'the signature does not match' },
+    choice: { status: 'refused', file_name: 'x.cbb', reason: 'bad_signature', message: 'the signature does not match', handle: 'h1' },
   });
   const refused = await screen.findByTestId('bundle-refused');
   expect(refused.textContent).toContain('does not match its content');
@@ -92,8 +94,90 @@ it('opens the preview from the screen after Rust chose the file, and not when th
   await fireEvent.click(await screen.findByTestId('open-bundle'));
   await new Promise((r) => setTimeout(r, 20));
   expect(screen.queryByTestId('bundle-dialog')).toBeNull();
-  answer = { status: 'preview', file_name: 'a.cbb', preview };
+  answer = { status: 'preview', file_name: 'a.cbb', preview, handle: 'h1' };
   await fireEvent.click(screen.getByTestId('open-bundle'));
   expect((await screen.findByTestId('bundle-file')).textContent).toContain('a.cbb');
   expect(titles).toEqual(['Choose a bundle to preview', 'Choose a bundle to preview']);
+});
+
+const applicable: BundlePreview = {
+  ...preview,
+  cases: preview.cases.slice(0, 1),
+  row_counts: { cases: 1, consents: 2, participants: 2 },
+  would_apply: true,
+};
+const imported = {
+  bundle_id: 'b1',
+  signer: null,
+  signer_fingerprint: preview.signer.fingerprint,
+  cases: [{ id: 'c1', code_name: 'Willow' }],
+  rows: 5,
+  already_applied: false,
+  created_at: '2030-03-01T10:00:00Z',
+};
+
+it('applies from an unknown signer only after the number was confirmed, by handle, then offers the case', async () => {
+  const calls: unknown[] = [];
+  mockIPC((cmd, payload) => {
+    if (cmd === 'apply_bundle') {
+      calls.push(payload);
+      return { status: 'applied', file_name: 'a.cbb', imported };
+    }
+    throw new Error(cmd);
+  });
+  let appliedWith: unknown = null;
+  render(ImportPreview, {
+    open: true,
+    choice: { status: 'preview', file_name: 'a.cbb', preview: applicable, handle: 'h7' },
+    onapplied: (i: unknown) => (appliedWith = i),
+  });
+  const apply = (await screen.findByTestId('bundle-apply')) as HTMLButtonElement;
+  expect(apply.disabled).toBe(true);
+  await fireEvent.click(screen.getByTestId('import-accept-signer'));
+  expect(apply.disabled).toBe(false);
+  await fireEvent.click(apply);
+  const summary = await screen.findByTestId('import-applied-summary');
+  expect(summary.textContent).toContain('Cases added: 1. Records in all: 5.');
+  expect(calls).toEqual([{ handle: 'h7', acceptUnknownSigner: true }]);
+  expect(appliedWith).toEqual(imported);
+  await fireEvent.click(screen.getByTestId('import-open-case'));
+  expect(window.location.hash).toBe('#/case/c1/people');
+});
+
+it('applies from a verified contact without the extra step, and words a refusal from its reason', async () => {
+  const calls: unknown[] = [];
+  mockIPC((cmd, payload) => {
+    if (cmd === 'apply_bundle') {
+      calls.push(payload);
+      return { status: 'refused', file_name: 'a.cbb', reason: 'altered', message: 'changed' };
+    }
+    throw new Error(cmd);
+  });
+  const signer = { ...preview.signer, known: true, name: 'Ana', verified: true };
+  render(ImportPreview, {
+    open: true,
+    choice: { status: 'preview', file_name: 'a.cbb', preview: { ...applicable, signer }, handle: 'h2' },
+  });
+  expect(screen.queryByTestId('import-accept-signer')).toBeNull();
+  await fireEvent.click(await screen.findByTestId('bundle-apply'));
+  const refused = await screen.findByTestId('import-refused');
+  expect(refused.textContent).toContain('changed on the way');
+  expect(refused.textContent).toContain('Nothing was changed.');
+  expect(calls).toEqual([{ handle: 'h2', acceptUnknownSigner: false }]);
+});
+
+it('says so when the bundle had been applied before', async () => {
+  mockIPC((cmd) => {
+    if (cmd === 'apply_bundle') {
+      return { status: 'applied', file_name: 'a.cbb', imported: { ...imported, cases: [], rows: 0, already_applied: true } };
+    }
+    throw new Error(cmd);
+  });
+  const signer = { ...preview.signer, known: true, name: 'Ana', verified: true };
+  render(ImportPreview, {
+    open: true,
+    choice: { status: 'preview', file_name: 'a.cbb', preview: { ...applicable, signer, applied_before: true }, handle: 'h3' },
+  });
+  await fireEvent.click(await screen.findByTestId('bundle-apply'));
+  expect((await screen.findByTestId('import-already-applied')).textContent).toContain('already been applied');
 });

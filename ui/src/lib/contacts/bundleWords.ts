@@ -1,6 +1,7 @@
 // Words for what a bundle holds: its audience and the records per table of its payload (`row_counts`), consent
 // apart so the preview can show it first. A table this build does not word yet is shown by its own name.
 import { m } from '../i18n';
+import type { BundlePreview, BundleRefusal } from '../ipc';
 
 /** The payload's case tables (crates/core/src/bundle/payload.rs), in the order the preview lists them. */
 const TABLE_WORDS: Record<string, () => string> = {
@@ -54,4 +55,16 @@ export function recordCounts(rowCounts: Record<string, number | bigint | undefin
     .map((table) => ({ table, label: TABLE_WORDS[table]?.() ?? table, count: count(table) }))
     .filter((row) => row.count > 0);
   return { consents: count('consents'), others };
+}
+
+/**
+ * What keeps a previewed bundle from being applied, the signer apart (as the Rust side's `before_applying`
+ * decides it again): `null` when it may be applied. `would_apply` decides; the reasons only word it.
+ */
+export function blockedReason(preview: BundlePreview): BundleRefusal | null {
+  if (preview.applied_before || preview.would_apply) return null;
+  if (preview.audience !== 'co-facilitator') return 'not_for_merging';
+  if (preview.cases.some((c) => c.purged)) return 'purged_case';
+  if (preview.cases.some((c) => !c.new)) return 'case_here';
+  return 'cannot_apply';
 }

@@ -28,6 +28,7 @@ const ana: Contact = {
   pair_fingerprint: '123456789012345678901234567890999998888877777666665555544444',
   verified: false,
   verified_at: null,
+  shared_cases: [],
   added_at: '2030-01-01T10:00:00Z',
 };
 
@@ -102,6 +103,20 @@ describe('the store', () => {
 });
 
 describe('the screen', () => {
+  it('lists the cases whose consent ledger names each contact, linked to their ledger', async () => {
+    const state = registry();
+    state.contacts = [
+      { ...ana, verified: true, shared_cases: [{ id: 'c1', code_name: 'Willow' }] } as Contact,
+      { ...ana, name: 'Bo', signing_key: 'KEYBO' },
+    ];
+    render(Contacts, { route: { name: 'contacts' } });
+    const shared = await screen.findByTestId('contact-cases');
+    expect(shared.textContent).toContain('Named in the consent ledger of:');
+    expect(shared.querySelector('a')?.getAttribute('href')).toBe('#/case/c1/consent');
+    expect(shared.textContent).toContain('Willow');
+    expect(screen.getByTestId('contact-no-cases').textContent).toContain('Not named in any');
+  });
+
   it('shows my card and number, and copies the card through Rust', async () => {
     const state = registry();
     render(Contacts, { route: { name: 'contacts' } });

@@ -5,3 +5,4 @@ export type * from './generated/ops';
 export * from './safety';
 export * from './bundles';
 export * from './files';
+export * from './exchange';

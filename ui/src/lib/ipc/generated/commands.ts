@@ -3,12 +3,21 @@
 import type { ErrorKind } from './errors';
 import type { BundlePreview } from './ops';
 import type { Attachment } from './ops';
+import type { Imported } from './ops';
+import type { Exported } from './ops';
+import type { ExchangeStatus } from './ops';
 
 export type Attached = { "outcome": "added", attachment: Attachment, } | { "outcome": "cancelled" } | { "outcome": "too_large", size: number, limit: number, };
 
-export type BundleChoice = { "status": "cancelled" } | { "status": "preview", file_name: string, preview: BundlePreview, } | { "status": "refused", file_name: string, reason: Refusal, message: string, };
+export type BundleApplied = { "status": "applied", file_name: string, imported: Imported, } | { "status": "refused", file_name: string, reason: Refusal, message: string, };
+
+export type BundleChoice = { "status": "cancelled" } | { "status": "preview", file_name: string, preview: BundlePreview, handle: string, } | { "status": "refused", file_name: string, reason: Refusal, message: string, handle: string, };
+
+export type BundleSaved = { "status": "saved", file_name: string, exported: Exported, } | { "status": "cancelled" } | { "status": "exists", file_name: string, };
 
 export type Created = { recovery_key: string, };
+
+export type ExchangeChoice = { "outcome": "chosen", status: ExchangeStatus, } | { "outcome": "cancelled" };
 
 export type Generation = { number: number, bytes: number, written_at: string | null, current: boolean, };
 
@@ -58,7 +67,7 @@ cause: ErrorKind, };
 
 export type PassphraseCheck = { ok: boolean, reason: string | null, };
 
-export type Refusal = "not_a_bundle" | "not_for_us" | "not_addressed" | "unsigned" | "bad_signature" | "altered" | "damaged" | "too_large" | "other_version" | "unreadable" | "malformed";
+export type Refusal = "not_a_bundle" | "not_for_us" | "not_addressed" | "unsigned" | "bad_signature" | "altered" | "damaged" | "too_large" | "other_version" | "unreadable" | "malformed" | "signer_not_trusted" | "not_for_merging" | "purged_case" | "case_here" | "cannot_apply" | "choose_again";
 
 export type Rotated = { recovery_key: string, };
 
@@ -70,6 +79,8 @@ export type VaultStatus = "no_vault" | "locked" | "unlocked";
 export interface Commands {
   /** The person did something in the window: the idle lock's deadline moves on. */
   activity: { args: Record<string, never>; returns: null };
+  /** Applies a chosen bundle, all or nothing (the registry's `import_bundle`, which verifies it again). A signer who is not a verified contact is accepted only with `accept_unknown_signer`, which the page sends after the person confirmed the signer's number in an explicit step. */
+  apply_bundle: { args: { handle: string; acceptUnknownSigner: boolean }; returns: BundleApplied };
   /** Opens a file dialog, reads the chosen file and keeps it in the case (audited by the core as `create`). `title` is what the person typed, else the file's own name. */
   attach_file: { args: { caseId: string; title?: string | null; dialogTitle: string }; returns: Attached };
   /** The kept generations (backups), oldest first, with their dates and sizes. */
@@ -82,6 +93,8 @@ export interface Commands {
   check_passphrase: { args: { passphrase: string }; returns: PassphraseCheck };
   /** Opens the native dialog (titled in the person's language by the UI), then previews the chosen bundle. */
   choose_bundle: { args: { title: string }; returns: BundleChoice };
+  /** Opens the native folder dialog (titled in the person's language) and makes the chosen folder the exchange folder; the core refuses one that is missing, unreadable, inside the vault or holding it. */
+  choose_exchange_folder: { args: { dialogTitle: string }; returns: ExchangeChoice };
   /** Copies sensitive text; the clipboard is cleared after 30 seconds if it still holds it. */
   copy_sensitive: { args: { text: string }; returns: null };
   /** Creates the vault, leaves it unlocked and returns its recovery key; the idle lock's deadline starts afresh, so time spent on the creation screen never locks the vault while its recovery key is being shown. */
@@ -96,6 +109,8 @@ export interface Commands {
   lock: { args: Record<string, never>; returns: null };
   /** Opens the older copy of the vault that the folder holds, on purpose, after the rollback screen explained it. */
   open_older_copy: { args: { passphrase?: string | null; recoveryKey?: string | null }; returns: null };
+  /** Previews again a bundle chosen before, by its handle (a file may change: it is read and verified again). */
+  preview_bundle_at: { args: { handle: string }; returns: BundleChoice };
   /** Opens the print dialog (GTK's, through WebKit's print operation) for the window's page. */
   print_page: { args: Record<string, never>; returns: null };
   /** Hides the window, locks and quits, with no question asked. */
@@ -104,10 +119,14 @@ export interface Commands {
   restore_backup: { args: { number: number }; returns: null };
   /** Opens a kept generation of a locked vault whose newest saved state is damaged (the way back): the damaged state stays in the folder, the restored one becomes the newest. */
   restore_damaged: { args: { passphrase?: string | null; recoveryKey?: string | null; number: number }; returns: null };
+  /** Previews a bundle listed in the exchange folder, named by its sender's subfolder and its file name as `exchange_status` lists them: the path is found again here, so the page cannot name any other file. */
+  review_exchange_bundle: { args: { subfolder: string; file: string }; returns: BundleChoice };
   /** Replaces the vault's key (issue 8 item 12), given the passphrase, which stays the same; returns the new recovery key, to be shown once. The old recovery key then opens nothing written from now on. */
   rotate_key: { args: { passphrase: string }; returns: Rotated };
   /** Opens a save dialog (proposing a name without case data) and writes a plain copy of an attachment there (audited by the core as `export`). The page has already warned that the copy is readable outside the vault. */
   save_attachment_copy: { args: { attachmentId: string; dialogTitle: string }; returns: Saved };
+  /** Opens a save dialog and writes a signed bundle of `case_ids` for `audience` (`co-facilitator`, `supervisor`, `progress`), encrypted to the contacts in `to`, or to `passphrase` for the person or role named in `to`. */
+  save_bundle: { args: { caseIds: string[]; audience: string; to: string[]; passphrase?: string | null; dialogTitle: string }; returns: BundleSaved };
   /** Sets (and saves) the idle time. */
   set_idle_setting: { args: { seconds: number }; returns: IdleSetting };
   /** Unlocks with the passphrase; the idle lock's deadline starts afresh (under the session's lock). */

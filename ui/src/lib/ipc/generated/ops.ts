@@ -323,7 +323,12 @@ fingerprint: string,
 /**
  * The number both screens show for this pair (60 digits): the one to read aloud (in `list_contacts`).
  */
-pair_fingerprint: string | null, verified: boolean, verified_at: string | null, added_at: string, };
+pair_fingerprint: string | null, verified: boolean, verified_at: string | null, added_at: string, 
+/**
+ * The cases whose consent ledger names this contact as a recipient (`information_sharing` entries with
+ * `shared_with` = `contact:KEY`, whatever their decision), by code name (in `list_contacts`; empty elsewhere).
+ */
+shared_cases: Array<SharedCase>, };
 
 export type ContactRef = { 
 /**
@@ -365,6 +370,38 @@ export type DueKind = "consent_expiry" | "assessment_review" | "commitment" | "s
 export type DueStatus = "upcoming" | "overdue";
 
 export type ErrorDetails = { "kind": "consent_required" } & ConsentRefusal;
+
+export type ExchangeFolderArgs = { 
+/**
+ * The folder, or `null` to stop using one.
+ */
+path: string | null, };
+
+export type ExchangeStatus = { 
+/**
+ * The folder, when one is chosen.
+ */
+folder: string | null, 
+/**
+ * This vault's subfolder in it (created at the first export into it).
+ */
+my_subfolder: string | null, 
+/**
+ * The name of this vault's subfolder (the same in every copy of the folder).
+ */
+my_subfolder_name: string, 
+/**
+ * Why the folder cannot be read now (vanished, unreadable); then `incoming` is empty.
+ */
+problem: string | null, 
+/**
+ * Bundles this vault left in its own subfolder.
+ */
+sent: number, 
+/**
+ * Bundles in other vaults' subfolders, newest first.
+ */
+incoming: Array<IncomingBundle>, skipped: Array<SkippedEntry>, };
 
 export type ExportArgs = { 
 /**
@@ -519,6 +556,34 @@ conflicts?: number,
 kept_deleted?: number, };
 
 export type ImportedCase = { id: CaseId, code_name: string, };
+
+export type IncomingBundle = { 
+/**
+ * The full path, for `import_bundle`.
+ */
+path: string, 
+/**
+ * The file's name.
+ */
+file: string, 
+/**
+ * The sender's subfolder (a hash of their signing key).
+ */
+subfolder: string, 
+/**
+ * The contact whose subfolder it is, when one of them is.
+ */
+from: string | null, 
+/**
+ * The bundle id its name carries (checked against the signed manifest when it is applied).
+ */
+bundle_id: string | null, size: number, modified: string | null, state: IncomingState, 
+/**
+ * Why, for `refused`.
+ */
+reason: string | null, };
+
+export type IncomingState = "new" | "applied" | "still_arriving" | "not_for_us" | "refused";
 
 export type MessageId = string & { readonly __brand: 'MessageId' };
 
@@ -927,6 +992,8 @@ export type SetTerminology = {
  */
 labels: { [key in string]: string }, };
 
+export type SharedCase = { id: CaseId, code_name: string, };
+
 export type SharedProgress = { entry_on: string, text: string, verified_by: string, verification: string, };
 
 export type ShuttleMessage = { id: MessageId, case_id: CaseId, process_id: ProcessId | null, author_id: ParticipantId, recipient_id: ParticipantId, content: string, written_at: string, 
@@ -934,6 +1001,8 @@ export type ShuttleMessage = { id: MessageId, case_id: CaseId, process_id: Proce
  * When the author approved relaying it.
  */
 approved_at: string | null, approval_note: string, relayed_at: string | null, };
+
+export type SkippedEntry = { path: string, reason: string, };
 
 export type Stage = "referral" | "intake" | "preparation" | "active" | "follow_up" | "closed" | "paused" | "withdrawn";
 
@@ -1021,12 +1090,16 @@ export const ops = {
   deleteNote: (args: NoteRef) => invokeOp<null>('delete_note', args),
   /** What is due soon or overdue across all open cases, soonest first. */
   due: (args: DueArgs) => invokeOp<Array<DueItem>>('due', args),
+  /** The exchange folder, this vault's subfolder in it and the bundles other vaults left there, each new, applied, still arriving, not for this vault or refused (changes nothing). */
+  exchangeStatus: (args: NoArgs) => invokeOp<ExchangeStatus>('exchange_status', args),
   /** One attachment with its content as base64, to be saved outside the vault; the export is audited. */
   exportAttachment: (args: AttachmentRef) => invokeOp<AttachmentContent>('export_attachment', args),
   /** Write a signed bundle of cases encrypted to contacts or a passphrase, after checking every participant's consent to share with each recipient; audited. */
   exportBundle: (args: ExportArgs) => invokeOp<Exported>('export_bundle', args),
   /** The programme report as CSV (section,key,value); the export is audited. */
   exportProgrammeReportCsv: (args: ReportArgs) => invokeOp<string>('export_programme_report_csv', args),
+  /** Export as `export_bundle` does, into this vault's subfolder of the exchange folder, named by the bundle id. */
+  exportToExchange: (args: ExportPlan) => invokeOp<Exported>('export_to_exchange', args),
   /** One attachment with its content as base64. */
   getAttachment: (args: AttachmentRef) => invokeOp<AttachmentContent>('get_attachment', args),
   /** One case with its tags and stage history. */
@@ -1103,6 +1176,8 @@ export const ops = {
   sessionsNeedingAttention: (args: AttentionFilter) => invokeOp<Array<SessionAttention>>('sessions_needing_attention', args),
   /** Replace a case's root-cause tags. */
   setCaseTags: (args: SetTags) => invokeOp<Case>('set_case_tags', args),
+  /** Choose the exchange folder a sync tool keeps in step (or none, with null); a local setting, never exported. */
+  setExchangeFolder: (args: ExchangeFolderArgs) => invokeOp<ExchangeStatus>('set_exchange_folder', args),
   /** Pause, close, withdraw or reopen a process. */
   setProcessStatus: (args: SetProcessStatus) => invokeOp<Process>('set_process_status', args),
   /** Write a meeting's safety plan; fields left out keep their value. */
