@@ -218,6 +218,21 @@ pub enum Command {
         #[arg(long)]
         accept_unknown_signer: bool,
     },
+    /// Fields of shared cases holding values written on two vaults since they last agreed (after an import),
+    /// each value with where it came from.
+    Conflicts {
+        /// Only this case's conflicts.
+        #[arg(long = "case", value_name = "ID")]
+        case: Option<String>,
+    },
+    /// Keep one value of a conflict (`conflicts` lists them); the choice travels with your next bundle.
+    Resolve {
+        #[arg(value_name = "ID")]
+        id: String,
+        /// The number of the value to keep, as `conflicts` shows it.
+        #[arg(long, value_name = "N")]
+        take: u32,
+    },
     /// The exchange folder a sync tool (Syncthing, Nextcloud, a shared drive) keeps in step with your
     /// co-facilitators: without an action, where it is and the bundles others left in it, each new, applied,
     /// still arriving, not for this vault or refused. Apply one with `import PATH`.

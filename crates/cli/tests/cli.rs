@@ -24,6 +24,8 @@ mod exchange;
 mod exchange_folder;
 #[path = "cli/inspect.rs"]
 mod inspect;
+#[path = "cli/merge.rs"]
+mod merge;
 #[path = "cli/reads.rs"]
 mod reads;
 #[path = "cli/rotate.rs"]

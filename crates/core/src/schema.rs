@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_search_every_field.sql"),
     include_str!("migrations/0004_contacts.sql"),
     include_str!("migrations/0005_sharing.sql"),
+    include_str!("migrations/0006_sync.sql"),
 ];
 
 /// The `user_version` this build writes.

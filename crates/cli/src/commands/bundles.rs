@@ -147,6 +147,26 @@ pub fn import(ctx: &mut Context, file: &std::path::Path, accept_unknown_signer: 
     for case in &done.cases {
         out::line(format_args!("  {}  {}  (new here)", case.code_name, case.id));
     }
-    out::line(format_args!("Applied {} case(s), {} row(s). Recorded in the audit log.", done.cases.len(), done.rows));
+    for case in &done.merged {
+        out::line(format_args!("  {}  {}  (merged)", case.code_name, case.id));
+    }
+    out::line(format_args!(
+        "Consent entries added: {}. Records added: {}, changed: {}.",
+        done.consent_changes, done.new_records, done.updated_records
+    ));
+    if done.kept_deleted > 0 {
+        out::line(format_args!("{} change(s) to records deleted on one side: they stay deleted.", done.kept_deleted));
+    }
+    if done.conflicts > 0 {
+        out::line(format_args!(
+            "{} field(s) changed on both sides are now conflicts: see `conflicts`.",
+            done.conflicts
+        ));
+    }
+    out::line(format_args!(
+        "Applied {} case(s), {} row(s). Recorded in the audit log.",
+        done.cases.len() + done.merged.len(),
+        done.rows
+    ));
     Ok(())
 }

@@ -132,9 +132,25 @@ pub fn import(ctx: &mut Context, file: &std::path::Path) -> Result<(), Failure> 
         let state = match (case.purged, case.new) {
             (true, _) => "(purged here: refused, it never comes back)",
             (false, true) => "(new here)",
-            (false, false) => "(already here: changes to it are not applied yet)",
+            (false, false) => "(already here: merged)",
         };
         out::line(format_args!("  {}  {state}, {} consent entries", case.code_name, case.consent_entries));
+    }
+    out::line(format_args!(
+        "Consent entries it would add: {}. Records it would add: {}, change: {}.",
+        preview.consent_changes, preview.new_records, preview.updated_records
+    ));
+    for c in &preview.new_conflicts {
+        out::line(format_args!("  conflict {}  {} {}  field {}", c.id, c.record_kind, c.record_id, c.field));
+    }
+    if preview.conflicts > 0 {
+        out::line(format_args!("{} field(s) changed on both sides would become conflicts.", preview.conflicts));
+    }
+    if preview.kept_deleted > 0 {
+        out::line(format_args!("{} change(s) to deleted records would stay deleted.", preview.kept_deleted));
+    }
+    if let Some(why) = &preview.refusal {
+        out::line(format_args!("Refused: {why}"));
     }
     let rows: u64 = preview.row_counts.values().sum();
     out::line(format_args!("{} case(s), {rows} row(s) in all. Nothing was changed (dry run).", preview.cases.len()));

@@ -3,6 +3,7 @@
 mod access;
 mod bundles;
 mod call;
+mod conflicts;
 mod contacts;
 mod exchange;
 mod inspect;
@@ -188,6 +189,8 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
         Command::Import { file, dry_run: false, accept_unknown_signer } => {
             bundles::import(&mut ctx, &file, accept_unknown_signer)
         }
+        Command::Conflicts { case } => conflicts::list(&mut ctx, case),
+        Command::Resolve { id, take } => conflicts::resolve(&mut ctx, &id, take),
         Command::Exchange { action } => exchange::exchange(&mut ctx, action),
         Command::Bench { .. } => unreachable!("handled above"),
     }

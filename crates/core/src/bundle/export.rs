@@ -161,7 +161,9 @@ pub(crate) fn owner_filter(table: &str) -> Option<&'static str> {
     Some(match table {
         "cases" => "id IN (SELECT value FROM json_each(?1))",
         "case_stage_changes" | "case_tags" | "participants" | "processes" | "sessions" | "shuttle_messages"
-        | "commitments" | "notes" | "attachments" | "tasks" => "case_id IN (SELECT value FROM json_each(?1))",
+        | "commitments" | "notes" | "attachments" | "tasks" | "sync_fields" | "sync_rows" => {
+            "case_id IN (SELECT value FROM json_each(?1))"
+        }
         "consents" | "assessments" => {
             "participant_id IN (SELECT id FROM participants WHERE case_id IN (SELECT value FROM json_each(?1)))"
         }
@@ -190,12 +192,13 @@ fn cuts(audience: ExportAudience) -> &'static str {
              UPDATE cases SET referral_source = '';
              UPDATE progress_entries SET verified_by = '';
              DELETE FROM attachments;
-             DELETE FROM notes WHERE shareable = 0;"
+             DELETE FROM notes WHERE shareable = 0;
+             DELETE FROM sync_fields; DELETE FROM sync_rows;"
         }
         ExportAudience::Progress => {
             "DELETE FROM attachments; DELETE FROM notes; DELETE FROM tasks; DELETE FROM shuttle_messages;
              DELETE FROM sessions; DELETE FROM processes; DELETE FROM assessments; DELETE FROM consents;
-             DELETE FROM case_stage_changes; DELETE FROM case_tags;
+             DELETE FROM case_stage_changes; DELETE FROM case_tags; DELETE FROM sync_fields; DELETE FROM sync_rows;
              DELETE FROM progress_entries WHERE shareable = 0;
              UPDATE participants SET contact = '', safety_notes = '', access_needs = '', cultural_needs = '';
              UPDATE cases SET referral_source = '', harmed_needs = '', harmed_justice_vision = '',
@@ -295,7 +298,15 @@ fn people(conn: &Connection, case: &CaseId) -> Result<Vec<Person>, ModelError> {
         .prepare("SELECT id, alias, role, progress_updates FROM participants WHERE case_id = ?1 ORDER BY alias, id")?;
     let rows = stmt
         .query_map([case], |r| Ok(Person { id: r.get(0)?, alias: r.get(1)?, role: r.get(2)?, channel: r.get(3)? }))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut people: Vec<Person> = rows.collect::<rusqlite::Result<_>>()?;
+    for person in &mut people {
+        // A chosen channel in conflict (set on two vaults since they last agreed) counts as "not at all".
+        let key = super::sync::row_key(&[SqlValue::Text(person.id.to_string())]);
+        if super::sync::in_conflict(conn, "participants", &key, "progress_updates")? {
+            person.channel = ProgressUpdates::NotAtAll;
+        }
+    }
+    Ok(people)
 }
 
 /// Every consent the export needs and lacks, judged today on the facilitator's calendar: each participant's

@@ -1,12 +1,12 @@
 //! `import_bundle` (issue 11): verify a bundle as `preview_bundle` does, then apply it all or nothing in one
-//! transaction (one authenticated journal record). What this first version applies: cases new to this vault,
-//! with every record they carry. A re-import of a bundle already applied changes nothing; the same bundle id
-//! with other content, a purged case, a case already here (merging is not built yet), a row that belongs to no
-//! listed case or that is already in this vault elsewhere, and any value the model cannot read are refused, and
-//! nothing is written.
+//! transaction (one authenticated journal record). A case new to this vault arrives with every record it carries;
+//! a case already here is merged record by record and field by field (`super::sync`): one-sided changes are
+//! taken, values written on both sides are kept as a conflict, a deleted record stays deleted, an older bundle
+//! changes nothing. A re-import of a bundle already applied changes nothing; the same bundle id with other
+//! content, a purged case, a row that belongs to no listed case or that is already in this vault elsewhere, and
+//! any value the model cannot read are refused, and nothing is written.
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -17,6 +17,7 @@ use super::file::{self, Audience, Key, Limits, Signer};
 use super::keys::{Fingerprint, PublicKey};
 use super::payload;
 use super::preview::{listed_cases, read_bounded, refused};
+use super::sync::{self, MergeReport};
 use crate::model::cases::CaseRef;
 use crate::model::ops::Op;
 use crate::model::rows::audit;
@@ -25,7 +26,7 @@ use crate::vault::{EditError, UnlockedVault};
 
 pub fn ops() -> Vec<Op> {
     crate::ops! {
-        vault "import_bundle" => import_bundle, "Verify a bundle addressed to this vault and apply it, all or nothing: new cases with their records; a re-import changes nothing.";
+        vault "import_bundle" => import_bundle, "Verify a bundle addressed to this vault and apply it, all or nothing: new cases with their records, and changes to cases already here merged (conflicts kept for the facilitator); a re-import changes nothing.";
     }
 }
 
@@ -53,44 +54,91 @@ pub struct Imported {
     pub signer_fingerprint: String,
     /// The cases created (empty when the bundle was applied before).
     pub cases: Vec<ImportedCase>,
-    /// Rows written in all.
+    /// Rows written in all (records and consent entries added or changed).
     pub rows: u64,
     /// The bundle had been applied before: nothing changed.
     pub already_applied: bool,
     pub created_at: DateTime<Utc>,
+    /// Cases already here that the bundle was merged into.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<ImportedCase>>", optional)]
+    pub merged: Vec<ImportedCase>,
+    /// Consent ledger entries added.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
+    pub consent_changes: u64,
+    /// Records added (consent entries apart).
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
+    pub new_records: u64,
+    /// Records changed or deleted.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
+    pub updated_records: u64,
+    /// Fields that now hold values written on both sides (see `list_conflicts`).
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
+    pub conflicts: u64,
+    /// Records changed in the bundle that were deleted here (or there): they stay deleted.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
+    pub kept_deleted: u64,
 }
 
-/// Copies every row of `table` in the payload into the vault. A row whose key is already here fails the insert
-/// (nothing is re-parented or overwritten).
-fn copy_table(payload: &Connection, tx: &Transaction<'_>, table: &str) -> Result<u64, ModelError> {
-    let columns: Vec<String> = {
-        let mut stmt = tx.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
-        let names = stmt.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        names
-    };
-    let list = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
-    let marks = (1..=columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-    let mut select = payload.prepare(&format!("SELECT {list} FROM \"{table}\""))?;
-    let mut insert = tx.prepare(&format!("INSERT INTO \"{table}\"({list}) VALUES({marks})"))?;
-    let mut rows = select.query([])?;
-    let mut n = 0;
-    while let Some(row) = rows.next()? {
-        let values = (0..columns.len()).map(|i| row.get::<_, SqlValue>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
-        insert.execute(rusqlite::params_from_iter(values)).map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                refused(format!(
-                    "the bundle holds a record ({table}) that this vault already has elsewhere; nothing was applied"
-                ))
-            }
-            other => other.into(),
-        })?;
-        n += 1;
+/// What applying a bundle did.
+pub(crate) struct Applied {
+    pub created: Vec<ImportedCase>,
+    pub merged: Vec<ImportedCase>,
+    pub report: MergeReport,
+}
+
+/// Applies the bundle's cases in `tx` (an unstamped edit, or a preview's transaction that is rolled back).
+pub(crate) fn apply(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    payload: &Connection,
+    cases: &[(String, String)],
+) -> Result<Applied, ModelError> {
+    let mut created = Vec::new();
+    let mut merged = Vec::new();
+    for (id, code_name) in cases {
+        let purged: bool =
+            tx.query_row("SELECT count(*) > 0 FROM purged_cases WHERE case_id = ?1", [id], |r| r.get(0))?;
+        if purged {
+            return Err(ModelError::NotAllowed(format!(
+                "the case {code_name} was purged from this vault; a purged case never comes back"
+            )));
+        }
+        let here: bool = tx.query_row("SELECT count(*) > 0 FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
+        let case_id: CaseId =
+            serde_json::from_value(serde_json::Value::String(id.clone())).map_err(|e| refused(e.to_string()))?;
+        let entry = ImportedCase { id: case_id, code_name: code_name.clone() };
+        if here {
+            merged.push(entry);
+        } else {
+            created.push(entry);
+        }
     }
-    Ok(n)
+    tx.execute_batch("PRAGMA defer_foreign_keys = ON;")?;
+    let mut report = MergeReport::default();
+    for (id, _) in cases {
+        sync::merge_case(tx, payload, id, &mut report)?;
+    }
+    report.kept_deleted += sync::drop_orphans(tx)?;
+    let dangling: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if dangling != 0 {
+        return Err(refused("the bundle's records refer to records it does not hold"));
+    }
+    for case in created.iter().chain(&merged) {
+        // Every record is read back through the model's own types: a value it cannot read refuses the bundle.
+        crate::model::case_file::case_file(tx, ctx, CaseRef { case_id: case.id.clone() })
+            .map_err(|e| refused(format!("the bundle holds a record this version cannot read: {e}")))?;
+    }
+    Ok(Applied { created, merged, report })
 }
 
 /// Every row of the payload belongs to one of its listed cases.
-fn check_ownership(payload: &Connection, case_ids: &[String]) -> Result<(), ModelError> {
+pub(crate) fn check_ownership(payload: &Connection, case_ids: &[String]) -> Result<(), ModelError> {
     let ids = serde_json::to_string(case_ids).map_err(|e| refused(e.to_string()))?;
     for table in payload::case_tables(payload)? {
         let filter = owner_filter(&table)
@@ -156,67 +204,52 @@ pub fn import_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ImportArgs) -> 
                 rows: 0,
                 already_applied: true,
                 created_at: manifest.created_at,
+                merged: Vec::new(),
+                consent_changes: 0,
+                new_records: 0,
+                updated_records: 0,
+                conflicts: 0,
+                kept_deleted: 0,
             })
         }
         Some(_) => return Err(refused("a bundle with this id but other content was applied before: refused")),
         None => {}
     }
     check_ownership(&opened.payload, &manifest.case_ids)?;
-    let result = vault.edit(|tx| {
-        for (id, code_name) in &cases {
-            let purged: bool =
-                tx.query_row("SELECT count(*) > 0 FROM purged_cases WHERE case_id = ?1", [id], |r| r.get(0))?;
-            if purged {
-                return Err(ModelError::NotAllowed(format!(
-                    "the case {code_name} was purged from this vault; a purged case never comes back"
-                )));
-            }
-            let here: bool = tx.query_row("SELECT count(*) > 0 FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
-            if here {
-                return Err(ModelError::NotAllowed(format!(
-                    "the case {code_name} is already in this vault; applying changes to a case already here \
-                     (merging) is not available yet, so nothing was applied"
-                )));
-            }
+    let result = vault.edit_unstamped(|tx| {
+        let applied = apply(tx, ctx, &opened.payload, &cases)?;
+        for case in &applied.created {
+            audit(tx, ctx, "import", "case", &case.id)?;
         }
-        tx.execute_batch("PRAGMA defer_foreign_keys = ON;")?;
-        let mut rows = 0;
-        for table in payload::case_tables(&opened.payload)? {
-            rows += copy_table(&opened.payload, tx, &table)?;
-        }
-        let dangling: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
-        if dangling != 0 {
-            return Err(refused("the bundle's records refer to records it does not hold"));
-        }
-        let mut imported = Vec::new();
-        for (id, code_name) in &cases {
-            let case_id: CaseId =
-                serde_json::from_value(serde_json::Value::String(id.clone())).map_err(|e| refused(e.to_string()))?;
-            // Every record is read back through the model's own types: a value it cannot read refuses the bundle.
-            crate::model::case_file::case_file(tx, ctx, CaseRef { case_id: case_id.clone() })
-                .map_err(|e| refused(format!("the bundle holds a record this version cannot read: {e}")))?;
-            audit(tx, ctx, "import", "case", &case_id)?;
-            imported.push(ImportedCase { id: case_id, code_name: code_name.clone() });
+        for case in &applied.merged {
+            audit(tx, ctx, "merge", "case", &case.id)?;
         }
         tx.execute(
             "INSERT INTO imported_bundles(bundle_id, sha256, signing_key, imported_at) VALUES(?1, ?2, ?3, ?4)",
             params![manifest.bundle_id, manifest.payload.sha256, key.to_text(), ctx.now()],
         )?;
         audit(tx, ctx, "import", "bundle", &manifest.bundle_id)?;
-        Ok::<_, ModelError>((imported, rows))
+        Ok::<_, ModelError>(applied)
     });
-    let (cases, rows) = match result {
+    let applied = match result {
         Ok(done) => done,
         Err(EditError::Rejected(e)) => return Err(e),
         Err(EditError::Unsaved(e)) => return Err(ModelError::Unsaved(e)),
     };
+    let report = applied.report;
     Ok(Imported {
         bundle_id: manifest.bundle_id.clone(),
         signer,
         signer_fingerprint: fingerprint,
-        cases,
-        rows,
+        cases: applied.created,
+        rows: report.new_records + report.updated_records + report.consent_changes,
         already_applied: false,
         created_at: manifest.created_at,
+        merged: applied.merged,
+        consent_changes: report.consent_changes,
+        new_records: report.new_records,
+        updated_records: report.updated_records,
+        conflicts: report.conflicts.len() as u64,
+        kept_deleted: report.kept_deleted,
     })
 }

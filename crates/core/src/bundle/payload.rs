@@ -11,7 +11,8 @@ use crate::schema;
 pub const PAYLOAD_APPLICATION_ID: i32 = 0x4342_6231;
 
 /// Vault tables that never travel in a bundle: per-vault bookkeeping, not case data.
-const LOCAL_TABLES: &[&str] = &["audit_log", "contacts", "imported_bundles", "purged_cases", "settings", "vault_meta"];
+const LOCAL_TABLES: &[&str] =
+    &["audit_log", "contacts", "imported_bundles", "purged_cases", "settings", "sync_replica", "vault_meta"];
 
 /// Why a payload was refused.
 #[derive(Debug, thiserror::Error)]

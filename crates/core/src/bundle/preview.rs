@@ -1,5 +1,6 @@
 //! `preview_bundle`: verify a bundle file addressed to this vault and say what it holds (who signed it, which
-//! cases, how many rows), applying nothing. The import dry run of issue 11; applying (merging) comes later.
+//! cases, how many rows) and what importing it would change (new and changed records, consent entries, conflicts),
+//! applying nothing: the import runs in a transaction that is rolled back.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,9 +63,47 @@ pub struct BundlePreview {
     pub row_counts: BTreeMap<String, u64>,
     /// This bundle was applied here before: importing it again changes nothing.
     pub applied_before: bool,
-    /// Whether `import_bundle` would apply it (a co-facilitator's bundle, every case new here and not purged,
-    /// not applied before); the signer's trust is decided apart (see `signer`).
+    /// Whether `import_bundle` would apply it (a co-facilitator's bundle, no case purged here, not applied
+    /// before, every record readable); the signer's trust is decided apart (see `signer`).
     pub would_apply: bool,
+    /// Why it would not apply, when `would_apply` is false and the bundle was not applied before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub refusal: Option<String>,
+    /// Consent ledger entries it would add (shown first: they change what may be done).
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
+    pub consent_changes: u64,
+    /// Records it would add (consent entries apart).
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
+    pub new_records: u64,
+    /// Records it would change or delete.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
+    pub updated_records: u64,
+    /// How many fields would hold values written on both sides.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
+    pub conflicts: u64,
+    /// Records changed in the bundle but deleted here (or there): they would stay deleted.
+    #[serde(default)]
+    #[ts(as = "Option<u64>", optional)]
+    pub kept_deleted: u64,
+    /// The conflicts it would create.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<PreviewConflict>>", optional)]
+    pub new_conflicts: Vec<PreviewConflict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PreviewConflict {
+    /// The id `list_conflicts` would give it.
+    pub id: String,
+    pub case_id: String,
+    pub record_kind: String,
+    pub record_id: String,
+    pub field: String,
 }
 
 pub(crate) fn refused(e: impl std::fmt::Display) -> ModelError {
@@ -106,7 +145,7 @@ pub(crate) fn listed_cases(opened: &file::Opened) -> Result<Vec<(String, String)
     Ok(cases)
 }
 
-pub fn preview_bundle(vault: &mut UnlockedVault, _ctx: &Ctx, args: PreviewArgs) -> Result<BundlePreview, ModelError> {
+pub fn preview_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: PreviewArgs) -> Result<BundlePreview, ModelError> {
     let limits = Limits::default();
     let bytes = read_bounded(&args.path, limits.max_file_bytes)?;
     let conn = vault.conn();
@@ -147,12 +186,48 @@ pub fn preview_bundle(vault: &mut UnlockedVault, _ctx: &Ctx, args: PreviewArgs) 
         [&manifest.bundle_id, &manifest.payload.sha256],
         |r| r.get(0),
     )?;
-    let would_apply = !applied_before
-        && manifest.audience == file::Audience::CoFacilitator
-        && cases.iter().all(|c| c.new && !c.purged);
+    let mut report = super::sync::MergeReport::default();
+    let mut refusal = None;
+    if applied_before {
+    } else if manifest.audience != file::Audience::CoFacilitator {
+        refusal = Some("a supervisor's or progress bundle is for reading, not merging".to_owned());
+    } else {
+        let listed: Vec<(String, String)> = cases.iter().map(|c| (c.id.clone(), c.code_name.clone())).collect();
+        let dry_run = (|| {
+            super::import::check_ownership(&opened.payload, &manifest.case_ids)?;
+            // Rolled back when dropped: nothing is written, nothing journaled.
+            let tx = vault.conn().unchecked_transaction()?;
+            let applied = super::import::apply(&tx, ctx, &opened.payload, &listed)?;
+            tx.rollback()?;
+            Ok::<_, ModelError>(applied.report)
+        })();
+        match dry_run {
+            Ok(r) => report = r,
+            Err(e) => refusal = Some(e.to_string()),
+        }
+    }
+    let would_apply = !applied_before && refusal.is_none();
+    let new_conflicts = report
+        .conflicts
+        .iter()
+        .map(|c| PreviewConflict {
+            id: super::sync::conflict_id(&c.table, &c.row_key, &c.field),
+            case_id: c.case_id.clone(),
+            record_kind: c.table.clone(),
+            record_id: record_id(&c.row_key),
+            field: c.field.clone(),
+        })
+        .collect::<Vec<_>>();
     Ok(BundlePreview {
         applied_before,
         would_apply,
+        refusal,
+        consent_changes: report.consent_changes,
+        new_records: report.new_records,
+        updated_records: report.updated_records,
+        conflicts: report.conflicts.len() as u64,
+        kept_deleted: report.kept_deleted,
+        new_conflicts,
         bundle_id: manifest.bundle_id.clone(),
         created_at: manifest.created_at,
         audience,
@@ -160,4 +235,14 @@ pub fn preview_bundle(vault: &mut UnlockedVault, _ctx: &Ctx, args: PreviewArgs) 
         cases,
         row_counts: super::payload::row_counts(&opened.payload)?,
     })
+}
+
+fn record_id(key: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(key) {
+        Ok(serde_json::Value::Array(items)) if items.len() == 1 => match &items[0] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        },
+        _ => key.to_owned(),
+    }
 }

@@ -75,14 +75,73 @@ pub(crate) fn ledger(
     activity: Activity,
     shared_with: &str,
 ) -> rusqlite::Result<Vec<ConsentEntry>> {
+    Ok(ledger_known(conn, zone, participant, activity, shared_with)?.into_iter().map(|(e, _)| e).collect())
+}
+
+/// [`ledger`], each entry with the ids of the entries it knew when recorded (`None`: every entry before it).
+fn ledger_known(
+    conn: &Connection,
+    zone: Zone,
+    participant: &ParticipantId,
+    activity: Activity,
+    shared_with: &str,
+) -> rusqlite::Result<Vec<(ConsentEntry, Option<Vec<String>>)>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ENTRY_COLUMNS}, seq FROM consents WHERE participant_id = ?1 AND activity = ?2 AND shared_with = ?3"
+        "SELECT {ENTRY_COLUMNS}, seq, known FROM consents WHERE participant_id = ?1 AND activity = ?2 AND shared_with = ?3"
     ))?;
-    let rows = stmt
-        .query_map(params![participant, activity, shared_with], |r| Ok((entry_from_row(r)?, r.get::<_, i64>(10)?)))?;
+    let rows = stmt.query_map(params![participant, activity, shared_with], |r| {
+        let known: Option<String> = r.get(11)?;
+        Ok((entry_from_row(r)?, r.get::<_, i64>(10)?, known.and_then(|k| serde_json::from_str(&k).ok())))
+    })?;
     let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    entries.sort_by_key(|(e, seq)| (zone.date_of(e.decided_at), *seq));
-    Ok(entries.into_iter().map(|(e, _)| e).collect())
+    // Entries merged from other vaults may share a sequence number: their ids break the tie the same way in
+    // every vault.
+    entries.sort_by(|(a, sa, _), (b, sb, _)| {
+        (zone.date_of(a.decided_at), *sa, a.id.to_string()).cmp(&(zone.date_of(b.decided_at), *sb, b.id.to_string()))
+    });
+    Ok(entries.into_iter().map(|(e, _, k)| (e, k)).collect())
+}
+
+/// How restrictive a state is: when concurrent entries disagree, the most restrictive decides.
+fn restrictiveness(state: ConsentState) -> u8 {
+    match state {
+        ConsentState::Withdrawn => 3,
+        ConsentState::Declined => 2,
+        ConsentState::Expired => 1,
+        _ => 0,
+    }
+}
+
+/// The entry in force on `on`, and whether the ledger diverged: entries recorded on two vaults, neither knowing
+/// the other (issue 11, merged bundles). Without divergence it is the last entry in effect order that took effect
+/// on or before that day; with it, the most restrictive of the heads (the entries no other entry knows), so a
+/// concurrent grant never overrides a withdrawal.
+pub(crate) fn as_of_diverged(
+    conn: &Connection,
+    zone: Zone,
+    participant: &ParticipantId,
+    activity: Activity,
+    shared_with: &str,
+    on: NaiveDate,
+) -> rusqlite::Result<(Option<ConsentEntry>, bool)> {
+    let upto: Vec<(ConsentEntry, Option<Vec<String>>)> = ledger_known(conn, zone, participant, activity, shared_with)?
+        .into_iter()
+        .filter(|(e, _)| zone.date_of(e.decided_at) <= on)
+        .collect();
+    let knows = |i: usize, j: usize| match &upto[i].1 {
+        Some(known) => known.iter().any(|k| *k == upto[j].0.id.to_string()),
+        None => j < i,
+    };
+    let heads: Vec<usize> = (0..upto.len()).filter(|&i| !(0..upto.len()).any(|k| k != i && knows(k, i))).collect();
+    if heads.len() <= 1 {
+        let last = heads.first().copied().or(upto.len().checked_sub(1));
+        return Ok((last.map(|i| upto[i].0.clone()), false));
+    }
+    let rank = |i: usize| restrictiveness(state_of(Some(&upto[i].0), on));
+    let winner = heads.iter().copied().max_by_key(|&i| (rank(i), i)).expect("two heads or more");
+    // Concurrent entries that agree (two grants) are no divergence to show.
+    let diverged = heads.iter().any(|&i| state_of(Some(&upto[i].0), on) != state_of(Some(&upto[winner].0), on));
+    Ok((Some(upto[winner].0.clone()), diverged))
 }
 
 /// The last entry in effect order, whatever its day: what a new entry follows.
@@ -105,10 +164,7 @@ pub(crate) fn as_of(
     shared_with: &str,
     on: NaiveDate,
 ) -> rusqlite::Result<Option<ConsentEntry>> {
-    Ok(ledger(conn, zone, participant, activity, shared_with)?
-        .into_iter()
-        .rev()
-        .find(|e| zone.date_of(e.decided_at) <= on))
+    Ok(as_of_diverged(conn, zone, participant, activity, shared_with, on)?.0)
 }
 
 /// The state of one entry on a given day.
@@ -261,6 +317,11 @@ pub struct CurrentConsent {
     pub state: ConsentState,
     /// The entry that decides it.
     pub latest: ConsentEntry,
+    /// Entries recorded on two vaults disagree (neither knew the other): the most restrictive decides until a
+    /// facilitator records a new decision.
+    #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
+    pub diverged: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -371,10 +432,15 @@ fn append(
     decided_at: DateTime<Utc>,
 ) -> Result<ConsentEntry, ModelError> {
     let id = ConsentId(ctx.new_uuid());
+    let known: Vec<String> = ledger(tx, ctx.zone(), &args.participant_id, args.activity, &shared_with)?
+        .into_iter()
+        .map(|e| e.id.to_string())
+        .collect();
+    let known = serde_json::to_string(&known).map_err(|e| ModelError::Invalid(e.to_string()))?;
     tx.execute(
         "INSERT INTO consents(id, participant_id, activity, shared_with, decision, method, decided_at, expires_on, note,
-                              recorded_at, seq)
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                              recorded_at, seq, known)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             id,
             args.participant_id,
@@ -387,6 +453,7 @@ fn append(
             args.note.as_deref().unwrap_or("").trim(),
             ctx.now(),
             next_seq(tx)?,
+            known,
         ],
     )?;
     audit(tx, ctx, "record", "consent", &id)?;
@@ -458,7 +525,7 @@ pub(crate) fn consent_history(
     let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS}, seq FROM consents WHERE participant_id = ?1"))?;
     let rows = stmt.query_map([&participant.id], |r| Ok((entry_from_row(r)?, r.get::<_, i64>(10)?)))?;
     let mut entries = rows.collect::<Result<Vec<_>, _>>()?;
-    entries.sort_by_key(|(e, seq)| std::cmp::Reverse((ctx.date_of(e.decided_at), *seq)));
+    entries.sort_by_key(|(e, seq)| std::cmp::Reverse((ctx.date_of(e.decided_at), *seq, e.id.to_string())));
     Ok(entries.into_iter().map(|(e, _)| e).collect())
 }
 
@@ -488,8 +555,10 @@ pub(crate) fn current_of(
     let today = ctx.today();
     let mut current = Vec::new();
     for (activity, shared_with) in keys {
-        if let Some(latest) = as_of(conn, ctx.zone(), &participant.id, activity, &shared_with, today)? {
+        let (entry, diverged) = as_of_diverged(conn, ctx.zone(), &participant.id, activity, &shared_with, today)?;
+        if let Some(latest) = entry {
             current.push(CurrentConsent {
+                diverged,
                 participant_id: participant.id.clone(),
                 alias: participant.alias.clone(),
                 activity,

@@ -46,6 +46,7 @@ static REGISTRY: LazyLock<Vec<Op>> = LazyLock::new(|| {
     all.extend(crate::bundle::exchange::ops());
     all.extend(crate::bundle::import::ops());
     all.extend(crate::bundle::preview::ops());
+    all.extend(crate::bundle::conflicts::ops());
     all.sort_by_key(|op| op.name);
     all
 });

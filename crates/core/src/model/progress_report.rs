@@ -77,6 +77,15 @@ pub(crate) fn progress_report(
     }
     let delivery: ProgressUpdates =
         tx.query_row("SELECT progress_updates FROM participants WHERE id = ?1", [&member.id], |r| r.get(0))?;
+    // A choice set on two vaults since they last agreed (a merge conflict, see docs/ARCHITECTURE.md) counts as
+    // "not at all" until a facilitator resolves it.
+    let in_conflict: bool = tx.query_row(
+        "SELECT count(*) > 1 FROM sync_fields
+         WHERE tbl = 'participants' AND row_key = json_array(?1) AND col = 'progress_updates'",
+        [&member.id],
+        |r| r.get(0),
+    )?;
+    let delivery = if in_conflict { ProgressUpdates::NotAtAll } else { delivery };
     consent::require_on(tx, ctx, &member.id, Activity::ProgressUpdates, ctx.today(), Needs::NoRefusal)?;
     if delivery == ProgressUpdates::NotAtAll {
         return Err(ModelError::NotAllowed(

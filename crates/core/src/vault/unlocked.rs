@@ -190,8 +190,27 @@ impl UnlockedVault {
     /// Runs `f` in one transaction. On success the change is committed in memory and made durable as one
     /// journal record before this returns; if saving fails the change stays in memory and
     /// [`EditError::Unsaved`] says so ([`UnlockedVault::save`] retries). On `Err` nothing changes.
+    ///
+    /// Every change to a case record takes a dot for merging bundles (`crate::bundle::sync::stamp`), from the
+    /// transaction's own changeset, in the same transaction and journal record.
     pub fn edit<T, E: From<rusqlite::Error>>(
         &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, EditError<E>> {
+        self.edit_stamped(true, f)
+    }
+
+    /// [`UnlockedVault::edit`] without new dots: a merge writes the metadata it brings from both sides.
+    pub(crate) fn edit_unstamped<T, E: From<rusqlite::Error>>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, EditError<E>> {
+        self.edit_stamped(false, f)
+    }
+
+    fn edit_stamped<T, E: From<rusqlite::Error>>(
+        &mut self,
+        stamped: bool,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, EditError<E>> {
         self.writable().map_err(EditError::Unsaved)?;
@@ -201,7 +220,15 @@ impl UnlockedVault {
             session.table_filter(Some(move |t: &str| tables.contains(t)));
             session.attach::<&str>(None).map_err(|e| EditError::Rejected(e.into()))?;
             let tx = self.conn.unchecked_transaction().map_err(|e| EditError::Rejected(e.into()))?;
+            crate::bundle::sync::clear_touched();
             let value = f(&tx).map_err(EditError::Rejected)?;
+            if stamped {
+                let so_far = session.changeset().map_err(|e| EditError::Rejected(e.into()))?;
+                let identity = &self.identity;
+                let key = || crate::bundle::SigningIdentity::derive(identity).public().to_text();
+                crate::bundle::sync::stamp(&tx, &so_far, key).map_err(|e| EditError::Rejected(e.into()))?;
+            }
+            crate::bundle::sync::clear_touched();
             tx.commit().map_err(|e| EditError::Rejected(e.into()))?;
             let changeset = if session.is_empty() { None } else { Some(session.changeset()) };
             (value, changeset)
@@ -546,6 +573,8 @@ impl UnlockedVault {
             self.fold()?;
         }
         let previous = std::mem::replace(&mut self.conn, parts.conn);
+        // A new replica id: the restored counter must never reissue a dot given out after that generation.
+        let _ = self.conn.execute("DELETE FROM sync_replica", []);
         let current = self.generation;
         let folded = self.fold();
         if folded.is_err() && self.generation == current {

@@ -111,7 +111,8 @@ fn a_schema_4_vault_upgrades_and_keeps_its_ledger() {
     crate::interop::rewrite_snapshot(
         &fx,
         newest,
-        "DROP TABLE purged_cases; DROP TABLE imported_bundles; PRAGMA user_version = 4;",
+        "DROP TABLE purged_cases; DROP TABLE imported_bundles; DROP TABLE sync_replica; DROP TABLE sync_fields;
+         DROP TABLE sync_rows; ALTER TABLE consents DROP COLUMN known; PRAGMA user_version = 4;",
     );
     // The rewritten snapshot is not the one this computer saw: accepted on purpose, as a copy of an older vault.
     let options = circlebook_core::vault::UnlockOptions { accept_rollback: true, ..Default::default() };

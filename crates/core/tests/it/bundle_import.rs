@@ -1,7 +1,7 @@
 //! Issue 11: `import_bundle` applies a verified bundle all or nothing. A new case arrives with its records; a
 //! re-import changes nothing; an unknown signer needs an explicit acceptance; a purged case never comes back; a
-//! case already here is refused (merging is not built), so a withdrawal made here is never overwritten by a
-//! grant in a later bundle; every refusal leaves the vault folder byte-identical.
+//! case already here is merged (bundle_merge.rs), and a withdrawal made here is never overwritten by the grant an
+//! older bundle carries; every refusal leaves the vault folder byte-identical.
 
 use circlebook_core::model::{ops, Ctx, ModelError};
 use circlebook_core::UnlockedVault;
@@ -103,24 +103,23 @@ fn unknown_or_unverified_signers_need_an_explicit_acceptance() {
 }
 
 #[test]
-fn a_case_already_here_is_refused_so_a_withdrawal_here_stands() {
+fn a_case_already_here_is_merged_and_a_withdrawal_here_stands() {
     let mut p = pair(true);
     let first = export(&mut p, "one.cbb", &ctx());
     import(&mut p.b.1, &first, false).expect("import");
     // Bea records Rowan's withdrawal; Ana, who has not heard, exports the case again with the grant.
     share(&mut p.b.1, &p.people[0].clone(), &p.scope.clone(), "withdrawn");
     let second = export(&mut p, "two.cbb", &ctx());
-    p.b.1.save().expect("save");
-    let before = fingerprint(&p.b.0.dir);
-    let refused = import(&mut p.b.1, &second, false);
-    assert!(
-        matches!(refused, Err(ModelError::NotAllowed(ref m)) if m.contains("already in this vault")),
-        "{refused:?}"
-    );
-    assert_eq!(fingerprint(&p.b.0.dir), before, "nothing applied");
+    let preview = ops::call("preview_bundle", &mut p.b.1, &ctx(), json!({ "path": second })).expect("preview");
+    assert_eq!(preview["would_apply"], true, "{preview}");
+    assert_eq!((preview["new_records"].clone(), preview["updated_records"].clone()), (json!(0), json!(0)));
+    let done = import(&mut p.b.1, &second, false).expect("merged");
+    assert_eq!(done["merged"][0]["code_name"], "Willow");
+    assert_eq!(done["rows"], 0, "Ana's bundle holds nothing Bea has not seen: {done}");
     let current =
         ops::call("current_consents", &mut p.b.1, &ctx(), json!({ "participant_id": p.people[0] })).expect("c");
     assert_eq!(current[0]["state"], "withdrawn");
+    assert_eq!(current[0]["diverged"], false);
 }
 
 #[test]
@@ -168,7 +167,7 @@ fn an_altered_bundle_is_refused_with_the_vault_byte_identical() {
 }
 
 /// A bundle from a verified contact whose payload is made by hand: `fill` writes its rows.
-fn handmade(vault: &mut UnlockedVault, dir: &std::path::Path, audience: &str, fill: &str) -> String {
+pub fn handmade(vault: &mut UnlockedVault, dir: &std::path::Path, audience: &str, fill: &str) -> String {
     use circlebook_core::bundle::file::{self, Audience, Contents, Seal};
     use circlebook_core::bundle::{payload, ContactCard, SigningIdentity};
     let sender = SigningIdentity::derive(&age::x25519::Identity::generate());

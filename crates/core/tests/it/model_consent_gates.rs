@@ -449,12 +449,13 @@ fn every_gated_operation_is_in_the_registry_and_in_the_property_test() {
     assert_eq!(tested, GATED.into_iter().collect());
     assert_eq!(
         names.len(),
-        // 70, and issue 11's `preview_export` (a read), `import_bundle` (new cases only, as sent) and
+        // 70, and issue 11's `preview_export` (a read), `import_bundle` (cases as sent, merged),
         // `export_bundle` (gated on consent to share with each recipient; tested in `bundle_export.rs`, whose
-        // recipients the reference ledger here does not model), and the exchange folder's `set_exchange_folder`,
+        // recipients the reference ledger here does not model), the exchange folder's `set_exchange_folder`,
         // `exchange_status` and `export_to_exchange` (gated as `export_bundle` is, by the same code; tested in
-        // `bundle_exchange.rs`).
-        76,
+        // `bundle_exchange.rs`), `list_conflicts` (a read) and `resolve_conflict` (keeps one of the values already
+        // recorded on two vaults).
+        78,
         "a new operation: decide whether it is consent-gated and list it here and in ARCHITECTURE.md"
     );
 }

@@ -92,10 +92,38 @@ row_counts: { [key in string]: number },
  */
 applied_before: boolean, 
 /**
- * Whether `import_bundle` would apply it (a co-facilitator's bundle, every case new here and not purged,
- * not applied before); the signer's trust is decided apart (see `signer`).
+ * Whether `import_bundle` would apply it (a co-facilitator's bundle, no case purged here, not applied
+ * before, every record readable); the signer's trust is decided apart (see `signer`).
  */
-would_apply: boolean, };
+would_apply: boolean, 
+/**
+ * Why it would not apply, when `would_apply` is false and the bundle was not applied before.
+ */
+refusal?: string, 
+/**
+ * Consent ledger entries it would add (shown first: they change what may be done).
+ */
+consent_changes?: number, 
+/**
+ * Records it would add (consent entries apart).
+ */
+new_records?: number, 
+/**
+ * Records it would change or delete.
+ */
+updated_records?: number, 
+/**
+ * How many fields would hold values written on both sides.
+ */
+conflicts?: number, 
+/**
+ * Records changed in the bundle but deleted here (or there): they would stay deleted.
+ */
+kept_deleted?: number, 
+/**
+ * The conflicts it would create.
+ */
+new_conflicts?: Array<PreviewConflict>, };
 
 export type BundleSigner = { 
 /**
@@ -187,6 +215,48 @@ description?: string, };
 
 export type CommitmentsOfCase = { case_id: CaseId, };
 
+export type Conflict = { 
+/**
+ * Stable: the same conflict has the same id in every vault.
+ */
+id: string, case_id: string, code_name: string, 
+/**
+ * The table of the record (`participants`, `notes`, ...).
+ */
+record_kind: string, 
+/**
+ * The record's id (its primary key; a JSON array for a record keyed by several columns).
+ */
+record_id: string, field: string, 
+/**
+ * In a stable order: `resolve_conflict`'s `choice` is an index into it.
+ */
+values: Array<ConflictValue>, };
+
+export type ConflictScope = { 
+/**
+ * Only this case's conflicts.
+ */
+case_id?: CaseId, };
+
+export type ConflictValue = { 
+/**
+ * The value as JSON text (`"text"`, `3`, `null`).
+ */
+value: string, 
+/**
+ * "this vault", a contact's name, or "another vault".
+ */
+from: string, 
+/**
+ * Written in this vault.
+ */
+this_vault: boolean, 
+/**
+ * The value the record shows now.
+ */
+shown: boolean, };
+
 export type ConsentDecision = "granted" | "declined" | "withdrawn";
 
 export type ConsentEntry = { id: ConsentId, participant_id: ParticipantId, activity: Activity, 
@@ -276,7 +346,12 @@ state: ConsentState,
 /**
  * The entry that decides it.
  */
-latest: ConsentEntry, };
+latest: ConsentEntry, 
+/**
+ * Entries recorded on two vaults disagree (neither knew the other): the most restrictive decides until a
+ * facilitator records a new decision.
+ */
+diverged?: boolean, };
 
 export type DueArgs = { 
 /**
@@ -448,13 +523,37 @@ signer: string | null, signer_fingerprint: string,
  */
 cases: Array<ImportedCase>, 
 /**
- * Rows written in all.
+ * Rows written in all (records and consent entries added or changed).
  */
 rows: number, 
 /**
  * The bundle had been applied before: nothing changed.
  */
-already_applied: boolean, created_at: string, };
+already_applied: boolean, created_at: string, 
+/**
+ * Cases already here that the bundle was merged into.
+ */
+merged?: Array<ImportedCase>, 
+/**
+ * Consent ledger entries added.
+ */
+consent_changes?: number, 
+/**
+ * Records added (consent entries apart).
+ */
+new_records?: number, 
+/**
+ * Records changed or deleted.
+ */
+updated_records?: number, 
+/**
+ * Fields that now hold values written on both sides (see `list_conflicts`).
+ */
+conflicts?: number, 
+/**
+ * Records changed in the bundle that were deleted here (or there): they stay deleted.
+ */
+kept_deleted?: number, };
 
 export type ImportedCase = { id: CaseId, code_name: string, };
 
@@ -644,6 +743,12 @@ purged: boolean,
  */
 consent_entries: number, };
 
+export type PreviewConflict = { 
+/**
+ * The id `list_conflicts` would give it.
+ */
+id: string, case_id: string, record_kind: string, record_id: string, field: string, };
+
 export type Process = { id: ProcessId, case_id: CaseId, kind: ProcessKind, status: ProcessStatus, opened_on: string, 
 /**
  * Set when the process is closed or withdrawn; cleared if it is reopened.
@@ -761,6 +866,18 @@ from: string,
 to: string, };
 
 export type ReportedCommitment = { commitment_id: CommitmentId, kind: CommitmentKind, description: string, due_on: string | null, status: CommitmentStatus, progress: Array<SharedProgress>, };
+
+export type ResolveConflict = { id: string, 
+/**
+ * The index of the value kept, in `values`.
+ */
+choice: number, };
+
+export type Resolved = { id: string, record_kind: string, record_id: string, field: string, 
+/**
+ * The value kept, as JSON text.
+ */
+value: string, };
 
 export type RiskLevel = "low" | "medium" | "high";
 
@@ -997,7 +1114,7 @@ export const ops = {
   getSession: (args: SessionRef) => invokeOp<SessionRecord>('get_session', args),
   /** The label shown for every role: the program's own words, else the defaults. */
   getTerminology: (args: NoArgs) => invokeOp<Array<RoleLabel>>('get_terminology', args),
-  /** Verify a bundle addressed to this vault and apply it, all or nothing: new cases with their records; a re-import changes nothing. */
+  /** Verify a bundle addressed to this vault and apply it, all or nothing: new cases with their records, and changes to cases already here merged (conflicts kept for the facilitator); a re-import changes nothing. */
   importBundle: (args: ImportArgs) => invokeOp<Imported>('import_bundle', args),
   /** Assessments of a participant or of a whole case, newest first. */
   listAssessments: (args: ParticipantScope) => invokeOp<Array<Assessment>>('list_assessments', args),
@@ -1009,6 +1126,8 @@ export const ops = {
   listCases: (args: CaseFilter) => invokeOp<Array<Case>>('list_cases', args),
   /** A case's accountability plan: commitments with all their progress entries. */
   listCommitments: (args: CommitmentsOfCase) => invokeOp<Array<Commitment>>('list_commitments', args),
+  /** Fields of shared cases that hold values written on both sides since they last agreed, each value with where it came from. */
+  listConflicts: (args: ConflictScope) => invokeOp<Array<Conflict>>('list_conflicts', args),
   /** The contacts, with each one's fingerprint and the number to compare with them (changes nothing). */
   listContacts: (args: NoArgs) => invokeOp<Array<Contact>>('list_contacts', args),
   /** A case's shuttle messages in the order written, with approval and relay times. */
@@ -1047,6 +1166,8 @@ export const ops = {
   removeAttendee: (args: AttendeeChange) => invokeOp<Session>('remove_attendee', args),
   /** Mark a done task as open again. */
   reopenTask: (args: TaskRef) => invokeOp<Task>('reopen_task', args),
+  /** Keep one of a conflict's values; the choice covers the others and travels with the next bundle. */
+  resolveConflict: (args: ResolveConflict) => invokeOp<Resolved>('resolve_conflict', args),
   /** Schedule a session; every attendee must currently consent to its activity. */
   scheduleSession: (args: ScheduleSession) => invokeOp<Session>('schedule_session', args),
   /** Find words in every record of every case, best matches first, with filters. */
