@@ -6,6 +6,7 @@ mod bundle_exchange;
 mod bundle_export;
 mod bundle_file;
 mod bundle_golden;
+mod bundle_hostile;
 mod bundle_import;
 mod bundle_merge;
 mod bundle_preview;
