@@ -183,8 +183,11 @@ fn untar(tar_bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// A tar of these entries: (raw name, type, link target, data).
-fn tar_of(entries: &[(&str, tar::EntryType, &str, &[u8])]) -> Vec<u8> {
+/// A tar entry: raw name, type, link target, data.
+type Entry<'a> = (&'a str, tar::EntryType, &'a str, &'a [u8]);
+
+/// A tar of these entries.
+fn tar_of(entries: &[Entry<'_>]) -> Vec<u8> {
     let mut b = tar::Builder::new(Vec::new());
     for (name, kind, link, data) in entries {
         let mut h = tar::Header::new_ustar();
@@ -201,7 +204,7 @@ fn tar_of(entries: &[(&str, tar::EntryType, &str, &[u8])]) -> Vec<u8> {
     b.into_inner().expect("tar")
 }
 
-fn regular<'a>(parts: &'a [(String, Vec<u8>)]) -> Vec<(&'a str, tar::EntryType, &'static str, &'a [u8])> {
+fn regular(parts: &[(String, Vec<u8>)]) -> Vec<Entry<'_>> {
     parts.iter().map(|(n, d)| (n.as_str(), tar::EntryType::Regular, "", d.as_slice())).collect()
 }
 
@@ -327,7 +330,7 @@ fn hostile_tars_are_refused_and_change_nothing() {
     let parts = untar(&decrypt(&t.good(), &t.cy));
     let (m, s, p) = (parts[0].1.as_slice(), parts[1].1.as_slice(), parts[2].1.as_slice());
     use tar::EntryType::{Directory, Link, Regular, Symlink};
-    let layouts: Vec<(&str, Vec<(&str, tar::EntryType, &str, &[u8])>)> = vec![
+    let layouts: Vec<(&str, Vec<Entry<'_>>)> = vec![
         (
             "../ traversal",
             vec![
