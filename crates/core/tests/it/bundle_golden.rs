@@ -28,7 +28,7 @@ const GOLDEN_PASSPHRASE: &str = "golden test passphrase lantern orchard";
 const GOLDENS: [(&str, &str); 3] =
     [("co-facilitator.cbb", "co-facilitator"), ("supervisor.cbb", "supervisor"), ("progress.cbb", "progress")];
 
-fn data() -> PathBuf {
+pub fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/bundles")
 }
 
@@ -46,7 +46,7 @@ fn key_for<'a>(audience: &str, recipient: &'a x25519::Identity, passphrase: &'a 
     }
 }
 
-fn at() -> Ctx {
+pub fn at() -> Ctx {
     Ctx::fixed("2026-03-02T10:00:00Z".parse().expect("time"), "golden")
 }
 
@@ -90,7 +90,7 @@ fn own_state(dir: &Path) -> UnlockOptions {
 }
 
 /// A fresh vault holding the committed recipient identity, the committed sender added as a verified contact.
-fn fresh_recipient(dir: &Path, ctx: &Ctx) -> UnlockedVault {
+pub fn fresh_recipient(dir: &Path, ctx: &Ctx) -> UnlockedVault {
     let (mut vault, _) =
         Vault::create_with_identity(dir, &pass(PASSPHRASE), FAST, identity("test-recipient.key"), &own_state(dir))
             .expect("vault");
@@ -135,7 +135,7 @@ fn observe(path: &Path, audience: &str) -> Value {
     seen
 }
 
-fn expected() -> Value {
+pub fn expected() -> Value {
     serde_json::from_slice(&std::fs::read(data().join("expected.json")).expect("expected.json")).expect("json")
 }
 
