@@ -137,7 +137,30 @@ pub fn open(bytes: &[u8]) -> Result<Connection, PayloadError> {
     if dangling != 0 {
         return Err(PayloadError::Damaged(format!("{dangling} rows refer to records it does not hold")));
     }
+    for (table, _) in &expected {
+        every_value_fits(&conn, table)?;
+    }
     Ok(conn)
+}
+
+/// Reads every value of `table` once: a value over the length limit (16 MiB) refuses the payload here, with a
+/// clear reason, instead of failing whichever later query first reads it.
+fn every_value_fits(conn: &Connection, table: &str) -> Result<(), PayloadError> {
+    let too_big = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::TooBig) => {
+            PayloadError::Damaged(format!("a value in {table} is larger than a bundle may hold (16 MiB)"))
+        }
+        _ => PayloadError::Damaged(e.to_string()),
+    };
+    let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).map_err(too_big)?;
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([]).map_err(too_big)?;
+    while let Some(row) = rows.next().map_err(too_big)? {
+        for i in 0..columns {
+            row.get_ref(i).map_err(too_big)?;
+        }
+    }
+    Ok(())
 }
 
 /// Rows per case table (for the manifest and the import preview).

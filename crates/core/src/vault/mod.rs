@@ -125,6 +125,31 @@ impl Vault {
         passphrase: &SecretString,
         kdf: Kdf,
     ) -> Result<(UnlockedVault, RecoveryKey), CreateError> {
+        Self::create_from(dir, passphrase, kdf, keys::generate(), &UnlockOptions::default())
+    }
+
+    /// Creates a vault with a given identity, for tests only (`testing` feature): the golden bundles
+    /// (tests/data/bundles) are addressed to a committed test identity. Each such vault needs `options` with a
+    /// state folder of its own: two vaults of one identity are otherwise taken for a rollback. No shipped build
+    /// has this.
+    #[cfg(feature = "testing")]
+    pub fn create_with_identity(
+        dir: &Path,
+        passphrase: &SecretString,
+        kdf: Kdf,
+        identity: age::x25519::Identity,
+        options: &UnlockOptions,
+    ) -> Result<(UnlockedVault, RecoveryKey), CreateError> {
+        Self::create_from(dir, passphrase, kdf, identity, options)
+    }
+
+    fn create_from(
+        dir: &Path,
+        passphrase: &SecretString,
+        kdf: Kdf,
+        identity: age::x25519::Identity,
+        options: &UnlockOptions,
+    ) -> Result<(UnlockedVault, RecoveryKey), CreateError> {
         check_passphrase(passphrase)?;
         if disk::symlink_metadata(dir).is_ok() && !disk::read_dir(dir)?.is_empty() {
             return Err(CreateError::Exists(dir.to_path_buf()));
@@ -133,7 +158,7 @@ impl Vault {
         disk::set_mode(dir, durable::DIR_MODE)?;
         let layout = Layout::new(dir);
         let lock = take_lock(&layout)?;
-        let result = Self::create_locked(&layout, passphrase, kdf);
+        let result = Self::create_locked(&layout, passphrase, kdf, identity);
         if result.is_err() {
             // Leave the folder as empty as we found it: no half-made vault.
             for path in [layout.snapshots(), layout.journals()] {
@@ -147,13 +172,10 @@ impl Vault {
         let identity = result.expect("checked");
         let recovery = RecoveryKey(identity.to_string());
         let vault = Vault { layout, _lock: lock, left_out_at_lock: None };
-        let unlocked =
-            load::load(vault, identity, load::Source::Latest, &UnlockOptions::default()).map_err(|f| {
-                match f.error {
-                    UnlockError::Io(e) => CreateError::Io(e),
-                    other => CreateError::Io(std::io::Error::other(other.to_string())),
-                }
-            })?;
+        let unlocked = load::load(vault, identity, load::Source::Latest, options).map_err(|f| match f.error {
+            UnlockError::Io(e) => CreateError::Io(e),
+            other => CreateError::Io(std::io::Error::other(other.to_string())),
+        })?;
         Ok((unlocked, recovery))
     }
 
@@ -161,10 +183,10 @@ impl Vault {
         layout: &Layout,
         passphrase: &SecretString,
         kdf: Kdf,
+        identity: age::x25519::Identity,
     ) -> Result<age::x25519::Identity, CreateError> {
         durable::create_dir(&layout.snapshots())?;
         durable::create_dir(&layout.journals())?;
-        let identity = keys::generate();
         let mut conn = rusqlite::Connection::open_in_memory()?;
         replay::harden(&conn)?;
         crate::schema::migrate(&conn).map_err(|e| CreateError::Io(std::io::Error::other(e.to_string())))?;

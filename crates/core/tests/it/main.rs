@@ -5,6 +5,8 @@ mod bundle_contacts;
 mod bundle_exchange;
 mod bundle_export;
 mod bundle_file;
+mod bundle_golden;
+mod bundle_hostile;
 mod bundle_import;
 mod bundle_merge;
 mod bundle_preview;
