@@ -39,7 +39,7 @@ it('shows an unknown signer with their number, consent first, and Apply disabled
   expect(text.indexOf('Consent ledger entries: 3')).toBeLessThan(text.indexOf('Willow'));
   expect(screen.getAllByTestId('bundle-case').map((c) => c.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
     'Willow: new, would be added',
-    'Aspen: already in this vault: bringing changes into a case you already hold comes in a later version, so this bundle cannot be applied yet',
+    'Aspen: already in this vault: its changes would be brought in',
   ]);
   expect(screen.getByTestId('bundle-records').textContent).toContain('People: 4');
   expect(screen.getByTestId('bundle-records').textContent).not.toContain('Notes');
