@@ -117,13 +117,15 @@ async fn a_field_changed_in_two_vaults_is_resolved_in_the_app() -> Result<(), Er
         wait_for_text(client, "bundle-cases", "Willow: already in this vault").await?;
         wait_for_text(client, "merge-conflicts", "Fields changed in both places, for you to choose: 1").await?;
         wait_for_text(client, "bundle-merge-conflict", "Alias of a person, in Willow").await?;
-        let merge = wait_for(client, "bundle-merge").await?.text().await?;
-        assert!(!merge.contains("participants") && !merge.contains("alias,"), "words, not columns: {merge}");
+        let merge = wait_for(client, "bundle-dialog").await?.text().await?;
+        assert!(!merge.contains("participants") && !merge.contains("sync_"), "words, not tables: {merge}");
+        wait_for_text(client, "bundle-apply-note", "A field changed in both places keeps both values").await?;
         show(client, "bundle-merge").await?;
         check_screen(client, &mut shots, "merge-preview").await?;
         tab_to(client, "bundle-apply", 20).await?;
         keys(client, &Key::Enter).await?;
         wait_for_text(client, "import-applied-merge", "Fields changed in both places, for you to choose: 1").await?;
+        wait_for_text(client, "import-merged-cases", "Willow").await?;
         check_screen(client, &mut shots, "merge-applied").await?;
 
         // The way to the conflicts: the case, with its notice, and the dialog with both values side by side.
@@ -131,6 +133,7 @@ async fn a_field_changed_in_two_vaults_is_resolved_in_the_app() -> Result<(), Er
         keys(client, &Key::Enter).await?;
         wait_ready(client, "case-screen").await?;
         wait_for_text(client, "case-conflicts", "One thing was changed in two places: choose which to keep.").await?;
+        show(client, "case-conflicts").await?;
         check_screen(client, &mut shots, "case-notice").await?;
         tab_to(client, "case-conflicts-open", 20).await?;
         keys(client, &Key::Enter).await?;
