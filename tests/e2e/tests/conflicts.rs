@@ -197,3 +197,88 @@ async fn a_field_changed_in_two_vaults_is_resolved_in_the_app() -> Result<(), Er
     assert_eq!(kept["participant"]["alias"], "Rowan A");
     Ok(())
 }
+
+/// The Share dialog beside the exchange folder: for a contact, "Put it in the exchange folder" writes the bundle
+/// into this vault's subfolder there and says so by the folder's and subfolder's names only; the co-facilitator's
+/// vault applies it (with the CLI).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_share_dialog_puts_a_bundle_in_the_exchange_folder() -> Result<(), Error> {
+    let scratch = tempfile::tempdir()?;
+    let folder = scratch.path().join("Sync");
+    std::fs::create_dir(&folder)?;
+    let (a, b) = (scratch.path().join("vault-a"), scratch.path().join("vault-b"));
+    init_vault(&a)?;
+    init_vault(&b)?;
+    let to_b = befriend(&a, &b, "Bea")?;
+    befriend(&b, &a, "Ana")?;
+    cli_output(&a, &["exchange", "set", &folder.to_string_lossy()])?;
+    let case = call(
+        &a,
+        "create_case",
+        json!({ "code_name": "Willow", "referral_source": "self", "gender_based_violence": true,
+                "harmed_needs": "to be heard", "harmed_justice_vision": "an apology", "tags": [] }),
+    )?;
+    let case_id = case["id"].as_str().ok_or("no case")?.to_owned();
+    let person = call(&a, "add_participant", json!({ "case_id": case_id, "alias": "Rowan", "role": "person_harmed" }))?;
+    call(
+        &a,
+        "record_consent",
+        json!({ "participant_id": person["id"], "activity": "information_sharing", "decision": "granted",
+                "method": "written", "shared_with": to_b }),
+    )?;
+
+    let app = DemoApp::start_with(0, &[("CIRCLEBOOK_VAULT", OsString::from(&a))]).await?;
+    let outcome = async {
+        let client = &app.client;
+        let mut shots = Screenshots::in_target("conflicts")?;
+        app.unlock().await?;
+        client
+            .execute(
+                "window.location.hash = arguments[0]; return true;",
+                vec![json!(format!("#/case/{case_id}/people"))],
+            )
+            .await?;
+        wait_ready(client, "case-screen").await?;
+        click(client, "share-case").await?;
+        wait_for(client, "export-dialog").await?;
+        tab_to(client, "export-contact", 12).await?;
+        keys(client, " ").await?;
+        wait_for(client, "export-consent-ok").await?;
+        // Not for a passphrase bundle.
+        click(client, "export-mode-passphrase").await?;
+        assert!(client.find_all(Locator::Css("[data-testid=\"export-to-exchange\"]")).await?.is_empty());
+        click(client, "export-mode-contacts").await?;
+        wait_for(client, "export-consent-ok").await?;
+        show(client, "export-to-exchange").await?;
+        check_screen(client, &mut shots, "share-exchange").await?;
+        tab_to(client, "export-to-exchange", 20).await?;
+        keys(client, &Key::Enter).await?;
+        let said =
+            wait_for_text(client, "export-exchanged", "Put in the exchange folder Sync, in your subfolder").await?;
+        assert!(!said.contains(&*scratch.path().to_string_lossy()), "no path beyond the folder's name: {said}");
+        check_screen(client, &mut shots, "share-exchange-done").await?;
+        Ok(())
+    }
+    .await;
+    app.finish(outcome).await?;
+
+    let bundles: Vec<_> = walk(&folder)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "cbb")).collect();
+    assert_eq!(bundles.len(), 1, "{bundles:?}");
+    let applied = cli_output(&b, &["import", &bundles[0].to_string_lossy()])?;
+    assert!(applied.contains("Willow"), "{applied}");
+    Ok(())
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            out.extend(walk(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
