@@ -230,7 +230,7 @@ async fn the_share_dialog_puts_a_bundle_in_the_exchange_folder() -> Result<(), E
     let app = DemoApp::start_with(0, &[("CIRCLEBOOK_VAULT", OsString::from(&a))]).await?;
     let outcome = async {
         let client = &app.client;
-        let mut shots = Screenshots::in_target("conflicts")?;
+        let mut shots = Screenshots::in_target("share-exchange")?;
         app.unlock().await?;
         client
             .execute(
