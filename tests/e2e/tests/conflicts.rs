@@ -155,6 +155,7 @@ async fn a_field_changed_in_two_vaults_is_resolved_in_the_app() -> Result<(), Er
         wait_ready(client, "contacts-screen").await?;
         wait_for_text(client, "conflicts-all", "Cambiado en dos lugares").await?;
         wait_for_text(client, "conflicts-all", "En Willow").await?;
+        wait_for_text(client, "conflicts-all", "Alias de Rowan").await?;
         assert_eq!(
             values(client).await?,
             [("De Ana".to_owned(), "Rowan A".to_owned()), ("Escrito aquí".to_owned(), "Rowan B".to_owned())]

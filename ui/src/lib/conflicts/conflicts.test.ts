@@ -195,3 +195,26 @@ it('previews a merge: consent changes first, then records, the conflicts it woul
   expect(applied.querySelector('[data-testid="merge-conflicts"]')?.textContent).toContain('1');
   expect(screen.getByTestId('import-see-conflicts').getAttribute('aria-label')).toBe('Choose which to keep in Willow');
 });
+
+it('names people in the list across cases from list_participants, with the case they are in', async () => {
+  const asked: unknown[] = [];
+  mockIPC((_cmd, payload) => {
+    const { name, args } = payload as { name: string; args: unknown };
+    if (name === 'list_conflicts') return [aliasConflict, { ...aliasConflict, id: 'k3', record_kind: 'notes', record_id: 'n1', field: 'body' }];
+    if (name === 'list_participants') {
+      asked.push(args);
+      return [{ id: 'p1', alias: 'Robin' }];
+    }
+    throw new Error(name);
+  });
+  const store = new ConflictsStore();
+  await store.load();
+  await store.loadAliases();
+  expect(asked).toEqual([{ case_id: 'c1' }]);
+  render(ConflictList, { store, showCase: true });
+  expect(screen.getAllByTestId('conflict-title').map((t) => t.textContent)).toEqual([
+    'Alias of Robin (a person)',
+    'Text of a note',
+  ]);
+  expect(screen.getAllByText('In Willow')).toHaveLength(2);
+});

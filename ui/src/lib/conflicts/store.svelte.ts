@@ -7,6 +7,8 @@ export class ConflictsStore {
   list = $state.raw<Conflict[]>([]);
   loaded = $state(false);
   error = $state<CommandError | null>(null);
+  /** People's aliases by id, for the list across cases (a case's own screen names records from its file). */
+  aliases = $state.raw<Map<string, string>>(new Map());
   /** The conflict being resolved, while its choice is sent. */
   busy = $state<string | null>(null);
 
@@ -21,6 +23,17 @@ export class ConflictsStore {
       this.error = null;
     } else this.error = result.error;
     this.loaded = true;
+  }
+
+  /** Reads the aliases of the people in conflict, one `list_participants` per case concerned (cheap: no case data). */
+  async loadAliases(): Promise<void> {
+    const cases = [...new Set(this.list.filter((c) => c.record_kind === 'participants').map((c) => c.case_id))];
+    const aliases = new Map<string, string>();
+    for (const caseId of cases) {
+      const people = await ops.listParticipants({ case_id: caseId as CaseId });
+      if (people.ok) for (const p of people.value) aliases.set(p.id, p.alias);
+    }
+    this.aliases = aliases;
   }
 
   /** Keeps one value (its index in `values`); the list is read again. `undefined` when refused (see `error`). */

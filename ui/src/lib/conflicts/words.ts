@@ -120,9 +120,16 @@ export function valueText(json: string): string {
   return JSON.stringify(value, null, 2);
 }
 
-/** The record's own name where the case file holds one cheaply (a person's alias, a task's title), else none. */
-export function recordName(file: CaseFile | null, conflict: Pick<Conflict, 'record_kind' | 'record_id'>): string | null {
-  if (!file) return null;
+/**
+ * The record's own name where the case file holds one cheaply (a person's alias, a task's title), else none.
+ * Without the file, `aliases` (id → alias) names people.
+ */
+export function recordName(
+  file: CaseFile | null,
+  conflict: Pick<Conflict, 'record_kind' | 'record_id'>,
+  aliases?: ReadonlyMap<string, string>,
+): string | null {
+  if (!file) return conflict.record_kind === 'participants' ? (aliases?.get(conflict.record_id) ?? null) : null;
   const id = conflict.record_id;
   switch (conflict.record_kind) {
     case 'cases':
@@ -139,8 +146,8 @@ export function recordName(file: CaseFile | null, conflict: Pick<Conflict, 'reco
 }
 
 /** "Alias of Ana (a person)" style heading parts: the record's name or kind, and the field. */
-export function conflictTitle(file: CaseFile | null, conflict: Conflict): string {
-  const name = recordName(file, conflict);
+export function conflictTitle(file: CaseFile | null, conflict: Conflict, aliases?: ReadonlyMap<string, string>): string {
+  const name = recordName(file, conflict, aliases);
   const field = fieldWords(conflict.record_kind, conflict.field);
   return name
     ? m.conflict_title_named({ field, name, kind: kindWords(conflict.record_kind) })
