@@ -4,6 +4,8 @@ import { afterEach, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '../ipc/mocks';
 import type { CaseFile, CaseId, ParticipantId } from '../ipc';
+import { tick } from 'svelte';
+import { setLanguage } from '../i18n';
 import { CaseStore } from './store.svelte';
 import ConsentLedger from './ConsentLedger.svelte';
 
@@ -121,4 +123,49 @@ it('names a contact the person agreed to share with, with its verified mark, nev
   await fireEvent.click(screen.getByTestId('consent-submit'));
   await expect.poll(() => recorded.length).toBe(1);
   expect(recorded[0]).toMatchObject({ activity: 'information_sharing', shared_with: 'Supervisor', decision: 'granted' });
+});
+
+it('marks a consent recorded differently in two places, in both languages', async () => {
+  mockIPC((_cmd, args) => {
+    const { name } = args as { name: string };
+    if (name === 'case_file') {
+      const f = file();
+      f.participants[0]!.consents = [
+        { ...f.participants[0]!.consents[0]!, state: 'withdrawn', latest: { ...f.participants[0]!.consents[0]!.latest, decision: 'withdrawn' }, diverged: true },
+      ];
+      return f;
+    }
+    if (name === 'sessions_needing_attention' || name === 'list_contacts') return [];
+    throw new Error(name);
+  });
+  const store = new CaseStore('c1' as CaseId);
+  await store.load();
+  render(ConsentLedger, { store });
+  const cell = screen.getByTestId('consent-Wren-direct_dialogue');
+  expect(cell.dataset.state).toBe('withdrawn');
+  expect(cell.dataset.diverged).toBe('true');
+  expect(screen.getByTestId('consent-diverged').textContent).toBe(
+    'Recorded differently in two places: the more careful decision applies.',
+  );
+  expect(cell.getAttribute('aria-label')).toContain('the more careful decision applies');
+  setLanguage('es');
+  await tick();
+  expect(screen.getByTestId('consent-diverged').textContent).toBe(
+    'Registrado de forma distinta en dos lugares: se aplica la decisión más prudente.',
+  );
+  setLanguage('en');
+});
+
+it('marks nothing when both places agree', async () => {
+  mockIPC((_cmd, args) => {
+    const { name } = args as { name: string };
+    if (name === 'case_file') return file();
+    if (name === 'sessions_needing_attention' || name === 'list_contacts') return [];
+    throw new Error(name);
+  });
+  const store = new CaseStore('c1' as CaseId);
+  await store.load();
+  render(ConsentLedger, { store });
+  expect(screen.getByTestId('consent-Wren-direct_dialogue').dataset.diverged).toBeUndefined();
+  expect(screen.queryByTestId('consent-diverged')).toBeNull();
 });

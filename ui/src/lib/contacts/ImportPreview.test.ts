@@ -39,7 +39,7 @@ it('shows an unknown signer with their number, consent first, and Apply disabled
   expect(text.indexOf('Consent ledger entries: 3')).toBeLessThan(text.indexOf('Willow'));
   expect(screen.getAllByTestId('bundle-case').map((c) => c.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
     'Willow: new, would be added',
-    'Aspen: already in this vault: bringing changes into a case you already hold comes in a later version, so this bundle cannot be applied yet',
+    'Aspen: already in this vault: its changes would be brought in',
   ]);
   expect(screen.getByTestId('bundle-records').textContent).toContain('People: 4');
   expect(screen.getByTestId('bundle-records').textContent).not.toContain('Notes');
@@ -67,12 +67,12 @@ it('words a refusal and says nothing was changed', async () => {
   expect(screen.queryByTestId('bundle-apply')).toBeNull();
 });
 
-it('counts records per table, consent apart and unknown tables by name', () => {
-  expect(recordCounts({ consents: 2, cases: 1, tasks: 3, zebra: 1, notes: 0 })).toEqual({
+it('counts records per table, consent apart, the merge bookkeeping left out and unknown tables never by name', () => {
+  expect(recordCounts({ consents: 2, cases: 1, tasks: 3, zebra: 1, yak: 2, notes: 0, sync_fields: 5, sync_rows: 3 })).toEqual({
     consents: 2,
     others: [
       { table: 'tasks', label: 'Tasks', count: 3 },
-      { table: 'zebra', label: 'zebra', count: 1 },
+      { table: 'other', label: 'Other records', count: 3 },
     ],
   });
 });

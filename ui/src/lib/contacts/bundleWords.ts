@@ -1,5 +1,6 @@
 // Words for what a bundle holds: its audience and the records per table of its payload (`row_counts`), consent
-// apart so the preview can show it first. A table this build does not word yet is shown by its own name.
+// apart so the preview can show it first. The merge's bookkeeping (`sync_*`: which fields changed where) is no
+// record of the case and is not counted; any other table this build does not word is counted as "Other records".
 import { m } from '../i18n';
 import type { BundlePreview, BundleRefusal } from '../ipc';
 
@@ -48,12 +49,14 @@ export function recordCounts(rowCounts: Record<string, number | bigint | undefin
 } {
   const count = (table: string) => Number(rowCounts[table] ?? 0);
   const known = Object.keys(TABLE_WORDS);
-  const unknown = Object.keys(rowCounts)
-    .filter((t) => !known.includes(t) && t !== 'cases' && t !== 'consents')
-    .sort();
-  const others = [...known, ...unknown]
+  const unknown = Object.keys(rowCounts).filter(
+    (t) => !known.includes(t) && t !== 'cases' && t !== 'consents' && !t.startsWith('sync_'),
+  );
+  const others = known
     .map((table) => ({ table, label: TABLE_WORDS[table]?.() ?? table, count: count(table) }))
     .filter((row) => row.count > 0);
+  const rest = unknown.reduce((sum, t) => sum + count(t), 0);
+  if (rest > 0) others.push({ table: 'other', label: m.bundle_table_other(), count: rest });
   return { consents: count('consents'), others };
 }
 

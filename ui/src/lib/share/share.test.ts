@@ -124,3 +124,49 @@ it('opened from Home, lets several cases be chosen and asks nothing until one is
   await screen.findByTestId('export-consent-ok', {}, { timeout: 2000 });
   expect(previews.at(-1)?.case_ids).toEqual(['c1', 'c2']);
 });
+
+it('puts a contacts bundle in the exchange folder when one is set, naming only the folder, never for a passphrase', async () => {
+  const exports: unknown[] = [];
+  mockIPC((cmd, payload) => {
+    const { name, args } = payload as { name: string; args: unknown };
+    if (name === 'list_contacts') return [bea];
+    if (name === 'exchange_status') {
+      return { folder: '/home/sam/Sync/circle-exchange', my_subfolder: null, my_subfolder_name: 'from-1a2b', problem: null, incoming: [] };
+    }
+    if (name === 'preview_export') return previewOf(false);
+    if (name === 'export_to_exchange') {
+      exports.push(args);
+      return { bundle_id: 'b1', path: '/home/sam/Sync/circle-exchange/from-1a2b/b1.cbb', audience: 'co-facilitator', recipients: [], case_ids: ['c1'], rows: 6, size: 100 };
+    }
+    if (cmd === 'check_passphrase') return { ok: true, reason: null };
+    throw new Error(name);
+  });
+  render(ExportDialog, { open: true, caseIds: ['c1' as CaseId] });
+  await fireEvent.click((await screen.findAllByTestId('export-contact'))[0]!);
+  await screen.findByTestId('export-consent-ok', {}, { timeout: 2000 });
+  await fireEvent.click(screen.getByTestId('export-mode-passphrase'));
+  expect(screen.queryByTestId('export-to-exchange')).toBeNull();
+  await fireEvent.click(screen.getByTestId('export-mode-contacts'));
+  await screen.findByTestId('export-consent-ok', {}, { timeout: 2000 });
+  await fireEvent.click(screen.getByTestId('export-to-exchange'));
+  const done = await screen.findByTestId('export-exchanged');
+  expect(done.textContent).toContain('Put in the exchange folder circle-exchange, in your subfolder from-1a2b.');
+  expect(done.textContent).toContain('6 records');
+  expect(document.body.textContent).not.toContain('/home/sam');
+  expect(exports).toEqual([{ case_ids: ['c1'], audience: 'co-facilitator', to: ['contact:KEYBEA'] }]);
+});
+
+it('offers no exchange folder when none is set', async () => {
+  mockIPC((_cmd, payload) => {
+    const { name } = payload as { name: string };
+    if (name === 'list_contacts') return [bea];
+    if (name === 'exchange_status') return { folder: null, my_subfolder: null, my_subfolder_name: 'from-1a2b', problem: null, incoming: [] };
+    if (name === 'preview_export') return previewOf(false);
+    throw new Error(name);
+  });
+  render(ExportDialog, { open: true, caseIds: ['c1' as CaseId] });
+  await fireEvent.click((await screen.findAllByTestId('export-contact'))[0]!);
+  await screen.findByTestId('export-consent-ok', {}, { timeout: 2000 });
+  expect(screen.getByTestId('export-save')).toBeTruthy();
+  expect(screen.queryByTestId('export-to-exchange')).toBeNull();
+});

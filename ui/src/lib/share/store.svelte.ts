@@ -13,6 +13,8 @@ import {
   type CommandError,
   type Contact,
   type ExportAudience,
+  type ExchangeStatus,
+  type Exported,
   type ExportPreview,
 } from '../ipc';
 
@@ -110,6 +112,28 @@ export class ExportStore {
       : { person: this.person.trim(), passphrase: this.passphrase };
   }
 
+  /** The exchange folder, when one is set (`exchange_status`); `null` otherwise. */
+  exchange = $state.raw<ExchangeStatus | null>(null);
+
+  async loadExchange(): Promise<void> {
+    const status = await ops.exchangeStatus({});
+    this.exchange = status.ok && status.value.folder ? status.value : null;
+  }
+
+  /** Contacts' bundles may also go into the exchange folder (never a passphrase bundle: it names no contact). */
+  get canUseExchange(): boolean {
+    return this.exchange !== null && this.effectiveMode === 'contacts';
+  }
+
+  /** Writes the bundle into this vault's subfolder of the exchange folder (the core names and places it). */
+  toExchange(): Promise<CallResult<Exported>> {
+    return ops.exportToExchange({
+      case_ids: [...this.caseIds],
+      audience: this.audience,
+      to: this.chosen.map((k) => `contact:${k}`),
+    });
+  }
+
   save(dialogTitle: string): Promise<CallResult<BundleSaved>> {
     return saveBundle([...this.caseIds], this.audience, this.recipients(), dialogTitle);
   }
@@ -118,4 +142,10 @@ export class ExportStore {
   recipientLabel(sharedWith: string): string {
     return this.preview?.recipients.find((r) => r.shared_with === sharedWith)?.label ?? sharedWith;
   }
+}
+
+/** The last part of a folder's path: what the page says of where a bundle went (never the whole path). */
+export function folderName(path: string): string {
+  const parts = path.split(/[\\/]+/).filter((p) => p !== '');
+  return parts[parts.length - 1] ?? path;
 }
