@@ -165,12 +165,19 @@ async fn search_keystrokes(client: &Client, words: &str) -> Result<Vec<f64>, Err
     Ok(times)
 }
 
-/// The age in seconds of the app process (the one named `circlebook` in the driver's process group).
+/// The app's process name as `/proc/<pid>/stat` shows it: its file name, cut to 15 bytes by the kernel.
+fn app_comm() -> String {
+    let path = circlebook_e2e::app_binary();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    name.chars().take(15).collect()
+}
+
+/// The age in seconds of the app process (the app binary's process in the driver's process group).
 fn app_age(group: i32) -> Result<f64, Error> {
     let ticks = 100.0; // USER_HZ on Linux
     let uptime: f64 = std::fs::read_to_string("/proc/uptime")?.split_whitespace().next().ok_or("uptime")?.parse()?;
     for (stat, _) in processes(group)? {
-        if stat.comm == "circlebook" {
+        if stat.comm == app_comm() {
             return Ok((uptime - stat.start_ticks as f64 / ticks) * 1000.0);
         }
     }
@@ -181,7 +188,7 @@ fn app_age(group: i32) -> Result<f64, Error> {
 fn memory(group: i32) -> Result<Vec<(String, u64)>, Error> {
     let mut out = Vec::new();
     for (stat, rss_kib) in processes(group)? {
-        if stat.comm == "circlebook" || stat.comm.starts_with("WebKit") {
+        if stat.comm == app_comm() || stat.comm.starts_with("WebKit") {
             out.push((stat.comm, rss_kib));
         }
     }
