@@ -152,15 +152,15 @@ pub fn import(ctx: &mut Context, file: &std::path::Path, accept_unknown_signer: 
     }
     out::line(format_args!(
         "Consent entries added: {}. Records added: {}, changed: {}.",
-        done.consent_changes, done.new_records, done.updated_records
+        done.counts.consent_changes, done.counts.new_records, done.counts.updated_records
     ));
-    if done.kept_deleted > 0 {
-        out::line(format_args!("{} change(s) to records deleted on one side: they stay deleted.", done.kept_deleted));
+    if done.counts.kept_deleted > 0 {
+        out::line(format_args!("{} change(s) to records deleted on one side: they stay deleted.", done.counts.kept_deleted));
     }
-    if done.conflicts > 0 {
+    if done.counts.conflicts > 0 {
         out::line(format_args!(
             "{} field(s) changed on both sides are now conflicts: see `conflicts`.",
-            done.conflicts
+            done.counts.conflicts
         ));
     }
     out::line(format_args!(

@@ -138,16 +138,16 @@ pub fn import(ctx: &mut Context, file: &std::path::Path) -> Result<(), Failure> 
     }
     out::line(format_args!(
         "Consent entries it would add: {}. Records it would add: {}, change: {}.",
-        preview.consent_changes, preview.new_records, preview.updated_records
+        preview.counts.consent_changes, preview.counts.new_records, preview.counts.updated_records
     ));
     for c in &preview.new_conflicts {
         out::line(format_args!("  conflict {}  {} {}  field {}", c.id, c.record_kind, c.record_id, c.field));
     }
-    if preview.conflicts > 0 {
-        out::line(format_args!("{} field(s) changed on both sides would become conflicts.", preview.conflicts));
+    if preview.counts.conflicts > 0 {
+        out::line(format_args!("{} field(s) changed on both sides would become conflicts.", preview.counts.conflicts));
     }
-    if preview.kept_deleted > 0 {
-        out::line(format_args!("{} change(s) to deleted records would stay deleted.", preview.kept_deleted));
+    if preview.counts.kept_deleted > 0 {
+        out::line(format_args!("{} change(s) to deleted records would stay deleted.", preview.counts.kept_deleted));
     }
     if let Some(why) = &preview.refusal {
         out::line(format_args!("Refused: {why}"));

@@ -63,7 +63,16 @@ pub struct Imported {
     #[serde(default)]
     #[ts(as = "Option<Vec<ImportedCase>>", optional)]
     pub merged: Vec<ImportedCase>,
-    /// Consent ledger entries added.
+    /// What the merge did (all zero for cases new to this vault).
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub counts: MergeCounts,
+}
+
+/// What a merge did or, in a preview, would do: the counts an import result and a preview both carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MergeCounts {
+    /// Consent ledger entries added (shown first: they change what may be done).
     #[serde(default)]
     #[ts(as = "Option<u64>", optional)]
     pub consent_changes: u64,
@@ -75,7 +84,7 @@ pub struct Imported {
     #[serde(default)]
     #[ts(as = "Option<u64>", optional)]
     pub updated_records: u64,
-    /// Fields that now hold values written on both sides (see `list_conflicts`).
+    /// Fields that hold values written on both sides (see `list_conflicts`).
     #[serde(default)]
     #[ts(as = "Option<u64>", optional)]
     pub conflicts: u64,
@@ -83,6 +92,18 @@ pub struct Imported {
     #[serde(default)]
     #[ts(as = "Option<u64>", optional)]
     pub kept_deleted: u64,
+}
+
+impl MergeCounts {
+    pub(crate) fn of(report: &MergeReport) -> Self {
+        MergeCounts {
+            consent_changes: report.consent_changes,
+            new_records: report.new_records,
+            updated_records: report.updated_records,
+            conflicts: report.conflicts.len() as u64,
+            kept_deleted: report.kept_deleted,
+        }
+    }
 }
 
 /// What applying a bundle did.
@@ -205,11 +226,7 @@ pub fn import_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ImportArgs) -> 
                 already_applied: true,
                 created_at: manifest.created_at,
                 merged: Vec::new(),
-                consent_changes: 0,
-                new_records: 0,
-                updated_records: 0,
-                conflicts: 0,
-                kept_deleted: 0,
+                counts: MergeCounts::default(),
             })
         }
         Some(_) => return Err(refused("a bundle with this id but other content was applied before: refused")),
@@ -246,10 +263,6 @@ pub fn import_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ImportArgs) -> 
         already_applied: false,
         created_at: manifest.created_at,
         merged: applied.merged,
-        consent_changes: report.consent_changes,
-        new_records: report.new_records,
-        updated_records: report.updated_records,
-        conflicts: report.conflicts.len() as u64,
-        kept_deleted: report.kept_deleted,
+        counts: MergeCounts::of(&report),
     })
 }

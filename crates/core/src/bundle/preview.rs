@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use super::contacts::known_signer;
 use super::file::{self, Key, Limits, Signer};
+use super::import::MergeCounts;
 use super::keys::{Fingerprint, PublicKey};
 use crate::model::ops::Op;
 use crate::model::{Ctx, ModelError};
@@ -70,26 +71,10 @@ pub struct BundlePreview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub refusal: Option<String>,
-    /// Consent ledger entries it would add (shown first: they change what may be done).
-    #[serde(default)]
-    #[ts(as = "Option<u64>", optional)]
-    pub consent_changes: u64,
-    /// Records it would add (consent entries apart).
-    #[serde(default)]
-    #[ts(as = "Option<u64>", optional)]
-    pub new_records: u64,
-    /// Records it would change or delete.
-    #[serde(default)]
-    #[ts(as = "Option<u64>", optional)]
-    pub updated_records: u64,
-    /// How many fields would hold values written on both sides.
-    #[serde(default)]
-    #[ts(as = "Option<u64>", optional)]
-    pub conflicts: u64,
-    /// Records changed in the bundle but deleted here (or there): they would stay deleted.
-    #[serde(default)]
-    #[ts(as = "Option<u64>", optional)]
-    pub kept_deleted: u64,
+    /// What applying it would do to the cases already here.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub counts: MergeCounts,
     /// The conflicts it would create.
     #[serde(default)]
     #[ts(as = "Option<Vec<PreviewConflict>>", optional)]
@@ -222,11 +207,7 @@ pub fn preview_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: PreviewArgs) -
         applied_before,
         would_apply,
         refusal,
-        consent_changes: report.consent_changes,
-        new_records: report.new_records,
-        updated_records: report.updated_records,
-        conflicts: report.conflicts.len() as u64,
-        kept_deleted: report.kept_deleted,
+        counts: MergeCounts::of(&report),
         new_conflicts,
         bundle_id: manifest.bundle_id.clone(),
         created_at: manifest.created_at,

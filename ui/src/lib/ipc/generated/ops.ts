@@ -101,29 +101,29 @@ would_apply: boolean,
  */
 refusal?: string, 
 /**
- * Consent ledger entries it would add (shown first: they change what may be done).
+ * The conflicts it would create.
+ */
+new_conflicts?: Array<PreviewConflict>, 
+/**
+ * Consent ledger entries added (shown first: they change what may be done).
  */
 consent_changes?: number, 
 /**
- * Records it would add (consent entries apart).
+ * Records added (consent entries apart).
  */
 new_records?: number, 
 /**
- * Records it would change or delete.
+ * Records changed or deleted.
  */
 updated_records?: number, 
 /**
- * How many fields would hold values written on both sides.
+ * Fields that hold values written on both sides (see `list_conflicts`).
  */
 conflicts?: number, 
 /**
- * Records changed in the bundle but deleted here (or there): they would stay deleted.
+ * Records changed in the bundle that were deleted here (or there): they stay deleted.
  */
-kept_deleted?: number, 
-/**
- * The conflicts it would create.
- */
-new_conflicts?: Array<PreviewConflict>, };
+kept_deleted?: number, };
 
 export type BundleSigner = { 
 /**
@@ -535,7 +535,7 @@ already_applied: boolean, created_at: string,
  */
 merged?: Array<ImportedCase>, 
 /**
- * Consent ledger entries added.
+ * Consent ledger entries added (shown first: they change what may be done).
  */
 consent_changes?: number, 
 /**
@@ -547,7 +547,7 @@ new_records?: number,
  */
 updated_records?: number, 
 /**
- * Fields that now hold values written on both sides (see `list_conflicts`).
+ * Fields that hold values written on both sides (see `list_conflicts`).
  */
 conflicts?: number, 
 /**
