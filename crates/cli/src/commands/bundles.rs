@@ -155,7 +155,10 @@ pub fn import(ctx: &mut Context, file: &std::path::Path, accept_unknown_signer: 
         done.counts.consent_changes, done.counts.new_records, done.counts.updated_records
     ));
     if done.counts.kept_deleted > 0 {
-        out::line(format_args!("{} change(s) to records deleted on one side: they stay deleted.", done.counts.kept_deleted));
+        out::line(format_args!(
+            "{} change(s) to records deleted on one side: they stay deleted.",
+            done.counts.kept_deleted
+        ));
     }
     if done.counts.conflicts > 0 {
         out::line(format_args!(
