@@ -23,19 +23,24 @@ use serde_json::json;
 /// A bundle of one new case (with a person and two consent entries) from `signer` to `to`.
 fn bundle(signer: &SigningIdentity, to: &str) -> Result<Vec<u8>, Error> {
     let mut db = payload::create()?;
+    // Ids and times as Circlebook writes them: the import reads every record back through the model's types.
     db.execute_batch(
-        "INSERT INTO cases(id, code_name, created_at, updated_at) VALUES('c-willow', 'Willow', 't', 't');
+        "INSERT INTO cases(id, code_name, created_at, updated_at)
+           VALUES('0190b000-0000-7000-8000-0000000000c1', 'Willow', '2030-03-01T10:00:00Z', '2030-03-01T10:00:00Z');
          INSERT INTO participants(id, case_id, alias, role, created_at, updated_at)
-           VALUES('p-finch', 'c-willow', 'Finch', 'person_harmed', 't', 't');
+           VALUES('0190b000-0000-7000-8000-0000000000f1', '0190b000-0000-7000-8000-0000000000c1', 'Finch',
+                  'person_harmed', '2030-03-01T10:00:00Z', '2030-03-01T10:00:00Z');
          INSERT INTO consents(id, participant_id, activity, decision, method, decided_at, recorded_at, seq)
-           VALUES('k1', 'p-finch', 'keeping_notes', 'granted', 'verbal', '2030-01-01T10:00:00Z', 't', 1),
-                 ('k2', 'p-finch', 'keeping_notes', 'withdrawn', 'verbal', '2030-01-02T10:00:00Z', 't', 2);",
+           VALUES('0190b000-0000-7000-8000-0000000000a1', '0190b000-0000-7000-8000-0000000000f1', 'keeping_notes',
+                  'granted', 'verbal', '2030-01-01T10:00:00Z', '2030-01-01T10:00:00Z', 1),
+                 ('0190b000-0000-7000-8000-0000000000a2', '0190b000-0000-7000-8000-0000000000f1', 'keeping_notes',
+                  'withdrawn', 'verbal', '2030-01-02T10:00:00Z', '2030-01-02T10:00:00Z', 2);",
     )?;
     let contents = Contents {
         bundle_id: "0190b000-0000-7000-8000-00000000b001".into(),
         created_at: "2030-03-01T10:00:00Z".parse()?,
         audience: Audience::CoFacilitator,
-        case_ids: vec!["c-willow".into()],
+        case_ids: vec!["0190b000-0000-7000-8000-0000000000c1".into()],
     };
     Ok(file::write(signer, &contents, &mut db, &Seal::Recipients(vec![to.to_owned()]))?)
 }

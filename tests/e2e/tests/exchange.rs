@@ -19,16 +19,19 @@ use serde_json::json;
 /// A bundle of one new case from `signer` to `to`, with this id.
 fn bundle(signer: &SigningIdentity, to: &str, id: &str) -> Result<Vec<u8>, Error> {
     let mut db = payload::create()?;
+    // Ids and times as Circlebook writes them, so that the preview's dry run can apply it.
     db.execute_batch(
-        "INSERT INTO cases(id, code_name, created_at, updated_at) VALUES('c-aspen', 'Aspen', 't', 't');
+        "INSERT INTO cases(id, code_name, created_at, updated_at)
+           VALUES('0190b000-0000-7000-8000-0000000000c2', 'Aspen', '2030-03-01T10:00:00Z', '2030-03-01T10:00:00Z');
          INSERT INTO participants(id, case_id, alias, role, created_at, updated_at)
-           VALUES('p-wren', 'c-aspen', 'Wren', 'person_harmed', 't', 't');",
+           VALUES('0190b000-0000-7000-8000-0000000000f2', '0190b000-0000-7000-8000-0000000000c2', 'Wren',
+                  'person_harmed', '2030-03-01T10:00:00Z', '2030-03-01T10:00:00Z');",
     )?;
     let contents = Contents {
         bundle_id: id.into(),
         created_at: "2030-03-01T10:00:00Z".parse()?,
         audience: Audience::CoFacilitator,
-        case_ids: vec!["c-aspen".into()],
+        case_ids: vec!["0190b000-0000-7000-8000-0000000000c2".into()],
     };
     Ok(file::write(signer, &contents, &mut db, &Seal::Recipients(vec![to.to_owned()]))?)
 }

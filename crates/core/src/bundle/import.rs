@@ -131,8 +131,9 @@ pub(crate) fn apply(
             )));
         }
         let here: bool = tx.query_row("SELECT count(*) > 0 FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
-        let case_id: CaseId =
-            serde_json::from_value(serde_json::Value::String(id.clone())).map_err(|e| refused(e.to_string()))?;
+        let case_id: CaseId = id.parse().map_err(|_| {
+            refused(format!("the bundle names its case {code_name} by an id that is not a Circlebook id"))
+        })?;
         let entry = ImportedCase { id: case_id, code_name: code_name.clone() };
         if here {
             merged.push(entry);

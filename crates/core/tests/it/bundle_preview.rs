@@ -43,7 +43,9 @@ fn a_preview_applies_nothing_and_unlisted_cases_are_refused() {
         preview["cases"],
         json!([{ "id": "c1", "code_name": "Willow", "new": false, "purged": false, "consent_entries": 0 }])
     );
-    assert_eq!(preview["would_apply"], false, "the case is already here");
+    // The hand-made case's id is not a Circlebook id (a UUID): the dry run refuses it, in words.
+    assert_eq!(preview["would_apply"], false);
+    assert_eq!(preview["refusal"], "the bundle names its case Willow by an id that is not a Circlebook id");
     assert_eq!(preview["applied_before"], false);
     assert_eq!(preview["signer"]["known"], false);
 
