@@ -122,7 +122,7 @@ pub enum Command {
     },
     /// Find words in every record of every case, best matches first
     Search {
-        /// The words to find (the last one also matches as a prefix)
+        /// The words to find (the last one also matches as a prefix from two letters on)
         #[arg(value_name = "QUERY", required = true, num_args = 1..)]
         query: Vec<String>,
         /// Only cases at this stage

@@ -16,7 +16,7 @@ use super::context::Ctx;
 use super::errors::ModelError;
 use super::ids::CaseId;
 use super::op::Op;
-use super::snippet::{lead, snippet, Terms};
+use super::snippet::{lead, matches_as_prefix, snippet, Terms};
 use super::vocab::{ProcessKind, Role, Stage};
 
 /// Results when no limit is given.
@@ -82,7 +82,8 @@ impl rusqlite::types::FromSql for RecordKind {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct SearchArgs {
-    /// The words to find, as typed: no query syntax; the last word also matches as a prefix.
+    /// The words to find, as typed: no query syntax; the last word also matches as a prefix once it has two letters
+    /// or more (a single letter is a word of its own: as the start of every word it would ask for most of the index).
     pub query: String,
     /// Only cases at this stage.
     #[ts(optional)]
@@ -126,8 +127,8 @@ fn words(text: &str) -> Vec<&str> {
 }
 
 /// Turns typed text into an FTS5 query that cannot be a syntax error: each word is a quoted string (FTS5
-/// operators, column filters and quotes become plain text), and the last word also matches as a prefix.
-/// `None` when nothing is left to find.
+/// operators, column filters and quotes become plain text), and the last word also matches as a prefix when it
+/// has at least two letters or digits. `None` when nothing is left to find.
 pub fn fts_query(text: &str) -> Option<String> {
     quote(&words(text))
 }
@@ -137,7 +138,7 @@ fn quote(words: &[&str]) -> Option<String> {
     let last = words.len().checked_sub(1)?;
     let quoted = words.iter().enumerate().map(|(i, word)| {
         let phrase = format!("\"{}\"", word.replace('"', "\"\""));
-        if i == last {
+        if i == last && matches_as_prefix(word) {
             phrase + "*"
         } else {
             phrase
@@ -246,14 +247,28 @@ mod tests {
         assert_eq!(fts_query("  ").as_deref(), None);
         assert_eq!(fts_query("* \" AND 🌿").as_deref(), Some("\"AND\"*"));
         assert_eq!(fts_query("say \"sorry\"").as_deref(), Some("\"say\" \"\"\"sorry\"\"\"*"));
-        assert_eq!(fts_query("title:x NEAR(a b)").as_deref(), Some("\"title:x\" \"NEAR(a\" \"b)\"*"));
+        assert_eq!(fts_query("title:x NEAR(ab cd)").as_deref(), Some("\"title:x\" \"NEAR(ab\" \"cd)\"*"));
+        assert_eq!(
+            fts_query("title:x NEAR(a b)").as_deref(),
+            Some("\"title:x\" \"NEAR(a\" \"b)\""),
+            "b) is one letter"
+        );
+    }
+
+    #[test]
+    fn a_last_word_of_one_letter_is_a_word_not_a_prefix() {
+        assert_eq!(fts_query("a").as_deref(), Some("\"a\""));
+        assert_eq!(fts_query("apology l").as_deref(), Some("\"apology\" \"l\""));
+        assert_eq!(fts_query("apology le").as_deref(), Some("\"apology\" \"le\"*"));
+        assert_eq!(fts_query("é").as_deref(), Some("\"é\""), "one letter, two bytes");
+        assert_eq!(fts_query("日本").as_deref(), Some("\"日本\"*"));
     }
 
     /// Found by the `search_query` fuzz target: FTS5 stops reading a query at a NUL, so a quoted word that held
     /// one was an unterminated string and the search failed with an SQL error.
     #[test]
     fn control_characters_separate_words() {
-        assert_eq!(fts_query("b\u{2}\0\n").as_deref(), Some("\"b\"*"));
+        assert_eq!(fts_query("bc\u{2}\0\n").as_deref(), Some("\"bc\"*"));
         assert_eq!(fts_query("apology\0letter").as_deref(), Some("\"apology\" \"letter\"*"));
         let conn = rusqlite::Connection::open_in_memory().expect("memory");
         conn.execute_batch("CREATE VIRTUAL TABLE t USING fts5(body); INSERT INTO t VALUES ('apology letter');")

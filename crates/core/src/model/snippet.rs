@@ -12,10 +12,12 @@ use unicode_normalization::UnicodeNormalization;
 pub const WIDTH: usize = 12;
 
 /// The words of a search as FTS5 sees them: each typed word is a phrase of one or more folded tokens ("it's" is
-/// "it" then "s"), and the last token of the last word also matches as a prefix.
+/// "it" then "s"), and the last token of the last word also matches as a prefix when the search asks it to
+/// ([`matches_as_prefix`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Terms {
     phrases: Vec<Vec<String>>,
+    prefix: bool,
 }
 
 impl Terms {
@@ -26,7 +28,8 @@ impl Terms {
             .map(|word| tokens(word).map(|r| fold(&word[r])).collect::<Vec<_>>())
             .filter(|phrase| !phrase.is_empty())
             .collect();
-        Terms { phrases }
+        let prefix = words.last().is_some_and(|word| matches_as_prefix(word));
+        Terms { phrases, prefix }
     }
 
     /// Every matched word of `folded` (the words of a text, folded), with the phrase it belongs to.
@@ -37,7 +40,7 @@ impl Terms {
             for (p, phrase) in self.phrases.iter().enumerate() {
                 let Some(words) = folded.get(start..start + phrase.len()) else { continue };
                 let matched = words.iter().zip(phrase).enumerate().all(|(j, (word, token))| {
-                    if p == last_phrase && j + 1 == phrase.len() {
+                    if self.prefix && p == last_phrase && j + 1 == phrase.len() {
                         word.starts_with(token.as_str())
                     } else {
                         word == token
@@ -52,6 +55,17 @@ impl Terms {
         hits.dedup_by_key(|&mut (i, _)| i);
         hits
     }
+}
+
+/// The shortest last word that also matches as the start of longer words. One letter typed is the first keystroke
+/// of most searches: as a prefix it matches a large part of the index, and every match is read and ranked; as a
+/// word of its own it asks what it says.
+pub const MIN_PREFIX_CHARS: usize = 2;
+
+/// Whether the last word typed also matches as the start of longer words: from [`MIN_PREFIX_CHARS`] letters or
+/// digits on (the search asks FTS5 by this rule, and the snippets mark words by it).
+pub(crate) fn matches_as_prefix(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphanumeric()).count() >= MIN_PREFIX_CHARS
 }
 
 /// A character that is part of a word: a letter, a digit, or a mark on one.
@@ -181,6 +195,12 @@ mod tests {
     fn only_the_last_word_matches_as_a_prefix() {
         assert_eq!(snippet("garden gardens", &terms("garden")).as_deref(), Some("«garden» «gardens»"));
         assert_eq!(snippet("garden gardens", &terms("garden visit")).as_deref(), Some("«garden» gardens"));
+    }
+
+    #[test]
+    fn a_last_word_of_one_letter_marks_only_itself() {
+        assert_eq!(snippet("a garden and a gate", &terms("a")).as_deref(), Some("«a» garden and «a» gate"));
+        assert_eq!(snippet("a garden and a gate", &terms("ga")).as_deref(), Some("a «garden» and a «gate»"));
     }
 
     #[test]

@@ -66,8 +66,14 @@ fn snippets_are_short_and_marked() {
     assert!(snippet.contains("«apology»"), "{snippet}");
     assert!(snippet.starts_with('…') && snippet.ends_with('…'), "{snippet}");
     assert_eq!(snippet.trim_matches('…').split_whitespace().count(), 12, "{snippet}");
-    // Prefix on the last word; diacritics fold.
+    // Prefix on the last word from two letters on (one letter is a word of its own); diacritics fold.
     assert_eq!(search(&mut vault, json!({"query": "apol"})).len(), 1);
+    assert_eq!(search(&mut vault, json!({"query": "ap"})).len(), 1);
+    assert_eq!(search(&mut vault, json!({"query": "a"})).len(), 0, "no word 'a' here");
+    assert_eq!(search(&mut vault, json!({"query": "thirteen a"})).len(), 0);
+    assert_eq!(search(&mut vault, json!({"query": "thirteen ap"})).len(), 1);
+    note(&mut vault, &ctx, &case, "Plan a visit");
+    assert_eq!(search(&mut vault, json!({"query": "a"})).len(), 1, "the word 'a' itself");
     note(&mut vault, &ctx, &case, "Café by the river");
     assert_eq!(search(&mut vault, json!({"query": "cafe"})).len(), 1);
     // Every word must be found (earlier words are whole words).

@@ -911,7 +911,8 @@ attendees: Array<ParticipantId>, };
 
 export type SearchArgs = { 
 /**
- * The words to find, as typed: no query syntax; the last word also matches as a prefix.
+ * The words to find, as typed: no query syntax; the last word also matches as a prefix once it has two letters
+ * or more (a single letter is a word of its own: as the start of every word it would ask for most of the index).
  */
 query: string, 
 /**
