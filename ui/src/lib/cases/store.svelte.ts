@@ -9,12 +9,18 @@ export type CaseSort = (typeof CASE_SORTS)[number];
 export const STAGES = Object.keys(stageWords) as Stage[];
 export const PROCESS_KINDS = Object.keys(processWords) as ProcessKind[];
 
+/** Orders ISO 8601 times and dates as text, code unit by code unit: the same order as their times, without the
+ *  collation `localeCompare` does (5,000 cases sort in about 60,000 comparisons). */
+function byTime(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function sortCases(cases: readonly Case[], sort: CaseSort, locale: string): Case[] {
   const byName = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
   const sorted = [...cases];
   switch (sort) {
     case 'updated':
-      return sorted.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+      return sorted.sort((a, b) => byTime(b.updated_at, a.updated_at));
     case 'code_name':
       return sorted.sort((a, b) => byName.compare(a.code_name, b.code_name));
     case 'stage':
@@ -22,7 +28,7 @@ export function sortCases(cases: readonly Case[], sort: CaseSort, locale: string
         (a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || byName.compare(a.code_name, b.code_name),
       );
     case 'opened':
-      return sorted.sort((a, b) => (a.opened_on ?? a.created_at).localeCompare(b.opened_on ?? b.created_at));
+      return sorted.sort((a, b) => byTime(a.opened_on ?? a.created_at, b.opened_on ?? b.created_at));
   }
 }
 

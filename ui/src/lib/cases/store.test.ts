@@ -16,6 +16,14 @@ it('sorts by change, by name (ignoring case), by stage order', () => {
   expect(sortCases(cases, 'updated', 'en').map((c) => c.code_name)).toEqual(['heron', 'Wren', 'Finch']);
   expect(sortCases(cases, 'code_name', 'en').map((c) => c.code_name)).toEqual(['Finch', 'heron', 'Wren']);
   expect(sortCases(cases, 'stage', 'en').map((c) => c.code_name)).toEqual(['heron', 'Finch', 'Wren']);
+  // Opened on (or created at) ascending; times as text, with their time of day.
+  const opened = [
+    { ...kase('Ash', 'active', '2026-02-01T09:00:00Z'), opened_on: '2026-01-02' },
+    kase('Bay', 'active', '2026-01-02T08:00:00Z'),
+    kase('Elm', 'active', '2026-01-01T23:59:59Z'),
+  ] as Case[];
+  expect(sortCases(opened, 'opened', 'en').map((c) => c.code_name)).toEqual(['Elm', 'Ash', 'Bay']);
+  expect(sortCases(opened, 'updated', 'en').map((c) => c.code_name)).toEqual(['Ash', 'Bay', 'Elm']);
 });
 
 it('asks the registry with the chosen filters and keeps the due list', async () => {
