@@ -5,6 +5,7 @@ mod baseline;
 mod phases;
 mod report;
 mod sample;
+mod screens;
 mod search;
 
 use std::fs::{self, OpenOptions};

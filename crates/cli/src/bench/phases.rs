@@ -206,6 +206,8 @@ pub fn all(fx: &Fixture, mut vault: UnlockedVault, samples: usize) -> Result<Rep
     let mut vault = fx.unlock_with_key()?;
     progress("full-text search");
     let search = super::search::measure(&mut vault, samples)?;
+    progress("the home screen's and a case's reads");
+    let screens = super::screens::measure(&mut vault, samples)?;
 
     progress(format_args!("unlock with {JOURNAL_RECORDS} journal records"));
     let (replay, mut vault) = replay(fx, vault, unlock.vault.median_ms, samples)?;
@@ -235,6 +237,7 @@ pub fn all(fx: &Fixture, mut vault: UnlockedVault, samples: usize) -> Result<Rep
         fold: summarize(&fold_ms),
         replay,
         search,
+        screens,
         peak_rss_bytes: peak_with_kdf,
         peak_rss_without_kdf_bytes,
     })

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::sample::Summary;
+use super::screens::Screens;
 use super::search::Search;
 use crate::out;
 
@@ -88,6 +89,8 @@ pub struct Report {
     pub replay: Replay,
     /// The `search` operation over realistic queries.
     pub search: Search,
+    /// What the home screen and a case's screen ask of the core.
+    pub screens: Screens,
     /// The whole run's peak, which the KDF's 256 MiB of scrypt memory dominates.
     pub peak_rss_bytes: Option<u64>,
     /// The peak while unlocking with the key, editing, replaying and folding at the main size.
@@ -173,6 +176,28 @@ impl Report {
             &format!("p95 ≤ {} ms: {met}", s.goal_p95_ms),
             &slowest,
         );
+        let slowest =
+            s.slowest_typed().map_or_else(String::new, |q| format!("slowest: {} {}", q.args, ms(q.median_ms)));
+        row(
+            &format!("search as typed ({} keystrokes)", s.typed.len()),
+            &s.typed_all,
+            "the palette's 30 results",
+            &slowest,
+        );
+        let sc = &self.screens;
+        for read in sc.home.iter().chain(&sc.case) {
+            let screen = if sc.home.iter().any(|h| std::ptr::eq(h, read)) {
+                format!("home, {} open cases", sc.open_cases)
+            } else {
+                "a case".to_owned()
+            };
+            row(
+                &format!("{} (JSON)", read.op),
+                &read.time,
+                &format!("{screen}: {}", out::bytes(read.json_bytes as u64)),
+                "",
+            );
+        }
         let rss = |b: Option<u64>| b.map_or_else(|| "unknown".to_owned(), out::bytes);
         out::line(format_args!(
             "{:<36} {:>4} {:>9}  {}",

@@ -22,5 +22,17 @@ fn bench_runs_on_a_temporary_vault_and_reports_json() {
     assert!(queries.len() >= 20);
     assert_eq!(report["search"]["all"]["n"].as_u64(), Some(queries.len() as u64));
     assert!(queries.iter().any(|q| q["hits"].as_u64().is_some_and(|h| h > 0)), "searches find demo text");
+    let typed = report["search"]["typed"].as_array().expect("keystrokes");
+    assert_eq!(typed.len(), 43, "every letter of the window benchmark's four phrases");
+    assert_eq!(report["search"]["typed_all"]["n"].as_u64(), Some(43));
+    assert!(typed.iter().all(|q| q["hits"].as_u64().is_some_and(|h| h <= 30)), "the palette's limit");
+    let screens = &report["screens"];
+    assert_eq!(screens["open_cases"].as_u64().map(|n| n > 0 && n <= 10), Some(true), "{screens}");
+    let ops: Vec<&str> = ["home", "case"]
+        .iter()
+        .flat_map(|s| screens[s].as_array().expect("reads").iter().map(|r| r["op"].as_str().expect("op")))
+        .collect();
+    assert_eq!(ops, ["list_cases", "due", "case_file", "sessions_needing_attention"]);
+    assert!(screens["case"][0]["json_bytes"].as_u64().is_some_and(|b| b > 100), "{screens}");
     finish(cli(temp.path()).args(["bench", "--vault-dir"]).arg(&dir)).fails_with("not empty");
 }
