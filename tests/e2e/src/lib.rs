@@ -61,8 +61,12 @@ fn tauri_driver_binary() -> PathBuf {
 }
 
 /// A port nobody listens on right now (other engineers may run this suite on the same machine).
-fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
+/// Two distinct free ports: both listeners are held until both are chosen, so the system cannot hand out the same
+/// port twice (tauri-driver and WebKitWebDriver on one port fail the session with a dropped connection).
+fn free_ports() -> std::io::Result<(u16, u16)> {
+    let first = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let second = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    Ok((first.local_addr()?.port(), second.local_addr()?.port()))
 }
 
 /// tauri-driver (and the WebKitWebDriver and app it starts) in a process group of its own;
@@ -78,8 +82,7 @@ impl TauriDriver {
     pub fn start(env: &[(&str, OsString)]) -> Result<Self, Error> {
         use std::os::unix::process::CommandExt;
 
-        let port = free_port()?;
-        let native_port = free_port()?;
+        let (port, native_port) = free_ports()?;
         let native_driver =
             which("WebKitWebDriver").ok_or("WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)")?;
         let mut command = Command::new(tauri_driver_binary());
@@ -96,15 +99,19 @@ impl TauriDriver {
             format!("tauri-driver could not be started ({e}); install it with `cargo install tauri-driver --locked`")
         })?;
         let driver = Self { child, port };
-        driver.wait_until_listening()?;
+        // tauri-driver starts WebKitWebDriver itself: a session asked for before both listen can be dropped.
+        driver.wait_until_listening(port)?;
+        driver.wait_until_listening(native_port)?;
         Ok(driver)
     }
 
-    fn wait_until_listening(&self) -> Result<(), Error> {
+    fn wait_until_listening(&self, port: u16) -> Result<(), Error> {
         let start = Instant::now();
-        while TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)).is_err() {
+        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
             if start.elapsed() > STEP {
-                return Err(format!("tauri-driver did not listen on port {} within {STEP:?}", self.port).into());
+                return Err(
+                    format!("tauri-driver or WebKitWebDriver did not listen on port {port} within {STEP:?}").into()
+                );
             }
             std::thread::sleep(POLL);
         }
