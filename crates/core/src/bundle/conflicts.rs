@@ -89,16 +89,6 @@ fn origin(conn: &Connection, replica: &str) -> Result<(String, bool), ModelError
     Ok(("another vault".into(), false))
 }
 
-fn record_id(key: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(key) {
-        Ok(serde_json::Value::Array(items)) if items.len() == 1 => match &items[0] {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        },
-        _ => key.to_owned(),
-    }
-}
-
 fn shown_value(conn: &Connection, table: &str, key: &str, col: &str) -> Result<Option<String>, ModelError> {
     let pk: Vec<String> = {
         let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?;
@@ -132,7 +122,7 @@ fn describe(conn: &Connection, case_id: &str, table: &str, key: &str, col: &str)
         case_id: case_id.to_owned(),
         code_name,
         record_kind: table.to_owned(),
-        record_id: record_id(key),
+        record_id: sync::record_id(key),
         field: col.to_owned(),
         values,
     })
@@ -170,5 +160,5 @@ pub(crate) fn resolve_conflict(tx: &Transaction<'_>, ctx: &Ctx, args: ResolveCon
     crate::model::case_file::case_file(tx, ctx, crate::model::cases::CaseRef { case_id })
         .map_err(|e| ModelError::Invalid(format!("that value cannot be kept: {e}")))?;
     audit(tx, ctx, "resolve", "conflict", &args.id)?;
-    Ok(Resolved { id: args.id, record_kind: table, record_id: record_id(&key), field: col, value })
+    Ok(Resolved { id: args.id, record_kind: table, record_id: sync::record_id(&key), field: col, value })
 }

@@ -199,7 +199,7 @@ pub fn preview_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: PreviewArgs) -
             id: super::sync::conflict_id(&c.table, &c.row_key, &c.field),
             case_id: c.case_id.clone(),
             record_kind: c.table.clone(),
-            record_id: record_id(&c.row_key),
+            record_id: super::sync::record_id(&c.row_key),
             field: c.field.clone(),
         })
         .collect::<Vec<_>>();
@@ -216,14 +216,4 @@ pub fn preview_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: PreviewArgs) -
         cases,
         row_counts: super::payload::row_counts(&opened.payload)?,
     })
-}
-
-fn record_id(key: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(key) {
-        Ok(serde_json::Value::Array(items)) if items.len() == 1 => match &items[0] {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        },
-        _ => key.to_owned(),
-    }
 }

@@ -402,28 +402,23 @@ pub(crate) fn stamp(
     for change in &changes {
         let case = change.case_id.as_deref().unwrap_or_default();
         match change.kind {
-            Kind::Insert => {
-                // Every field of a new row has the row's insertion dot: no row of its own (see `default_dot`).
+            Kind::Insert | Kind::Delete => {
+                // A new row's fields all have its insertion dot (no row of their own, see `default_dot`); a deleted
+                // row keeps only its existence field, now saying deleted.
+                let deleted = change.kind == Kind::Delete;
                 tx.execute(
                     "DELETE FROM sync_fields WHERE tbl = ?1 AND row_key = ?2",
                     params![change.table, change.key],
                 )?;
-                set_field(tx, case, &change.table, &change.key, EXISTS, &dot, Some(ALIVE))?;
-                bump(tx, case, &change.table, &change.key, &dot, Some(false))?;
+                let state = if deleted { DELETED } else { ALIVE };
+                set_field(tx, case, &change.table, &change.key, EXISTS, &dot, Some(state))?;
+                bump(tx, case, &change.table, &change.key, &dot, Some(deleted))?;
             }
             Kind::Update => {
                 for col in &change.cols {
                     set_field(tx, case, &change.table, &change.key, col, &dot, None)?;
                 }
                 bump(tx, case, &change.table, &change.key, &dot, None)?;
-            }
-            Kind::Delete => {
-                tx.execute(
-                    "DELETE FROM sync_fields WHERE tbl = ?1 AND row_key = ?2",
-                    params![change.table, change.key],
-                )?;
-                set_field(tx, case, &change.table, &change.key, EXISTS, &dot, Some(DELETED))?;
-                bump(tx, case, &change.table, &change.key, &dot, Some(true))?;
             }
         }
     }
@@ -1052,6 +1047,18 @@ pub(crate) fn in_conflict(conn: &Connection, table: &str, key: &str, col: &str) 
         [table, key, col],
         |r| r.get(0),
     )
+}
+
+/// The record a row key names, as the lists show it: a key of one value is that value (most tables' `id`), any
+/// other key stays as stored (JSON of its values).
+pub(crate) fn record_id(key: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(key) {
+        Ok(serde_json::Value::Array(items)) if items.len() == 1 => match &items[0] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        },
+        _ => key.to_owned(),
+    }
 }
 
 /// A conflict's stable id: 16 hex digits of the SHA-256 of its table, record key and field.
