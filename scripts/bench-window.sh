@@ -18,4 +18,4 @@ if [ -z "${CIRCLEBOOK_APP:-}" ]; then
 fi
 export CIRCLEBOOK_CLI="${CIRCLEBOOK_CLI:-$target/debug/circlebook-cli}"
 xvfb-run -a -s "-screen 0 1280x1024x24" \
-  cargo test --quiet -p circlebook-e2e --test window_bench -- --ignored --nocapture --test-threads=1
+  cargo test --quiet --workspace --test window_bench -- --ignored --nocapture --test-threads=1

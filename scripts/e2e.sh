@@ -10,4 +10,8 @@ ensure_tauri_driver
 ensure_locales
 ensure_ui
 cargo build --workspace --quiet
-xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p circlebook-e2e -- --nocapture
+# Every suite of tests/e2e/tests by name, with `--workspace` as everywhere (`-p circlebook-e2e` would resolve other
+# features and rebuild much of the workspace); they take one WebDriver session at a time themselves.
+suites=()
+for suite in tests/e2e/tests/*.rs; do suites+=(--test "$(basename "$suite" .rs)"); done
+xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace "${suites[@]}" -- --nocapture

@@ -23,7 +23,7 @@ setsid env HOME="$home" CIRCLEBOOK_VAULT="$home/vault" XDG_DATA_HOME="$home/data
 app=$!
 
 # Building may take minutes on a cold machine; the window then appears within seconds.
-for _ in $(seq 1 900); do
+for _ in $(seq 1 1800); do
   if xwininfo -root -tree 2>/dev/null | grep -q '"Circlebook"'; then
     echo "run-app.sh: the Circlebook window is on the screen"
     exit 0
@@ -35,6 +35,6 @@ for _ in $(seq 1 900); do
   fi
   sleep 1
 done
-echo "run-app.sh: no Circlebook window within 15 minutes; its output:" >&2
+echo "run-app.sh: no Circlebook window within 30 minutes; its output:" >&2
 cat "$log" >&2
 exit 1

@@ -10,4 +10,4 @@ ensure_tauri_driver
 deb=${CIRCLEBOOK_DEB:-$(scripts/package.sh | tail -n 1)}
 echo "==> testing $deb"
 CIRCLEBOOK_DEB="$deb" xvfb-run -a -s "-screen 0 1280x1024x24" \
-  cargo test -p circlebook-e2e --test package -- --ignored --test-threads=1
+  cargo test --workspace --test package -- --ignored --test-threads=1

@@ -25,7 +25,7 @@ pub fn require_display() {
         Some(display) if !display.is_empty() => {}
         _ => panic!(
             "DISPLAY is not set: the end-to-end test needs an X server. Run it through scripts/e2e.sh, \
-             or as `xvfb-run -a -s \"-screen 0 1280x1024x24\" cargo test -p circlebook-e2e`"
+             or as `xvfb-run -a -s \"-screen 0 1280x1024x24\" cargo test --workspace`"
         ),
     }
 }
@@ -69,12 +69,30 @@ fn free_ports() -> std::io::Result<(u16, u16)> {
     Ok((first.local_addr()?.port(), second.local_addr()?.port()))
 }
 
+/// The right to run a WebDriver session: one at a time on this machine, across the threads of a test binary (libtest
+/// runs a binary's tests in parallel) and across processes (another checkout's suite). An exclusive `flock` on a file
+/// in the temp folder, held until the value is dropped (closing the file releases it, even after a panic or a kill).
+#[derive(Debug)]
+struct SessionLock(#[allow(dead_code)] std::fs::File);
+
+impl SessionLock {
+    fn acquire() -> Result<Self, Error> {
+        let path = std::env::temp_dir().join("circlebook-e2e-webdriver.lock");
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+        rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+            .map_err(|e| format!("could not lock {} ({e})", path.display()))?;
+        Ok(Self(file))
+    }
+}
+
 /// tauri-driver (and the WebKitWebDriver and app it starts) in a process group of its own;
-/// dropping it, on success or panic, kills the whole group so nothing is orphaned.
+/// dropping it, on success or panic, kills the whole group so nothing is orphaned, then lets the next test's driver
+/// start (the session lock is a field, so it is released only after `drop` has killed the group).
 #[derive(Debug)]
 pub struct TauriDriver {
     child: Child,
     port: u16,
+    _session: SessionLock,
 }
 
 impl TauriDriver {
@@ -82,6 +100,7 @@ impl TauriDriver {
     pub fn start(env: &[(&str, OsString)]) -> Result<Self, Error> {
         use std::os::unix::process::CommandExt;
 
+        let session = SessionLock::acquire()?;
         let (port, native_port) = free_ports()?;
         let native_driver =
             which("WebKitWebDriver").ok_or("WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)")?;
@@ -98,7 +117,7 @@ impl TauriDriver {
         let child = command.spawn().map_err(|e| {
             format!("tauri-driver could not be started ({e}); install it with `cargo install tauri-driver --locked`")
         })?;
-        let driver = Self { child, port };
+        let driver = Self { child, port, _session: session };
         // tauri-driver starts WebKitWebDriver itself: a session asked for before both listen can be dropped.
         driver.wait_until_listening(port)?;
         driver.wait_until_listening(native_port)?;
