@@ -17,3 +17,20 @@ it('shows the unlock screen for a locked vault', async () => {
   render(App);
   expect(await screen.findByTestId('unlock-screen')).toBeTruthy();
 });
+
+it('loads the routed app, a chunk of its own, and shows it once the vault is open', async () => {
+  // jsdom has no ResizeObserver; the home screen's virtual list asks for one.
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
+  mockIPC((cmd) => {
+    if (cmd === 'vault_status') return 'unlocked';
+    throw new Error(cmd);
+  });
+  render(App);
+  // Generous: under vitest the chunk is the whole app's sources, transformed on first import.
+  expect(await screen.findByTestId('nav-cases', {}, { timeout: 25_000 })).toBeTruthy();
+  expect(screen.queryByTestId('unlock-screen')).toBeNull();
+}, 30_000);
