@@ -28,11 +28,12 @@ step "UI: type check (including the generated bindings) and unit tests"
 # (tokio's, syn's) and rebuilt most of the workspace, about 7 minutes of a clean run.
 step "the README's run command: scripts/run-app.sh builds and opens the window (under Xvfb)"
 scripts/smoke-run-app.sh
-# The app exactly as run-app.sh built it, for the end-to-end suites: the test build below rebuilds the debug app
-# with the dev-dependencies' features (the core's fault-injection seam among them), which no shipped build has.
+# The app and the CLI exactly as run-app.sh built them, for the end-to-end suites (which find the CLI beside the
+# app): the test build below rebuilds both with the dev-dependencies' features (the core's fault-injection seam
+# among them), which no shipped build has.
 app_dir=$(mktemp -d)
 trap 'rm -rf "$app_dir"' EXIT
-cp "${CARGO_TARGET_DIR:-target}/debug/circlebook" "$app_dir/circlebook"
+cp "${CARGO_TARGET_DIR:-target}/debug/circlebook" "${CARGO_TARGET_DIR:-target}/debug/circlebook-cli" "$app_dir/"
 export CIRCLEBOOK_APP="$app_dir/circlebook"
 
 step "Rust: every crate and test target"
