@@ -146,6 +146,9 @@ pub enum Command {
         /// How many days ahead to look [default: 14]
         #[arg(long, value_name = "DAYS")]
         within: Option<u32>,
+        /// Only the soonest N reminders (the count of all of them is still given)
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
     },
     /// Aggregate, non-identifying programme figures for a date range (for funders and evaluation)
     Report {

@@ -185,18 +185,22 @@ impl Report {
             &slowest,
         );
         let sc = &self.screens;
-        for read in sc.home.iter().chain(&sc.case) {
-            let screen = if sc.home.iter().any(|h| std::ptr::eq(h, read)) {
-                format!("home, {} open cases", sc.open_cases)
-            } else {
-                "a case".to_owned()
-            };
-            row(
-                &format!("{} (JSON)", read.op),
-                &read.time,
-                &format!("{screen}: {}", out::bytes(read.json_bytes as u64)),
-                "",
-            );
+        let listed = |screen: &str| format!("{screen}, {} open cases", sc.open_cases);
+        let screens =
+            [(listed("home"), &sc.home), (listed("whole, for comparison"), &sc.whole), ("a case".to_owned(), &sc.case)];
+        for (screen, reads) in screens {
+            for read in reads.iter() {
+                let asked = match &read.args {
+                    Some(args) if args.as_object().is_some_and(|a| !a.is_empty()) => format!(" {args}"),
+                    _ => String::new(),
+                };
+                row(
+                    &format!("{}{asked} (JSON)", read.op),
+                    &read.time,
+                    &format!("{screen}: {}", out::bytes(read.json_bytes as u64)),
+                    "",
+                );
+            }
         }
         let rss = |b: Option<u64>| b.map_or_else(|| "unknown".to_owned(), out::bytes);
         out::line(format_args!(

@@ -1,5 +1,6 @@
 //! What the window's screens ask of the core, timed through the registry (JSON in and out, as the app's IPC
-//! carries it) without the window: the home screen's two reads and a case's two. The window's own figures
+//! carries it) without the window: the home screen's two reads and a case's two, and for comparison the whole
+//! reads the home screen asked before it asked for less (issue 9). The window's own figures
 //! (`tests/e2e/tests/window_bench.rs`) include these, the IPC and the painting; the difference is the window's.
 
 use circlebook_core::model::{ops, Ctx};
@@ -14,11 +15,16 @@ use crate::failure::Failure;
 const ROUNDS: usize = 10;
 /// Cases opened, spread over the list.
 const CASES_OPENED: usize = 12;
+/// The reminders the home screen asks for (`DUE_SHOWN` in `ui/src/lib/cases/store.svelte.ts`).
+const HOME_DUE_LIMIT: u32 = 30;
 
 /// One read: its time and the size of its JSON answer.
 #[derive(Debug, Serialize)]
 pub struct Read {
     pub op: &'static str,
+    /// The arguments, when they are the same for every call (the home screen's reads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub args: Option<Value>,
     pub time: Summary,
     /// The answer's JSON, in bytes (the largest, for the case reads).
     pub json_bytes: usize,
@@ -27,9 +33,13 @@ pub struct Read {
 /// The home screen's reads and a case's.
 #[derive(Debug, Serialize)]
 pub struct Screens {
-    /// Open cases listed by `list_cases` (what the home screen shows).
+    /// Open cases listed by `list_case_summaries` (what the home screen shows).
     pub open_cases: usize,
+    /// What the home screen asks: `list_case_summaries` and the soonest reminders with their total.
     pub home: Vec<Read>,
+    /// The whole reads, for comparison: `list_cases` (every text of every case, as the home asked before) and
+    /// `due` without a limit (every reminder; the CLI's `due`).
+    pub whole: Vec<Read>,
     pub case: Vec<Read>,
 }
 
@@ -48,18 +58,27 @@ fn timed(vault: &mut UnlockedVault, op: &'static str, args: &[Value], rounds: us
             times.push(ms);
         }
     }
-    Ok(Read { op, time: summarize(&times), json_bytes })
+    let args = match args {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    Ok(Read { op, args, time: summarize(&times), json_bytes })
 }
 
-/// Times the home screen's `list_cases` and `due`, then `case_file` and `sessions_needing_attention` over
-/// [`CASES_OPENED`] cases spread over the list. Each answer is also rendered as JSON text, as IPC does.
+/// Times the home screen's `list_case_summaries` and `due` (with its limit), the whole `list_cases` and `due`,
+/// then `case_file` and `sessions_needing_attention` over [`CASES_OPENED`] cases spread over the list. Each answer
+/// is also rendered as JSON text, as IPC does.
 pub fn measure(vault: &mut UnlockedVault, samples: usize) -> Result<Screens, Failure> {
     let rounds = ROUNDS.min(samples).max(1);
     let list_args = json!({ "include_closed": false });
-    let listed = ops::call("list_cases", vault, &Ctx::new("bench"), list_args.clone())?;
+    let listed = ops::call("list_case_summaries", vault, &Ctx::new("bench"), list_args.clone())?;
     let ids: Vec<Value> =
         listed.as_array().map(|cases| cases.iter().map(|c| c["id"].clone()).collect()).unwrap_or_default();
     let home = vec![
+        timed(vault, "list_case_summaries", std::slice::from_ref(&list_args), rounds)?,
+        timed(vault, "due", &[json!({ "limit": HOME_DUE_LIMIT })], rounds)?,
+    ];
+    let whole = vec![
         timed(vault, "list_cases", std::slice::from_ref(&list_args), rounds)?,
         timed(vault, "due", &[json!({})], rounds)?,
     ];
@@ -70,5 +89,5 @@ pub fn measure(vault: &mut UnlockedVault, samples: usize) -> Result<Screens, Fai
     } else {
         vec![timed(vault, "case_file", &opened, rounds)?, timed(vault, "sessions_needing_attention", &opened, rounds)?]
     };
-    Ok(Screens { open_cases: ids.len(), home, case })
+    Ok(Screens { open_cases: ids.len(), home, whole, case })
 }

@@ -175,7 +175,7 @@ pub fn run(cli: Cli, secrets: Secrets) -> Result<(), Failure> {
         Command::Search { query, stage, process, tag, role, limit } => {
             reads::search(&mut ctx, &query.join(" "), reads::SearchFilters { stage, process, tag, role, limit })
         }
-        Command::Due { within } => reads::due(&mut ctx, within),
+        Command::Due { within, limit } => reads::due(&mut ctx, within, limit),
         Command::Report { from, to, csv } => reads::report(&mut ctx, from, to, csv),
         Command::Identity { card, name } => contacts::identity(&mut ctx, card, name),
         Command::Contact { action: ContactAction::Add { card, verified } } => contacts::add(&mut ctx, &card, verified),

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use circlebook_core::model::cases::Case;
-use circlebook_core::model::due::{DueItem, DueStatus};
+use circlebook_core::model::due::{DueList, DueStatus};
 use circlebook_core::model::search::SearchHit;
 use circlebook_core::model::stats::{Count, ProgrammeReport};
 use serde_json::{json, Value};
@@ -98,16 +98,16 @@ pub fn search(ctx: &mut Context, query: &str, f: SearchFilters) -> Result<(), Fa
     Ok(())
 }
 
-/// `due [--within DAYS]`: reminders derived from the records, soonest (and overdue) first.
-pub fn due(ctx: &mut Context, within: Option<u32>) -> Result<(), Failure> {
-    let value = read(ctx, "due", json!({ "within_days": within }))?;
+/// `due [--within DAYS] [--limit N]`: reminders derived from the records, soonest (and overdue) first.
+pub fn due(ctx: &mut Context, within: Option<u32>, limit: Option<u32>) -> Result<(), Failure> {
+    let value = read(ctx, "due", json!({ "within_days": within, "limit": limit }))?;
     if ctx.json {
         out::json(&value);
         return Ok(());
     }
-    let items: Vec<DueItem> = parse(value)?;
+    let DueList { items, total } = parse(value)?;
     let days = within.unwrap_or(circlebook_core::model::due::DEFAULT_WINDOW_DAYS);
-    if items.is_empty() {
+    if total == 0 {
         out::line(format_args!("Nothing is due in the next {days} days, and nothing is overdue."));
         return Ok(());
     }
@@ -116,8 +116,15 @@ pub fn due(ctx: &mut Context, within: Option<u32>) -> Result<(), Failure> {
         let status = if item.status == DueStatus::Overdue { "overdue" } else { "" };
         out::line(format_args!("{}  {status:<7}  {:<width$}  {}", item.due_on, item.case_code_name, item.label));
     }
+    if items.len() < total as usize {
+        out::line(format_args!(
+            "\nThe soonest {} of {total} reminders for the next {days} days (--limit shows more).",
+            items.len()
+        ));
+        return Ok(());
+    }
     let overdue = items.iter().filter(|i| i.status == DueStatus::Overdue).count();
-    out::line(format_args!("\n{} reminders for the next {days} days, {overdue} of them overdue.", items.len()));
+    out::line(format_args!("\n{total} reminders for the next {days} days, {overdue} of them overdue."));
     Ok(())
 }
 

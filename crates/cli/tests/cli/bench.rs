@@ -28,11 +28,12 @@ fn bench_runs_on_a_temporary_vault_and_reports_json() {
     assert!(typed.iter().all(|q| q["hits"].as_u64().is_some_and(|h| h <= 30)), "the palette's limit");
     let screens = &report["screens"];
     assert_eq!(screens["open_cases"].as_u64().map(|n| n > 0 && n <= 10), Some(true), "{screens}");
-    let ops: Vec<&str> = ["home", "case"]
+    let ops: Vec<&str> = ["home", "whole", "case"]
         .iter()
         .flat_map(|s| screens[s].as_array().expect("reads").iter().map(|r| r["op"].as_str().expect("op")))
         .collect();
-    assert_eq!(ops, ["list_cases", "due", "case_file", "sessions_needing_attention"]);
+    assert_eq!(ops, ["list_case_summaries", "due", "list_cases", "due", "case_file", "sessions_needing_attention"]);
+    assert_eq!(screens["home"][1]["args"], serde_json::json!({ "limit": 30 }), "the home's limit");
     assert!(screens["case"][0]["json_bytes"].as_u64().is_some_and(|b| b > 100), "{screens}");
     finish(cli(temp.path()).args(["bench", "--vault-dir"]).arg(&dir)).fails_with("not empty");
 }

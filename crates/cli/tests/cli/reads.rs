@@ -100,8 +100,18 @@ fn friendly_reads_on_a_demo_vault() {
 
     // due: reminders from the records of open cases.
     let due = json_of(&vault, &["due", "--within", "3000"]);
-    assert!(!due.as_array().expect("due").is_empty(), "open demo cases have something due");
+    let every = due["items"].as_array().expect("due");
+    assert!(every.len() > 3, "open demo cases have something due: {due}");
+    assert_eq!(due["total"].as_u64(), Some(every.len() as u64));
     assert!(human(&vault, &["due", "--within", "3000"]).contains("reminders"));
+    // Issue 9: with a limit, the soonest that many of the same list, and the total of them all.
+    for limit in [0, 1, 3, every.len() - 1, every.len() + 5] {
+        let cut = json_of(&vault, &["due", "--within", "3000", "--limit", &limit.to_string()]);
+        assert_eq!(cut["total"], due["total"], "limit {limit}");
+        assert_eq!(cut["items"].as_array().expect("items")[..], every[..limit.min(every.len())], "limit {limit}");
+    }
+    let three = human(&vault, &["due", "--within", "3000", "--limit", "3"]);
+    assert!(three.contains(&format!("The soonest 3 of {} reminders", every.len())), "{three}");
 
     // report: the audited CSV export says what the JSON report says.
     let range = ["--from", "2024-01-01", "--to", "2026-12-31"];

@@ -26,9 +26,13 @@ pub(crate) fn ops() -> Vec<Op> {
         write "close_case" => close_case, "Close a case with an outcome summary; sets its retention date.";
         vault "purge_case" => purge_case, "Delete a closed case past its retention date for good, older generations included (asks for its code name).";
         read "list_cases" => list_cases, "Cases, most recently changed first, with filters.";
+        read "list_case_summaries" => list_case_summaries, "Cases as a list shows them (the person harmed's needs cut to their first line), most recently changed first, with the same filters as list_cases.";
         read "get_case" => get_case, "One case with its tags and stage history.";
     }
 }
+
+/// The most characters of the person harmed's needs a [`CaseSummary`] carries.
+pub const NEEDS_LINE_CHARS: usize = 160;
 
 /// A case as listed. The person harmed's statement comes first wherever a case is shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -53,6 +57,38 @@ pub struct Case {
     pub retention_until: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A case as a list of many shows it (the home screen): what a row shows and sorts by, and no more.
+///
+/// Chosen over cutting `Case::harmed_needs` in `list_cases`: a `Case` always carries whole texts, so the CLI,
+/// bundles and tests that read `list_cases` stay right, and a summary is never mistaken for the statement (the
+/// case's own screen reads the whole of it through `case_file`). At 5,000 cases the summaries are about a tenth of
+/// the JSON of the whole cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub code_name: String,
+    pub stage: Stage,
+    /// The first line of what the person harmed needs that is not blank, trimmed, at most 160 characters
+    /// ([`NEEDS_LINE_CHARS`]; Unicode scalar values, never cut inside one); empty when nothing is recorded.
+    pub needs_first_line: String,
+    /// The first line was cut to 160 characters (a list shows that it goes on).
+    pub needs_cut: bool,
+    pub tags: Vec<String>,
+    pub opened_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The first line of `text` that is not blank, trimmed, cut to at most `max` characters (Unicode scalar values,
+/// so never inside a character's bytes, with any space left at the cut trimmed too); and whether it was cut.
+pub(crate) fn first_line(text: &str, max: usize) -> (&str, bool) {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    match line.char_indices().nth(max) {
+        Some((end, _)) => (line[..end].trim_end(), true),
+        None => (line, false),
+    }
 }
 
 /// A stage change, with who decided and why.
@@ -383,19 +419,50 @@ pub(crate) fn purge_case(vault: &mut UnlockedVault, ctx: &Ctx, args: PurgeCase) 
     Ok(Purged { case_id: id, generation: vault.generation() })
 }
 
-pub(crate) fn list_cases(conn: &Connection, _ctx: &Ctx, filter: CaseFilter) -> Result<Vec<Case>, ModelError> {
+/// The filters of [`CaseFilter`] as SQL over `cases`, parameters 1 to 4 (see [`filter_params`]).
+const FILTER_SQL: &str = "
+    WHERE (?1 IS NULL OR stage = ?1)
+      AND (?2 IS NULL OR EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = cases.id AND t.tag = ?2))
+      AND (?3 OR stage <> 'closed')
+      AND (?4 IS NULL OR EXISTS (SELECT 1 FROM processes p WHERE p.case_id = cases.id AND p.kind = ?4))
+    ORDER BY updated_at DESC, id";
+
+fn filter_params(filter: CaseFilter) -> (Option<Stage>, Option<String>, bool, Option<ProcessKind>) {
     let include_closed = filter.include_closed || filter.stage == Some(Stage::Closed);
+    (filter.stage, filter.tag.map(|t| t.trim().to_lowercase()), include_closed, filter.process)
+}
+
+pub(crate) fn list_cases(conn: &Connection, _ctx: &Ctx, filter: CaseFilter) -> Result<Vec<Case>, ModelError> {
+    let mut stmt = conn.prepare(&format!("SELECT {CASE_COLUMNS} FROM cases {FILTER_SQL}"))?;
+    let rows = stmt.query_map(filter_params(filter), |r| case_from_row(conn, r))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The cases [`list_cases`] would give, as [`CaseSummary`]: the needs are read in place and only their first
+/// line copied out; the other texts are not read.
+pub(crate) fn list_case_summaries(
+    conn: &Connection,
+    _ctx: &Ctx,
+    filter: CaseFilter,
+) -> Result<Vec<CaseSummary>, ModelError> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {CASE_COLUMNS} FROM cases
-         WHERE (?1 IS NULL OR stage = ?1)
-           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = cases.id AND t.tag = ?2))
-           AND (?3 OR stage <> 'closed')
-           AND (?4 IS NULL OR EXISTS (SELECT 1 FROM processes p WHERE p.case_id = cases.id AND p.kind = ?4))
-         ORDER BY updated_at DESC, id"
+        "SELECT id, code_name, stage, harmed_needs, opened_on, created_at, updated_at FROM cases {FILTER_SQL}"
     ))?;
-    let tag = filter.tag.map(|t| t.trim().to_lowercase());
-    let rows =
-        stmt.query_map(params![filter.stage, tag, include_closed, filter.process], |r| case_from_row(conn, r))?;
+    let rows = stmt.query_map(filter_params(filter), |r| {
+        let id: CaseId = r.get(0)?;
+        let (needs_first_line, needs_cut) = first_line(r.get_ref(3)?.as_str()?, NEEDS_LINE_CHARS);
+        Ok(CaseSummary {
+            code_name: r.get(1)?,
+            stage: r.get(2)?,
+            needs_first_line: needs_first_line.to_owned(),
+            needs_cut,
+            tags: tags_of(conn, &id)?,
+            opened_on: r.get(4)?,
+            created_at: r.get(5)?,
+            updated_at: r.get(6)?,
+            id,
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -429,4 +496,29 @@ pub(crate) fn ensure_open(conn: &Connection, id: &CaseId) -> Result<Case, ModelE
         )));
     }
     Ok(case)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_line;
+
+    /// Issue 9: the home list's first line of the needs.
+    #[test]
+    fn first_line_skips_blank_lines_and_cuts_at_a_character() {
+        assert_eq!(first_line("", 160), ("", false));
+        assert_eq!(first_line(" \n\t\r\n  \n", 160), ("", false));
+        assert_eq!(first_line("\n\n  To be heard.  \r\nAnd more.", 160), ("To be heard.", false));
+        assert_eq!(first_line("Safety first\r\n", 160), ("Safety first", false));
+        // Exactly the bound is whole; one more is cut, counting characters, not bytes.
+        let exact = "ñ".repeat(160);
+        assert_eq!(first_line(&exact, 160), (exact.as_str(), false));
+        let over = format!("{exact}x");
+        assert_eq!(first_line(&over, 160), (exact.as_str(), true));
+        // Four-byte characters and a combining mark are never split inside their bytes.
+        let emoji = "🕊️".repeat(100);
+        let (line, cut) = first_line(&emoji, 160);
+        assert!(cut && line.chars().count() == 160 && emoji.starts_with(line));
+        // A cut that lands after a space drops it.
+        assert_eq!(first_line("To be heard and believed", 12), ("To be heard", true));
+    }
 }

@@ -1,5 +1,7 @@
 //! Reminders, derived from the records and never typed in: consents about to expire, assessment reviews,
 //! commitments due or past due, supervision every 12 weeks and tasks due, across every case that is not closed.
+//! With a `limit` (the home screen shows 30), each kind's query sorts and cuts in SQL and counts the rest there,
+//! so only the reminders shown are read out and labelled.
 
 use chrono::{Days, NaiveDate};
 use rusqlite::{Connection, ToSql};
@@ -22,7 +24,7 @@ const MAX_WINDOW_DAYS: u32 = 3660;
 
 pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
-        read "due" => due, "What is due soon or overdue across all open cases, soonest first.";
+        read "due" => due, "What is due soon or overdue across all open cases, soonest first, with how many there are in all.";
     }
 }
 
@@ -32,6 +34,20 @@ pub struct DueArgs {
     /// How many days ahead to look (default 14).
     #[ts(optional)]
     pub within_days: Option<u32>,
+    /// At most this many reminders, the soonest (the home screen asks for what it shows); `total` still counts
+    /// every one. Without it, every reminder in the window.
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+/// What is due: the soonest reminders, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DueList {
+    /// Soonest first (then by case code name, kind and record): every reminder in the window, or the first
+    /// `limit` of them.
+    pub items: Vec<DueItem>,
+    /// Every reminder in the window, those a limit left out included.
+    pub total: u32,
 }
 
 /// What a reminder is about.
@@ -88,13 +104,15 @@ SELECT c.id, c.code_name, e.expires_on, e.id, e.activity, p.alias
 FROM consents e JOIN participants p ON p.id = e.participant_id JOIN cases c ON c.id = p.case_id
 WHERE c.stage <> 'closed' AND e.decision = 'granted' AND e.expires_on BETWEEN :today AND :until";
 
-/// Assessments: each participant's latest, with a review date in or before the window.
+/// Assessments: each participant's latest, with a review date in or before the window. Asked per participant of
+/// an open case (its latest through the `assessments_by_participant` index), not per assessment: about 40% less
+/// time, the largest of these queries (docs/PERFORMANCE.md, the window's time from the core's side).
 const ASSESSMENT_SQL: &str = "
 SELECT c.id, c.code_name, a.next_review_on, a.id, p.alias
-FROM assessments a JOIN participants p ON p.id = a.participant_id JOIN cases c ON c.id = p.case_id
-WHERE c.stage <> 'closed' AND a.next_review_on IS NOT NULL AND a.next_review_on <= :until
-  AND a.id = (SELECT l.id FROM assessments l WHERE l.participant_id = a.participant_id
-              ORDER BY l.assessed_on DESC, l.created_at DESC, l.id DESC LIMIT 1)";
+FROM cases c JOIN participants p ON p.case_id = c.id
+JOIN assessments a ON a.id = (SELECT l.id FROM assessments l WHERE l.participant_id = p.id
+                              ORDER BY l.assessed_on DESC, l.created_at DESC, l.id DESC LIMIT 1)
+WHERE c.stage <> 'closed' AND a.next_review_on IS NOT NULL AND a.next_review_on <= :until";
 
 /// Commitments neither done nor renegotiated, due in or before the window.
 const COMMITMENT_SQL: &str = "
@@ -150,19 +168,45 @@ const SOURCES: [Source; 5] = [
     Source { kind: DueKind::Task, sql: TASK_SQL, label: |p| format!("Task: {}", p[0]) },
 ];
 
-fn rows(conn: &Connection, sql: &str, today: NaiveDate, until: NaiveDate) -> Result<Vec<Row>, ModelError> {
+/// The rows of one kind's query, soonest first, and how many it found. With a limit, SQL sorts the rows, keeps the
+/// first `limit` (at least one, so that the count comes back) and counts them all (`count(*) OVER ()`, before the
+/// limit applies). SQLite compares the dates as `YYYY-MM-DD` text and code names and ids byte by byte, the
+/// order `due` sorts in (the kind is the same for every row of one query).
+fn rows(
+    conn: &Connection,
+    sql: &str,
+    today: NaiveDate,
+    until: NaiveDate,
+    limit: Option<u32>,
+) -> Result<(Vec<Row>, u32), ModelError> {
+    let wrapped;
+    let sql = match limit {
+        None => sql,
+        Some(_) => {
+            wrapped = format!("SELECT *, count(*) OVER () FROM ({sql}) ORDER BY 3, 2, 4 LIMIT max(:limit, 1)");
+            &wrapped
+        }
+    };
     let mut stmt = conn.prepare_cached(sql)?;
-    let values: [(&str, &dyn ToSql); 3] =
-        [(":today", &today), (":until", &until), (":interval", &SUPERVISION_INTERVAL_DAYS)];
+    let values: [(&str, &dyn ToSql); 4] = [
+        (":today", &today),
+        (":until", &until),
+        (":interval", &SUPERVISION_INTERVAL_DAYS),
+        (":limit", &limit.unwrap_or(u32::MAX)),
+    ];
     for (name, value) in values {
         if let Some(index) = stmt.parameter_index(name)? {
             stmt.raw_bind_parameter(index, value)?;
         }
     }
-    let columns = stmt.column_count();
+    let columns = stmt.column_count() - usize::from(limit.is_some());
     let mut bound = stmt.raw_query();
     let mut out = Vec::new();
+    let mut total = 0;
     while let Some(r) = bound.next()? {
+        if limit.is_some() {
+            total = r.get(columns)?;
+        }
         out.push(Row {
             case_id: r.get(0)?,
             code_name: r.get(1)?,
@@ -171,10 +215,13 @@ fn rows(conn: &Connection, sql: &str, today: NaiveDate, until: NaiveDate) -> Res
             parts: (4..columns).map(|i| r.get(i)).collect::<Result<_, _>>()?,
         });
     }
-    Ok(out)
+    if limit.is_none() {
+        total = u32::try_from(out.len()).unwrap_or(u32::MAX);
+    }
+    Ok((out, total))
 }
 
-pub(crate) fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<Vec<DueItem>, ModelError> {
+pub(crate) fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<DueList, ModelError> {
     let window = args.within_days.unwrap_or(DEFAULT_WINDOW_DAYS);
     if window > MAX_WINDOW_DAYS {
         return Err(ModelError::Invalid(format!("look at most {MAX_WINDOW_DAYS} days ahead")));
@@ -184,11 +231,18 @@ pub(crate) fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<Vec<Due
         .checked_add_days(Days::new(window.into()))
         .ok_or_else(|| ModelError::Invalid("that window reaches past the calendar".into()))?;
     let mut items = Vec::new();
+    let mut total: u32 = 0;
     for source in SOURCES {
-        for row in rows(conn, source.sql, today, until)? {
-            if source.kind == DueKind::ConsentExpiry && !consent::decides_today(conn, ctx, &row.record_id)? {
+        // A consent's expiry is a reminder only if the entry decides its ledger today, which SQL does not know:
+        // every candidate is read and checked, so that the total is exact (they are few: the window's expiries).
+        let consent = source.kind == DueKind::ConsentExpiry;
+        let (rows, found) = rows(conn, source.sql, today, until, if consent { None } else { args.limit })?;
+        let mut kept = 0;
+        for row in rows {
+            if consent && !consent::decides_today(conn, ctx, &row.record_id)? {
                 continue;
             }
+            kept += 1;
             items.push(DueItem {
                 status: if row.due_on < today { DueStatus::Overdue } else { DueStatus::Upcoming },
                 label: (source.label)(&row.parts),
@@ -199,9 +253,13 @@ pub(crate) fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<Vec<Due
                 record_id: row.record_id,
             });
         }
+        total = total.saturating_add(if consent { kept } else { found });
     }
     items.sort_by(|a, b| {
         (a.due_on, &a.case_code_name, a.kind, &a.record_id).cmp(&(b.due_on, &b.case_code_name, b.kind, &b.record_id))
     });
-    Ok(items)
+    if let Some(limit) = args.limit {
+        items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    }
+    Ok(DueList { items, total })
 }

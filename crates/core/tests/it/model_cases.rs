@@ -201,3 +201,57 @@ fn list_cases_by_process_kind() {
     let refused = ops::call("list_cases", &mut vault, &ctx, json!({"process": "picnic"})).expect_err("unknown kind");
     assert!(refused.to_string().contains("picnic") || refused.to_string().contains("variant"), "{refused}");
 }
+
+/// Issue 9 (the home screen's IPC): `list_case_summaries` lists the cases `list_cases` lists, in the same order
+/// and under the same filters, with the first line of the needs instead of the whole statement; `list_cases` and
+/// `case_file` still carry the whole of it.
+#[test]
+fn case_summaries_list_what_list_cases_does_with_the_needs_first_line() {
+    let (_fx, mut vault) = Fixture::new();
+    let ctx = ctx();
+    let long = "é".repeat(200);
+    let needs = ["\n  \nTo be heard.  \nAnd to know it will not happen again.", "", long.as_str(), "One line"];
+    let mut ids = Vec::new();
+    for (name, needs) in ["Heron", "Wren", "Otter", "Finch"].into_iter().zip(needs) {
+        let case = ops::call(
+            "create_case",
+            &mut vault,
+            &ctx,
+            json!({"code_name": name, "harmed_needs": needs, "harmed_justice_vision": "an apology", "tags": ["b", "a"]}),
+        )
+        .expect("create");
+        ids.push(case["id"].as_str().expect("id").to_owned());
+    }
+    ops::call(
+        "change_stage",
+        &mut vault,
+        &ctx,
+        json!({"case_id": ids[3], "stage": "active", "decided_by": "facilitator", "reason": "ready"}),
+    )
+    .expect("stage");
+    for filter in [json!({}), json!({"stage": "active"}), json!({"tag": " A "}), json!({"include_closed": true})] {
+        let cases = ops::call("list_cases", &mut vault, &ctx, filter.clone()).expect("cases");
+        let summaries = ops::call("list_case_summaries", &mut vault, &ctx, filter.clone()).expect("summaries");
+        let (cases, summaries) = (cases.as_array().expect("cases"), summaries.as_array().expect("summaries"));
+        assert_eq!(cases.len(), summaries.len(), "{filter}");
+        for (case, summary) in cases.iter().zip(summaries) {
+            for field in ["id", "code_name", "stage", "tags", "opened_on", "created_at", "updated_at"] {
+                assert_eq!(case[field], summary[field], "{field} under {filter}");
+            }
+            assert!(summary.get("harmed_needs").is_none() && summary.get("harmed_justice_vision").is_none());
+        }
+    }
+    let summaries = ops::call("list_case_summaries", &mut vault, &ctx, json!({})).expect("summaries");
+    let by_name = |name: &str| summaries.as_array().expect("list").iter().find(|s| s["code_name"] == name).cloned();
+    let heron = by_name("Heron").expect("Heron");
+    assert_eq!((&heron["needs_first_line"], &heron["needs_cut"]), (&json!("To be heard."), &json!(false)));
+    let wren = by_name("Wren").expect("Wren");
+    assert_eq!((&wren["needs_first_line"], &wren["needs_cut"]), (&json!(""), &json!(false)));
+    let otter = by_name("Otter").expect("Otter");
+    assert_eq!((&otter["needs_first_line"], &otter["needs_cut"]), (&json!("é".repeat(160)), &json!(true)));
+    // The whole statement is still there for the case's own screen and for list_cases.
+    let file = ops::call("case_file", &mut vault, &ctx, json!({"case_id": ids[0]})).expect("file");
+    assert_eq!(file["harmed_statement"]["needs"], needs[0]);
+    let listed = ops::call("list_cases", &mut vault, &ctx, json!({"stage": "referral"})).expect("cases");
+    assert!(listed.as_array().expect("list").iter().any(|c| c["harmed_needs"] == needs[0]));
+}

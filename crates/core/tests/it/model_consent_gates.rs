@@ -454,8 +454,8 @@ fn every_gated_operation_is_in_the_registry_and_in_the_property_test() {
         // recipients the reference ledger here does not model), the exchange folder's `set_exchange_folder`,
         // `exchange_status` and `export_to_exchange` (gated as `export_bundle` is, by the same code; tested in
         // `bundle_exchange.rs`), `list_conflicts` (a read) and `resolve_conflict` (keeps one of the values already
-        // recorded on two vaults).
-        78,
+        // recorded on two vaults), and issue 9's `list_case_summaries` (a read: `list_cases` with less text).
+        79,
         "a new operation: decide whether it is consent-gated and list it here and in ARCHITECTURE.md"
     );
 }

@@ -8,9 +8,19 @@ use crate::common::*;
 use crate::model_cases::ctx;
 use crate::model_rows::*;
 
-fn due(vault: &mut UnlockedVault, args: Value) -> Vec<(String, String, String, String, String)> {
-    let items = ops::call("due", vault, &ctx(), args).expect("due");
+type Reminder = (String, String, String, String, String);
+
+fn due(vault: &mut UnlockedVault, args: Value) -> Vec<Reminder> {
+    let (items, total) = due_with_total(vault, args);
+    assert_eq!(total, items.len(), "without a limit the total is every item");
     items
+}
+
+/// The reminders and the total an answer gives.
+fn due_with_total(vault: &mut UnlockedVault, args: Value) -> (Vec<Reminder>, usize) {
+    let answer = ops::call("due", vault, &ctx(), args).expect("due");
+    let total = answer["total"].as_u64().expect("total") as usize;
+    let items = answer["items"]
         .as_array()
         .expect("array")
         .iter()
@@ -18,7 +28,8 @@ fn due(vault: &mut UnlockedVault, args: Value) -> Vec<(String, String, String, S
             let s = |k: &str| i[k].as_str().expect(k).to_owned();
             (s("due_on"), s("case_code_name"), s("kind"), s("status"), s("label"))
         })
-        .collect()
+        .collect();
+    (items, total)
 }
 
 #[test]
@@ -126,4 +137,49 @@ fn reminders_across_open_cases_soonest_first() {
     assert_eq!(added, [("2026-03-30", "commitment"), ("2026-04-26", "supervision"), ("2026-04-30", "consent_expiry")]);
     let err = ops::call("due", &mut vault, &ctx, json!({"within_days": 100000})).expect_err("too far");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
+
+    // Issue 9 (the home screen asks for the 30 it shows): with a limit, the soonest that many, in the same order,
+    // and the total of them all; every kind's SQL cut agrees with the whole list, ties on a day included.
+    for within in [14, 60] {
+        let all = due(&mut vault, json!({"within_days": within}));
+        for limit in 0..=all.len() + 1 {
+            let (items, total) = due_with_total(&mut vault, json!({"within_days": within, "limit": limit}));
+            assert_eq!(total, all.len(), "the total with a limit of {limit}");
+            assert_eq!(items, all[..limit.min(all.len())], "the first {limit} of {within} days");
+        }
+    }
+}
+
+/// Issue 9: reminders of one kind on the same day are cut in SQL in the order `due` sorts them (code name, then
+/// record), and a consent that no longer decides its ledger is not counted in the total.
+#[test]
+fn a_limit_cuts_ties_in_order_and_counts_only_reminders() {
+    let (_fx, mut vault) = Fixture::new();
+    let ctx = ctx(); // today is 2026-03-01
+    let mut tasks = Vec::new();
+    for name in ["Wren", "alder", "Heron", "Émile", "Birch"] {
+        let case = case(&mut vault, &ctx, name, json!({"opened_on": "2026-02-01"}));
+        for title in ["b", "a"] {
+            ops::call("add_task", &mut vault, &ctx, json!({"case_id": case, "title": title, "due_on": "2026-03-02"}))
+                .expect("task");
+        }
+        tasks.push(case);
+    }
+    let alder = participant(&mut vault, &tasks[1], "Dove", "person_harmed");
+    consent(&mut vault, &alder, "intake", "granted", "2026-01-01 10:00:00+00:00", Some("2026-03-02"));
+    consent(&mut vault, &alder, "conference", "granted", "2026-01-01 10:00:00+00:00", Some("2026-03-02"));
+    consent(&mut vault, &alder, "conference", "withdrawn", "2026-02-01 10:00:00+00:00", None);
+
+    let all = due(&mut vault, json!({}));
+    assert_eq!(all.len(), 11, "ten tasks and one consent that still decides: {all:?}");
+    let names: Vec<&str> = all.iter().map(|i| i.1.as_str()).collect();
+    // Byte order of code names, as before: capitals, then lower case, then accented letters.
+    assert_eq!(
+        names,
+        ["Birch", "Birch", "Heron", "Heron", "Wren", "Wren", "alder", "alder", "alder", "Émile", "Émile"]
+    );
+    for limit in 0..=12 {
+        let (items, total) = due_with_total(&mut vault, json!({"limit": limit}));
+        assert_eq!((items.as_slice(), total), (&all[..limit.min(11)], 11), "limit {limit}");
+    }
 }

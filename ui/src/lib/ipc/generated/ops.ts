@@ -179,6 +179,17 @@ export type CaseRecord = { case: Case, stage_history: Array<StageChange>, };
 
 export type CaseRef = { case_id: CaseId, };
 
+export type CaseSummary = { id: CaseId, code_name: string, stage: Stage, 
+/**
+ * The first line of what the person harmed needs that is not blank, trimmed, at most 160 characters
+ * ([`NEEDS_LINE_CHARS`]; Unicode scalar values, never cut inside one); empty when nothing is recorded.
+ */
+needs_first_line: string, 
+/**
+ * The first line was cut to 160 characters (a list shows that it goes on).
+ */
+needs_cut: boolean, tags: Array<string>, opened_on: string | null, created_at: string, updated_at: string, };
+
 export type CaseUpdate = { case_id: CaseId, code_name?: string, referral_source?: string, referred_by_person_harmed?: boolean, gender_based_violence?: boolean, harmed_needs?: string, harmed_justice_vision?: string, };
 
 export type ChangeStage = { case_id: CaseId, stage: Stage, decided_by: string, reason: string, };
@@ -357,7 +368,12 @@ export type DueArgs = {
 /**
  * How many days ahead to look (default 14).
  */
-within_days?: number, };
+within_days?: number, 
+/**
+ * At most this many reminders, the soonest (the home screen asks for what it shows); `total` still counts
+ * every one. Without it, every reminder in the window.
+ */
+limit?: number, };
 
 export type DueItem = { case_id: CaseId, case_code_name: string, kind: DueKind, due_on: string, status: DueStatus, 
 /**
@@ -366,6 +382,17 @@ export type DueItem = { case_id: CaseId, case_code_name: string, kind: DueKind, 
 record_id: string, label: string, };
 
 export type DueKind = "consent_expiry" | "assessment_review" | "commitment" | "supervision" | "task";
+
+export type DueList = { 
+/**
+ * Soonest first (then by case code name, kind and record): every reminder in the window, or the first
+ * `limit` of them.
+ */
+items: Array<DueItem>, 
+/**
+ * Every reminder in the window, those a limit left out included.
+ */
+total: number, };
 
 export type DueStatus = "upcoming" | "overdue";
 
@@ -1089,8 +1116,8 @@ export const ops = {
   deleteAttachment: (args: AttachmentRef) => invokeOp<null>('delete_attachment', args),
   /** Delete a note. */
   deleteNote: (args: NoteRef) => invokeOp<null>('delete_note', args),
-  /** What is due soon or overdue across all open cases, soonest first. */
-  due: (args: DueArgs) => invokeOp<Array<DueItem>>('due', args),
+  /** What is due soon or overdue across all open cases, soonest first, with how many there are in all. */
+  due: (args: DueArgs) => invokeOp<DueList>('due', args),
   /** The exchange folder, this vault's subfolder in it and the bundles other vaults left there, each new, applied, still arriving, not for this vault or refused (changes nothing). */
   exchangeStatus: (args: NoArgs) => invokeOp<ExchangeStatus>('exchange_status', args),
   /** One attachment with its content as base64, to be saved outside the vault; the export is audited. */
@@ -1123,6 +1150,8 @@ export const ops = {
   listAttachments: (args: AttachmentFilter) => invokeOp<Array<Attachment>>('list_attachments', args),
   /** Audit entries, newest first: who did what to which record, and when (no content). */
   listAudit: (args: AuditFilter) => invokeOp<Array<AuditEntry>>('list_audit', args),
+  /** Cases as a list shows them (the person harmed's needs cut to their first line), most recently changed first, with the same filters as list_cases. */
+  listCaseSummaries: (args: CaseFilter) => invokeOp<Array<CaseSummary>>('list_case_summaries', args),
   /** Cases, most recently changed first, with filters. */
   listCases: (args: CaseFilter) => invokeOp<Array<Case>>('list_cases', args),
   /** A case's accountability plan: commitments with all their progress entries. */
