@@ -7,17 +7,12 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
 use crate::axe::{assert_accessible, assert_no_csp_violations};
-use crate::{testid, wait_for, Error, Screenshots, STEP};
+use crate::{find_within_step, testid, wait_for, Error, Screenshots, STEP};
 
 /// Waits until the element with this `data-testid` carries `data-ready="true"` (the app sets it when loaded).
 pub async fn wait_ready(client: &Client, id: &str) -> Result<(), Error> {
     let css = format!("{}[data-ready=\"true\"]", testid(id));
-    client
-        .wait()
-        .at_most(STEP)
-        .for_element(Locator::Css(&css))
-        .await
-        .map_err(|e| format!("{id} was not ready within {STEP:?}: {e}"))?;
+    find_within_step(client, &css).await.map_err(|e| format!("{id} was not ready within {STEP:?}: {e}"))?;
     Ok(())
 }
 

@@ -174,9 +174,21 @@ pub fn testid(id: &str) -> String {
 
 /// Waits for the element with this `data-testid` to appear.
 pub async fn wait_for(client: &Client, id: &str) -> Result<Element, Error> {
-    let css = testid(id);
-    let found = client.wait().at_most(STEP).every(POLL).for_element(Locator::Css(&css)).await;
-    found.map_err(|e| format!("{id} did not appear within {STEP:?}: {e}").into())
+    find_within_step(client, &testid(id)).await.map_err(|e| format!("{id} did not appear within {STEP:?}: {e}").into())
+}
+
+/// Polls for an element matching `css` until [`STEP`] is up. Any error is retried, not only "no such element": a
+/// page that reloads (the lock, a restored backup, `location.replace`) fails a search in flight with "Callback
+/// was not called before the unload event", which says nothing about the page to come. The last error is returned.
+pub async fn find_within_step(client: &Client, css: &str) -> Result<Element, fantoccini::error::CmdError> {
+    let start = Instant::now();
+    loop {
+        match client.find(Locator::Css(css)).await {
+            Ok(element) => return Ok(element),
+            Err(e) if start.elapsed() > STEP => return Err(e),
+            Err(_) => tokio::time::sleep(POLL).await,
+        }
+    }
 }
 
 /// Waits until the element with this `data-testid` shows text containing `needle`; returns its text.
