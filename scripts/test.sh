@@ -42,42 +42,33 @@ cargo build --workspace --all-targets --quiet
 step "tidy: clippy, warnings are errors"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-# The release build for the .deb, then the fuzz targets, run in the background while the tests run, at the lowest
-# CPU and I/O priority (nice 19, ionice idle): they take only what the tests leave (the end-to-end suites mostly
-# wait on WebKit), so the tests' own timings are not theirs. The fuzz runs are bounded by time, not by work, and
-# print their executions. In a process group of their own, stopped if the run ends early; the .deb is tested last.
-step "in the background, at the lowest priority: the .deb's release build (scripts/package.sh), then the fuzz targets (${FUZZ_SECONDS:-20} s each)"
-background_dir=$(mktemp -d)
-set -m
-(
-  if ! nice -n 19 ionice -c 3 env CIRCLEBOOK_SKIP_DEPS=1 scripts/package.sh >"$background_dir/deb" 2>"$background_dir/package.log"; then
-    echo "scripts/package.sh failed:" >"$background_dir/failed"
-    cat "$background_dir/package.log" >>"$background_dir/failed"
-    exit 1
-  fi
-  if ! nice -n 19 ionice -c 3 scripts/fuzz.sh >"$background_dir/fuzz.log" 2>&1; then
-    echo "scripts/fuzz.sh failed:" >"$background_dir/failed"
-    cat "$background_dir/fuzz.log" >>"$background_dir/failed"
-    exit 1
-  fi
-) &
-background_pid=$!
-set +m
-trap 'kill -- -"$background_pid" 2>/dev/null || true; rm -rf "$background_dir" "$app_dir"' EXIT
-
 # The end-to-end suites take one WebDriver session at a time themselves (a lock in tests/e2e/src/lib.rs), and cargo
 # runs one test binary at a time, so the window's tests never share the machine with the crash loop or each other.
 step "every Rust test, the end-to-end suites under Xvfb among them"
 xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --quiet 2>&1
 
-step "waiting for the .deb's release build and the fuzz targets"
-if ! wait "$background_pid"; then
-  cat "$background_dir/failed" >&2 2>/dev/null || echo "the background build or fuzzing was stopped" >&2
+# The release build for the .deb runs beside the fuzz targets, whose runs are bounded by time, not by work (the
+# crash loop and the window's tests are kept off a loaded machine); in its own process group, stopped if the run
+# ends early; the .deb is tested at the end.
+step "the .deb: release build started in the background (scripts/package.sh)"
+package_dir=$(mktemp -d)
+set -m
+CIRCLEBOOK_SKIP_DEPS=1 scripts/package.sh >"$package_dir/out" 2>"$package_dir/log" &
+package_pid=$!
+set +m
+trap 'kill -- -"$package_pid" 2>/dev/null || true; rm -rf "$package_dir" "$app_dir"' EXIT
+
+step "fuzz targets, ${FUZZ_SECONDS:-20} s each"
+scripts/fuzz.sh
+
+step "the .deb: waiting for the release build"
+if ! wait "$package_pid"; then
+  echo "scripts/package.sh failed:" >&2
+  cat "$package_dir/log" >&2
   exit 1
 fi
-grep '^==>' "$background_dir/package.log" || true
-cat "$background_dir/fuzz.log"
+grep '^==>' "$package_dir/log" || true
 step "the .deb: dpkg -i, /usr/bin/circlebook under Xvfb, dpkg -r leaves the vault"
-CIRCLEBOOK_DEB="$(tail -n 1 "$background_dir/deb")" scripts/test-package.sh
+CIRCLEBOOK_DEB="$(tail -n 1 "$package_dir/out")" scripts/test-package.sh
 
 step "done"
