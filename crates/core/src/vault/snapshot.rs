@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use super::errors::UnlockError;
 use super::keys::{self, OpenFailure};
 use super::layout::Layout;
-use super::seal::{self, Hashing, MacKey, Tag};
+use super::seal::{self, MacKey, Tag};
 use super::{disk, durable, replay};
 
 /// The table inside every format-2 snapshot naming its vault and generation (never journaled).
@@ -78,18 +78,15 @@ pub fn write(
     let seal_path = layout.seal(generation);
     let mut seal_written = false;
     let result = (|| {
-        let mut hasher = key.snapshot_hasher(generation);
         let mut file = durable::open(&temp, durable::options().write(true).create(true).truncate(true))?;
-        {
-            let hashing = Hashing { inner: BufWriter::with_capacity(1 << 20, &mut file), hasher: &mut hasher };
+        let output = BufWriter::with_capacity(1 << 20, &mut file);
+        let ((), tag) = seal::hash_beside(key.snapshot_hasher(generation), output, |hashing| {
             let mut writer = keys::encrypt_to(identity, hashing)?;
             writer.write_all(data)?;
-            writer.finish()?.flush()?;
-        }
+            writer.finish()?.flush()
+        })?;
         file.sync_all()?;
         drop(file);
-        use sha3::Digest;
-        let tag: Tag = hasher.finalize().into();
         let sealed = durable::replace_checked(&seal_path, format!("{}\n", seal::hex(&tag)).as_bytes());
         seal_written = matches!(sealed, Ok(()) | Err(durable::ReplaceError::After(_)));
         sealed?;
@@ -109,7 +106,7 @@ pub fn write(
 }
 
 /// Reads snapshot `generation` into a fresh, hardened in-memory database. With a key (format 2), the seal is
-/// checked against the ciphertext before anything is decrypted, and the database must name this generation.
+/// checked against the ciphertext before anything decrypted is read, and the database must name this generation.
 pub fn read(
     layout: &Layout,
     identity: &x25519::Identity,
@@ -119,22 +116,22 @@ pub fn read(
     let damaged = |detail: String| UnlockError::Damaged { file: snapshot_name(generation), detail };
     // Read once: the bytes checked are the bytes decrypted.
     let bytes = durable::read(&layout.snapshot(generation))?;
-    let seal = match key {
+    let claimed = match key {
         None => None,
-        Some(key) => {
-            let seal_damaged =
-                |detail: &str| UnlockError::Damaged { file: seal_name(generation), detail: detail.into() };
-            if !durable::file_exists(&layout.seal(generation))? {
-                return Err(seal_damaged("it is missing, so the snapshot cannot be authenticated"));
-            }
-            let text = durable::read(&layout.seal(generation))?;
-            let claimed = std::str::from_utf8(&text)
-                .ok()
-                // Exactly as written: 64 hex digits and a newline (or without it, as `$(cat)` reads it in the recipe);
-                // any other trailing byte is damage, which the recipe refuses too (found by the corpus test).
-                .and_then(|t| seal::parse_tag(t.strip_suffix('\n').unwrap_or(t)))
-                .ok_or_else(|| seal_damaged("it does not hold a seal"))?;
-            let tag = key.snapshot_tag(generation, &bytes[..])?;
+        Some(key) => Some((key, claimed_seal(layout, generation)?)),
+    };
+    // The seal is computed on another core while this one decrypts into SQLite's buffer: at 5,000 cases the two
+    // took about 2.2 and 1.1 s one after the other (docs/PERFORMANCE.md, "Unlock: the seal beside the
+    // decryption"). Nothing decrypted is read until the seal is found right: a wrong seal drops the database
+    // unread, and is the error reported even when the decryption failed too (as when it was checked first).
+    let (opened, computed) = std::thread::scope(|scope| {
+        let hashing = claimed.as_ref().map(|(key, _)| scope.spawn(|| key.snapshot_tag(generation, &bytes[..])));
+        let opened = decrypt_into_database(identity, &bytes, &damaged);
+        (opened, hashing.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
+    });
+    let seal = match (claimed, computed) {
+        (Some((_, claimed)), Some(computed)) => {
+            let tag = computed?;
             if !seal::same(&claimed, &tag) {
                 return Err(damaged(
                     "it fails authentication: it was not written with this vault's key, was altered, or is another \
@@ -144,24 +141,9 @@ pub fn read(
             }
             Some(tag)
         }
+        _ => None,
     };
-    let (plain, len) = keys::decrypt_stream(identity, Cursor::new(&bytes[..])).map_err(|e| match e {
-        OpenFailure::WrongKey => damaged("it was encrypted to another key".into()),
-        OpenFailure::Damaged(detail) => damaged(detail),
-        OpenFailure::ExcessiveWork(_) => damaged("it is passphrase-encrypted, not a snapshot".into()),
-        OpenFailure::Io(e) => UnlockError::Io(e),
-    })?;
-    let mut conn = Connection::open_in_memory().map_err(|e| damaged(e.to_string()))?;
-    replay::harden(&conn).map_err(|e| damaged(format!("the database could not be hardened: {e}")))?;
-    let len = usize::try_from(len).map_err(|_| damaged("it is too large for this computer".into()))?;
-    // The plaintext is decrypted chunk by chunk straight into SQLite's own buffer: no copy of ours to wipe.
-    conn.deserialize_read_exact(rusqlite::MAIN_DB, plain, len, false).map_err(|e| match e {
-        // rusqlite reports a failed read (here: a chunk failing authentication) as "cannot open".
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
-            damaged("its content fails authentication (altered or truncated)".into())
-        }
-        other => damaged(format!("it does not hold a database: {other}")),
-    })?;
+    let conn = opened?;
     conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
         .map_err(|e| damaged(format!("it does not hold a database: {e}")))?;
     // Search ranks with it (model/search.rs).
@@ -178,4 +160,45 @@ pub fn read(
         return Err(damaged(format!("it is generation {inside}'s snapshot under generation {generation}'s name")));
     }
     Ok((conn, Some(Sealed { vault_id, seal })))
+}
+
+/// The seal written beside snapshot `generation`, refused before any work when it is missing or malformed.
+fn claimed_seal(layout: &Layout, generation: u64) -> Result<Tag, UnlockError> {
+    let seal_damaged = |detail: &str| UnlockError::Damaged { file: seal_name(generation), detail: detail.into() };
+    if !durable::file_exists(&layout.seal(generation))? {
+        return Err(seal_damaged("it is missing, so the snapshot cannot be authenticated"));
+    }
+    let text = durable::read(&layout.seal(generation))?;
+    std::str::from_utf8(&text)
+        .ok()
+        // Exactly as written: 64 hex digits and a newline (or without it, as `$(cat)` reads it in the recipe); any
+        // other trailing byte is damage, which the recipe refuses too (found by the corpus test).
+        .and_then(|t| seal::parse_tag(t.strip_suffix('\n').unwrap_or(t)))
+        .ok_or_else(|| seal_damaged("it does not hold a seal"))
+}
+
+/// Decrypts the ciphertext chunk by chunk straight into the buffer of a fresh, hardened in-memory database: no
+/// copy of ours to wipe. Nothing in it is read here.
+fn decrypt_into_database(
+    identity: &x25519::Identity,
+    bytes: &[u8],
+    damaged: &impl Fn(String) -> UnlockError,
+) -> Result<Connection, UnlockError> {
+    let (plain, len) = keys::decrypt_stream(identity, Cursor::new(bytes)).map_err(|e| match e {
+        OpenFailure::WrongKey => damaged("it was encrypted to another key".into()),
+        OpenFailure::Damaged(detail) => damaged(detail),
+        OpenFailure::ExcessiveWork(_) => damaged("it is passphrase-encrypted, not a snapshot".into()),
+        OpenFailure::Io(e) => UnlockError::Io(e),
+    })?;
+    let mut conn = Connection::open_in_memory().map_err(|e| damaged(e.to_string()))?;
+    replay::harden(&conn).map_err(|e| damaged(format!("the database could not be hardened: {e}")))?;
+    let len = usize::try_from(len).map_err(|_| damaged("it is too large for this computer".into()))?;
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, plain, len, false).map_err(|e| match e {
+        // rusqlite reports a failed read (here: a chunk failing authentication) as "cannot open".
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
+            damaged("its content fails authentication (altered or truncated)".into())
+        }
+        other => damaged(format!("it does not hold a database: {other}")),
+    })?;
+    Ok(conn)
 }
