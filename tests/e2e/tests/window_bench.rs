@@ -37,6 +37,7 @@ async fn window_figures_over_a_large_demo_vault() -> Result<(), Error> {
         let cold = cold_start(client, app.driver.group()).await?;
 
         let unlock = unlock_to_home(client).await.map_err(|e| format!("unlock to home: {e}"))?;
+        let phases = unlock_phases(client, unlock).await?;
         eprintln!("bench: unlocked");
 
         let mut open = Vec::new();
@@ -62,6 +63,9 @@ async fn window_figures_over_a_large_demo_vault() -> Result<(), Error> {
         row("cold start to an interactive unlock field (the page's mark)", &[cold]);
         row("cold start to the unlock field answering WebDriver (polled)", &[cold_polled]);
         row("unlock (Enter) to a painted home, KDF included", &[unlock]);
+        for (phase, ms) in phases {
+            row(&format!("– unlock: {phase}"), &[ms]);
+        }
         row("open a case (click) to painted", &open);
         row("search keystroke to painted results", &search);
         for (name, kib) in memory {
@@ -83,8 +87,9 @@ where
     let arm = format!(
         "const done = arguments[arguments.length - 1];
          window.__benchTime = null;
+         window.__benchStart = null;
          let start = null;
-         document.addEventListener({kind:?}, () => {{ start = performance.now(); }}, {{ once: true, capture: true }});
+         document.addEventListener({kind:?}, () => {{ start = performance.now(); window.__benchStart = start; }}, {{ once: true, capture: true }});
          const observer = new MutationObserver(() => {{
            if (start !== null && document.querySelector({ready:?})) {{
              observer.disconnect();
@@ -118,6 +123,29 @@ async fn unlock_to_home(client: &Client) -> Result<f64, Error> {
         Ok(())
     })
     .await
+}
+
+/// Where the unlock's time went, from the page's marks (ui/src/lib/marks.ts) against the Enter key's `keydown`.
+async fn unlock_phases(client: &Client, total: f64) -> Result<Vec<(&'static str, f64)>, Error> {
+    let marks = client
+        .execute(
+            "const at = (name) => performance.getEntriesByName(name).at(-1)?.startTime ?? null;
+             return [window.__benchStart, at('circlebook:unlock-asked'), at('circlebook:unlock-answered'),
+                     at('circlebook:home-asked'), at('circlebook:home-answered')];",
+            Vec::new(),
+        )
+        .await?;
+    let at: Vec<Option<f64>> = marks.as_array().map(|a| a.iter().map(|v| v.as_f64()).collect()).unwrap_or_default();
+    let [Some(keydown), Some(asked), Some(answered), Some(home_asked), Some(home_answered)] = at[..] else {
+        return Err(format!("the page's unlock marks are missing: {marks}").into());
+    };
+    Ok(vec![
+        ("Enter to the unlock asked of the core", asked - keydown),
+        ("the unlock command (KDF, seal, decryption, IPC)", answered - asked),
+        ("its answer to the home screen's first read (the shell mounted)", home_asked - answered),
+        ("the home screen's reads (cases and reminders)", home_answered - home_asked),
+        ("those reads to the painted list", keydown + total - home_answered),
+    ])
 }
 
 async fn open_case(client: &Client, index: usize) -> Result<f64, Error> {

@@ -5,6 +5,7 @@
 import { ops, type Case, type CaseFilter, type CaseId, type CaseSummary, type CommandError, type DueItem, type ProcessKind, type Stage } from '../ipc';
 import type { CacheSnapshot } from 'virtua';
 import { processWords, stageWords } from '../i18n';
+import { mark } from '../marks';
 
 export const CASE_SORTS = ['updated', 'code_name', 'stage', 'opened'] as const;
 export type CaseSort = (typeof CASE_SORTS)[number];
@@ -143,7 +144,9 @@ export class CasesStore {
   /** Reads the list and the reminders again. What is held stays shown until the answers come; an answer equal to
    *  what is held changes nothing (the list is not drawn again), and a later request's answer wins. */
   async load(): Promise<void> {
+    mark('circlebook:home-asked');
     await Promise.all([this.#loadList(), this.#loadDue()]);
+    mark('circlebook:home-answered');
     this.loaded = true;
   }
 
