@@ -401,8 +401,8 @@ pub fn cancel_pending(story: &mut Story<'_, '_>, reason: &str) -> Result<(), Mod
     Ok(())
 }
 
-/// A vocabulary word as a title: `direct_dialogue` → `Direct dialogue` (as core's timeline labels it; kept here so
-/// that core need not make its helper public).
+/// A vocabulary word as a title: `direct_dialogue` → `Direct dialogue` (the demo's English, written into a
+/// session's shareable summary).
 fn title_label(word: &str) -> String {
     let words = word.replace('_', " ");
     let mut chars = words.chars();

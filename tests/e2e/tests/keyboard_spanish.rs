@@ -152,6 +152,8 @@ async fn spanish_workflow_from_case_to_held_session() -> Result<(), Error> {
         check_screen(client, &mut shots, "sesiones").await?;
         click(client, "tab-timeline").await?;
         wait_for_text(client, "timeline", "Sesión celebrada").await?;
+        // Each event's detail is worded in Spanish by the UI, not an English sentence from the core.
+        wait_for_text(client, "timeline", "Alba dio su consentimiento para Diálogo directo").await?;
         check_screen(client, &mut shots, "cronologia").await?;
         Ok(())
     }

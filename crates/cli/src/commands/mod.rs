@@ -11,6 +11,7 @@ mod reads;
 mod show;
 mod text;
 mod upkeep;
+mod wording;
 
 use std::path::PathBuf;
 

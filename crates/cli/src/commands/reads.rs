@@ -9,6 +9,7 @@ use circlebook_core::model::stats::{Count, ProgrammeReport};
 use serde_json::{json, Value};
 
 use super::text::{clip, day, first_line, label};
+use super::wording;
 use super::{Context, OpenVault};
 use crate::failure::Failure;
 use crate::out;
@@ -114,7 +115,8 @@ pub fn due(ctx: &mut Context, within: Option<u32>, limit: Option<u32>) -> Result
     let width = items.iter().map(|i| i.case_code_name.chars().count()).max().unwrap_or(4);
     for item in &items {
         let status = if item.status == DueStatus::Overdue { "overdue" } else { "" };
-        out::line(format_args!("{}  {status:<7}  {:<width$}  {}", item.due_on, item.case_code_name, item.label));
+        let words = wording::reminder(&item.detail);
+        out::line(format_args!("{}  {status:<7}  {:<width$}  {words}", item.due_on, item.case_code_name));
     }
     if items.len() < total as usize {
         out::line(format_args!(

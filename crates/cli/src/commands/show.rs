@@ -12,6 +12,7 @@ use circlebook_core::ErrorKind;
 use serde_json::json;
 
 use super::text::{clip, day, first_line, label, minute};
+use super::wording;
 use super::{Context, OpenVault};
 use crate::failure::Failure;
 use crate::out;
@@ -107,7 +108,7 @@ impl<'a> Page<'a> {
         heading("Timeline");
         for item in &self.file.timeline {
             let when = if item.all_day { format!("{:<16}", day(&item.at)) } else { minute(&item.at) };
-            out::line(format_args!("  {when}  {}", item.summary));
+            out::line(format_args!("  {when}  {}", wording::event(&item.detail)));
         }
     }
 

@@ -72,6 +72,8 @@ fn friendly_reads_on_a_demo_vault() {
     let after_heading =
         page.lines().skip_while(|l| !l.starts_with("What the person harmed needs")).nth(1).expect("a line");
     assert_eq!(after_heading.trim(), first_need);
+    let mut timeline = page.lines().skip_while(|l| *l != "Timeline");
+    assert!(timeline.any(|l| l.ends_with("  Case opened")), "the timeline in English, from each event's detail");
     let file = json_of(&vault, &["show", with_needs["id"].as_str().expect("id")]);
     assert_eq!(file["harmed_statement"]["needs"], with_needs["harmed_needs"]);
     run(&vault, Some(PASS), &["show", "Nobody-000"]).fails_with("there is no case with the id or code name Nobody-000");
@@ -103,7 +105,23 @@ fn friendly_reads_on_a_demo_vault() {
     let every = due["items"].as_array().expect("due");
     assert!(every.len() > 3, "open demo cases have something due: {due}");
     assert_eq!(due["total"].as_u64(), Some(every.len() as u64));
-    assert!(human(&vault, &["due", "--within", "3000"]).contains("reminders"));
+    let table = human(&vault, &["due", "--within", "3000"]);
+    assert!(table.contains("reminders"));
+    // The JSON carries what each reminder is about as data; the table words it in English.
+    for item in every {
+        let detail = &item["detail"];
+        let word = |key: &str| detail[key].as_str().expect(key).replace('_', " ");
+        let words = match detail["kind"].as_str().expect("kind") {
+            "consent_expiry" => format!("Consent to {} expires ({})", word("activity"), word("alias")),
+            "assessment_review" => format!("Assessment review ({})", word("alias")),
+            "commitment" => format!("Commitment due: {} ({})", word("commitment_kind"), word("alias")),
+            "supervision" => "Supervision or case consultation (every 12 weeks)".to_owned(),
+            "task" => format!("Task: {}", detail["title"].as_str().expect("title")),
+            other => panic!("a reminder of an unknown kind: {other}"),
+        };
+        let day = item["due_on"].as_str().expect("due_on");
+        assert!(table.lines().any(|l| l.starts_with(day) && l.ends_with(&words)), "{words:?} on {day}: {table}");
+    }
     // Issue 9: with a limit, the soonest that many of the same list, and the total of them all.
     for limit in [0, 1, 3, every.len() - 1, every.len() + 5] {
         let cut = json_of(&vault, &["due", "--within", "3000", "--limit", &limit.to_string()]);

@@ -1,7 +1,8 @@
 //! Reminders, derived from the records and never typed in: consents about to expire, assessment reviews,
 //! commitments due or past due, supervision every 12 weeks and tasks due, across every case that is not closed.
 //! With a `limit` (the home screen shows 30), each kind's query sorts and cuts in SQL and counts the rest there,
-//! so only the reminders shown are read out and labelled.
+//! so only the reminders shown are read out. Each reminder carries what it is about as data (vocabulary words,
+//! aliases, titles), never a sentence: front ends word it in the person's language.
 
 use chrono::{Days, NaiveDate};
 use rusqlite::{Connection, ToSql};
@@ -13,12 +14,14 @@ use super::context::Ctx;
 use super::errors::ModelError;
 use super::ids::CaseId;
 use super::op::Op;
-use super::timeline::{alias_suffix, label};
+use super::vocab::{Activity, CommitmentKind};
 
 /// The window when none is given, in days.
 pub const DEFAULT_WINDOW_DAYS: u32 = 14;
 /// Supervision or case consultation at least every 12 weeks.
-pub const SUPERVISION_INTERVAL_DAYS: i64 = 84;
+pub const SUPERVISION_INTERVAL_WEEKS: u32 = 12;
+/// The same in days.
+pub const SUPERVISION_INTERVAL_DAYS: i64 = SUPERVISION_INTERVAL_WEEKS as i64 * 7;
 /// The longest window accepted, in days.
 const MAX_WINDOW_DAYS: u32 = 3660;
 
@@ -50,7 +53,7 @@ pub struct DueList {
     pub total: u32,
 }
 
-/// What a reminder is about.
+/// What a reminder is about (the tag of its [`DueDetail`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DueKind {
@@ -86,7 +89,39 @@ pub struct DueItem {
     pub status: DueStatus,
     /// The record it is about (consent entry, assessment, commitment, task); the case for supervision.
     pub record_id: String,
-    pub label: String,
+    /// What it is about, for a front end to word: tagged by the same `kind`.
+    pub detail: DueDetail,
+}
+
+/// What a reminder is about, as data a front end words in the person's language: vocabulary words, the
+/// participant's alias, a task's title. Serialized as `{"kind": "commitment", "commitment_kind": …, "alias": …}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DueDetail {
+    /// A participant's granted consent to an activity reaches its expiry date.
+    ConsentExpiry {
+        activity: Activity,
+        /// The participant who gave it.
+        alias: String,
+    },
+    /// A participant's latest assessment asks for a review.
+    AssessmentReview {
+        /// The participant assessed.
+        alias: String,
+    },
+    /// A participant's commitment is due (or past due), neither done nor renegotiated.
+    Commitment {
+        commitment_kind: CommitmentKind,
+        /// The participant who made it.
+        alias: String,
+    },
+    /// Supervision or case consultation, due this many weeks after the last one.
+    Supervision { interval_weeks: u32 },
+    /// A follow-up task not done.
+    Task {
+        /// The task's title, as typed.
+        title: String,
+    },
 }
 
 struct Row {
@@ -94,7 +129,7 @@ struct Row {
     code_name: String,
     due_on: NaiveDate,
     record_id: String,
-    parts: Vec<String>,
+    detail: DueDetail,
 }
 
 /// Consents: granted entries expiring in the window; `due` keeps those that decide their ledger today (in effect
@@ -137,35 +172,35 @@ SELECT c.id, c.code_name, t.due_on, t.id, t.title
 FROM tasks t JOIN cases c ON c.id = t.case_id
 WHERE c.stage <> 'closed' AND t.done_at IS NULL AND t.due_on IS NOT NULL AND t.due_on <= :until";
 
-/// One kind of reminder: its query (case id, code name, due date, record id, label parts…) and its label.
+/// One kind of reminder: its query (case id, code name, due date, record id, detail columns…) and its detail.
 struct Source {
     kind: DueKind,
     sql: &'static str,
-    label: fn(&[String]) -> String,
+    detail: fn(&rusqlite::Row<'_>) -> rusqlite::Result<DueDetail>,
 }
 
 const SOURCES: [Source; 5] = [
     Source {
         kind: DueKind::ConsentExpiry,
         sql: CONSENT_SQL,
-        label: |p| format!("Consent to {} expires{}", label(&p[0]), alias_suffix(&p[1])),
+        detail: |r| Ok(DueDetail::ConsentExpiry { activity: r.get(4)?, alias: r.get(5)? }),
     },
     Source {
         kind: DueKind::AssessmentReview,
         sql: ASSESSMENT_SQL,
-        label: |p| format!("Assessment review{}", alias_suffix(&p[0])),
+        detail: |r| Ok(DueDetail::AssessmentReview { alias: r.get(4)? }),
     },
     Source {
         kind: DueKind::Commitment,
         sql: COMMITMENT_SQL,
-        label: |p| format!("Commitment due: {}{}", label(&p[0]), alias_suffix(&p[1])),
+        detail: |r| Ok(DueDetail::Commitment { commitment_kind: r.get(4)?, alias: r.get(5)? }),
     },
     Source {
         kind: DueKind::Supervision,
         sql: SUPERVISION_SQL,
-        label: |_| "Supervision or case consultation (every 12 weeks)".into(),
+        detail: |_| Ok(DueDetail::Supervision { interval_weeks: SUPERVISION_INTERVAL_WEEKS }),
     },
-    Source { kind: DueKind::Task, sql: TASK_SQL, label: |p| format!("Task: {}", p[0]) },
+    Source { kind: DueKind::Task, sql: TASK_SQL, detail: |r| Ok(DueDetail::Task { title: r.get(4)? }) },
 ];
 
 /// The rows of one kind's query, soonest first, and how many it found. With a limit, SQL sorts the rows, keeps the
@@ -174,16 +209,16 @@ const SOURCES: [Source; 5] = [
 /// order `due` sorts in (the kind is the same for every row of one query).
 fn rows(
     conn: &Connection,
-    sql: &str,
+    source: &Source,
     today: NaiveDate,
     until: NaiveDate,
     limit: Option<u32>,
 ) -> Result<(Vec<Row>, u32), ModelError> {
     let wrapped;
     let sql = match limit {
-        None => sql,
+        None => source.sql,
         Some(_) => {
-            wrapped = format!("SELECT *, count(*) OVER () FROM ({sql}) ORDER BY 3, 2, 4 LIMIT max(:limit, 1)");
+            wrapped = format!("SELECT *, count(*) OVER () FROM ({}) ORDER BY 3, 2, 4 LIMIT max(:limit, 1)", source.sql);
             &wrapped
         }
     };
@@ -199,20 +234,20 @@ fn rows(
             stmt.raw_bind_parameter(index, value)?;
         }
     }
-    let columns = stmt.column_count() - usize::from(limit.is_some());
+    let count_column = stmt.column_count().saturating_sub(1);
     let mut bound = stmt.raw_query();
     let mut out = Vec::new();
     let mut total = 0;
     while let Some(r) = bound.next()? {
         if limit.is_some() {
-            total = r.get(columns)?;
+            total = r.get(count_column)?;
         }
         out.push(Row {
             case_id: r.get(0)?,
             code_name: r.get(1)?,
             due_on: r.get(2)?,
             record_id: r.get(3)?,
-            parts: (4..columns).map(|i| r.get(i)).collect::<Result<_, _>>()?,
+            detail: (source.detail)(r)?,
         });
     }
     if limit.is_none() {
@@ -236,7 +271,7 @@ pub(crate) fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<DueList
         // A consent's expiry is a reminder only if the entry decides its ledger today, which SQL does not know:
         // every candidate is read and checked, so that the total is exact (they are few: the window's expiries).
         let consent = source.kind == DueKind::ConsentExpiry;
-        let (rows, found) = rows(conn, source.sql, today, until, if consent { None } else { args.limit })?;
+        let (rows, found) = rows(conn, &source, today, until, if consent { None } else { args.limit })?;
         let mut kept = 0;
         for row in rows {
             if consent && !consent::decides_today(conn, ctx, &row.record_id)? {
@@ -245,7 +280,7 @@ pub(crate) fn due(conn: &Connection, ctx: &Ctx, args: DueArgs) -> Result<DueList
             kept += 1;
             items.push(DueItem {
                 status: if row.due_on < today { DueStatus::Overdue } else { DueStatus::Upcoming },
-                label: (source.label)(&row.parts),
+                detail: row.detail,
                 case_id: row.case_id,
                 case_code_name: row.code_name,
                 kind: source.kind,

@@ -1,5 +1,5 @@
-//! A case's timeline: every dated event of the case merged in time order, each with a short neutral summary
-//! that names kinds, labels, aliases and titles but never the private text of a record.
+//! A case's timeline: every dated event of the case merged in time order, each with what it was as data (vocabulary
+//! words, aliases, titles, a stage change's reason) for front ends to word, never the private text of a record.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rusqlite::{params, Connection};
@@ -11,6 +11,10 @@ use super::context::Ctx;
 use super::errors::ModelError;
 use super::ids::CaseId;
 use super::op::Op;
+use super::vocab::{
+    Activity, AssessmentDecision, CommitmentKind, CommitmentStatus, ConsentDecision, Outcome, ProcessKind,
+    ProcessStatus, SessionKind, Stage,
+};
 
 pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
@@ -55,27 +59,119 @@ pub struct TimelineItem {
     pub kind: TimelineKind,
     /// The record the event belongs to (a case, consent entry, session, task…).
     pub record_id: String,
-    pub summary: String,
+    /// What happened, for a front end to word: tagged by the same `kind`.
+    pub detail: TimelineDetail,
+}
+
+/// What an event was, as data a front end words in the person's language: vocabulary words, aliases, and the
+/// titles and reasons typed for it, never a record's private text. Serialized as `{"kind": "session_held",
+/// "session_kind": …}`. The aliases are the participants' current ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TimelineDetail {
+    CaseOpened,
+    StageChanged {
+        from: Stage,
+        to: Stage,
+        /// Who decided, as typed.
+        decided_by: String,
+        /// Why, as typed.
+        reason: String,
+    },
+    ConsentRecorded {
+        decision: ConsentDecision,
+        activity: Activity,
+        /// The participant whose consent it is.
+        alias: String,
+    },
+    AssessmentRecorded {
+        /// The case's stage the assessment was made at.
+        stage: Stage,
+        decision: AssessmentDecision,
+        /// The participant assessed.
+        alias: String,
+    },
+    ProcessOpened {
+        process_kind: ProcessKind,
+    },
+    ProcessClosed {
+        process_kind: ProcessKind,
+        /// `withdrawn` when it was withdrawn; otherwise it ended (`closed`).
+        status: ProcessStatus,
+    },
+    SessionScheduled {
+        session_kind: SessionKind,
+    },
+    SessionHeld {
+        session_kind: SessionKind,
+    },
+    SessionCancelled {
+        session_kind: SessionKind,
+    },
+    AgreementReached {
+        /// The kind of session the agreement was reached at.
+        session_kind: SessionKind,
+    },
+    MessageWritten {
+        /// Who wrote it.
+        author: String,
+        /// Who it is for.
+        recipient: String,
+    },
+    MessageApproved {
+        /// Its author, who approved it.
+        author: String,
+    },
+    MessageRelayed {
+        recipient: String,
+    },
+    CommitmentAdded {
+        commitment_kind: CommitmentKind,
+        /// The participant who made it.
+        alias: String,
+    },
+    CommitmentDue {
+        commitment_kind: CommitmentKind,
+        /// The participant who made it.
+        alias: String,
+        /// Where it stands now.
+        status: CommitmentStatus,
+    },
+    ProgressRecorded {
+        /// The commitment it is progress on.
+        commitment_kind: CommitmentKind,
+        /// The participant who made it.
+        alias: String,
+    },
+    NoteAdded {
+        /// It may be shared beyond the facilitators.
+        shareable: bool,
+        /// The participant it is about, if any.
+        alias: Option<String>,
+        /// The kind of session it was written for, if any.
+        session_kind: Option<SessionKind>,
+    },
+    AttachmentAdded {
+        /// The attachment's title, as typed.
+        title: String,
+    },
+    TaskDue {
+        /// The task's title, as typed.
+        title: String,
+    },
+    TaskDone {
+        /// The task's title, as typed.
+        title: String,
+    },
+    CaseClosed {
+        /// How it ended, when recorded.
+        outcome: Option<Outcome>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct TimelineArgs {
     pub case_id: CaseId,
-}
-
-/// A vocabulary word as words: `direct_dialogue` → `direct dialogue`.
-pub(crate) fn label(word: &str) -> String {
-    word.replace('_', " ")
-}
-
-/// The same with a capital first letter: `direct_dialogue` → `Direct dialogue`.
-pub(crate) fn title_label(word: &str) -> String {
-    let words = label(word);
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => words,
-    }
 }
 
 /// Reads a stored instant or date (RFC 3339, SQLite's `YYYY-MM-DD HH:MM:SS+00:00`, or `YYYY-MM-DD`).
@@ -97,149 +193,132 @@ pub(crate) fn parse_when(text: &str) -> Option<(DateTime<Utc>, bool)> {
         .map(|at| (at.and_utc(), false))
 }
 
-/// The rows of one source query: (when, record id, summary parts…).
+/// One kind of event: its query (when, record id, detail columns…) and its detail.
 struct Source {
     kind: TimelineKind,
     sql: &'static str,
-    summary: fn(&[String]) -> String,
-}
-
-/// ` (Alder)` after a summary, or nothing when there is no alias.
-pub(crate) fn alias_suffix(alias: &str) -> String {
-    if alias.is_empty() {
-        String::new()
-    } else {
-        format!(" ({alias})")
-    }
+    detail: fn(&rusqlite::Row<'_>) -> rusqlite::Result<TimelineDetail>,
 }
 
 const SOURCES: &[Source] = &[
     Source {
         kind: TimelineKind::CaseOpened,
         sql: "SELECT coalesce(opened_on, created_at), id FROM cases WHERE id = ?1",
-        summary: |_| "Case opened".into(),
+        detail: |_| Ok(TimelineDetail::CaseOpened),
     },
     Source {
         kind: TimelineKind::CaseClosed,
-        sql: "SELECT closed_on, id, coalesce(outcome, '') FROM cases WHERE id = ?1 AND closed_on IS NOT NULL",
-        summary: |p| if p[0].is_empty() { "Case closed".into() } else { format!("Case closed: {}", label(&p[0])) },
+        sql: "SELECT closed_on, id, outcome FROM cases WHERE id = ?1 AND closed_on IS NOT NULL",
+        detail: |r| Ok(TimelineDetail::CaseClosed { outcome: r.get(2)? }),
     },
     Source {
         kind: TimelineKind::StageChanged,
         sql: "SELECT at, id, from_stage, to_stage, decided_by, reason FROM case_stage_changes WHERE case_id = ?1",
-        summary: |p| format!("Stage changed from {} to {}, decided by {}: {}", label(&p[0]), label(&p[1]), p[2], p[3]),
+        detail: |r| {
+            Ok(TimelineDetail::StageChanged { from: r.get(2)?, to: r.get(3)?, decided_by: r.get(4)?, reason: r.get(5)? })
+        },
     },
     Source {
         kind: TimelineKind::ConsentRecorded,
         sql: "SELECT c.decided_at, c.id, c.decision, c.activity, p.alias
               FROM consents c JOIN participants p ON p.id = c.participant_id WHERE p.case_id = ?1",
-        summary: |p| format!("Consent {}: {}{}", p[0], label(&p[1]), alias_suffix(&p[2])),
+        detail: |r| Ok(TimelineDetail::ConsentRecorded { decision: r.get(2)?, activity: r.get(3)?, alias: r.get(4)? }),
     },
     Source {
         kind: TimelineKind::AssessmentRecorded,
         sql: "SELECT a.assessed_on, a.id, a.stage, a.decision, p.alias
               FROM assessments a JOIN participants p ON p.id = a.participant_id WHERE p.case_id = ?1",
-        summary: |p| format!("Assessment at the {} stage: {}{}", label(&p[0]), label(&p[1]), alias_suffix(&p[2])),
+        detail: |r| Ok(TimelineDetail::AssessmentRecorded { stage: r.get(2)?, decision: r.get(3)?, alias: r.get(4)? }),
     },
     Source {
         kind: TimelineKind::ProcessOpened,
         sql: "SELECT opened_on, id, kind FROM processes WHERE case_id = ?1",
-        summary: |p| format!("Process opened: {}", label(&p[0])),
+        detail: |r| Ok(TimelineDetail::ProcessOpened { process_kind: r.get(2)? }),
     },
     Source {
         kind: TimelineKind::ProcessClosed,
         sql: "SELECT closed_on, id, kind, status FROM processes WHERE case_id = ?1 AND closed_on IS NOT NULL",
-        summary: |p| {
-            let verb = if p[1] == "withdrawn" { "withdrawn" } else { "closed" };
-            format!("Process {verb}: {}", label(&p[0]))
-        },
+        detail: |r| Ok(TimelineDetail::ProcessClosed { process_kind: r.get(2)?, status: r.get(3)? }),
     },
     Source {
         kind: TimelineKind::SessionScheduled,
         sql: "SELECT scheduled_for, id, kind FROM sessions WHERE case_id = ?1 AND status = 'scheduled'",
-        summary: |p| format!("{} scheduled", title_label(&p[0])),
+        detail: |r| Ok(TimelineDetail::SessionScheduled { session_kind: r.get(2)? }),
     },
     Source {
         kind: TimelineKind::SessionHeld,
         sql: "SELECT coalesce(held_on, scheduled_for), id, kind FROM sessions WHERE case_id = ?1 AND status = 'held'",
-        summary: |p| format!("{} held", title_label(&p[0])),
+        detail: |r| Ok(TimelineDetail::SessionHeld { session_kind: r.get(2)? }),
     },
     Source {
         kind: TimelineKind::SessionCancelled,
         sql: "SELECT scheduled_for, id, kind FROM sessions WHERE case_id = ?1 AND status = 'cancelled'",
-        summary: |p| format!("{} cancelled", title_label(&p[0])),
+        detail: |r| Ok(TimelineDetail::SessionCancelled { session_kind: r.get(2)? }),
     },
     Source {
         kind: TimelineKind::AgreementReached,
         sql: "SELECT a.agreed_on, a.id, s.kind FROM agreements a JOIN sessions s ON s.id = a.session_id WHERE s.case_id = ?1",
-        summary: |p| format!("Agreement reached ({})", label(&p[0])),
+        detail: |r| Ok(TimelineDetail::AgreementReached { session_kind: r.get(2)? }),
     },
     Source {
         kind: TimelineKind::MessageWritten,
         sql: "SELECT m.written_at, m.id, a.alias, r.alias FROM shuttle_messages m
               JOIN participants a ON a.id = m.author_id JOIN participants r ON r.id = m.recipient_id WHERE m.case_id = ?1",
-        summary: |p| format!("Message written by {} for {}", p[0], p[1]),
+        detail: |r| Ok(TimelineDetail::MessageWritten { author: r.get(2)?, recipient: r.get(3)? }),
     },
     Source {
         kind: TimelineKind::MessageApproved,
         sql: "SELECT m.approved_at, m.id, a.alias FROM shuttle_messages m JOIN participants a ON a.id = m.author_id
               WHERE m.case_id = ?1 AND m.approved_at IS NOT NULL",
-        summary: |p| format!("Message approved by its author, {}", p[0]),
+        detail: |r| Ok(TimelineDetail::MessageApproved { author: r.get(2)? }),
     },
     Source {
         kind: TimelineKind::MessageRelayed,
         sql: "SELECT m.relayed_at, m.id, r.alias FROM shuttle_messages m JOIN participants r ON r.id = m.recipient_id
               WHERE m.case_id = ?1 AND m.relayed_at IS NOT NULL",
-        summary: |p| format!("Message relayed to {}", p[0]),
+        detail: |r| Ok(TimelineDetail::MessageRelayed { recipient: r.get(2)? }),
     },
     Source {
         kind: TimelineKind::CommitmentAdded,
         sql: "SELECT c.created_at, c.id, c.kind, p.alias FROM commitments c JOIN participants p ON p.id = c.participant_id
               WHERE c.case_id = ?1",
-        summary: |p| format!("Commitment added: {}{}", label(&p[0]), alias_suffix(&p[1])),
+        detail: |r| Ok(TimelineDetail::CommitmentAdded { commitment_kind: r.get(2)?, alias: r.get(3)? }),
     },
     Source {
         kind: TimelineKind::CommitmentDue,
         sql: "SELECT c.due_on, c.id, c.kind, p.alias, c.status FROM commitments c JOIN participants p ON p.id = c.participant_id
               WHERE c.case_id = ?1 AND c.due_on IS NOT NULL",
-        summary: |p| format!("Commitment due: {}{}, {}", label(&p[0]), alias_suffix(&p[1]), label(&p[2])),
+        detail: |r| {
+            Ok(TimelineDetail::CommitmentDue { commitment_kind: r.get(2)?, alias: r.get(3)?, status: r.get(4)? })
+        },
     },
     Source {
         kind: TimelineKind::ProgressRecorded,
         sql: "SELECT e.entry_on, e.id, c.kind, p.alias FROM progress_entries e
               JOIN commitments c ON c.id = e.commitment_id JOIN participants p ON p.id = c.participant_id WHERE c.case_id = ?1",
-        summary: |p| format!("Progress recorded: {}{}", label(&p[0]), alias_suffix(&p[1])),
+        detail: |r| Ok(TimelineDetail::ProgressRecorded { commitment_kind: r.get(2)?, alias: r.get(3)? }),
     },
     Source {
         kind: TimelineKind::NoteAdded,
-        sql: "SELECT n.created_at, n.id, coalesce(p.alias, ''), coalesce(s.kind, ''), n.shareable FROM notes n
+        sql: "SELECT n.created_at, n.id, n.shareable, p.alias, s.kind FROM notes n
               LEFT JOIN participants p ON p.id = n.participant_id LEFT JOIN sessions s ON s.id = n.session_id
               WHERE n.case_id = ?1",
-        summary: |p| {
-            let mut summary = String::from(if p[2] == "1" { "Shareable note added" } else { "Note added" });
-            if !p[0].is_empty() {
-                summary += &format!(" about {}", p[0]);
-            }
-            if !p[1].is_empty() {
-                summary += &format!(" on a {} session", label(&p[1]));
-            }
-            summary
-        },
+        detail: |r| Ok(TimelineDetail::NoteAdded { shareable: r.get(2)?, alias: r.get(3)?, session_kind: r.get(4)? }),
     },
     Source {
         kind: TimelineKind::AttachmentAdded,
         sql: "SELECT created_at, id, title FROM attachments WHERE case_id = ?1",
-        summary: |p| format!("Attachment added: {}", p[0]),
+        detail: |r| Ok(TimelineDetail::AttachmentAdded { title: r.get(2)? }),
     },
     Source {
         kind: TimelineKind::TaskDue,
         sql: "SELECT due_on, id, title FROM tasks WHERE case_id = ?1 AND due_on IS NOT NULL",
-        summary: |p| format!("Task due: {}", p[0]),
+        detail: |r| Ok(TimelineDetail::TaskDue { title: r.get(2)? }),
     },
     Source {
         kind: TimelineKind::TaskDone,
         sql: "SELECT done_at, id, title FROM tasks WHERE case_id = ?1 AND done_at IS NOT NULL",
-        summary: |p| format!("Task done: {}", p[0]),
+        detail: |r| Ok(TimelineDetail::TaskDone { title: r.get(2)? }),
     },
 ];
 
@@ -260,18 +339,16 @@ fn read_source(
     out: &mut Vec<TimelineItem>,
 ) -> Result<(), ModelError> {
     let mut stmt = conn.prepare_cached(source.sql)?;
-    let columns = stmt.column_count();
     let mut rows = stmt.query(params![case])?;
     while let Some(row) = rows.next()? {
-        let values: Vec<String> = (0..columns).map(|i| row.get_ref(i).map(text)).collect::<Result<_, _>>()?;
-        let (at, all_day) = parse_when(&values[0])
+        let (at, all_day) = parse_when(&text(row.get_ref(0)?))
             .ok_or_else(|| ModelError::Invalid("a date in this case's records could not be read".into()))?;
         out.push(TimelineItem {
             at,
             all_day,
             kind: source.kind,
-            record_id: values[1].clone(),
-            summary: (source.summary)(&values[2..]),
+            record_id: text(row.get_ref(1)?),
+            detail: (source.detail)(row)?,
         });
     }
     Ok(())
@@ -305,11 +382,5 @@ mod tests {
         assert_eq!(parse_when("2026-03-01 12:00:00.5+02:00"), Some((ten + chrono::Duration::milliseconds(500), false)));
         assert_eq!(parse_when("2026-03-01T10:00"), Some((ten, false)));
         assert_eq!(parse_when("soon"), None);
-    }
-
-    #[test]
-    fn labels() {
-        assert_eq!(label("direct_dialogue"), "direct dialogue");
-        assert_eq!(title_label("preparation_meeting"), "Preparation meeting");
     }
 }

@@ -8,6 +8,7 @@ use crate::common::*;
 use crate::model_cases::ctx;
 use crate::model_rows::*;
 
+/// Due on, case code name, kind, status and the detail (as JSON text).
 type Reminder = (String, String, String, String, String);
 
 fn due(vault: &mut UnlockedVault, args: Value) -> Vec<Reminder> {
@@ -26,7 +27,8 @@ fn due_with_total(vault: &mut UnlockedVault, args: Value) -> (Vec<Reminder>, usi
         .iter()
         .map(|i| {
             let s = |k: &str| i[k].as_str().expect(k).to_owned();
-            (s("due_on"), s("case_code_name"), s("kind"), s("status"), s("label"))
+            assert_eq!(i["detail"]["kind"], i["kind"], "the detail is tagged with the item's kind");
+            (s("due_on"), s("case_code_name"), s("kind"), s("status"), i["detail"].to_string())
         })
         .collect();
     (items, total)
@@ -99,18 +101,23 @@ fn reminders_across_open_cases_soonest_first() {
     )
     .expect("close");
 
+    let commitment = |kind: &str, alias: &str| json!({"kind": "commitment", "commitment_kind": kind, "alias": alias});
+    let review = |alias: &str| json!({"kind": "assessment_review", "alias": alias});
+    let expiry = |activity: &str, alias: &str| json!({"kind": "consent_expiry", "activity": activity, "alias": alias});
+    let task = |title: &str| json!({"kind": "task", "title": title});
+    let supervision = json!({"kind": "supervision", "interval_weeks": 12});
     let expected = [
-        ("2026-02-10", "Heron", "commitment", "overdue", "Commitment due: consent education (Birch)"),
-        ("2026-02-14", "Heron", "commitment", "overdue", "Commitment due: skill practice (Birch)"),
-        ("2026-02-20", "Heron", "assessment_review", "overdue", "Assessment review (Birch)"),
-        ("2026-02-23", "Osprey", "supervision", "overdue", "Supervision or case consultation (every 12 weeks)"),
-        ("2026-02-27", "Heron", "task", "overdue", "Task: Call the venue"),
-        ("2026-03-01", "Kestrel", "consent_expiry", "upcoming", "Consent to intake expires (Dove)"),
-        ("2026-03-03", "Heron", "task", "upcoming", "Task: Send the letter"),
-        ("2026-03-05", "Heron", "commitment", "upcoming", "Commitment due: apology letter (Birch)"),
-        ("2026-03-10", "Heron", "consent_expiry", "upcoming", "Consent to indirect dialogue expires (Alder)"),
-        ("2026-03-12", "Heron", "assessment_review", "upcoming", "Assessment review (Alder)"),
-        ("2026-03-14", "Heron", "supervision", "upcoming", "Supervision or case consultation (every 12 weeks)"),
+        ("2026-02-10", "Heron", "commitment", "overdue", commitment("consent_education", "Birch")),
+        ("2026-02-14", "Heron", "commitment", "overdue", commitment("skill_practice", "Birch")),
+        ("2026-02-20", "Heron", "assessment_review", "overdue", review("Birch")),
+        ("2026-02-23", "Osprey", "supervision", "overdue", supervision.clone()),
+        ("2026-02-27", "Heron", "task", "overdue", task("Call the venue")),
+        ("2026-03-01", "Kestrel", "consent_expiry", "upcoming", expiry("intake", "Dove")),
+        ("2026-03-03", "Heron", "task", "upcoming", task("Send the letter")),
+        ("2026-03-05", "Heron", "commitment", "upcoming", commitment("apology_letter", "Birch")),
+        ("2026-03-10", "Heron", "consent_expiry", "upcoming", expiry("indirect_dialogue", "Alder")),
+        ("2026-03-12", "Heron", "assessment_review", "upcoming", review("Alder")),
+        ("2026-03-14", "Heron", "supervision", "upcoming", supervision),
     ];
     let expected: Vec<_> = expected
         .iter()

@@ -1,8 +1,8 @@
-//! A case's timeline: every kind of dated event, in order, with neutral summaries free of private text.
+//! A case's timeline: every kind of dated event, in order, with what it was as data (never private text).
 
 use circlebook_core::model::ops;
 use circlebook_core::ErrorKind;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::common::*;
 use crate::model_cases::ctx;
@@ -26,6 +26,7 @@ fn every_dated_event_in_time_order_without_private_text() {
     consent(&mut vault, &alder, "keeping_notes", "granted", "2026-01-04T10:00:00Z", None);
     assessment(&mut vault, &alder, "proceed", "2026-01-05", Some("2026-04-05"), "PRIVATE reasons");
     process(&mut vault, &case, "indirect_dialogue", "2026-01-06", Some("2026-02-20"), "closed");
+    process(&mut vault, &case, "conference", "2026-01-09", Some("2026-02-21"), "withdrawn");
     let held = session_with(
         &mut vault,
         &case,
@@ -66,6 +67,13 @@ fn every_dated_event_in_time_order_without_private_text() {
         json!({"case_id": case, "participant_id": alder, "body": "PRIVATE note"}),
     )
     .expect("note");
+    ops::call(
+        "add_note",
+        &mut vault,
+        &ctx_at("2026-02-03T12:00:00Z"),
+        json!({"case_id": case, "session_id": held, "body": "PRIVATE shareable note", "shareable": true}),
+    )
+    .expect("session note");
     let task = ops::call(
         "add_task",
         &mut vault,
@@ -78,44 +86,59 @@ fn every_dated_event_in_time_order_without_private_text() {
 
     let timeline = ops::call("case_timeline", &mut vault, &ctx(), json!({"case_id": case})).expect("timeline");
     let items = timeline.as_array().expect("array");
-    let rows: Vec<(String, String, String)> = items
+    let rows: Vec<(String, Value)> = items
         .iter()
         .map(|i| {
-            (
-                i["at"].as_str().expect("at")[..10].to_owned(),
-                i["kind"].as_str().expect("kind").to_owned(),
-                i["summary"].as_str().expect("summary").to_owned(),
-            )
+            assert_eq!(i["detail"]["kind"], i["kind"], "the detail is tagged with the item's kind");
+            (i["at"].as_str().expect("at")[..10].to_owned(), i["detail"].clone())
         })
         .collect();
     let expected = [
-        ("2026-01-02", "case_opened", "Case opened"),
+        ("2026-01-02", json!({"kind": "case_opened"})),
         (
             "2026-01-03",
-            "stage_changed",
-            "Stage changed from referral to intake, decided by person harmed: ready to talk",
+            json!({"kind": "stage_changed", "from": "referral", "to": "intake", "decided_by": "person harmed",
+                   "reason": "ready to talk"}),
         ),
-        ("2026-01-04", "consent_recorded", "Consent granted: indirect dialogue (Alder)"),
-        ("2026-01-04", "consent_recorded", "Consent granted: keeping notes (Alder)"),
-        ("2026-01-05", "assessment_recorded", "Assessment at the intake stage: proceed (Alder)"),
-        ("2026-01-06", "process_opened", "Process opened: indirect dialogue"),
-        ("2026-01-07", "session_held", "Preparation meeting held"),
-        ("2026-01-07", "agreement_reached", "Agreement reached (preparation meeting)"),
-        ("2026-01-08", "session_cancelled", "Conference cancelled"),
-        ("2026-01-10", "message_written", "Message written by Alder for Birch"),
-        ("2026-01-11", "message_approved", "Message approved by its author, Alder"),
-        ("2026-01-12", "message_relayed", "Message relayed to Birch"),
-        ("2026-01-20", "commitment_added", "Commitment added: apology letter (Birch)"),
-        ("2026-02-01", "progress_recorded", "Progress recorded: apology letter (Birch)"),
-        ("2026-02-02", "note_added", "Note added about Alder"),
-        ("2026-02-09", "task_done", "Task done: Book the room"),
-        ("2026-02-10", "task_due", "Task due: Book the room"),
-        ("2026-02-15", "commitment_due", "Commitment due: apology letter (Birch), in progress"),
-        ("2026-02-20", "process_closed", "Process closed: indirect dialogue"),
-        ("2026-03-09", "session_scheduled", "Supervision scheduled"),
+        (
+            "2026-01-04",
+            json!({"kind": "consent_recorded", "decision": "granted", "activity": "indirect_dialogue", "alias": "Alder"}),
+        ),
+        (
+            "2026-01-04",
+            json!({"kind": "consent_recorded", "decision": "granted", "activity": "keeping_notes", "alias": "Alder"}),
+        ),
+        (
+            "2026-01-05",
+            json!({"kind": "assessment_recorded", "stage": "intake", "decision": "proceed", "alias": "Alder"}),
+        ),
+        ("2026-01-06", json!({"kind": "process_opened", "process_kind": "indirect_dialogue"})),
+        ("2026-01-07", json!({"kind": "session_held", "session_kind": "preparation_meeting"})),
+        ("2026-01-07", json!({"kind": "agreement_reached", "session_kind": "preparation_meeting"})),
+        ("2026-01-08", json!({"kind": "session_cancelled", "session_kind": "conference"})),
+        ("2026-01-09", json!({"kind": "process_opened", "process_kind": "conference"})),
+        ("2026-01-10", json!({"kind": "message_written", "author": "Alder", "recipient": "Birch"})),
+        ("2026-01-11", json!({"kind": "message_approved", "author": "Alder"})),
+        ("2026-01-12", json!({"kind": "message_relayed", "recipient": "Birch"})),
+        ("2026-01-20", json!({"kind": "commitment_added", "commitment_kind": "apology_letter", "alias": "Birch"})),
+        ("2026-02-01", json!({"kind": "progress_recorded", "commitment_kind": "apology_letter", "alias": "Birch"})),
+        ("2026-02-02", json!({"kind": "note_added", "shareable": false, "alias": "Alder", "session_kind": null})),
+        (
+            "2026-02-03",
+            json!({"kind": "note_added", "shareable": true, "alias": null, "session_kind": "preparation_meeting"}),
+        ),
+        ("2026-02-09", json!({"kind": "task_done", "title": "Book the room"})),
+        ("2026-02-10", json!({"kind": "task_due", "title": "Book the room"})),
+        (
+            "2026-02-15",
+            json!({"kind": "commitment_due", "commitment_kind": "apology_letter", "alias": "Birch",
+                   "status": "in_progress"}),
+        ),
+        ("2026-02-20", json!({"kind": "process_closed", "process_kind": "indirect_dialogue", "status": "closed"})),
+        ("2026-02-21", json!({"kind": "process_closed", "process_kind": "conference", "status": "withdrawn"})),
+        ("2026-03-09", json!({"kind": "session_scheduled", "session_kind": "supervision"})),
     ];
-    let expected: Vec<(String, String, String)> =
-        expected.iter().map(|(a, k, s)| (a.to_string(), k.to_string(), s.to_string())).collect();
+    let expected: Vec<(String, Value)> = expected.into_iter().map(|(a, d)| (a.to_string(), d)).collect();
     assert_eq!(rows, expected);
     assert!(!timeline.to_string().contains("PRIVATE"), "no private text in the timeline");
 
@@ -136,12 +159,13 @@ fn every_dated_event_in_time_order_without_private_text() {
     .expect("close");
     let timeline = ops::call("case_timeline", &mut vault, &ctx(), json!({"case_id": case})).expect("timeline");
     let items = timeline.as_array().expect("array");
-    let tail: Vec<&str> = items[items.len() - 2..].iter().map(|i| i["summary"].as_str().expect("summary")).collect();
+    let tail: Vec<&Value> = items[items.len() - 2..].iter().map(|i| &i["detail"]).collect();
     assert_eq!(
         tail,
         [
-            "Case closed: agreement completed",
-            "Stage changed from intake to closed, decided by team: closed with an outcome summary"
+            &json!({"kind": "case_closed", "outcome": "agreement_completed"}),
+            &json!({"kind": "stage_changed", "from": "intake", "to": "closed", "decided_by": "team",
+                    "reason": "closed with an outcome summary"}),
         ]
     );
     assert!(!timeline.to_string().contains("PRIVATE"));

@@ -1,9 +1,11 @@
 // Issue 9: coming back to Home shows the list it holds at once, before the registry answers, and leaving Home
-// (with the list in use) throws nothing: a throw while the screen is taken down left the next screen blank.
+// (with the list in use) throws nothing: a throw while the screen is taken down left the next screen blank. The due
+// list words each reminder from its detail in the person's language.
 import { afterEach, expect, it } from 'vitest';
 import { cleanup, render } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '../ipc/mocks';
-import type { CaseId, CaseSummary } from '../ipc';
+import type { CaseId, CaseSummary, DueItem } from '../ipc';
+import { setLanguage } from '../i18n';
 import Home from './Home.svelte';
 import { casesStore } from './store.svelte';
 
@@ -17,6 +19,7 @@ globalThis.ResizeObserver ??= class {
 afterEach(() => {
   cleanup();
   clearMocks();
+  setLanguage('en');
 });
 
 const rows: CaseSummary[] = Array.from({ length: 50 }, (_, i) => ({
@@ -62,4 +65,23 @@ it('shows the list it holds at once when Home is shown again, and reads it again
   again.unmount();
   window.removeEventListener('error', onerror);
   expect(errors).toEqual([]);
+});
+
+it('words a reminder from its detail, in Spanish too', async () => {
+  const reminder: DueItem = {
+    case_id: 'case-0' as CaseId,
+    case_code_name: 'Case 0',
+    kind: 'consent_expiry',
+    due_on: '2026-03-10',
+    status: 'upcoming',
+    record_id: 'consent-1',
+    detail: { kind: 'consent_expiry', activity: 'direct_dialogue', alias: 'Fern' },
+  };
+  mockIPC((_cmd, args) => ((args as { name: string }).name === 'due' ? { items: [reminder], total: 1 } : rows));
+  setLanguage('es');
+  const home = render(Home, { props: { route: { name: 'home' } } });
+  const label = await home.findByText('Consentimiento de Fern para Diálogo directo');
+  expect(label.closest('li')?.textContent).toContain('Caduca un consentimiento');
+  setLanguage('en');
+  expect(await home.findByText("Fern's consent to Direct dialogue")).toBeTruthy();
 });

@@ -89,6 +89,12 @@ function sameSummary(a: CaseSummary, b: CaseSummary): boolean {
   );
 }
 
+/** The same fields with the same values (a reminder's detail holds only strings and numbers). */
+function sameFields(a: object, b: object): boolean {
+  const x = Object.entries(a);
+  return x.length === Object.keys(b).length && x.every(([k, v]) => (b as Record<string, unknown>)[k] === v);
+}
+
 function sameDue(a: readonly DueItem[], b: readonly DueItem[]): boolean {
   return (
     a.length === b.length &&
@@ -100,7 +106,7 @@ function sameDue(a: readonly DueItem[], b: readonly DueItem[]): boolean {
         x.kind === y.kind &&
         x.due_on === y.due_on &&
         x.status === y.status &&
-        x.label === y.label &&
+        sameFields(x.detail, y.detail) &&
         x.case_code_name === y.case_code_name
       );
     })

@@ -33,7 +33,7 @@ function reminder(n: number): DueItem {
     due_on: '2026-03-01',
     status: 'upcoming',
     record_id: `task-${String(n).padStart(4, '0')}`,
-    label: `Task ${n}`,
+    detail: { kind: 'task', title: `Task ${n}` },
   };
 }
 
@@ -127,6 +127,21 @@ it('keeps the list it holds while reading again, and does not replace it when no
   await later;
   expect(store.cases).not.toBe(held);
   expect(store.cases[0]?.stage).toBe('paused');
+});
+
+it('keeps the reminders it holds when nothing changed, and takes a changed detail', async () => {
+  const reminders = [reminder(1), reminder(2)];
+  registry(() => cases, reminders);
+  const store = new CasesStore();
+  await store.load();
+  const held = store.due;
+  await store.load();
+  expect(store.due).toBe(held);
+  // The same task, renamed: only its detail changed.
+  reminders[1] = { ...reminder(2), detail: { kind: 'task', title: 'Call the venue' } };
+  await store.load();
+  expect(store.due).not.toBe(held);
+  expect(store.due[1]?.detail).toEqual({ kind: 'task', title: 'Call the venue' });
 });
 
 it('puts a case a write returned in place, first, or out when the filters no longer take it', async () => {

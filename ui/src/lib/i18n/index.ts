@@ -6,3 +6,5 @@ export { language, setLanguage } from './locale.svelte';
 export * from './format';
 export { describeCardError, describeError, errorDetail } from './errors';
 export * from './vocab';
+export { describeReminder } from './reminders';
+export { describeEvent } from './timeline';

@@ -375,11 +375,33 @@ within_days?: number,
  */
 limit?: number, };
 
+export type DueDetail = { "kind": "consent_expiry", activity: Activity, 
+/**
+ * The participant who gave it.
+ */
+alias: string, } | { "kind": "assessment_review", 
+/**
+ * The participant assessed.
+ */
+alias: string, } | { "kind": "commitment", commitment_kind: CommitmentKind, 
+/**
+ * The participant who made it.
+ */
+alias: string, } | { "kind": "supervision", interval_weeks: number, } | { "kind": "task", 
+/**
+ * The task's title, as typed.
+ */
+title: string, };
+
 export type DueItem = { case_id: CaseId, case_code_name: string, kind: DueKind, due_on: string, status: DueStatus, 
 /**
  * The record it is about (consent entry, assessment, commitment, task); the case for supervision.
  */
-record_id: string, label: string, };
+record_id: string, 
+/**
+ * What it is about, for a front end to word: tagged by the same `kind`.
+ */
+detail: DueDetail, };
 
 export type DueKind = "consent_expiry" | "assessment_review" | "commitment" | "supervision" | "task";
 
@@ -1048,6 +1070,96 @@ export type TaskRef = { task_id: TaskId, };
 
 export type TimelineArgs = { case_id: CaseId, };
 
+export type TimelineDetail = { "kind": "case_opened" } | { "kind": "stage_changed", from: Stage, to: Stage, 
+/**
+ * Who decided, as typed.
+ */
+decided_by: string, 
+/**
+ * Why, as typed.
+ */
+reason: string, } | { "kind": "consent_recorded", decision: ConsentDecision, activity: Activity, 
+/**
+ * The participant whose consent it is.
+ */
+alias: string, } | { "kind": "assessment_recorded", 
+/**
+ * The case's stage the assessment was made at.
+ */
+stage: Stage, decision: AssessmentDecision, 
+/**
+ * The participant assessed.
+ */
+alias: string, } | { "kind": "process_opened", process_kind: ProcessKind, } | { "kind": "process_closed", process_kind: ProcessKind, 
+/**
+ * `withdrawn` when it was withdrawn; otherwise it ended (`closed`).
+ */
+status: ProcessStatus, } | { "kind": "session_scheduled", session_kind: SessionKind, } | { "kind": "session_held", session_kind: SessionKind, } | { "kind": "session_cancelled", session_kind: SessionKind, } | { "kind": "agreement_reached", 
+/**
+ * The kind of session the agreement was reached at.
+ */
+session_kind: SessionKind, } | { "kind": "message_written", 
+/**
+ * Who wrote it.
+ */
+author: string, 
+/**
+ * Who it is for.
+ */
+recipient: string, } | { "kind": "message_approved", 
+/**
+ * Its author, who approved it.
+ */
+author: string, } | { "kind": "message_relayed", recipient: string, } | { "kind": "commitment_added", commitment_kind: CommitmentKind, 
+/**
+ * The participant who made it.
+ */
+alias: string, } | { "kind": "commitment_due", commitment_kind: CommitmentKind, 
+/**
+ * The participant who made it.
+ */
+alias: string, 
+/**
+ * Where it stands now.
+ */
+status: CommitmentStatus, } | { "kind": "progress_recorded", 
+/**
+ * The commitment it is progress on.
+ */
+commitment_kind: CommitmentKind, 
+/**
+ * The participant who made it.
+ */
+alias: string, } | { "kind": "note_added", 
+/**
+ * It may be shared beyond the facilitators.
+ */
+shareable: boolean, 
+/**
+ * The participant it is about, if any.
+ */
+alias: string | null, 
+/**
+ * The kind of session it was written for, if any.
+ */
+session_kind: SessionKind | null, } | { "kind": "attachment_added", 
+/**
+ * The attachment's title, as typed.
+ */
+title: string, } | { "kind": "task_due", 
+/**
+ * The task's title, as typed.
+ */
+title: string, } | { "kind": "task_done", 
+/**
+ * The task's title, as typed.
+ */
+title: string, } | { "kind": "case_closed", 
+/**
+ * How it ended, when recorded.
+ */
+outcome: Outcome | null, };
+
 export type TimelineItem = { 
 /**
  * When; an event known only by its date is placed at 00:00 UTC of that date.
@@ -1060,7 +1172,11 @@ all_day: boolean, kind: TimelineKind,
 /**
  * The record the event belongs to (a case, consent entry, session, task…).
  */
-record_id: string, summary: string, };
+record_id: string, 
+/**
+ * What happened, for a front end to word: tagged by the same `kind`.
+ */
+detail: TimelineDetail, };
 
 export type TimelineKind = "case_opened" | "stage_changed" | "consent_recorded" | "assessment_recorded" | "process_opened" | "process_closed" | "session_scheduled" | "session_held" | "session_cancelled" | "agreement_reached" | "message_written" | "message_approved" | "message_relayed" | "commitment_added" | "commitment_due" | "progress_recorded" | "note_added" | "attachment_added" | "task_due" | "task_done" | "case_closed";
 
