@@ -51,7 +51,8 @@ pub fn event(detail: &TimelineDetail) -> String {
         D::CaseClosed { outcome: None } => "Case closed".into(),
         D::CaseClosed { outcome: Some(outcome) } => format!("Case closed: {}", label(outcome)),
         D::StageChanged { from, to, decided_by, reason } => {
-            format!("Stage changed from {} to {}, decided by {decided_by}: {reason}", label(from), label(to))
+            let why = if reason.is_empty() { String::new() } else { format!(": {reason}") };
+            format!("Stage changed from {} to {}, decided by {decided_by}{why}", label(from), label(to))
         }
         D::ConsentRecorded { decision, activity, alias } => {
             format!("Consent {decision}: {}{}", label(activity), alias_suffix(alias))

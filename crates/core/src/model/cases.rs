@@ -367,7 +367,8 @@ pub(crate) fn close_case(tx: &Transaction<'_>, ctx: &Ctx, args: CloseCase) -> Re
     let retention = today
         .checked_add_months(Months::new(months))
         .ok_or_else(|| ModelError::Invalid("that retention period is too long".into()))?;
-    record_stage(tx, ctx, &case, Stage::Closed, &args.decided_by, "closed with an outcome summary")?;
+    // No reason of its own: the close is its own event on the timeline, with its outcome (words the UI gives).
+    record_stage(tx, ctx, &case, Stage::Closed, &args.decided_by, "")?;
     tx.execute(
         "UPDATE cases SET closed_on = ?2, outcome = ?3, outcome_summary = ?4, retention_until = ?5 WHERE id = ?1",
         params![case.id, today, args.outcome, args.outcome_summary.trim(), retention],

@@ -16,6 +16,9 @@ use super::vocab::{
     ProcessStatus, SessionKind, Stage,
 };
 
+/// The reason a close recorded for its stage change before closes recorded none (still in older vaults and bundles).
+const LEGACY_CLOSE_REASON: &str = "closed with an outcome summary";
+
 pub(crate) fn ops() -> Vec<Op> {
     crate::ops! {
         read "case_timeline" => case_timeline, "Every dated event of a case, oldest first.";
@@ -75,7 +78,7 @@ pub enum TimelineDetail {
         to: Stage,
         /// Who decided, as typed.
         decided_by: String,
-        /// Why, as typed.
+        /// Why, as typed; empty for a close (the case-closed event beside it says how it ended).
         reason: String,
     },
     ConsentRecorded {
@@ -215,7 +218,10 @@ const SOURCES: &[Source] = &[
         kind: TimelineKind::StageChanged,
         sql: "SELECT at, id, from_stage, to_stage, decided_by, reason FROM case_stage_changes WHERE case_id = ?1",
         detail: |r| {
-            Ok(TimelineDetail::StageChanged { from: r.get(2)?, to: r.get(3)?, decided_by: r.get(4)?, reason: r.get(5)? })
+            let reason: String = r.get(5)?;
+            // Before this version a close stored this English sentence as its reason: it is no reason.
+            let reason = if reason == LEGACY_CLOSE_REASON { String::new() } else { reason };
+            Ok(TimelineDetail::StageChanged { from: r.get(2)?, to: r.get(3)?, decided_by: r.get(4)?, reason })
         },
     },
     Source {

@@ -165,10 +165,24 @@ fn every_dated_event_in_time_order_without_private_text() {
         [
             &json!({"kind": "case_closed", "outcome": "agreement_completed"}),
             &json!({"kind": "stage_changed", "from": "intake", "to": "closed", "decided_by": "team",
-                    "reason": "closed with an outcome summary"}),
+                    "reason": ""}),
         ]
     );
     assert!(!timeline.to_string().contains("PRIVATE"));
+
+    // Older vaults (and bundles from them) stored an English sentence as a close's reason: it is read as none.
+    let changed = vault
+        .edit(|tx| {
+            tx.execute(
+                "UPDATE case_stage_changes SET reason = 'closed with an outcome summary' WHERE to_stage = 'closed'",
+                [],
+            )
+        })
+        .expect("an older close");
+    assert_eq!(changed, 1);
+    let timeline = ops::call("case_timeline", &mut vault, &ctx(), json!({"case_id": case})).expect("timeline");
+    let last = timeline.as_array().and_then(|items| items.last()).expect("last");
+    assert_eq!(last["detail"]["reason"], "");
 
     let err = ops::call("case_timeline", &mut vault, &ctx(), json!({"case_id": id()})).expect_err("no case");
     assert_eq!(err.kind(), ErrorKind::NotFound);

@@ -15,6 +15,11 @@ const events: [TimelineDetail, string | null, string | null][] = [
     'De Derivación a Acogida, decidido por Wren: ready to talk',
   ],
   [
+    { kind: 'stage_changed', from: 'active', to: 'closed', decided_by: 'Wren', reason: '' },
+    'From Active to Closed, decided by Wren',
+    'De En curso a Cerrado, decidido por Wren',
+  ],
+  [
     { kind: 'consent_recorded', decision: 'granted', activity: 'indirect_dialogue', alias: 'Alder' },
     'Alder granted consent to Indirect dialogue',
     'Alder dio su consentimiento para Diálogo indirecto',

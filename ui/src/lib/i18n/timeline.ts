@@ -24,13 +24,13 @@ export function describeEvent(detail: TimelineDetail): string | null {
       return null;
     case 'case_closed':
       return detail.outcome ? outcomeWords[detail.outcome]() : null;
-    case 'stage_changed':
-      return m.timeline_detail_stage_changed({
-        from: stageWords[detail.from](),
-        to: stageWords[detail.to](),
-        decided_by: detail.decided_by,
-        reason: detail.reason,
-      });
+    case 'stage_changed': {
+      const words = { from: stageWords[detail.from](), to: stageWords[detail.to](), decided_by: detail.decided_by };
+      // A close has no reason of its own: the case-closed event beside it says how it ended.
+      return detail.reason === ''
+        ? m.timeline_detail_stage_changed_no_reason(words)
+        : m.timeline_detail_stage_changed({ ...words, reason: detail.reason });
+    }
     case 'consent_recorded':
       return consent(detail);
     case 'assessment_recorded':

@@ -1076,7 +1076,7 @@ export type TimelineDetail = { "kind": "case_opened" } | { "kind": "stage_change
  */
 decided_by: string, 
 /**
- * Why, as typed.
+ * Why, as typed; empty for a close (the case-closed event beside it says how it ended).
  */
 reason: string, } | { "kind": "consent_recorded", decision: ConsentDecision, activity: Activity, 
 /**
