@@ -40,18 +40,23 @@ async fn window_figures_over_a_large_demo_vault() -> Result<(), Error> {
         let phases = unlock_phases(client, unlock).await?;
         eprintln!("bench: unlocked");
 
-        let mut open = Vec::new();
+        let (mut open, mut open_phases) = (Vec::new(), Split::default());
         // The first three rows: those wholly inside the window (WebKitWebDriver does not scroll a row of the
         // list's own scroller into view before clicking it).
         for i in 0..12 {
-            open.push(open_case(client, i % 3).await.map_err(|e| format!("open case {i}: {e}"))?);
+            let total = open_case(client, i % 3).await.map_err(|e| format!("open case {i}: {e}"))?;
+            open_phases.add(client, "case", total).await?;
+            open.push(total);
             client.back().await?;
             wait_ready(client, "home-screen").await?;
         }
 
-        let mut search = Vec::new();
+        let (mut search, mut search_phases) = (Vec::new(), Split::default());
         for words in ["apology letter", "safety plan", "support circle", "meeting"] {
-            search.extend(search_keystrokes(client, words).await.map_err(|e| format!("search {words:?}: {e}"))?);
+            let (times, phases) =
+                search_keystrokes(client, words).await.map_err(|e| format!("search {words:?}: {e}"))?;
+            search.extend(times);
+            search_phases.extend(phases);
         }
 
         tokio::time::sleep(Duration::from_secs(5)).await;
@@ -67,7 +72,9 @@ async fn window_figures_over_a_large_demo_vault() -> Result<(), Error> {
             row(&format!("– unlock: {phase}"), &[ms]);
         }
         row("open a case (click) to painted", &open);
+        open_phases.rows("open a case");
         row("search keystroke to painted results", &search);
+        search_phases.rows("search");
         for (name, kib) in memory {
             println!("| resident memory, {name}, idle | {:.1} MiB | | | |", kib as f64 / 1024.0);
         }
@@ -172,29 +179,69 @@ async fn open_case(client: &Client, index: usize) -> Result<f64, Error> {
     .await
 }
 
+/// Where each of a kind of action's time went, from the page's marks `circlebook:{what}-asked` and `-answered`
+/// (ui/src/lib/marks.ts) against the event that began it: before the read was asked, the read (the core's work
+/// and IPC both ways), and from its answer to the painted screen.
+#[derive(Default)]
+struct Split {
+    before: Vec<f64>,
+    read: Vec<f64>,
+    after: Vec<f64>,
+}
+
+impl Split {
+    async fn add(&mut self, client: &Client, what: &str, total: f64) -> Result<(), Error> {
+        let script = format!(
+            "const at = (name) => performance.getEntriesByName(name).at(-1)?.startTime ?? null;
+             return [window.__benchStart, at('circlebook:{what}-asked'), at('circlebook:{what}-answered')];"
+        );
+        let marks = client.execute(&script, Vec::new()).await?;
+        let at: Vec<Option<f64>> = marks.as_array().map(|a| a.iter().map(|v| v.as_f64()).collect()).unwrap_or_default();
+        let [Some(start), Some(asked), Some(answered)] = at[..] else {
+            return Err(format!("the page's {what} marks are missing: {marks}").into());
+        };
+        self.before.push(asked - start);
+        self.read.push(answered - asked);
+        self.after.push(start + total - answered);
+        Ok(())
+    }
+
+    fn extend(&mut self, other: Split) {
+        self.before.extend(other.before);
+        self.read.extend(other.read);
+        self.after.extend(other.after);
+    }
+
+    fn rows(&self, name: &str) {
+        row(&format!("– {name}: the event to the read asked"), &self.before);
+        row(&format!("– {name}: the read (core and IPC)"), &self.read);
+        row(&format!("– {name}: its answer to the painted screen"), &self.after);
+    }
+}
+
 /// Opens the palette (Ctrl+K), types `words` one key at a time and times each, then closes it.
-async fn search_keystrokes(client: &Client, words: &str) -> Result<Vec<f64>, Error> {
+async fn search_keystrokes(client: &Client, words: &str) -> Result<(Vec<f64>, Split), Error> {
     keys(client, "\u{E009}k\u{E000}").await?;
     let input = wait_for(client, "search-input").await?;
     // The palette keeps the last words it searched for: clear them as a person would.
     input.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
     wait_for(client, "search-results").await?;
-    let mut times = Vec::new();
+    let (mut times, mut phases) = (Vec::new(), Split::default());
     let mut typed = String::new();
     for c in words.chars() {
         typed.push(c);
         let ready = format!("[data-testid=\"search-results\"][data-answered={:?}]", typed);
         let key = input.clone();
-        times.push(
-            timed(client, "keydown", &ready, || async move {
-                key.send_keys(&c.to_string()).await?;
-                Ok(())
-            })
-            .await?,
-        );
+        let total = timed(client, "keydown", &ready, || async move {
+            key.send_keys(&c.to_string()).await?;
+            Ok(())
+        })
+        .await?;
+        phases.add(client, "search", total).await?;
+        times.push(total);
     }
     input.send_keys(&String::from(char::from(Key::Escape))).await?;
-    Ok(times)
+    Ok((times, phases))
 }
 
 /// The app's process name as `/proc/<pid>/stat` shows it: its file name, cut to 15 bytes by the kernel.

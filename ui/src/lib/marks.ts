@@ -5,7 +5,11 @@ export type MarkName =
   | 'circlebook:unlock-asked'
   | 'circlebook:unlock-answered'
   | 'circlebook:home-asked'
-  | 'circlebook:home-answered';
+  | 'circlebook:home-answered'
+  | 'circlebook:case-asked'
+  | 'circlebook:case-answered'
+  | 'circlebook:search-asked'
+  | 'circlebook:search-answered';
 
 export function mark(name: MarkName): void {
   performance.clearMarks(name);

@@ -15,6 +15,7 @@ import {
   type SessionKind,
 } from '../ipc';
 import { today } from '../i18n';
+import { mark } from '../marks';
 
 /** The activity an attendee must consent to for a session of this kind (mirrors `SessionKind::activity`). */
 export function activityOf(kind: SessionKind): Activity | null {
@@ -44,10 +45,12 @@ export class CaseStore {
   }
 
   async load(): Promise<void> {
+    mark('circlebook:case-asked');
     const [file, attention] = await Promise.all([
       ops.caseFile({ case_id: this.caseId }),
       ops.sessionsNeedingAttention({ case_id: this.caseId }),
     ]);
+    mark('circlebook:case-answered');
     if (file.ok) this.file = file.value;
     else this.error = file.error;
     if (attention.ok) this.attention = attention.value;

@@ -1,6 +1,7 @@
 // Search everywhere: the words typed, the filters (stage, process, role), and the hits of the latest question
 // (stale answers are dropped).
 import { ops, type CommandError, type ProcessKind, type Role, type SearchHit, type Stage } from '../ipc';
+import { mark } from '../marks';
 
 export class SearchStore {
   query = $state('');
@@ -27,6 +28,7 @@ export class SearchStore {
       this.answered = query;
       return;
     }
+    mark('circlebook:search-asked');
     const outcome = await ops.search({
       query,
       stage: this.stage || undefined,
@@ -34,6 +36,7 @@ export class SearchStore {
       role: this.role || undefined,
       limit: 30,
     });
+    mark('circlebook:search-answered');
     if (ticket !== this.#ticket) return;
     this.asked = true;
     this.answered = query;
