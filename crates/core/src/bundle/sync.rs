@@ -731,9 +731,16 @@ fn survivors(l: &[Sib], vl: &Vv, r: &[Sib], vr: &Vv) -> Vec<Sib> {
     keep
 }
 
-/// Concurrent values that are the same are one value: the greatest of their dots stands for them (the merged
-/// vector covers the others, so every vault collapses them alike), and two vaults writing the same text is no
-/// conflict.
+/// How many different values the siblings hold: the same text written on two vaults is one value, never a
+/// conflict. Each of its dots is kept (not only the greatest): which of two vaults' dots stood for a value would
+/// otherwise depend on their random replica ids, and with it whether a later write that knew only one of them
+/// supersedes the value or conflicts with it (found by `three_vaults_converge…` in tests/it/bundle_merge.rs).
+fn distinct_values(sibs: &[Sib]) -> usize {
+    sibs.iter().map(|s| s.value.as_deref()).collect::<std::collections::BTreeSet<_>>().len()
+}
+
+/// Concurrent existence values that are the same are one: the greatest of their dots stands for them (the merged
+/// vector covers the others, so every vault collapses them alike).
 fn collapse(keep: Vec<Sib>) -> Vec<Sib> {
     let mut best: BTreeMap<Option<String>, Sib> = BTreeMap::new();
     for s in keep {
@@ -778,7 +785,7 @@ fn merge_row(
         }
         write_meta(tx, case_id, table, key, &vr, remote.deleted() || remote.row.is_none(), &remote.fields)?;
         for (col, sibs) in &remote.fields {
-            if sibs.len() > 1 && col != EXISTS {
+            if distinct_values(sibs) > 1 && col != EXISTS {
                 report.conflicts.push(NewConflict {
                     case_id: case_id.into(),
                     table: table.into(),
@@ -835,11 +842,11 @@ fn merge_row(
     for (i, col) in cols.iter().enumerate() {
         let l = local.siblings(cols, col);
         let r = remote.siblings(cols, col);
-        let mut keep = collapse(survivors(&l, &vl, &r, &vr));
+        let mut keep = survivors(&l, &vl, &r, &vr);
         if keep.is_empty() {
             keep = if !l.is_empty() { l.clone() } else { r.clone() };
         }
-        if keep.len() > 1 && (LATEST_WINS.contains(&col.as_str()) || pk.contains(col)) {
+        if distinct_values(&keep) > 1 && (LATEST_WINS.contains(&col.as_str()) || pk.contains(col)) {
             let best = keep
                 .iter()
                 .max_by(|a, b| (a.value.as_deref(), &a.dot).cmp(&(b.value.as_deref(), &b.dot)))
@@ -847,7 +854,7 @@ fn merge_row(
                 .expect("not empty");
             keep = vec![best];
         }
-        let shown = if keep.len() == 1 {
+        let shown = if distinct_values(&keep) == 1 {
             keep[0].value.clone()
         } else {
             let mine = local.row.as_ref().map(|r| value_text(&r[i]));
@@ -862,7 +869,7 @@ fn merge_row(
             .map(|j| from_json(&j))
             .unwrap_or(SqlValue::Null);
         values.push(value);
-        if keep.len() > 1 {
+        if distinct_values(&keep) > 1 {
             let before: Vec<&Dot> = l.iter().map(|s| &s.dot).collect();
             let after: Vec<&Dot> = keep.iter().map(|s| &s.dot).collect();
             if before != after {
@@ -1014,13 +1021,14 @@ pub(crate) fn conflicted(
 ) -> rusqlite::Result<Vec<(String, String, String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT case_id, tbl, row_key, col FROM sync_fields WHERE col <> '' AND (?1 IS NULL OR case_id = ?1)
-         GROUP BY tbl, row_key, col HAVING count(*) > 1 ORDER BY case_id, tbl, row_key, col",
+         GROUP BY tbl, row_key, col HAVING count(DISTINCT value) > 1 ORDER BY case_id, tbl, row_key, col",
     )?;
     let rows = stmt.query_map(params![case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     rows.collect()
 }
 
-/// The values of one conflicted field, in dot order: (dot, JSON text).
+/// The values of one conflicted field, each once (with the greatest of the dots that wrote it), in dot order:
+/// (dot, JSON text).
 pub(crate) fn conflict_values(
     conn: &Connection,
     table: &str,
@@ -1037,13 +1045,25 @@ pub(crate) fn conflict_values(
             r.get::<_, Option<String>>(2)?.unwrap_or_else(|| "null".into()),
         ))
     })?;
-    rows.collect()
+    let mut best: BTreeMap<String, Dot> = BTreeMap::new();
+    for row in rows {
+        let (dot, value) = row?;
+        match best.get(&value) {
+            Some(b) if *b >= dot => {}
+            _ => {
+                best.insert(value, dot);
+            }
+        }
+    }
+    let mut values: Vec<(Dot, String)> = best.into_iter().map(|(value, dot)| (dot, value)).collect();
+    values.sort();
+    Ok(values)
 }
 
 /// Whether a field of a row holds concurrent values.
 pub(crate) fn in_conflict(conn: &Connection, table: &str, key: &str, col: &str) -> rusqlite::Result<bool> {
     conn.query_row(
-        "SELECT count(*) > 1 FROM sync_fields WHERE tbl = ?1 AND row_key = ?2 AND col = ?3",
+        "SELECT count(DISTINCT value) > 1 FROM sync_fields WHERE tbl = ?1 AND row_key = ?2 AND col = ?3",
         [table, key, col],
         |r| r.get(0),
     )

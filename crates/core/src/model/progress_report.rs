@@ -80,7 +80,7 @@ pub(crate) fn progress_report(
     // A choice set on two vaults since they last agreed (a merge conflict, see docs/ARCHITECTURE.md) counts as
     // "not at all" until a facilitator resolves it.
     let in_conflict: bool = tx.query_row(
-        "SELECT count(*) > 1 FROM sync_fields
+        "SELECT count(DISTINCT value) > 1 FROM sync_fields
          WHERE tbl = 'participants' AND row_key = json_array(?1) AND col = 'progress_updates'",
         [&member.id],
         |r| r.get(0),
