@@ -18,8 +18,13 @@ struct Fixture {
 fn fixture() -> &'static Mutex<Fixture> {
     static FIXTURE: OnceLock<Mutex<Fixture>> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        // Under /dev/shm when it exists: the journal this writes is synthetic, and fsync there is cheap.
-        let base = if std::path::Path::new("/dev/shm").is_dir() { "/dev/shm" } else { "/tmp" };
+        // In TMPDIR when set (scripts/fuzz.sh sets it to a folder it removes: this static fixture is never dropped),
+        // else under /dev/shm when it exists: the journal this writes is synthetic, and fsync there is cheap.
+        let base = match std::env::var_os("TMPDIR") {
+            Some(dir) => std::path::PathBuf::from(dir),
+            None if std::path::Path::new("/dev/shm").is_dir() => "/dev/shm".into(),
+            None => "/tmp".into(),
+        };
         let dir = tempfile::Builder::new().prefix("circlebook-fuzz-").tempdir_in(base).expect("a temp folder");
         let passphrase = SecretString::from("fuzzing lantern orchard velvet");
         let path = dir.path().join("vault");
