@@ -12,6 +12,7 @@ mod keys;
 mod layout;
 mod load;
 mod notice;
+mod pieces;
 pub(crate) mod replay;
 mod rescue;
 mod rotation;

@@ -12,6 +12,8 @@ use secrecy::ExposeSecret;
 use sha3::{Digest, Sha3_256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use super::pieces::Pieces;
+
 /// A tag: 32 bytes, written as 64 lower-case hex digits.
 pub type Tag = [u8; 32];
 
@@ -50,6 +52,7 @@ impl MacKey {
     }
 
     /// The tag of a whole snapshot file read from `input`.
+    #[cfg(test)]
     pub fn snapshot_tag(&self, generation: u64, mut input: impl Read) -> io::Result<Tag> {
         let mut hasher = self.snapshot_hasher(generation);
         io::copy(&mut input, &mut hasher)?;
@@ -142,6 +145,38 @@ pub fn hash_beside<W: Write, T>(
     })
 }
 
+/// The reading counterpart of [`hash_beside`]: reads `input` once, in pieces, each hashed on another core as soon as
+/// it is read (when there is a `hasher`), then runs `then` on what was read while the hashing finishes. Returns
+/// `then`'s result and the tag of every byte read; a failed read is the error, and `then` does not run.
+pub fn read_beside<T>(
+    hasher: Option<Sha3_256>,
+    input: impl Read,
+    then: impl FnOnce(&Pieces) -> T,
+) -> io::Result<(T, Option<Tag>)> {
+    let (sender, pieces) = std::sync::mpsc::channel::<std::sync::Arc<Vec<u8>>>();
+    std::thread::scope(|scope| {
+        let hashing = hasher.map(|mut hasher| {
+            scope.spawn(move || {
+                for piece in pieces {
+                    hasher.update(&piece[..]);
+                }
+                Tag::from(hasher.finalize())
+            })
+        });
+        let hashed = hashing.is_some();
+        let read = Pieces::read(input, |piece| {
+            if hashed {
+                // The receiver lives until the sender is dropped below.
+                let _ = sender.send(piece);
+            }
+        });
+        drop(sender);
+        let value = read.map(|read| then(&read));
+        let tag = hashing.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        value.map(|value| (value, tag))
+    })
+}
+
 /// How much is handed to the hashing thread at a time.
 const HASH_CHUNK: usize = 1 << 20;
 
@@ -224,6 +259,21 @@ mod tests {
         let failing = |_: &mut HashingBeside<Vec<u8>>| -> io::Result<()> { Err(io::Error::other("disk full")) };
         let error = hash_beside(MacKey([3; 32]).snapshot_hasher(1), Vec::new(), failing).expect_err("fails");
         assert_eq!(error.to_string(), "disk full");
+    }
+
+    #[test]
+    fn reading_beside_gives_the_tag_of_exactly_what_was_read() {
+        let key = MacKey([3; 32]);
+        let data: Vec<u8> = (0..2 * super::super::pieces::PIECE + 17).map(|i| (i * 31 % 251) as u8).collect();
+        let (back, tag) = read_beside(Some(key.snapshot_hasher(9)), &data[..], |read| {
+            let mut back = Vec::new();
+            read.cursor().read_to_end(&mut back).map(|_| back)
+        })
+        .expect("read");
+        assert_eq!(back.expect("read back"), data);
+        assert_eq!(tag, Some(key.snapshot_tag(9, &data[..]).expect("tag")));
+        let (len, tag) = read_beside(None, &data[..], |read| read.len()).expect("read");
+        assert_eq!((len, tag), (data.len() as u64, None));
     }
 
     /// Takes at most 1,000 bytes a call.
