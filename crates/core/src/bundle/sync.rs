@@ -1019,11 +1019,18 @@ pub(crate) fn conflicted(
     conn: &Connection,
     case_id: Option<&str>,
 ) -> rusqlite::Result<Vec<(String, String, String, String)>> {
-    let mut stmt = conn.prepare(
-        "SELECT case_id, tbl, row_key, col FROM sync_fields WHERE col <> '' AND (?1 IS NULL OR case_id = ?1)
-         GROUP BY tbl, row_key, col HAVING count(DISTINCT value) > 1 ORDER BY case_id, tbl, row_key, col",
-    )?;
-    let rows = stmt.query_map(params![case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    // One case's fields through `sync_fields_by_case`: written as `(?1 IS NULL OR case_id = ?1)`, the one query
+    // read every field of every case (about 30 ms at 5,000 cases, at each opening of a case screen).
+    let of_case = if case_id.is_some() { "AND case_id = ?1" } else { "" };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT case_id, tbl, row_key, col FROM sync_fields WHERE col <> '' {of_case}
+         GROUP BY tbl, row_key, col HAVING count(DISTINCT value) > 1 ORDER BY case_id, tbl, row_key, col"
+    ))?;
+    let params: &[&dyn rusqlite::ToSql] = match &case_id {
+        Some(case_id) => &[case_id],
+        None => &[],
+    };
+    let rows = stmt.query_map(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     rows.collect()
 }
 

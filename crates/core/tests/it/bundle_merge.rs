@@ -230,6 +230,12 @@ fn the_same_field_on_both_sides_is_a_conflict_on_both_cleared_everywhere_by_one_
     }
     let id = n.conflicts(0)[0]["id"].clone();
     assert_eq!(n.conflicts(1)[0]["id"], id, "the same id on both vaults");
+    // A case screen asks for its case's alone (through the index by case): the same conflict; none for another id.
+    let case = n.case.clone();
+    let of_case = call(n.v(0), "list_conflicts", json!({ "case_id": case }));
+    assert_eq!(of_case.as_array().expect("list"), &n.conflicts(0));
+    let elsewhere = call(n.v(0), "list_conflicts", json!({ "case_id": "019ffff0-0000-7000-8000-000000000000" }));
+    assert_eq!(elsewhere, json!([]));
     // Vault 0 keeps Bea's value (whatever its index).
     let index = n.conflicts(0)[0]["values"].as_array().expect("v").iter().position(|v| v["value"] == "\"Rowan B\"");
     let resolved = call(n.v(0), "resolve_conflict", json!({ "id": id, "choice": index.expect("index") }));
