@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "kept_backups",
     "restore_backup",
     "vault_notices",
+    "vault_revision",
     "rotate_key",
     "restore_damaged",
     "open_older_copy",

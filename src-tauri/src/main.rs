@@ -77,6 +77,7 @@ fn main() -> ExitCode {
             commands::keys::restore_damaged,
             commands::keys::open_older_copy,
             commands::vault::vault_notices,
+            commands::vault::vault_revision,
             commands::bundles::choose_bundle,
             commands::bundles::review_exchange_bundle,
             commands::exchange::choose_exchange_folder,

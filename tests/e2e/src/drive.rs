@@ -23,10 +23,15 @@ pub async fn click(client: &Client, id: &str) -> Result<(), Error> {
         let element = wait_for(client, id).await?;
         // Into view first, inside any scrolled list or dialog, as a person scrolls to what they click.
         let script = "arguments[0].scrollIntoView({ block: 'center' }); return true;";
-        client
-            .execute(script, vec![serde_json::to_value(&element)?])
-            .await
-            .map_err(|e| format!("scrolling to {id}: {e:?}"))?;
+        // A list that re-renders between the finding and the scrolling (its new answer came) leaves the element
+        // found stale: find it again.
+        if let Err(e) = client.execute(script, vec![serde_json::to_value(&element)?]).await {
+            if start.elapsed() > STEP {
+                return Err(format!("scrolling to {id}: {e:?}").into());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            continue;
+        }
         match element.click().await {
             Ok(()) => return Ok(()),
             Err(e) if start.elapsed() > STEP => return Err(format!("clicking {id}: {e}").into()),

@@ -2,7 +2,7 @@
 // (with the list in use) throws nothing: a throw while the screen is taken down left the next screen blank. The due
 // list words each reminder from its detail in the person's language.
 import { afterEach, expect, it } from 'vitest';
-import { cleanup, render } from '@testing-library/svelte';
+import { cleanup, render, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '../ipc/mocks';
 import type { CaseId, CaseSummary, DueItem } from '../ipc';
 import { setLanguage } from '../i18n';
@@ -22,6 +22,10 @@ afterEach(() => {
   setLanguage('en');
 });
 
+/** A new revision of the vault at every asking, so each test's Home reads (the store outlives a test). */
+let revisions = 0;
+const revision = () => `test ${++revisions}`;
+
 const rows: CaseSummary[] = Array.from({ length: 50 }, (_, i) => ({
   id: `case-${i}` as CaseId,
   code_name: `Case ${i}`,
@@ -39,7 +43,8 @@ it('shows the list it holds at once when Home is shown again, and reads it again
   const onerror = (e: ErrorEvent) => errors.push(e.error);
   window.addEventListener('error', onerror);
   const asked: string[] = [];
-  mockIPC((_cmd, args) => {
+  mockIPC((cmd, args) => {
+    if (cmd === 'vault_revision') return revision();
     const { name } = args as { name: string };
     asked.push(name);
     return name === 'due' ? { items: [], total: 0 } : rows;
@@ -50,9 +55,11 @@ it('shows the list it holds at once when Home is shown again, and reads it again
   row[0]?.focus();
   first.unmount();
 
-  // Back on Home: the registry has not answered yet (it never does here), and the list is there.
+  // Back on Home after a change (a new revision): the registry has not answered yet (it never does here), and the
+  // list is there.
   asked.length = 0;
-  mockIPC((_cmd, args) => {
+  mockIPC((cmd, args) => {
+    if (cmd === 'vault_revision') return revision();
     asked.push((args as { name: string }).name);
     return new Promise(() => {});
   });
@@ -60,7 +67,7 @@ it('shows the list it holds at once when Home is shown again, and reads it again
   expect(again.getByTestId('home-screen').dataset.ready).toBe('true');
   expect(again.getByTestId('case-count').textContent).toContain('50');
   expect(again.getAllByTestId('case-row').length).toBeGreaterThan(0);
-  expect(asked.sort()).toEqual(['due', 'list_case_summaries']);
+  await waitFor(() => expect(asked.sort()).toEqual(['due', 'list_case_summaries']));
   expect(casesStore.view?.active).toBe(0);
   again.unmount();
   window.removeEventListener('error', onerror);
@@ -77,7 +84,10 @@ it('words a reminder from its detail, in Spanish too', async () => {
     record_id: 'consent-1',
     detail: { kind: 'consent_expiry', activity: 'direct_dialogue', alias: 'Fern' },
   };
-  mockIPC((_cmd, args) => ((args as { name: string }).name === 'due' ? { items: [reminder], total: 1 } : rows));
+  mockIPC((cmd, args) => {
+    if (cmd === 'vault_revision') return revision();
+    return (args as { name: string }).name === 'due' ? { items: [reminder], total: 1 } : rows;
+  });
   setLanguage('es');
   const home = render(Home, { props: { route: { name: 'home' } } });
   const label = await home.findByText('Consentimiento de Fern para Diálogo directo');

@@ -2,7 +2,7 @@
 // there are. Filters the registry knows (stage, process, tag, closed) go to `list_case_summaries`; sorting happens
 // here. The list is held while the vault is unlocked (a lock starts a new page): Home shows what is held at once
 // and reads it again behind it (`load`), and writes that return a case put it in place (`upsert`, `remove`).
-import { ops, type Case, type CaseFilter, type CaseId, type CaseSummary, type CommandError, type DueItem, type ProcessKind, type Stage } from '../ipc';
+import { ops, vaultRevision, type Case, type CaseFilter, type CaseId, type CaseSummary, type CommandError, type DueItem, type ProcessKind, type Stage } from '../ipc';
 import type { CacheSnapshot } from 'virtua';
 import { processWords, stageWords } from '../i18n';
 import { mark } from '../marks';
@@ -137,6 +137,10 @@ export class CasesStore {
   view: ListView | null = null;
   #listAsked = 0;
   #dueAsked = 0;
+  #loadAsked = 0;
+  /** What the list and reminders held were read at: the vault's revision, the day (reminders count from today),
+   *  the filters and how many reminders were asked for. */
+  #readAt: string | null = null;
 
   filter(): CaseFilter {
     return {
@@ -147,12 +151,22 @@ export class CasesStore {
     };
   }
 
-  /** Reads the list and the reminders again. What is held stays shown until the answers come; an answer equal to
-   *  what is held changes nothing (the list is not drawn again), and a later request's answer wins. */
+  /** Reads the list and the reminders again, unless nothing they depend on has changed since they were read (the
+   *  vault's revision, the day, the filters): going back to Home then costs the core nothing, and a case opened at
+   *  once does not wait behind a read of every case. What is held stays shown until the answers come; an answer
+   *  equal to what is held changes nothing (the list is not drawn again), and a later request's answer wins. */
   async load(): Promise<void> {
     mark('circlebook:home-asked');
+    const ticket = ++this.#loadAsked;
+    const revision = await vaultRevision();
+    const at = revision.ok ? [revision.value, localDay(), JSON.stringify(this.filter()), this.dueLimit].join('|') : null;
+    if (at !== null && at === this.#readAt && this.loaded && this.error === null) {
+      mark('circlebook:home-answered');
+      return;
+    }
     await Promise.all([this.#loadList(), this.#loadDue()]);
     mark('circlebook:home-answered');
+    if (ticket === this.#loadAsked) this.#readAt = this.error === null ? at : null;
     this.loaded = true;
   }
 
@@ -217,3 +231,9 @@ export class CasesStore {
 }
 
 export const casesStore = new CasesStore();
+
+/** Today on this computer, as the reminders count it. */
+function localDay(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${now.getMonth() + 1}-${now.getDate()}`;
+}

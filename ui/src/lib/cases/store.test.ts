@@ -1,6 +1,7 @@
 // The home list: filters go to `list_case_summaries` as the registry names them; sorting is local and stable;
 // the list held is kept while a new read is under way, and writes put their case in place (issue 9).
 import { afterEach, expect, it } from 'vitest';
+import { waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '../ipc/mocks';
 import type { Case, CaseId, CaseSummary, DueItem, DueList } from '../ipc';
 import { CasesStore, DUE_MORE, DUE_SHOWN, firstLine, sortCases, summaryOf } from './store.svelte';
@@ -39,10 +40,13 @@ function reminder(n: number): DueItem {
 
 const cases = [row('Wren', 'active', '2026-01-03'), row('heron', 'referral', '2026-01-05'), row('Finch', 'intake', '2026-01-01')];
 
-/** Answers the registry's reads from `answer`, noting every call; `due` gives the first `limit` of `reminders`. */
-function registry(answer: () => CaseSummary[], reminders: DueItem[] = []) {
+/** Answers the registry's reads from `answer`, noting every call; `due` gives the first `limit` of `reminders`.
+ *  The vault's revision is `revision()`: by default a new one at every asking (something may have changed). */
+function registry(answer: () => CaseSummary[], reminders: DueItem[] = [], revision?: () => string) {
   const asked: [string, unknown][] = [];
-  mockIPC((_cmd, args) => {
+  let revisions = 0;
+  mockIPC((cmd, args) => {
+    if (cmd === 'vault_revision') return revision ? revision() : String(++revisions);
     const { name, args: inner } = args as { name: string; args: { limit?: number } };
     asked.push([name, inner]);
     if (name === 'list_case_summaries') return answer();
@@ -114,14 +118,15 @@ it('keeps the list it holds while reading again, and does not replace it when no
   // A changed answer replaces it once it comes; until then the held list stays.
   answer = [{ ...cases[0]!, stage: 'paused', updated_at: '2026-02-01' }, cases[1]!, cases[2]!];
   clearMocks();
-  mockIPC(async (_cmd, args) => {
+  mockIPC(async (cmd, args) => {
+    if (cmd === 'vault_revision') return 'after a write';
     const { name } = args as { name: string };
     if (name === 'due') return { items: [], total: 0 };
     await (waiting ??= new Promise<void>((resolve) => (release = resolve)));
     return answer;
   });
   const later = store.load();
-  await Promise.resolve();
+  await waitFor(() => expect(waiting).not.toBeNull());
   expect(store.cases).toBe(held);
   release();
   await later;
@@ -142,6 +147,38 @@ it('keeps the reminders it holds when nothing changed, and takes a changed detai
   await store.load();
   expect(store.due).not.toBe(held);
   expect(store.due[1]?.detail).toEqual({ kind: 'task', title: 'Call the venue' });
+});
+
+it('reads nothing again while the vault, the day and the filters are as they were when it read', async () => {
+  let revision = '7.100';
+  const asked = registry(() => cases, [reminder(1)], () => revision);
+  const store = new CasesStore();
+  await store.load();
+  expect(asked.map(([name]) => name).sort()).toEqual(['due', 'list_case_summaries']);
+
+  // Going back to Home with nothing changed: no read of every case.
+  await store.load();
+  await store.load();
+  expect(asked).toHaveLength(2);
+
+  // A write anywhere (a new revision), or another filter: read again.
+  revision = '7.101';
+  await store.load();
+  expect(asked).toHaveLength(4);
+  store.stage = 'active';
+  await store.load();
+  expect(asked).toHaveLength(6);
+  expect(asked.at(-2)?.[1]).toMatchObject({ stage: 'active' });
+  await store.load();
+  expect(asked).toHaveLength(6);
+
+  // A revision that cannot be read: read again, as before.
+  clearMocks();
+  const failing = registry(() => cases, [], () => {
+    throw new Error('locked');
+  });
+  await store.load();
+  expect(failing.map(([name]) => name).sort()).toEqual(['due', 'list_case_summaries']);
 });
 
 it('puts a case a write returned in place, first, or out when the filters no longer take it', async () => {

@@ -77,6 +77,11 @@ export function vaultStatus(): Promise<CallResult<VaultStatus>> {
   return command('vault_status', {});
 }
 
+/** Changes whenever the vault's data may have changed, so that a screen can keep what it read while nothing has. */
+export function vaultRevision(): Promise<CallResult<string>> {
+  return command('vault_revision', {});
+}
+
 export async function createVault(passphrase: string): Promise<CallResult<CreatedVault>> {
   const outcome = await command('create_vault', { passphrase });
   return outcome.ok ? { ok: true, value: { recoveryKey: outcome.value.recovery_key } } : outcome;

@@ -135,6 +135,8 @@ export interface Commands {
   unlock_with_recovery_key: { args: { recoveryKey: string }; returns: null };
   /** What the unlock found and repaired or accepted, for the workspace to tell the person (issue 8 items 1, 3). */
   vault_notices: { args: Record<string, never>; returns: Notice[] };
+  /** A word that changes whenever the unlocked vault's data may have changed (its generation and the count of rows SQLite has written since it was opened), so that a screen can keep what it read while nothing has: Home, going back to its list, reads it again only then (at 5,000 cases that read is about 150 ms of the core's time, in which a case opened at once waited behind it). */
+  vault_revision: { args: Record<string, never>; returns: string };
   /** Which screen the UI should show. */
   vault_status: { args: Record<string, never>; returns: VaultStatus };
 }
