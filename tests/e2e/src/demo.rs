@@ -68,6 +68,24 @@ impl DemoApp {
         if cases > 0 {
             cli(&vault, &["demo", "--cases", &cases.to_string()])?;
         }
+        Self::open(home, vault, env).await
+    }
+
+    /// As `start`, over a copy of a vault folder made before with the suite's passphrase (the benchmark's large
+    /// vault, made once for several runs: `BENCH_VAULT`).
+    pub async fn start_copy(source: &Path) -> Result<Self, Error> {
+        crate::require_display();
+        let home = tempfile::tempdir()?;
+        let vault = home.path().join("vault");
+        let copied = Command::new("cp").arg("-a").arg(source).arg(&vault).status()?;
+        // `sync`: the copy's writeback would otherwise go on during what is measured.
+        if !copied.success() || !Command::new("sync").status()?.success() {
+            return Err(format!("{} could not be copied", source.display()).into());
+        }
+        Self::open(home, vault, &[]).await
+    }
+
+    async fn open(home: tempfile::TempDir, vault: PathBuf, env: &[(&str, OsString)]) -> Result<Self, Error> {
         let mut vars = vec![
             ("CIRCLEBOOK_VAULT", OsString::from(vault)),
             ("XDG_DATA_HOME", home.path().join("data").into_os_string()),
