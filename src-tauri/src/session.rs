@@ -128,13 +128,13 @@ impl Session {
 }
 
 impl Session {
-    /// Runs a registry operation on the unlocked vault; the actor recorded in the audit log is the facilitator.
     /// See `commands::vault::vault_revision`.
     pub fn revision(&self) -> Result<String, IpcError> {
         let Session::Unlocked(vault) = self else { return Err(IpcError::locked()) };
         Ok(format!("{}.{}", vault.generation(), vault.conn().total_changes()))
     }
 
+    /// Runs a registry operation on the unlocked vault; the actor recorded in the audit log is the facilitator.
     pub fn call(&mut self, name: &str, args: serde_json::Value) -> Result<serde_json::Value, IpcError> {
         let Session::Unlocked(vault) = self else { return Err(IpcError::locked()) };
         Ok(ops::call(name, vault, &Ctx::new("facilitator"), args)?)

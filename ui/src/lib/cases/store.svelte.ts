@@ -4,7 +4,7 @@
 // and reads it again behind it (`load`), and writes that return a case put it in place (`upsert`, `remove`).
 import { ops, vaultRevision, type Case, type CaseFilter, type CaseId, type CaseSummary, type CommandError, type DueItem, type ProcessKind, type Stage } from '../ipc';
 import type { CacheSnapshot } from 'virtua';
-import { processWords, stageWords } from '../i18n';
+import { processWords, stageWords, today } from '../i18n';
 import { mark } from '../marks';
 
 export const CASE_SORTS = ['updated', 'code_name', 'stage', 'opened'] as const;
@@ -159,7 +159,7 @@ export class CasesStore {
     mark('circlebook:home-asked');
     const ticket = ++this.#loadAsked;
     const revision = await vaultRevision();
-    const at = revision.ok ? [revision.value, localDay(), JSON.stringify(this.filter()), this.dueLimit].join('|') : null;
+    const at = revision.ok ? [revision.value, today(), JSON.stringify(this.filter()), this.dueLimit].join('|') : null;
     if (at !== null && at === this.#readAt && this.loaded && this.error === null) {
       mark('circlebook:home-answered');
       return;
@@ -231,9 +231,3 @@ export class CasesStore {
 }
 
 export const casesStore = new CasesStore();
-
-/** Today on this computer, as the reminders count it. */
-function localDay(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${now.getMonth() + 1}-${now.getDate()}`;
-}
