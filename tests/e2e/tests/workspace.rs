@@ -3,7 +3,7 @@
 //! `<target>/e2e-screenshots/`. Vaults are made by `circlebook-cli` (with its synthetic demo cases).
 
 use circlebook_e2e::demo::DemoApp;
-use circlebook_e2e::drive::{check_screen, choose, click, invoke, type_into, wait_ready};
+use circlebook_e2e::drive::{check_screen, choose, click, invoke, keys, type_into, wait_ready};
 use circlebook_e2e::{wait_for, wait_for_text, Error, Screenshots};
 use fantoccini::{Client, Locator};
 
@@ -111,6 +111,13 @@ async fn home_and_every_case_section_over_demo_cases() -> Result<(), Error> {
         click(client, "tab-consent").await?;
         wait_for_text(client, "consent-grid", "Actividad").await?;
         check_screen(client, &mut shots, "case-consent-es").await?;
+        // The search palette in Spanish: one height, its results scrolling inside it.
+        keys(client, "\u{E009}k\u{E000}").await?;
+        let input = wait_for(client, "search-input").await?;
+        input.send_keys("consent").await?;
+        wait_for(client, "search-hit").await?;
+        check_screen(client, &mut shots, "search-es").await?;
+        input.send_keys("\u{E00C}").await?;
         click(client, "nav-statistics").await?;
         wait_ready(client, "statistics-screen").await?;
         check_screen(client, &mut shots, "statistics-es").await?;
