@@ -147,7 +147,7 @@ impl TauriDriver {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), serde_json::json!("wry"));
         capabilities.insert("tauri:options".into(), serde_json::json!({ "application": app }));
-        let client = ClientBuilder::rustls()?
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await?;
