@@ -45,7 +45,17 @@ prev=
 if [ "$format" = 2 ]; then
   plain "$vault/snapshots/$gen.seal"
   prev=$(cat "$vault/snapshots/$gen.seal")
-  [ "$(mac "'circlebook snapshot v2$nl$n$nl'" "readfile('snapshot.age')")" = "$prev" ] ||
+  case $prev in
+    "head "*)
+      # Sealed over its length and head: the age header through its "--- " line, and the 16-byte nonce after it.
+      prev=${prev#head }
+      sealed=$(printf "WITH f(b) AS MATERIALIZED (SELECT readfile('snapshot.age')),
+        m(b, p) AS (SELECT b, instr(substr(b, 1, 4194304), X'0a2d2d2d20') FROM f),
+        h(b, e) AS (SELECT b, p + instr(substr(b, p + 1, 4194304), X'0a') + 16 FROM m WHERE p > 0 AND instr(substr(b, p + 1, 4194304), X'0a') > 0)
+        SELECT lower(hex(sha3(X'%s' || CAST('circlebook snapshot head v1$nl$n$nl' || length(b) || '$nl' AS BLOB) || substr(b, 1, e), 256))) FROM h WHERE e <= length(b);\n" "$mackey" | sqlite3 :memory:) ;;
+    *) sealed=$(mac "'circlebook snapshot v2$nl$n$nl'" "readfile('snapshot.age')") ;;
+  esac
+  [ "$sealed" = "$prev" ] ||
     fail "snapshots/$gen.age fails authentication (not written with this key, altered, or another generation's)"
 fi
 age -d -i "$key" -o "$out" snapshot.age || fail "snapshots/$gen.age does not decrypt"

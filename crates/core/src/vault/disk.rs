@@ -91,6 +91,13 @@ impl File {
         self.inner.metadata()
     }
 
+    /// Reads at `offset` without moving the file's position, so that two readers can share the file.
+    pub fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        check(Call::Read, self.path())?;
+        self.inner.read_at(buf, offset)
+    }
+
     /// The advisory lock on the vault folder's `.lock` file (not a write: never faulted).
     pub fn try_lock(&self) -> Result<(), fs::TryLockError> {
         self.inner.try_lock()

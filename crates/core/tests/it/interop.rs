@@ -11,7 +11,8 @@ fn recipient(fx: &Fixture) -> String {
 }
 
 /// Decrypts a snapshot with `age`, changes it with `sqlite3`, encrypts it back with `age -r`, and seals it with
-/// the MAC key (as the key holder can; computed by `sqlite3` the way docs/FORMAT.md and the recipe do).
+/// the MAC key (as the key holder can; computed by `sqlite3` the way docs/FORMAT.md and the recipe do). The seal is
+/// a whole-file seal, the form written before session 13, so the tests that use this also keep it readable.
 pub fn rewrite_snapshot(fx: &Fixture, generation: u64, sql: &str) {
     let snapshot = fx.dir.join(format!("snapshots/{generation:08}.age"));
     let db = fx.scratch("rewrite.db");
@@ -157,6 +158,74 @@ fn age_cli_files_are_read_only_with_the_documented_mac() {
         .query_row("SELECT code_name, stage FROM cases WHERE id = 'x'", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("row");
     assert_eq!(row, ("From the CLI".into(), "paused".into()));
+}
+
+/// The head seal (every snapshot written since session 13), computed by `sqlite3` as docs/FORMAT.md and the recipe
+/// do: SHA3-256(K ‖ "circlebook snapshot head v1\n" ‖ G ‖ "\n" ‖ the file's length ‖ "\n" ‖ the age header through
+/// its `--- ` line and the 16-byte nonce).
+fn head_mac(fx: &Fixture, generation: u64) -> String {
+    let file = format!("readfile('{}')", fx.dir.join(format!("snapshots/{generation:08}.age")).display());
+    let mac_line = format!("instr({file}, X'0a2d2d2d20')");
+    let head = format!("substr({file}, 1, {mac_line} + instr(substr({file}, {mac_line} + 1), X'0a') + 16)");
+    sqlite_mac(
+        fx,
+        &format!(
+            "'circlebook snapshot head v1' || char(10) || '{generation}' || char(10) || length({file}) || char(10)"
+        ),
+        &head,
+    )
+}
+
+/// What the core writes beside a snapshot is the documented head seal. The same database encrypted anew with `age
+/// -r` (a new header) is refused under it; sealed anew by the key holder with `sqlite3` it is read; one byte added
+/// after the payload, or the old whole-file seal's form around a head tag, is refused.
+#[test]
+fn the_head_seal_is_the_documented_mac_and_binds_the_header_and_length() {
+    let (fx, mut vault) = Fixture::new();
+    add_case(&mut vault, "c1", "Rowan");
+    vault.fold().expect("fold");
+    let generation = vault.generation();
+    drop(vault);
+    let snapshot = fx.dir.join(format!("snapshots/{generation:08}.age"));
+    let seal = fx.dir.join(format!("snapshots/{generation:08}.seal"));
+    assert_eq!(fs::read_to_string(&seal).expect("seal"), format!("head {}\n", head_mac(&fx, generation)));
+    let unlock = || {
+        let options = circlebook_core::vault::UnlockOptions { accept_rollback: true, ..Default::default() };
+        circlebook_core::Vault::open(&fx.dir)
+            .expect("open")
+            .unlock_with(&fx.by_key(), &options)
+            .map(drop)
+            .map_err(|f| f.error.to_string())
+    };
+    unlock().expect("the vault as written opens");
+
+    // The same plaintext, encrypted anew to the vault's recipient: a new header and file key.
+    let written = fs::read(&snapshot).expect("snapshot");
+    let db = fx.scratch("anew.db");
+    run(Command::new("age").arg("-d").arg("-i").arg(&fx.key_file).arg("-o").arg(&db).arg(&snapshot));
+    run(Command::new("age").arg("-r").arg(recipient(&fx)).arg("-o").arg(&snapshot).arg(&db));
+    fs::remove_file(&db).expect("remove plaintext");
+    let refused = unlock().expect_err("a new header under the old seal");
+    assert!(refused.contains("fails authentication"), "{refused}");
+    // The key holder seals it: read.
+    fs::write(&seal, format!("head {}\n", head_mac(&fx, generation))).expect("seal");
+    unlock().expect("sealed by the key holder");
+
+    // The original file and seal back, then one byte more after the payload: the length is sealed.
+    fs::write(&snapshot, &written).expect("restore");
+    let head_seal = format!("head {}\n", head_mac(&fx, generation));
+    fs::write(&seal, &head_seal).expect("seal");
+    unlock().expect("the original again");
+    let mut longer = written.clone();
+    longer.push(0);
+    fs::write(&snapshot, &longer).expect("longer");
+    let refused = unlock().expect_err("a byte added");
+    assert!(refused.contains("fails authentication"), "{refused}");
+    // The tag without its `head ` word is read as a whole-file seal, which it is not.
+    fs::write(&snapshot, &written).expect("restore");
+    fs::write(&seal, head_seal.trim_start_matches("head ")).expect("seal");
+    let refused = unlock().expect_err("a head tag as a whole-file seal");
+    assert!(refused.contains("fails authentication"), "{refused}");
 }
 
 /// A version-1 database whose search index was written with FTS5 secure-delete (file format 5, which Debian's
