@@ -14,6 +14,9 @@
 //! - search: from each keystroke's `keydown` in the Ctrl+K palette to the first animation frame after the results
 //!   list shows the answer for the words now in the field (`data-answered`).
 //! - memory: resident set size of the app process and of WebKit's web process, after the work, 5 s idle.
+//!
+//! `BENCH_CASES=N` sets the demo vault's size; `BENCH_VAULT=DIR` copies a vault made before instead; `BENCH_DETAIL=1`
+//! also prints each keystroke's time and its parts.
 
 use std::time::{Duration, Instant};
 
@@ -287,6 +290,15 @@ async fn search_keystrokes(client: &Client, words: &str) -> Result<(Vec<f64>, Sp
         })
         .await?;
         phases.add(client, "search", total).await?;
+        if std::env::var_os("BENCH_DETAIL").is_some() {
+            let at = |v: &Vec<f64>| v.last().copied().unwrap_or(f64::NAN);
+            eprintln!(
+                "search {typed:?}: {total:.1} ms (before the read {:.1}, the read {:.1}, answer to paint {:.1})",
+                at(&phases.before),
+                at(&phases.read),
+                at(&phases.after)
+            );
+        }
         times.push(total);
     }
     input.send_keys(&String::from(char::from(Key::Escape))).await?;
