@@ -25,13 +25,16 @@ fn cli(vault: &Path, args: &[&str]) -> Result<(), Error> {
     cli_output(vault, args).map(drop)
 }
 
-/// Runs `circlebook-cli --vault VAULT ARGS…` with the suite's passphrase; its standard output.
+/// Runs `circlebook-cli --vault VAULT ARGS…` with the suite's passphrase; its standard output. Its high-water marks
+/// go to `state/circlebook` beside the vault folder: in a [`DemoApp`]'s home, the app's own (`XDG_STATE_HOME`).
 pub fn cli_output(vault: &Path, args: &[&str]) -> Result<String, Error> {
+    let state = vault.parent().unwrap_or(vault).join("state/circlebook");
     let output = Command::new(cli_binary())
         .arg("--vault")
         .arg(vault)
         .args(args)
         .env("CIRCLEBOOK_PASSPHRASE", PASSPHRASE)
+        .env("CIRCLEBOOK_STATE_DIR", state)
         .output()?;
     if !output.status.success() {
         return Err(format!("circlebook-cli {args:?} failed: {}", String::from_utf8_lossy(&output.stderr)).into());
@@ -86,10 +89,15 @@ impl DemoApp {
     }
 
     async fn open(home: tempfile::TempDir, vault: PathBuf, env: &[(&str, OsString)]) -> Result<Self, Error> {
+        // Every folder the app writes to inside the throw-away home: without XDG_STATE_HOME the vault's high-water
+        // mark went to the real ~/.local/state/circlebook (hundreds of them after a few runs, and a benchmark vault
+        // copied twice was then taken for a rollback).
         let mut vars = vec![
             ("CIRCLEBOOK_VAULT", OsString::from(vault)),
             ("XDG_DATA_HOME", home.path().join("data").into_os_string()),
             ("XDG_CONFIG_HOME", home.path().join("config").into_os_string()),
+            ("XDG_CACHE_HOME", home.path().join("cache").into_os_string()),
+            ("XDG_STATE_HOME", home.path().join("state").into_os_string()),
         ];
         vars.extend(env.iter().cloned());
         let driver = TauriDriver::start(&vars)?;

@@ -9,7 +9,8 @@
 //!   page's clock (`performance.timeOrigin`) read as Unix time; also, as before, the process's age when the field
 //!   first answers WebDriver, an upper bound by the 100 ms poll and a round trip.
 //! - unlock → painted home: from the Enter key's `keydown` to the first animation frame after the home list says
-//!   it is ready; it includes the KDF (scrypt), which `circlebook-cli bench` measures on its own.
+//!   it is ready; it includes the KDF (scrypt). The KDF as this build runs it is timed first, through the window
+//!   too: a wrong passphrase's refusal (scrypt, then its check fails; nothing else is read).
 //! - open a case: from the row's `click` to the first animation frame after the case screen is ready.
 //! - search: from each keystroke's `keydown` in the Ctrl+K palette to the first animation frame after the results
 //!   list shows the answer for the words now in the field (`data-answered`).
@@ -44,6 +45,15 @@ async fn window_figures_over_a_large_demo_vault() -> Result<(), Error> {
         let cold_polled = app_age(app.driver.group())?;
         let cold = cold_start(client, app.driver.group()).await?;
 
+        // A person takes seconds to type a passphrase: BENCH_TYPING_MS waits that long after the field is interactive
+        // (0 by default: Enter at once, while the window may still be loading the rest of the app).
+        let typing: u64 = std::env::var("BENCH_TYPING_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+        tokio::time::sleep(Duration::from_millis(typing)).await;
+        let (refused, refused_command) = if std::env::var_os("BENCH_NO_KDF").is_some() {
+            (f64::NAN, f64::NAN)
+        } else {
+            wrong_passphrase(client).await.map_err(|e| format!("a wrong passphrase: {e}"))?
+        };
         let unlock = unlock_to_home(client).await.map_err(|e| format!("unlock to home: {e}"))?;
         let phases = unlock_phases(client, unlock).await?;
         eprintln!("bench: unlocked");
@@ -81,7 +91,13 @@ async fn window_figures_over_a_large_demo_vault() -> Result<(), Error> {
         println!("|---|---|---|---|---|");
         row("cold start to an interactive unlock field (the page's mark)", &[cold]);
         row("cold start to the unlock field answering WebDriver (polled)", &[cold_polled]);
+        row(
+            "a wrong passphrase (Enter) to its painted refusal: this build's KDF, as a person waits for it",
+            &[refused],
+        );
+        row("– the refused unlock command (the KDF and IPC)", &[refused_command]);
         row("unlock (Enter) to a painted home, KDF included", &[unlock]);
+        row("– unlock to a painted home less this build's KDF (the refused command)", &[unlock - refused_command]);
         for (phase, ms) in phases {
             row(&format!("– unlock: {phase}"), &[ms]);
         }
@@ -134,6 +150,35 @@ where
         .await
         .map_err(|_| format!("{ready} did not appear within {STEP:?} after a {kind}"))??;
     value.as_f64().ok_or_else(|| format!("{ready}: the page answered {value}").into())
+}
+
+/// Types a wrong passphrase and times Enter to the painted refusal, and the refused command alone (the page's marks):
+/// the KDF as this build runs it (the identity's scrypt fails its check; no snapshot is read), the term the unlock
+/// goal allows for. Then clears the field as a person would.
+async fn wrong_passphrase(client: &Client) -> Result<(f64, f64), Error> {
+    let field = wait_for(client, "unlock-passphrase").await?;
+    field.send_keys("orchard lantern compass velvet wrong").await?;
+    let total = timed(client, "keydown", "[data-testid=\"unlock-error\"]", || {
+        let field = field.clone();
+        async move {
+            field.send_keys(&String::from(char::from(Key::Enter))).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    let marks = client
+        .execute(
+            "const at = (name) => performance.getEntriesByName(name).at(-1)?.startTime ?? null;
+             return [at('circlebook:unlock-asked'), at('circlebook:unlock-answered')];",
+            Vec::new(),
+        )
+        .await?;
+    let at: Vec<Option<f64>> = marks.as_array().map(|a| a.iter().map(|v| v.as_f64()).collect()).unwrap_or_default();
+    let [Some(asked), Some(answered)] = at[..] else {
+        return Err(format!("the page's unlock marks are missing: {marks}").into());
+    };
+    field.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
+    Ok((total, answered - asked))
 }
 
 async fn unlock_to_home(client: &Client) -> Result<f64, Error> {
