@@ -207,15 +207,18 @@ pub(super) fn corpus(t: &Template) -> Vec<Case> {
     }
     let seal_damaged = || refuses("damaged", "snapshots/00000003.seal is damaged");
     add(SEAL, Mutation::Delete, seal_damaged());
-    for n in [0, 1, 32] {
+    // A head seal: `head `, 64 hex digits, a newline (70 bytes).
+    for n in [0, 1, 5, 32, 64] {
         add(SEAL, Mutation::Truncate(n), seal_damaged());
     }
-    add(SEAL, Mutation::Truncate(64), opens()); // without its newline, as the recipe's `$(cat)` reads it
-                                                // Another hex digit, so the seal is still well-formed and its tag is what fails (a bit flip would turn an
-                                                // `a` or `f` into a non-digit one time in eight: a different refusal, and a flaky case).
+    add(SEAL, Mutation::Truncate(69), opens()); // without its newline, as the recipe's `$(cat)` reads it
+    // Another hex digit, so the seal is still well-formed and its tag is what fails (a bit flip would turn an `a` or
+    // `f` into a non-digit one time in eight: a different refusal, and a flaky case).
     add(SEAL, other_digit(&t.vault.join(SEAL)), snapshot_damaged());
+    // The word that says which seal it is: `Head` is no seal at all.
+    add(SEAL, Mutation::Set(0, b'H', "the word head"), seal_damaged());
     // The app took any trailing white space (here a vertical tab) after the tag, the recipe refused: fixed in core.
-    add(SEAL, Mutation::Flip(64, "newline"), seal_damaged());
+    add(SEAL, Mutation::Flip(69, "newline"), seal_damaged());
     let older_seal = fs::read(t.vault.join("snapshots/00000002.seal")).expect("seal 2");
     add(SEAL, Mutation::Replace(older_seal), snapshot_damaged());
     for m in &intruders {
@@ -362,7 +365,9 @@ pub(super) fn find(haystack: &[u8], needle: &[u8]) -> usize {
 }
 
 /// Sets a seal's first hex digit to another hex digit.
+/// The tag's first hex digit made another: after `head ` in a head seal, the first byte of a whole-file seal.
 pub(super) fn other_digit(seal: &Path) -> Mutation {
-    let first = fs::read(seal).expect("seal")[0];
-    Mutation::Set(0, if first == b'0' { b'1' } else { b'0' }, "first digit, another hex digit")
+    let text = fs::read(seal).expect("seal");
+    let at = if text.starts_with(b"head ") { 5 } else { 0 };
+    Mutation::Set(at, if text[at] == b'0' { b'1' } else { b'0' }, "first digit, another hex digit")
 }
