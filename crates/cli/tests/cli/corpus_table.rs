@@ -211,7 +211,8 @@ pub(super) fn corpus(t: &Template) -> Vec<Case> {
     for n in [0, 1, 5, 32, 64] {
         add(SEAL, Mutation::Truncate(n), seal_damaged());
     }
-    add(SEAL, Mutation::Truncate(69), opens()); // without its newline, as the recipe's `$(cat)` reads it
+    // Without its newline, as the recipe's `$(cat)` reads it.
+    add(SEAL, Mutation::Truncate(69), opens());
     // Another hex digit, so the seal is still well-formed and its tag is what fails (a bit flip would turn an `a` or
     // `f` into a non-digit one time in eight: a different refusal, and a flaky case).
     add(SEAL, other_digit(&t.vault.join(SEAL)), snapshot_damaged());
