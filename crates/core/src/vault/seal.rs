@@ -175,34 +175,25 @@ pub fn same(a: &Tag, b: &Tag) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Reads `input` once, in pieces, each hashed on another core as soon as
-/// it is read (when there is a `hasher`), then runs `then` on what was read while the hashing finishes. Returns
-/// `then`'s result and the tag of every byte read; a failed read is the error, and `then` does not run.
-pub fn read_beside<T>(
-    hasher: Option<Sha3_256>,
-    input: impl Read,
-    then: impl FnOnce(&Pieces) -> T,
-) -> io::Result<(T, Option<Tag>)> {
+/// Reads `input` once, in pieces, each hashed on another core as soon as it is read, then runs `then` on what was
+/// read while the hashing finishes. Returns `then`'s result and the tag of every byte read; a failed read is the
+/// error, and `then` does not run.
+pub fn read_beside<T>(mut hasher: Sha3_256, input: impl Read, then: impl FnOnce(&Pieces) -> T) -> io::Result<(T, Tag)> {
     let (sender, pieces) = std::sync::mpsc::channel::<std::sync::Arc<Vec<u8>>>();
     std::thread::scope(|scope| {
-        let hashing = hasher.map(|mut hasher| {
-            scope.spawn(move || {
-                for piece in pieces {
-                    hasher.update(&piece[..]);
-                }
-                Tag::from(hasher.finalize())
-            })
-        });
-        let hashed = hashing.is_some();
-        let read = Pieces::read(input, |piece| {
-            if hashed {
-                // The receiver lives until the sender is dropped below.
-                let _ = sender.send(piece);
+        let hashing = scope.spawn(move || {
+            for piece in pieces {
+                hasher.update(&piece[..]);
             }
+            Tag::from(hasher.finalize())
+        });
+        // The receiver lives until the sender is dropped below.
+        let read = Pieces::read(input, |piece| {
+            let _ = sender.send(piece);
         });
         drop(sender);
         let value = read.map(|read| then(&read));
-        let tag = hashing.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        let tag = hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         value.map(|value| (value, tag))
     })
 }
@@ -263,14 +254,12 @@ mod tests {
     fn reading_beside_gives_the_tag_of_exactly_what_was_read() {
         let key = MacKey([3; 32]);
         let data: Vec<u8> = (0..2 * super::super::pieces::PIECE + 17).map(|i| (i * 31 % 251) as u8).collect();
-        let (back, tag) = read_beside(Some(key.snapshot_hasher(9)), &data[..], |read| {
+        let (back, tag) = read_beside(key.snapshot_hasher(9), &data[..], |read| {
             let mut back = Vec::new();
             read.cursor().read_to_end(&mut back).map(|_| back)
         })
         .expect("read");
         assert_eq!(back.expect("read back"), data);
-        assert_eq!(tag, Some(key.snapshot_tag(9, &data[..]).expect("tag")));
-        let (len, tag) = read_beside(None, &data[..], |read| read.len()).expect("read");
-        assert_eq!((len, tag), (data.len() as u64, None));
+        assert_eq!(tag, key.snapshot_tag(9, &data[..]).expect("tag"));
     }
 }

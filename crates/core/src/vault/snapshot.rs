@@ -165,13 +165,13 @@ pub fn read(
     };
     let (opened, seal) = match claimed {
         Some((key, SnapshotSeal::Whole(claimed))) => {
-            let hasher = Some(key.snapshot_hasher(generation));
-            let (opened, computed) =
-                seal::read_beside(hasher, file, |read| decrypt_into_database(identity, || read.cursor(), &damaged))?;
-            match computed {
-                Some(tag) if seal::same(&claimed, &tag) => (opened, Some(tag)),
-                _ => return Err(refused()),
+            let (opened, computed) = seal::read_beside(key.snapshot_hasher(generation), file, |read| {
+                decrypt_into_database(identity, || read.cursor(), &damaged)
+            })?;
+            if !seal::same(&claimed, &computed) {
+                return Err(refused());
             }
+            (opened, Some(computed))
         }
         Some((key, SnapshotSeal::Head(claimed))) => match HeadChecked::check(&file, key, generation, &claimed)? {
             Some(checked) => (decrypt_into_database(identity, || checked.clone(), &damaged), Some(claimed)),
