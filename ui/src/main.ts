@@ -1,6 +1,6 @@
 // Mounts the app; styles are bundled files, no fonts or scripts come from the network. Errors that escape the
 // app are kept in `window.__circlebookErrors` (names and messages only, never case data) for the test suite.
-import { mount } from 'svelte';
+import { flushSync, mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
 import { forgetWebStorage } from './lib/safety/storage';
@@ -21,6 +21,9 @@ if (!target) {
 let app: ReturnType<typeof mount> | undefined;
 try {
   app = mount(App, { target });
+  // Runs the components' onMount at once, so the vault's state is asked for before WebKit lays out the first
+  // screen rather than after (the answer then comes back while it does: docs/PERFORMANCE.md, "Session 14").
+  flushSync();
 } catch (error) {
   errors.push(`mount: ${String(error)} ${(error as Error).stack ?? ''}`);
 }

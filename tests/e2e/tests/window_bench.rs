@@ -7,7 +7,9 @@
 //! - cold start: from the app process's start (`/proc/<pid>/stat`, 10 ms ticks) to the unlock screen's
 //!   `circlebook:unlock-interactive` performance mark (the field focused, then the next animation frame), the
 //!   page's clock (`performance.timeOrigin`) read as Unix time; also, as before, the process's age when the field
-//!   first answers WebDriver, an upper bound by the 100 ms poll and a round trip.
+//!   first answers WebDriver, an upper bound by the 100 ms poll and a round trip. Under Xvfb the animation frame
+//!   after the mark is sometimes held back by 100-200 ms or more (in a bare C GTK + WebKit window too), so the mark
+//!   can be later than the polled figure; asking every 5 ms instead made that worse (1,350 ms), not the figure better.
 //! - unlock → painted home: from the Enter key's `keydown` to the first animation frame after the home list says
 //!   it is ready; it includes the KDF (scrypt). The KDF as this build runs it is timed first, through the window
 //!   too: a wrong passphrase's refusal (scrypt, then its check fails; nothing else is read).
