@@ -160,3 +160,67 @@ async fn spanish_workflow_from_case_to_held_session() -> Result<(), Error> {
     .await;
     app.finish(outcome).await
 }
+
+/// Issue 9, search: the results list does not scroll by itself (docs/PERFORMANCE.md, "Session 14"), so the arrow
+/// keys must bring the chosen result into view and the wheel must move the list. Over 40 demo cases, a word in many
+/// records: arrow past the results shown, check the chosen one is inside the list's box; back to the first with the
+/// arrow up through the top (it wraps to the last, then down once); then a real wheel event moves the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_results_scroll_by_arrow_keys_and_wheel() -> Result<(), Error> {
+    let app = DemoApp::start(40).await?;
+    let outcome = async {
+        let client = &app.client;
+        let mut shots = Screenshots::in_target("workspace-keyboard")?;
+        app.unlock().await?;
+        keys(client, &format!("{}k{}", &*Key::Control, &*Key::Null)).await?;
+        wait_focus(client, "search-input").await?;
+        keys(client, "safety").await?;
+        client
+            .wait()
+            .at_most(circlebook_e2e::STEP)
+            .for_element(Locator::Css("[data-testid=\"search-results\"][data-answered=\"safety\"]"))
+            .await?;
+        let geometry = "const list = document.querySelector('[data-testid=\"search-results\"]');
+             const hits = list.querySelectorAll('[data-testid=\"search-hit\"]');
+             const chosen = list.querySelector('[aria-selected=\"true\"]');
+             const l = list.getBoundingClientRect(), c = chosen.getBoundingClientRect();
+             return { hits: hits.length, index: Array.from(hits).indexOf(chosen), top: list.scrollTop,
+                      inside: c.top >= l.top - 1 && c.bottom <= l.bottom + 1,
+                      overflow: getComputedStyle(list).overflowY, more: list.scrollHeight > list.clientHeight };";
+        let before = client.execute(geometry, Vec::new()).await?;
+        assert!(before["hits"].as_u64().unwrap_or(0) >= 20, "a common word finds many records: {before}");
+        assert_eq!(before["more"], true, "more results than the list shows: {before}");
+        assert_eq!(before["overflow"], "hidden", "{before}");
+        assert_eq!(before["top"], 0, "{before}");
+        for _ in 0..15 {
+            keys(client, &Key::Down).await?;
+        }
+        let down = client.execute(geometry, Vec::new()).await?;
+        assert_eq!(down["index"], 15, "{down}");
+        assert_eq!(down["inside"], true, "the chosen result is in view after the arrow keys: {down}");
+        assert!(down["top"].as_f64().unwrap_or(0.0) > 0.0, "the list scrolled: {down}");
+        check_screen(client, &mut shots, "search-scrolled-by-keys").await?;
+        for _ in 0..16 {
+            keys(client, &Key::Up).await?;
+        }
+        let wrapped = client.execute(geometry, Vec::new()).await?;
+        let last = wrapped["hits"].as_u64().unwrap_or(0) as i64 - 1;
+        assert_eq!(wrapped["index"], last, "up from the first goes to the last: {wrapped}");
+        assert_eq!(wrapped["inside"], true, "{wrapped}");
+        keys(client, &Key::Down).await?;
+        let first = client.execute(geometry, Vec::new()).await?;
+        assert_eq!((first["index"].clone(), first["top"].clone()), (0.into(), 0.into()), "{first}");
+        let wheeled = client
+            .execute(
+                "const list = document.querySelector('[data-testid=\"search-results\"]');
+                 list.dispatchEvent(new WheelEvent('wheel', { deltaY: 3, deltaMode: 1, bubbles: true, cancelable: true }));
+                 return list.scrollTop;",
+                Vec::new(),
+            )
+            .await?;
+        assert_eq!(wheeled.as_f64(), Some(120.0), "three lines of wheel move the list 120 px");
+        Ok(())
+    }
+    .await;
+    app.finish(outcome).await
+}
