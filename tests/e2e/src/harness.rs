@@ -308,7 +308,9 @@ pub async fn wait_for_unlock_screen(client: &Client) -> Result<Duration, Error> 
     }
 }
 
-/// Runs the CLI built beside the app on `vault` with the passphrase; returns stdout.
+/// Runs the CLI built beside the app on `vault` with the passphrase; returns stdout. Its high-water marks go where
+/// the app under test keeps its own (`state/circlebook` in the test's HOME, the app's `XDG_STATE_HOME`), not to the
+/// real `~/.local/state`, which collected one for every vault a test ever made.
 pub fn cli(vault: &Path, passphrase: &str, args: &[&str]) -> Result<String, Error> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -320,9 +322,18 @@ pub fn cli(vault: &Path, passphrase: &str, args: &[&str]) -> Result<String, Erro
         .arg(vault)
         .args(args)
         .env("CIRCLEBOOK_PASSPHRASE", passphrase)
+        .env("CIRCLEBOOK_STATE_DIR", state_dir_beside(vault))
         .output()?;
     if !out.status.success() {
         return Err(format!("circlebook-cli {args:?} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
     }
     Ok(String::from_utf8(out.stdout)?)
+}
+
+/// The app's state folder in the test HOME that holds `vault`: `HOME/vault` or, with `default_vault_dir`,
+/// `HOME/data/circlebook/vault`; either way `HOME/state/circlebook`.
+fn state_dir_beside(vault: &Path) -> PathBuf {
+    let default_layout = vault.ends_with("data/circlebook/vault");
+    let home = vault.ancestors().nth(if default_layout { 3 } else { 1 }).unwrap_or(vault);
+    home.join("state/circlebook")
 }

@@ -170,7 +170,7 @@ async fn search_results_scroll_by_arrow_keys_and_wheel() -> Result<(), Error> {
     let app = DemoApp::start(40).await?;
     let outcome = async {
         let client = &app.client;
-        let mut shots = Screenshots::in_target("workspace-keyboard")?;
+        let mut shots = Screenshots::in_target("workspace-search")?;
         app.unlock().await?;
         keys(client, &format!("{}k{}", &*Key::Control, &*Key::Null)).await?;
         wait_focus(client, "search-input").await?;
