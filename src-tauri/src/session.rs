@@ -134,6 +134,18 @@ impl Session {
         Ok(format!("{}.{}", vault.generation(), vault.conn().total_changes()))
     }
 
+    /// The registry's `export_bundle`, called with its arguments typed rather than as JSON, so that a bundle
+    /// passphrase reaches the core as the `SecretString` it is (`commands::share::save_bundle`).
+    pub fn export_bundle(
+        &mut self,
+        args: circlebook_core::bundle::export::ExportArgs,
+    ) -> Result<serde_json::Value, IpcError> {
+        let Session::Unlocked(vault) = self else { return Err(IpcError::locked()) };
+        let exported = circlebook_core::bundle::export::export_bundle(vault, &Ctx::new("facilitator"), args)?;
+        serde_json::to_value(exported)
+            .map_err(|e| IpcError::from(circlebook_core::model::ModelError::Invalid(e.to_string())))
+    }
+
     /// Runs a registry operation on the unlocked vault; the actor recorded in the audit log is the facilitator.
     pub fn call(&mut self, name: &str, args: serde_json::Value) -> Result<serde_json::Value, IpcError> {
         let Session::Unlocked(vault) = self else { return Err(IpcError::locked()) };

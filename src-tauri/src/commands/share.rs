@@ -1,9 +1,11 @@
 //! Saving a bundle of cases for someone (issue 11): the page names the cases, the audience and the recipients
 //! (contacts by signing key, or the named person a passphrase bundle is for, with the passphrase as a `Secret`);
-//! the save dialog is opened here, proposing a name with no case data, and the registry's `export_bundle` writes
-//! the file there after checking consent (and audits it). The page never sees or sends a path.
+//! the save dialog is opened here, proposing a name with no case data, and the core's `export_bundle` (the
+//! registry's operation, called directly so that the passphrase stays a `SecretString`) writes the file there after
+//! checking consent (and audits it). The page never sees or sends a path.
 
-use circlebook_core::ExposeSecret;
+use circlebook_core::bundle::export::ExportArgs;
+use circlebook_core::model::ModelError;
 use serde::Serialize;
 use serde_json::{json, Value};
 use tauri::{State, WebviewWindow};
@@ -50,15 +52,16 @@ pub async fn save_bundle(
     if std::fs::symlink_metadata(&path).is_ok() {
         return Ok(BundleSaved::Exists { file_name });
     }
-    // The core's plan holds the passphrase as text: this copy lives only for the call (docs/THREAT_MODEL.md).
-    let passphrase = passphrase.map(Secret::into_inner);
-    let args = json!({
+    // The plan is read from JSON without the passphrase, which then goes in as the `SecretString` it arrived as:
+    // no plain copy of it is made on the way (docs/THREAT_MODEL.md).
+    let mut args: ExportArgs = serde_json::from_value(json!({
         "case_ids": case_ids,
         "audience": audience,
         "to": to,
-        "passphrase": passphrase.as_ref().map(|p| p.expose_secret()),
         "out": path.to_string_lossy(),
-    });
-    let exported = state.session().call("export_bundle", args)?;
+    }))
+    .map_err(|e| IpcError::from(ModelError::Invalid(e.to_string())))?;
+    args.plan.passphrase = passphrase.map(Secret::into_inner);
+    let exported = state.session().export_bundle(args)?;
     Ok(BundleSaved::Saved { file_name, exported })
 }

@@ -84,9 +84,11 @@ pub struct ExportPlan {
     /// Default `co-facilitator`.
     #[ts(optional)]
     pub audience: Option<ExportAudience>,
-    /// Encrypt to this passphrase instead of to contacts.
-    #[ts(optional)]
-    pub passphrase: Option<String>,
+    /// Encrypt to this passphrase instead of to contacts. Held as a `SecretString`: zeroized when the plan is
+    /// dropped, `[REDACTED]` in `Debug`, never serialized back out.
+    #[ts(optional, as = "Option<String>")]
+    #[serde(default, skip_serializing)]
+    pub passphrase: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -485,7 +487,7 @@ fn write_atomically(out: &Path, bytes: &[u8], tmp_name: &str) -> std::io::Result
     result
 }
 
-pub(crate) fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportArgs) -> Result<Exported, ModelError> {
+pub fn export_bundle(vault: &mut UnlockedVault, ctx: &Ctx, args: ExportArgs) -> Result<Exported, ModelError> {
     let out = PathBuf::from(&args.out);
     let folder = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -526,7 +528,7 @@ pub(crate) fn export_to(
         };
         let seal = match &plan.passphrase {
             Some(p) => {
-                let passphrase = SecretString::from(p.clone());
+                let passphrase = p.clone();
                 crate::check_passphrase(&passphrase).map_err(|weak| invalid(weak.to_string()))?;
                 Seal::Passphrase(passphrase)
             }
@@ -573,5 +575,24 @@ mod tests {
         for table in super::payload::case_tables(&db).expect("tables") {
             assert!(super::owner_filter(&table).is_some(), "{table} has no owner filter: exports would refuse");
         }
+    }
+
+    /// A bundle passphrase is read from JSON (the CLI, the registry) into a `SecretString`: never shown by `Debug`,
+    /// never written back out when the plan is serialized, and given to the seal as it was typed.
+    #[test]
+    fn a_plans_passphrase_is_a_secret() {
+        use secrecy::ExposeSecret;
+        let phrase = "quiet harbour lantern meadow";
+        let args: super::ExportArgs = serde_json::from_value(serde_json::json!({
+            "case_ids": [], "to": ["the person harmed"], "audience": "progress", "passphrase": phrase, "out": "b.cbb",
+        }))
+        .expect("arguments");
+        assert_eq!(args.plan.passphrase.as_ref().map(|p| p.expose_secret()), Some(phrase));
+        assert!(!format!("{args:?}").contains("harbour"), "Debug shows the passphrase: {args:?}");
+        let written = serde_json::to_string(&args.plan).expect("serialize");
+        assert!(!written.contains("harbour") && !written.contains("passphrase"), "{written}");
+        let without: super::ExportPlan =
+            serde_json::from_value(serde_json::json!({ "case_ids": [], "to": [] })).expect("no passphrase");
+        assert!(without.passphrase.is_none());
     }
 }

@@ -467,7 +467,8 @@ to: Array<string>,
  */
 audience?: ExportAudience, 
 /**
- * Encrypt to this passphrase instead of to contacts.
+ * Encrypt to this passphrase instead of to contacts. Held as a `SecretString`: zeroized when the plan is
+ * dropped, `[REDACTED]` in `Debug`, never serialized back out.
  */
 passphrase?: string, };
 
@@ -490,7 +491,8 @@ to: Array<string>,
  */
 audience?: ExportAudience, 
 /**
- * Encrypt to this passphrase instead of to contacts.
+ * Encrypt to this passphrase instead of to contacts. Held as a `SecretString`: zeroized when the plan is
+ * dropped, `[REDACTED]` in `Debug`, never serialized back out.
  */
 passphrase?: string, };
 
