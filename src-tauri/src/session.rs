@@ -196,12 +196,21 @@ mod tests {
 
     const PASSPHRASE: &str = "lantern orchard velvet compass drizzle";
 
+    /// Points this test process's high-water marks at a temp folder (once), never at the real
+    /// `~/.local/state/circlebook` (each run of these tests left three there).
+    fn isolate_state() {
+        static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+        let dir = DIR.get_or_init(|| tempfile::tempdir().expect("state dir"));
+        circlebook_core::vault::use_state_dir_for_this_process(dir.path());
+    }
+
     fn key(text: &str) -> UnlockKey {
         UnlockKey::Passphrase(SecretString::from(text.to_owned()))
     }
 
     #[test]
     fn create_lock_wrong_then_right_passphrase() {
+        isolate_state();
         let dir = tempfile::tempdir().expect("temp dir");
         let state = AppState::open(dir.path().join("vault"));
         let mut session = state.session();
@@ -256,6 +265,7 @@ mod tests {
     /// had failed to save is left out, and the next unlock's notices say so.
     #[test]
     fn locking_on_a_full_disk_still_locks_and_the_next_unlock_says_so() {
+        isolate_state();
         use std::io::Write;
 
         let small = Tmpfs::mount("4m");
@@ -290,6 +300,7 @@ mod tests {
 
     #[test]
     fn a_vault_open_elsewhere_shows_locked_and_says_so_on_unlock() {
+        isolate_state();
         let dir = tempfile::tempdir().expect("temp dir");
         let vault = dir.path().join("vault");
         let first = AppState::open(vault.clone());

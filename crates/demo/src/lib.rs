@@ -268,6 +268,8 @@ mod tests {
     #[test]
     fn adds_cases_to_a_vault_in_batches_and_refuses_a_seed_twice() {
         let dir = tempfile::tempdir().expect("tempdir");
+        // Its high-water marks in the temp folder, not in the real ~/.local/state/circlebook.
+        circlebook_core::vault::use_state_dir_for_this_process(&dir.path().join("state"));
         let pass = SecretString::from("lantern orchard velvet compass drizzle".to_owned());
         let (mut vault, _key) = Vault::create(&dir.path().join("v"), &pass, Kdf { log_n: 10 }).expect("create");
         let summary = add_cases(&mut vault, 45, 3, today()).expect("demo");
