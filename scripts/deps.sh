@@ -42,7 +42,17 @@ ensure_ui() {
       # and esbuild that it does not record; `npm install` installs the locked versions all the same.
       npm install --no-audit --no-fund --loglevel=error
     fi
-    npm run --silent build
+    # Built again only when a file it is built from is newer than the last build began (the stamp): the same build
+    # otherwise, and a build running beside this (the test run's background release build) never sees the folder
+    # emptied and written again under it. The translations compiled by the build itself (from messages/) are not
+    # among its sources.
+    local stamp=node_modules/.circlebook-ui-built
+    if [ ! -f "$stamp" ] || [ ! -f dist/index.html ] || [ -n "$(find . -path ./node_modules -prune -o -path ./dist \
+      -prune -o -path ./src/lib/i18n/paraglide -prune -o -newer "$stamp" -print -quit)" ]; then
+      touch "$stamp.next"
+      npm run --silent build
+      mv "$stamp.next" "$stamp"
+    fi
   )
 }
 

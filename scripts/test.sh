@@ -14,6 +14,27 @@ ensure_tauri_driver
 ensure_locales
 ensure_ui
 
+# From here to the end of the tests, the .deb's release build and the fuzz targets' build run side by side in the
+# background, in their own process group, as idle work: SCHED_IDLE (the CPU only when nothing else wants it), nice 19
+# and the idle I/O class. They start as soon as the UI is built, which nothing later rebuilds (ensure_ui builds again
+# only what changed): the debug builds below leave a core idle at times (a crate that waits for another, a link), the
+# tests mostly wait on the window, and the release build's link-time optimisation uses one core for minutes; the
+# foreground work loses next to nothing. Stopped if the run ends early.
+step "in the background, as idle work: the .deb's release build (scripts/package.sh) beside the fuzz targets' build"
+background_dir=$(mktemp -d)
+app_dir=
+set -m
+chrt --idle 0 nice -n 19 ionice -c 3 bash -c '
+  CIRCLEBOOK_SKIP_DEPS=1 scripts/package.sh >"$1/deb" 2>"$1/log" &
+  deb=$!
+  scripts/fuzz.sh --build-only >"$1/fuzz" 2>&1 &
+  fuzz=$!
+  wait "$deb" || { kill "$fuzz" 2>/dev/null; exit 1; }
+  wait "$fuzz" || { cat "$1/fuzz" >>"$1/log"; exit 1; }' background "$background_dir" &
+background_pid=$!
+set +m
+trap 'kill -- -"$background_pid" 2>/dev/null || true; rm -rf "$background_dir" ${app_dir:+"$app_dir"}' EXIT
+
 step "tidy: rustfmt"
 cargo fmt --all --check
 
@@ -32,7 +53,6 @@ scripts/smoke-run-app.sh
 # app): the test build below rebuilds both with the dev-dependencies' features (the core's fault-injection seam
 # among them), which no shipped build has.
 app_dir=$(mktemp -d)
-trap 'rm -rf "$app_dir"' EXIT
 cp "${CARGO_TARGET_DIR:-target}/debug/circlebook" "${CARGO_TARGET_DIR:-target}/debug/circlebook-cli" "$app_dir/"
 export CIRCLEBOOK_APP="$app_dir/circlebook"
 
@@ -41,24 +61,6 @@ cargo build --workspace --all-targets --quiet
 
 step "tidy: clippy, warnings are errors"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
-
-# While the tests run, the .deb's release build and the fuzz targets' build run side by side in the background, in
-# their own process group, as idle work: SCHED_IDLE (the CPU only when nothing else wants it), nice 19 and the idle
-# I/O class. The tests mostly wait on the window, and the release build's link-time optimisation uses one core for
-# minutes: side by side they take up that time. Stopped if the run ends early.
-step "in the background, as idle work: the .deb's release build (scripts/package.sh) beside the fuzz targets' build"
-background_dir=$(mktemp -d)
-set -m
-chrt --idle 0 nice -n 19 ionice -c 3 bash -c '
-  CIRCLEBOOK_SKIP_DEPS=1 scripts/package.sh >"$1/deb" 2>"$1/log" &
-  deb=$!
-  scripts/fuzz.sh --build-only >"$1/fuzz" 2>&1 &
-  fuzz=$!
-  wait "$deb" || { kill "$fuzz" 2>/dev/null; exit 1; }
-  wait "$fuzz" || { cat "$1/fuzz" >>"$1/log"; exit 1; }' background "$background_dir" &
-background_pid=$!
-set +m
-trap 'kill -- -"$background_pid" 2>/dev/null || true; rm -rf "$background_dir" "$app_dir"' EXIT
 
 # The end-to-end suites take one WebDriver session at a time themselves (a lock in tests/e2e/src/lib.rs), and cargo
 # runs one test binary at a time, so the window's tests never share the machine with the crash loop or each other.
