@@ -16,16 +16,23 @@
 //! word, the inverse document frequency is left out (it multiplies every row's score by the same positive number,
 //! so the order stays the same) and so is the pass over the index that computes it.
 //!
+//! - It remembers, per connection, each row's length once looked up, for as long as nothing on the connection has
+//!   changed (SQLite's count of rows written, `sqlite3_total_changes64()`, and the table's own row and token counts
+//!   are the same as when they were looked up). A person typing a word asks for the rows of "me", then of "mee",
+//!   "meet"...: each query's rows are mostly those of the one before, whose lengths are then at hand.
+//!
 //! Use: `ORDER BY circlebook_rank(tbl, words, keep, w0, w1, ...), rowid LIMIT keep`, where `w0...` are the column
 //! weights as for `bm25()` (a missing weight is 1.0). `words` larger than the query's number of phrases means all
 //! of them (FTS5 drops a quoted string that holds no token). Rows after the first `keep` are not ranked exactly, so the
-//! LIMIT must not be larger than `keep`.
+//! LIMIT must not be larger than `keep`. The remembered lengths belong to one table: a connection that ranks
+//! with it in two FTS5 tables must not have two with the same number of columns, rows and tokens (Circlebook has one).
 //!
 //! This is Circlebook's only crate with `unsafe` code: the FTS5 extension API is C, reached through
 //! `rusqlite::ffi`. Each unsafe block says why it is sound; the tests compare the order with `bm25()`'s.
 #![allow(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
+use std::cell::RefCell;
 use std::collections::BinaryHeap;
 use std::ffi::{c_int, c_void, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -43,14 +50,23 @@ const B: f64 = 0.75;
 /// Makes `circlebook_rank()` available on `conn`. Call it once per connection.
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     let api = fts5_api(conn)?;
+    // SAFETY: only the pointer is taken here; `Lengths` uses it while FTS5 runs a query on this open connection.
+    let db = unsafe { conn.handle() };
+    let lengths = Box::into_raw(Box::new(RefCell::new(Lengths::new(db))));
     // SAFETY: `api` came from FTS5 itself for this connection and lives as long as it does. The name is a
-    // NUL-terminated literal that FTS5 copies; the function pointer has the `fts5_extension_function` signature;
-    // no user data and no destructor are passed.
+    // NUL-terminated literal that FTS5 copies; the function pointer has the `fts5_extension_function` signature.
+    // The user data is the boxed `Lengths`, which FTS5 hands to every call on this connection and frees with
+    // `drop_lengths` when the connection closes. FTS5 keeps it only when it creates the function: otherwise it is
+    // freed here.
     let rc = unsafe {
-        let create = (*api).xCreateFunction.ok_or_else(|| failure(ffi::SQLITE_MISUSE, "FTS5 cannot add functions"))?;
-        create(api, c"circlebook_rank".as_ptr(), ptr::null_mut(), Some(rank), None)
+        match (*api).xCreateFunction {
+            Some(create) => create(api, c"circlebook_rank".as_ptr(), lengths.cast(), Some(rank), Some(drop_lengths)),
+            None => ffi::SQLITE_MISUSE,
+        }
     };
     if rc != ffi::SQLITE_OK {
+        // SAFETY: FTS5 did not take the box (above), so this is its only owner.
+        drop(unsafe { Box::from_raw(lengths) });
         return Err(failure(rc, "FTS5 refused the ranking function"));
     }
     Ok(())
@@ -121,6 +137,52 @@ struct Query {
     /// Scratch space for one row: weighted frequency per word, last matched token per column.
     freq: Vec<f64>,
     end: Vec<c_int>,
+}
+
+/// The rows' lengths looked up so far on one connection, and what they are valid for.
+#[derive(Debug)]
+struct Lengths {
+    db: *mut ffi::sqlite3,
+    /// The connection's count of rows written, and the table's columns, rows and tokens, when the lengths were read.
+    valid_for: (i64, c_int, i64, i64),
+    /// Per rowid: 0 when not looked up, else the row's number of tokens plus one.
+    by_rowid: Vec<u32>,
+}
+
+/// Rows with a rowid at or above this are not remembered (the list would take over 64 MiB).
+const REMEMBERED_ROWIDS: i64 = 1 << 24;
+
+impl Lengths {
+    fn new(db: *mut ffi::sqlite3) -> Self {
+        Lengths { db, valid_for: (-1, 0, 0, 0), by_rowid: Vec::new() }
+    }
+
+    /// Forgets every length unless nothing has changed since they were looked up.
+    fn check(&mut self, columns: c_int, rows: i64, tokens: i64) {
+        // SAFETY: `db` is the connection this was registered on, which is open while FTS5 runs its queries.
+        let changes = unsafe { ffi::sqlite3_total_changes64(self.db) };
+        let now = (changes, columns, rows, tokens);
+        if now != self.valid_for {
+            self.by_rowid.clear();
+            self.valid_for = now;
+        }
+    }
+
+    fn get(&self, rowid: i64) -> Option<c_int> {
+        let slot = *self.by_rowid.get(usize::try_from(rowid).ok()?)?;
+        (slot > 0).then(|| (slot - 1) as c_int)
+    }
+
+    fn remember(&mut self, rowid: i64, tokens: c_int) {
+        let (Ok(at), Ok(tokens)) = (usize::try_from(rowid), u32::try_from(tokens)) else { return };
+        if rowid >= REMEMBERED_ROWIDS || tokens == u32::MAX {
+            return;
+        }
+        if at >= self.by_rowid.len() {
+            self.by_rowid.resize(at + 1, 0);
+        }
+        self.by_rowid[at] = tokens + 1;
+    }
 }
 
 /// Why a value could not be computed.
@@ -223,12 +285,26 @@ unsafe fn score(
             return Ok(bound);
         }
     }
-    let mut tokens: c_int = 0;
-    // SAFETY: reads this row's total number of tokens into `tokens`.
-    let rc = unsafe { call!(api, xColumnSize, fts, -1, &mut tokens) };
-    if rc != ffi::SQLITE_OK {
-        return Err(Fault::Code(rc));
-    }
+    let tokens = {
+        // SAFETY: the user data is the `RefCell<Lengths>` that `register` gave FTS5, alive while the connection is.
+        let lengths = unsafe { &*call!(api, xUserData, fts).cast::<RefCell<Lengths>>() };
+        let mut lengths = lengths.try_borrow_mut().map_err(|_| Fault::Usage(c"circlebook_rank() ran inside itself"))?;
+        // SAFETY: the current row's rowid.
+        let rowid = unsafe { call!(api, xRowid, fts) };
+        match lengths.get(rowid) {
+            Some(tokens) => tokens,
+            None => {
+                let mut tokens: c_int = 0;
+                // SAFETY: reads this row's total number of tokens into `tokens`.
+                let rc = unsafe { call!(api, xColumnSize, fts, -1, &mut tokens) };
+                if rc != ffi::SQLITE_OK {
+                    return Err(Fault::Code(rc));
+                }
+                lengths.remember(rowid, tokens);
+                tokens
+            }
+        }
+    };
     let value = -query.bm25(f64::from(tokens));
     if !full {
         query.kept.push(Value(value));
@@ -291,6 +367,13 @@ unsafe fn start(
     if rc != ffi::SQLITE_OK {
         return Err(Fault::Code(rc));
     }
+    // SAFETY: as in `score`.
+    let lengths = unsafe { &*call!(api, xUserData, fts).cast::<RefCell<Lengths>>() };
+    lengths.try_borrow_mut().map_err(|_| Fault::Usage(c"circlebook_rank() ran inside itself"))?.check(
+        columns as c_int,
+        rows,
+        tokens,
+    );
     let mut idf = vec![1.0; words];
     if words > 1 {
         for (phrase, idf) in idf.iter_mut().enumerate() {
@@ -327,6 +410,12 @@ unsafe extern "C" fn count_row(_: *const ffi::Fts5ExtensionApi, _: *mut ffi::Fts
     // SAFETY: `hits` is the `i64` that `start` passed to `xQueryPhrase`.
     unsafe { *hits.cast::<i64>() += 1 };
     ffi::SQLITE_OK
+}
+
+/// Frees a connection's remembered lengths when FTS5 lets go of the function.
+unsafe extern "C" fn drop_lengths(lengths: *mut c_void) {
+    // SAFETY: FTS5 calls this once, with the pointer `register` made by `Box::into_raw`.
+    drop(unsafe { Box::from_raw(lengths.cast::<RefCell<Lengths>>()) });
 }
 
 /// Frees a query's state when FTS5 ends the query.
