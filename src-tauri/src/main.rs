@@ -34,6 +34,7 @@ fn main() -> ExitCode {
     };
     // Mesa's shader cache (~/.cache/mesa_shader_cache) holds no case data, but nothing of the window belongs on disk.
     std::env::set_var("MESA_SHADER_CACHE_DISABLE", "true");
+    safety::window::choose_rendering();
     let state = AppState::open(dir);
     let app = tauri::Builder::default()
         .plugin(prevent_default())

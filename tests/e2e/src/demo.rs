@@ -77,6 +77,11 @@ impl DemoApp {
     /// As `start`, over a copy of a vault folder made before with the suite's passphrase (the benchmark's large
     /// vault, made once for several runs: `BENCH_VAULT`).
     pub async fn start_copy(source: &Path) -> Result<Self, Error> {
+        Self::start_copy_with(source, &[]).await
+    }
+
+    /// As `start_copy`, with more variables in the app's environment.
+    pub async fn start_copy_with(source: &Path, env: &[(&str, OsString)]) -> Result<Self, Error> {
         crate::require_display();
         let home = tempfile::tempdir()?;
         let vault = home.path().join("vault");
@@ -85,7 +90,7 @@ impl DemoApp {
         if !copied.success() || !Command::new("sync").status()?.success() {
             return Err(format!("{} could not be copied", source.display()).into());
         }
-        Self::open(home, vault, &[]).await
+        Self::open(home, vault, env).await
     }
 
     async fn open(home: tempfile::TempDir, vault: PathBuf, env: &[(&str, OsString)]) -> Result<Self, Error> {
