@@ -19,11 +19,13 @@ async fn create_lock_and_unlock_a_vault() -> Result<(), Error> {
     let home = tempfile::tempdir()?;
     let vault = home.path().join("vault");
     std::fs::create_dir(&vault)?;
-    // The app's vault and the webview's own data stay inside the temp folder.
+    // The app's vault, its high-water mark and the webview's own data stay inside the temp folder.
     let driver = TauriDriver::start(&[
         ("CIRCLEBOOK_VAULT", vault.clone().into_os_string()),
         ("XDG_DATA_HOME", home.path().join("data").into_os_string()),
         ("XDG_CONFIG_HOME", home.path().join("config").into_os_string()),
+        ("XDG_CACHE_HOME", home.path().join("cache").into_os_string()),
+        ("XDG_STATE_HOME", home.path().join("state").into_os_string()),
     ])?;
     let client = driver.session(&app).await?;
     let outcome = walk_through(&client).await;

@@ -86,7 +86,8 @@ async fn keyboard_only_case_person_consent_and_search() -> Result<(), Error> {
 }
 
 /// Issue 9, Spanish throughout: the language chosen in settings, then a case opened, a person added, consent
-/// granted, a session scheduled and recorded as held, every step read in Spanish.
+/// granted, a session scheduled and recorded as held, then the case found through the search palette, every step
+/// read in Spanish.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spanish_workflow_from_case_to_held_session() -> Result<(), Error> {
     let app = DemoApp::start(0).await?;
@@ -155,6 +156,15 @@ async fn spanish_workflow_from_case_to_held_session() -> Result<(), Error> {
         // Each event's detail is worded in Spanish by the UI, not an English sentence from the core.
         wait_for_text(client, "timeline", "Alba dio su consentimiento para Diálogo directo").await?;
         check_screen(client, &mut shots, "cronologia").await?;
+
+        // The search palette in Spanish: a word of the case's needs, found, its count and labels in Spanish.
+        keys(client, &format!("{}k{}", &*Key::Control, &*Key::Null)).await?;
+        wait_for_text(client, "search-palette", "Buscar en todo").await?;
+        wait_focus(client, "search-input").await?;
+        keys(client, "escuchada").await?;
+        wait_for_text(client, "search-hit", "Garza").await?;
+        wait_for_text(client, "search-count", "resultado").await?;
+        check_screen(client, &mut shots, "busqueda").await?;
         Ok(())
     }
     .await;
