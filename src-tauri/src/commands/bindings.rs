@@ -201,11 +201,11 @@ pub fn typescript(commands: &[Command]) -> String {
     // Types the declarations name from the other generated files.
     let import: String = [
         ("ErrorKind", "./errors"),
-        ("BundlePreview", "./ops"),
-        ("Attachment", "./ops"),
-        ("Imported", "./ops"),
-        ("Exported", "./ops"),
-        ("ExchangeStatus", "./ops"),
+        ("BundlePreview", "./types"),
+        ("Attachment", "./types"),
+        ("Imported", "./types"),
+        ("Exported", "./types"),
+        ("ExchangeStatus", "./types"),
     ]
     .iter()
     .filter(|(name, _)| out.contains(name))

@@ -1,5 +1,5 @@
 //! The one command that reaches the case model: any operation of the core's registry, by name, with the same
-//! names and JSON shapes as `circlebook-cli call`. The UI calls it through the generated `ipc/generated/ops.ts`.
+//! names and JSON shapes as `circlebook-cli call`. The UI calls it through the generated `ipc/generated/ops.ts` (its types in `types.ts`).
 
 use serde_json::Value;
 use tauri::State;
@@ -60,9 +60,11 @@ mod tests {
     #[test]
     fn bindings_are_fresh() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/generated");
-        for (file, fresh) in
-            [("ops.ts", branded(&bindings::typescript())), ("errors.ts", bindings::typescript_errors())]
-        {
+        for (file, fresh) in [
+            ("types.ts", branded(&bindings::typescript_types())),
+            ("ops.ts", bindings::typescript()),
+            ("errors.ts", bindings::typescript_errors()),
+        ] {
             let path = dir.join(file);
             if std::env::var_os("UPDATE_BINDINGS").is_some() {
                 std::fs::create_dir_all(&dir).expect("mkdir");

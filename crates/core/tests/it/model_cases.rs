@@ -60,10 +60,12 @@ fn the_registry_describes_every_operation_in_typescript() {
     for op in ops::all() {
         assert!(ts.contains(&format!("('{}', args)", op.name)), "{} missing", op.name);
     }
-    assert!(ts.contains("export type Case = {"), "{ts}");
-    assert!(ts.contains("export type Stage = "), "{ts}");
+    let types = bindings::typescript_types();
+    assert!(types.contains("export type Case = {"), "{types}");
+    assert!(types.contains("export type Stage = "), "{types}");
+    assert!(ts.contains("from './types';"), "{ts}");
     assert!(bindings::typescript_errors().contains("'consent_required'"));
-    assert!(!ts.contains("bigint"));
+    assert!(!ts.contains("bigint") && !types.contains("bigint"));
 }
 
 #[test]

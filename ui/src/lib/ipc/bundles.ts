@@ -3,7 +3,7 @@
 // dialog opened there. The page never sees or sends a path. The shapes are generated (./generated/commands.ts).
 import { command, type CallResult } from './commands';
 import type { BundleApplied, BundleChoice, BundleSaved, Refusal } from './generated/commands';
-import type { CaseId, ExportAudience } from './generated/ops';
+import type { CaseId, ExportAudience } from './generated/types';
 
 /** Why a bundle was refused (src-tauri's `Refusal`): the UI words each one. */
 export const BUNDLE_REFUSALS = [

@@ -4,7 +4,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import type { Commands, Notice, PassphraseCheck, VaultStatus } from './generated/commands';
 import { ERROR_KINDS } from './generated/errors';
-import type { ErrorDetails } from './generated/ops';
+import type { ErrorDetails } from './generated/types';
 
 /** Every `code` the Rust side sends (generated from circlebook_core::ErrorKind), plus `internal` for a failed call. */
 export const ERROR_CODES = [...ERROR_KINDS, 'internal'] as const;

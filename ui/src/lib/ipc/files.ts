@@ -3,7 +3,7 @@
 // bytes.
 import { command, type CallResult } from './commands';
 import type { Attached, Saved } from './generated/commands';
-import type { AttachmentId, CaseId } from './generated/ops';
+import type { AttachmentId, CaseId } from './generated/types';
 
 /** Opens the system's print dialog for the page as it stands (its print stylesheet applies). */
 export function printPage(): Promise<CallResult<null>> {

@@ -1,11 +1,11 @@
 // Generated from the #[tauri::command] functions in src-tauri/src/commands. Do not edit by hand:
 // `UPDATE_BINDINGS=1 cargo test -p circlebook-app bindings` rewrites it.
 import type { ErrorKind } from './errors';
-import type { BundlePreview } from './ops';
-import type { Attachment } from './ops';
-import type { Imported } from './ops';
-import type { Exported } from './ops';
-import type { ExchangeStatus } from './ops';
+import type { BundlePreview } from './types';
+import type { Attachment } from './types';
+import type { Imported } from './types';
+import type { Exported } from './types';
+import type { ExchangeStatus } from './types';
 
 export type Attached = { "outcome": "added", attachment: Attachment, } | { "outcome": "cancelled" } | { "outcome": "too_large", size: number, limit: number, };
 

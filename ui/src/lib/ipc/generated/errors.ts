@@ -7,4 +7,4 @@ export const ERROR_KINDS = ['wrong_passphrase', 'wrong_recovery_key', 'weak_pass
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** What some kinds carry besides the code, tagged by `kind` (for example who has not consented to what, as of which day). */
-export type { ErrorDetails, ConsentRefusal } from './ops';
+export type { ErrorDetails, ConsentRefusal } from './types';
